@@ -1,0 +1,1 @@
+"""Huoban HTTP API and command line."""

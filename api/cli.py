@@ -1,0 +1,260 @@
+"""The ``huoban`` command line.
+
+Every sub-command takes ``--db URL`` (default: ``DATABASE_URL``, else ``sqlite:///var/huoban.db``). Bad
+input ends with one clear line on stderr and a non-zero exit (2 for usage errors, 1 otherwise), never a
+traceback; set ``HUOBAN_DEBUG=1`` to see one for an unexpected failure.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from matcher.errors import MatcherError
+from models.entities import ROLES
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _safe_url(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - only used to print
+        return "<unparseable URL>"
+
+
+def db_option(func: F) -> F:
+    return click.option(
+        "--db",
+        "db_url",
+        metavar="URL",
+        default=None,
+        help="Database URL (default: $DATABASE_URL, else sqlite:///var/huoban.db).",
+    )(func)
+
+
+def resolve_db(db_url: str | None) -> str:
+    from models.db import DatabaseURLError, default_url, normalise_url
+
+    url = db_url or default_url()
+    try:
+        return normalise_url(url)
+    except DatabaseURLError as exc:
+        raise click.BadParameter(str(exc), param_hint="--db") from None
+
+
+def friendly_errors(func: F) -> F:
+    """Turn expected failures into one-line messages."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except click.ClickException:
+            raise
+        except MatcherError as exc:
+            raise click.ClickException(str(exc)) from None
+        except OperationalError as exc:
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            raise click.ClickException(f"cannot use the database: {reason}") from None
+        except SQLAlchemyError as exc:
+            raise click.ClickException(f"database error: {exc.__class__.__name__}: {exc}".splitlines()[0]) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """Huoban (伙伴): matchmaking for 众创空间 projects, mentors, investors and providers."""
+
+
+# -- db ------------------------------------------------------------------------------------------------
+@cli.group()
+def db() -> None:
+    """Database schema (Alembic migrations)."""
+
+
+@db.command("upgrade")
+@db_option
+@click.option("--revision", default="head", show_default=True)
+@friendly_errors
+def db_upgrade(db_url: str | None, revision: str) -> None:
+    """Migrate the database up to REVISION."""
+    from models.db import upgrade
+
+    url = resolve_db(db_url)
+    upgrade(url, revision)
+    click.echo(f"database at {_safe_url(url)} is at revision {revision}", err=True)
+
+
+@db.command("downgrade")
+@db_option
+@click.option("--revision", default="-1", show_default=True, help="Target revision ('base' drops everything).")
+@friendly_errors
+def db_downgrade(db_url: str | None, revision: str) -> None:
+    """Migrate the database down to REVISION."""
+    from models.db import downgrade
+
+    url = resolve_db(db_url)
+    downgrade(url, revision)
+    click.echo(f"database at {_safe_url(url)} downgraded to {revision}", err=True)
+
+
+@db.command("current")
+@db_option
+@friendly_errors
+def db_current(db_url: str | None) -> None:
+    """Print the current schema revision."""
+    from models.db import current_revision, make_engine
+
+    engine = make_engine(resolve_db(db_url))
+    try:
+        click.echo(current_revision(engine) or "none")
+    finally:
+        engine.dispose()
+
+
+# -- seed ----------------------------------------------------------------------------------------------
+@cli.command()
+@db_option
+@click.option("--scale", type=click.IntRange(min=1), default=None,
+              help="Profiles per kind (default: 20 spaces, 1000 projects, 400 mentors, 250 investors, "
+                   "250 providers).")
+@click.option("--seed", "seed_value", type=click.IntRange(min=0), default=42, show_default=True)
+@click.option("--reset", is_flag=True, help="Wipe existing data first.")
+@click.option("--if-empty", is_flag=True, help="Do nothing (successfully) when the database holds data.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a TTY).")
+@friendly_errors
+def seed(db_url: str | None, scale: int | None, seed_value: int, reset: bool, if_empty: bool,
+         progress: bool | None) -> None:
+    """Generate a deterministic bilingual demo ecosystem."""
+    from tqdm import tqdm
+
+    from models.db import make_engine, make_session_factory, session_scope
+    from seed_data import SeedPlan
+    from seed_data.loader import AlreadySeededError, is_empty
+    from seed_data.loader import seed as run_seed
+
+    url = resolve_db(db_url)
+    plan = SeedPlan.for_scale(scale, seed_value)
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    show = sys.stderr.isatty() if progress is None else progress
+    try:
+        with session_scope(factory) as session:
+            if if_empty and not is_empty(session):
+                click.echo("database already seeded; nothing to do", err=True)
+                return
+            with tqdm(total=plan.total, desc="seeding", unit="profile", disable=not show, file=sys.stderr) as bar:
+                try:
+                    result = run_seed(session, plan, reset=reset, progress=bar.update)
+                except AlreadySeededError as exc:
+                    raise click.ClickException(str(exc)) from None
+    finally:
+        engine.dispose()
+    summary = ", ".join(f"{n} {table}" for table, n in result.counts.items())
+    click.echo(f"seeded (seed {seed_value}): {summary}", err=True)
+
+
+# -- taxonomy ------------------------------------------------------------------------------------------
+def _vocabularies() -> dict[str, Any]:
+    from matcher import taxonomy as t
+
+    return {v.name: v for v in (t.STAGES, t.ROUNDS, t.INDUSTRIES, t.NEEDS, t.PROVIDER_CATEGORIES,
+                                t.MENTOR_TYPES, t.INVESTOR_KINDS, t.PRICE_TIERS, t.LANGUAGES, t.REGIONS)}
+
+
+@cli.group()
+def taxonomy() -> None:
+    """The bilingual vocabularies (stages, rounds, industries, needs...)."""
+
+
+@taxonomy.command("list")
+@click.argument("vocabulary", required=False)
+@friendly_errors
+def taxonomy_list(vocabulary: str | None) -> None:
+    """List the codes and zh/en labels of VOCABULARY (or the names of all vocabularies)."""
+    vocabs = _vocabularies()
+    if vocabulary is None:
+        for name, vocab in vocabs.items():
+            click.echo(f"{name}\t{len(vocab)} labels")
+        return
+    if vocabulary not in vocabs:
+        raise click.BadParameter(f"unknown vocabulary {vocabulary!r}; valid: {', '.join(vocabs)}",
+                                 param_hint="VOCABULARY")
+    for label in vocabs[vocabulary]:
+        click.echo(f"{label.code}\t{label.zh}\t{label.en}")
+
+
+@taxonomy.command("parse")
+@click.argument("vocabulary")
+@click.argument("values", nargs=-1, required=True)
+@friendly_errors
+def taxonomy_parse(vocabulary: str, values: tuple[str, ...]) -> None:
+    """Map labels (codes, Chinese or English) of VOCABULARY to codes, one per line."""
+    vocabs = _vocabularies()
+    if vocabulary not in vocabs:
+        raise click.BadParameter(f"unknown vocabulary {vocabulary!r}; valid: {', '.join(vocabs)}",
+                                 param_hint="VOCABULARY")
+    codes = [vocabs[vocabulary].parse(value) for value in values]  # all or nothing
+    click.echo("\n".join(codes))
+
+
+# -- keys ----------------------------------------------------------------------------------------------
+@cli.group()
+def key() -> None:
+    """API keys."""
+
+
+@key.command("create")
+@db_option
+@click.option("--role", required=True, type=click.Choice(ROLES), help="The key's role.")
+@click.option("--space", "space_id", type=int, default=None, help="Space id (required for operators).")
+@click.option("--profile", default=None, metavar="KIND:ID",
+              help="Linked profile: project:ID for founders, mentor:ID, investor:ID, provider:ID.")
+@click.option("--name", default="", help="A label for the key's user.")
+@friendly_errors
+def key_create(db_url: str | None, role: str, space_id: int | None, profile: str | None, name: str) -> None:
+    """Create an API key; prints the key (and nothing else) once. Only its hash is stored."""
+    from api.accounts import AccountError, create_api_key, parse_profile
+    from models.db import make_engine, make_session_factory, session_scope
+
+    url = resolve_db(db_url)
+    try:
+        profile_ref = parse_profile(profile) if profile else None
+    except AccountError as exc:
+        raise click.BadParameter(str(exc), param_hint="--profile") from None
+    engine = make_engine(url)
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            try:
+                new_key = create_api_key(session, role=role, space_id=space_id, profile=profile_ref, name=name)
+            except AccountError as exc:
+                raise click.UsageError(str(exc)) from None
+    finally:
+        engine.dispose()
+    click.echo(new_key)
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        cli.main(args=argv, prog_name="huoban", standalone_mode=True)
+    except SystemExit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
+        if os.environ.get("HUOBAN_DEBUG"):
+            raise
+        click.echo(f"Error: unexpected {exc.__class__.__name__}: {exc}".splitlines()[0], err=True)
+        click.echo("(set HUOBAN_DEBUG=1 to see the traceback)", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

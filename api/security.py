@@ -1,0 +1,107 @@
+"""Secrets: API keys and passwords, stored only as scrypt hashes.
+
+An API key reads ``hb_<prefix>_<secret>``: the prefix (public, unique) finds the row, the whole key is
+checked against the stored scrypt hash. Verifying a slow hash on every request would cap throughput at a
+few dozen requests per second, so :class:`KeyCache` remembers, per process and for a short time, the keys
+that verified (keyed by a keyed BLAKE2 digest, never the key itself); revoking a key clears it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+
+# scrypt parameters: N=2**14, r=8, p=1 (~16 MiB, tens of ms): the interactive-login recommendation.
+_N, _R, _P = 2**14, 8, 1
+_DKLEN = 32
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def hash_secret(secret: str, *, n: int = _N, r: int = _R, p: int = _P) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(secret.encode(), salt=salt, n=n, r=r, p=p, dklen=_DKLEN, maxmem=64 * 1024 * 1024)
+    return f"scrypt${n}${r}${p}${_b64(salt)}${_b64(digest)}"
+
+
+def verify_secret(secret: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        expected = _unb64(digest)
+        actual = hashlib.scrypt(
+            secret.encode(), salt=_unb64(salt), n=int(n), r=int(r), p=int(p), dklen=len(expected),
+            maxmem=64 * 1024 * 1024,
+        )
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(actual, expected)
+
+
+@dataclass(frozen=True)
+class NewKey:
+    key: str  # shown once
+    prefix: str
+    hash: str
+
+
+def generate_api_key() -> NewKey:
+    prefix = secrets.token_hex(6)
+    key = f"hb_{prefix}_{secrets.token_urlsafe(32)}"
+    return NewKey(key=key, prefix=prefix, hash=hash_secret(key))
+
+
+def key_prefix(key: str) -> str | None:
+    parts = key.split("_")
+    if len(parts) < 3 or parts[0] != "hb" or not parts[1] or len(parts[1]) > 24:
+        return None
+    return parts[1]
+
+
+class KeyCache:
+    """Per-process memory of verified keys: digest -> (api key id, expiry)."""
+
+    def __init__(self, ttl_seconds: float = 300.0, max_entries: int = 10_000) -> None:
+        self._secret = secrets.token_bytes(32)
+        self._ttl = ttl_seconds
+        self._max = max_entries
+        self._entries: dict[bytes, tuple[int, float]] = {}
+        self._lock = threading.Lock()
+
+    def _digest(self, key: str) -> bytes:
+        return hashlib.blake2b(key.encode(), key=self._secret, digest_size=32).digest()
+
+    def get(self, key: str) -> int | None:
+        digest = self._digest(key)
+        with self._lock:
+            hit = self._entries.get(digest)
+            if hit is None:
+                return None
+            key_id, expires = hit
+            if expires < time.monotonic():
+                del self._entries[digest]
+                return None
+            return key_id
+
+    def put(self, key: str, key_id: int) -> None:
+        with self._lock:
+            if len(self._entries) >= self._max:
+                self._entries.clear()
+            self._entries[self._digest(key)] = (key_id, time.monotonic() + self._ttl)
+
+    def forget_id(self, key_id: int) -> None:
+        with self._lock:
+            for digest in [d for d, (kid, _) in self._entries.items() if kid == key_id]:
+                del self._entries[digest]

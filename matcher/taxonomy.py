@@ -1,0 +1,359 @@
+"""Bilingual controlled vocabularies of the domain (pure data, no ORM).
+
+Every vocabulary maps a stable ASCII code (what the database and the API store) to a Chinese and an
+English label. ``Vocabulary.parse`` accepts a code, a Chinese label or an English label
+(case-insensitive) and returns the code; anything else raises :class:`UnknownLabelError` listing the
+valid codes, so a typo in a CSV import or a CLI flag says what would have been accepted.
+
+Codes are also bit positions: ``Vocabulary.mask(codes)`` packs a set of codes into an ``int`` (< 2**63)
+that the matcher stores in ``uint64`` arrays for vectorised overlap features.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+from matcher.errors import UnknownLabelError
+
+__all__ = [
+    "INDUSTRIES",
+    "INVESTOR_KINDS",
+    "LANGUAGES",
+    "MACRO_REGIONS",
+    "MENTOR_TYPES",
+    "NEEDS",
+    "PRICE_TIERS",
+    "PROVIDER_CATEGORIES",
+    "PROVIDER_SERVES",
+    "REGIONS",
+    "ROUNDS",
+    "STAGES",
+    "ROUND_STAGE",
+    "Label",
+    "Vocabulary",
+    "region_of_city",
+]
+
+
+@dataclass(frozen=True)
+class Label:
+    code: str
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """An ordered, closed set of labels. Order is meaningful for ordinal vocabularies (stages, rounds)."""
+
+    name: str
+    labels: tuple[Label, ...]
+    _lookup: Mapping[str, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if len(self.labels) > 63:
+            raise ValueError(f"{self.name}: at most 63 labels fit a bit mask")
+        lookup: dict[str, str] = {}
+        for label in self.labels:
+            for key in (label.code, label.zh, label.en):
+                lookup[key.strip().lower()] = label.code
+        object.__setattr__(self, "_lookup", lookup)
+
+    # -- access -------------------------------------------------------------------------------
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(label.code for label in self.labels)
+
+    def __iter__(self) -> Iterator[Label]:
+        return iter(self.labels)
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def __contains__(self, code: object) -> bool:
+        return isinstance(code, str) and code in self.index_of
+
+    @property
+    def index_of(self) -> dict[str, int]:
+        return {label.code: i for i, label in enumerate(self.labels)}
+
+    def label(self, code: str) -> Label:
+        try:
+            return self.labels[self.index_of[code]]
+        except KeyError:
+            raise self._unknown(code) from None
+
+    def zh(self, code: str) -> str:
+        return self.label(code).zh
+
+    def en(self, code: str) -> str:
+        return self.label(code).en
+
+    # -- validation -----------------------------------------------------------------------------
+    def _unknown(self, value: object) -> UnknownLabelError:
+        return UnknownLabelError(self.name, str(value), self.codes)
+
+    def parse(self, value: str) -> str:
+        """Return the code for a code or a zh/en label; raise UnknownLabelError otherwise."""
+        if not isinstance(value, str):
+            raise self._unknown(value)
+        code = self._lookup.get(value.strip().lower())
+        if code is None:
+            raise self._unknown(value)
+        return code
+
+    def parse_many(self, values: Iterable[str]) -> list[str]:
+        """Parse, de-duplicate and return codes in vocabulary order."""
+        codes = {self.parse(v) for v in values}
+        return [c for c in self.codes if c in codes]
+
+    # -- bit masks ---------------------------------------------------------------------------------
+    def mask(self, codes: Iterable[str]) -> int:
+        idx = self.index_of
+        out = 0
+        for code in codes:
+            if code not in idx:
+                raise self._unknown(code)
+            out |= 1 << idx[code]
+        return out
+
+    def unmask(self, mask: int) -> list[str]:
+        return [label.code for i, label in enumerate(self.labels) if mask >> i & 1]
+
+
+def _vocab(name: str, rows: Iterable[tuple[str, str, str]]) -> Vocabulary:
+    return Vocabulary(name, tuple(Label(*row) for row in rows))
+
+
+STAGES = _vocab(
+    "stage",
+    [
+        ("idea", "创意期", "Idea"),
+        ("seed", "种子期", "Seed"),
+        ("early", "初创期", "Early"),
+        ("growth", "成长期", "Growth"),
+        ("expansion", "扩张期", "Expansion"),
+    ],
+)
+
+ROUNDS = _vocab(
+    "round",
+    [
+        ("seed", "种子轮", "Seed round"),
+        ("angel", "天使轮", "Angel round"),
+        ("pre_a", "Pre-A轮", "Pre-A"),
+        ("a", "A轮", "Series A"),
+        ("a_plus", "A+轮", "Series A+"),
+        ("b", "B轮", "Series B"),
+        ("c_plus", "C轮及以后", "Series C+"),
+        ("strategic", "战略投资", "Strategic"),
+        ("pe", "私募股权", "Private equity"),
+        ("ipo", "IPO及以后", "IPO"),
+        ("crowdfunding", "股权众筹", "Equity crowdfunding"),
+        ("other", "其他", "Other"),
+    ],
+)
+
+# The development stage a round is typical of: used by the round-fit feature and by the seed data.
+ROUND_STAGE: dict[str, str] = {
+    "seed": "seed",
+    "angel": "seed",
+    "pre_a": "early",
+    "a": "early",
+    "a_plus": "growth",
+    "b": "growth",
+    "c_plus": "expansion",
+    "strategic": "growth",
+    "pe": "expansion",
+    "ipo": "expansion",
+    "crowdfunding": "seed",
+    "other": "early",
+}
+
+INDUSTRIES = _vocab(
+    "industry",
+    [
+        ("ai", "人工智能", "AI"),
+        ("big_data", "大数据", "Big data"),
+        ("iot", "物联网", "IoT"),
+        ("open_hardware", "开源硬件", "Open hardware"),
+        ("robotics", "机器人", "Robotics"),
+        ("advanced_manufacturing", "先进制造", "Advanced manufacturing"),
+        ("semiconductors", "集成电路", "Semiconductors"),
+        ("new_energy", "新能源与绿色科技", "New energy & green tech"),
+        ("biotech_health", "生物医药与大健康", "Biotech & health"),
+        ("new_materials", "新材料", "New materials"),
+        ("ecommerce_consumer", "电商与消费", "E-commerce & consumer"),
+        ("culture_creative", "文化创意", "Culture & creative"),
+        ("education", "教育", "Education"),
+        ("agriculture_rural", "农业与乡村振兴", "Agriculture & rural revitalisation"),
+        ("fintech", "金融科技", "Fintech"),
+        ("enterprise_services", "企业服务", "Enterprise services / SaaS"),
+        ("smart_mobility", "智能交通", "Smart mobility"),
+        ("social_innovation", "社会创新", "Social innovation"),
+    ],
+)
+
+NEEDS = _vocab(
+    "need",
+    [
+        ("financing", "融资", "Financing"),
+        ("testing_certification", "检验检测", "Testing & certification"),
+        ("rd_design", "研发设计", "R&D and design"),
+        ("pilot_production", "小试中试", "Pilot production"),
+        ("tech_transfer", "技术转移", "Tech transfer"),
+        ("strategy", "战略规划", "Strategy"),
+        ("product", "产品打磨", "Product"),
+        ("go_to_market", "市场进入", "Go-to-market"),
+        ("team_building", "团队建设", "Team building"),
+        ("legal", "法律", "Legal"),
+        ("finance_accounting", "财务", "Finance & accounting"),
+        ("ip", "知识产权", "Intellectual property"),
+        ("marketing_branding", "品牌营销", "Marketing & branding"),
+        ("sales_channels", "销售渠道", "Sales channels"),
+        ("policy_application", "政策申请", "Policy applications"),
+        ("registration", "工商注册", "Company registration"),
+        ("hr_recruiting", "人才招聘", "HR & recruiting"),
+        ("internationalisation", "国际化", "Internationalisation"),
+    ],
+)
+
+PROVIDER_CATEGORIES = _vocab(
+    "provider_category",
+    [
+        ("legal", "法律服务", "Legal"),
+        ("finance_accounting", "财务会计", "Finance & accounting"),
+        ("ip", "知识产权", "Intellectual property"),
+        ("testing_certification", "检验检测认证", "Testing & certification"),
+        ("rd_design", "研发设计", "R&D and design"),
+        ("pilot_production", "小试中试", "Pilot production"),
+        ("tech_transfer", "技术转移", "Tech transfer"),
+        ("marketing_branding", "市场品牌", "Marketing & branding"),
+        ("hr", "人力资源", "HR"),
+        ("policy_application", "政策申报", "Policy applications"),
+        ("registration", "工商注册", "Company registration"),
+        ("internationalisation", "国际化服务", "Internationalisation"),
+    ],
+)
+
+# Needs a provider of each category can serve (the provider's own `serves` list may add to this).
+PROVIDER_SERVES: dict[str, tuple[str, ...]] = {
+    "legal": ("legal", "registration"),
+    "finance_accounting": ("finance_accounting", "financing"),
+    "ip": ("ip", "legal"),
+    "testing_certification": ("testing_certification",),
+    "rd_design": ("rd_design", "product"),
+    "pilot_production": ("pilot_production", "rd_design"),
+    "tech_transfer": ("tech_transfer", "ip"),
+    "marketing_branding": ("marketing_branding", "sales_channels", "go_to_market"),
+    "hr": ("hr_recruiting", "team_building"),
+    "policy_application": ("policy_application", "financing"),
+    "registration": ("registration", "finance_accounting"),
+    "internationalisation": ("internationalisation", "go_to_market"),
+}
+
+MENTOR_TYPES = _vocab(
+    "mentor_type",
+    [
+        ("angel_investor", "天使投资人", "Angel investor"),
+        ("entrepreneur", "成功企业家", "Entrepreneur"),
+        ("senior_manager", "资深管理者", "Senior manager"),
+        ("technical_expert", "技术专家", "Technical expert"),
+        ("marketing_expert", "市场营销专家", "Marketing expert"),
+    ],
+)
+
+INVESTOR_KINDS = _vocab(
+    "investor_kind",
+    [
+        ("angel", "天使投资人", "Angel"),
+        ("vc", "风险投资", "Venture capital"),
+        ("cvc", "企业创投", "Corporate VC"),
+        ("government_fund", "政府引导基金", "Government guidance fund"),
+        ("bank_credit", "银行/信贷", "Bank / credit"),
+    ],
+)
+
+PRICE_TIERS = _vocab(
+    "price_tier",
+    [
+        ("free", "公益/免费", "Free / pro bono"),
+        ("budget", "经济", "Budget"),
+        ("standard", "标准", "Standard"),
+        ("premium", "高端", "Premium"),
+    ],
+)
+
+LANGUAGES = _vocab(
+    "language",
+    [
+        ("zh", "中文", "Chinese"),
+        ("en", "英文", "English"),
+    ],
+)
+
+MACRO_REGIONS = _vocab(
+    "macro_region",
+    [
+        ("north", "华北", "North China"),
+        ("east", "华东", "East China"),
+        ("south", "华南", "South China"),
+        ("central", "华中", "Central China"),
+        ("southwest", "西南", "Southwest China"),
+        ("northwest", "西北", "Northwest China"),
+        ("northeast", "东北", "Northeast China"),
+        ("overseas", "海外", "Overseas"),
+    ],
+)
+
+# City codes with their macro region. Candidates may also list a macro region code or "nationwide".
+_CITIES: list[tuple[str, str, str, str]] = [
+    ("beijing", "北京", "Beijing", "north"),
+    ("tianjin", "天津", "Tianjin", "north"),
+    ("shijiazhuang", "石家庄", "Shijiazhuang", "north"),
+    ("shanghai", "上海", "Shanghai", "east"),
+    ("hangzhou", "杭州", "Hangzhou", "east"),
+    ("nanjing", "南京", "Nanjing", "east"),
+    ("suzhou", "苏州", "Suzhou", "east"),
+    ("hefei", "合肥", "Hefei", "east"),
+    ("xiamen", "厦门", "Xiamen", "east"),
+    ("qingdao", "青岛", "Qingdao", "east"),
+    ("shenzhen", "深圳", "Shenzhen", "south"),
+    ("guangzhou", "广州", "Guangzhou", "south"),
+    ("dongguan", "东莞", "Dongguan", "south"),
+    ("wuhan", "武汉", "Wuhan", "central"),
+    ("changsha", "长沙", "Changsha", "central"),
+    ("zhengzhou", "郑州", "Zhengzhou", "central"),
+    ("chengdu", "成都", "Chengdu", "southwest"),
+    ("chongqing", "重庆", "Chongqing", "southwest"),
+    ("kunming", "昆明", "Kunming", "southwest"),
+    ("xian", "西安", "Xi'an", "northwest"),
+    ("lanzhou", "兰州", "Lanzhou", "northwest"),
+    ("shenyang", "沈阳", "Shenyang", "northeast"),
+    ("harbin", "哈尔滨", "Harbin", "northeast"),
+    ("singapore", "新加坡", "Singapore", "overseas"),
+    ("london", "伦敦", "London", "overseas"),
+    ("berlin", "柏林", "Berlin", "overseas"),
+    ("san_francisco", "旧金山", "San Francisco", "overseas"),
+]
+
+REGIONS = _vocab(
+    "region",
+    [(code, zh, en) for code, zh, en, _ in _CITIES]
+    + [(m.code, m.zh, m.en) for m in MACRO_REGIONS]
+    + [("nationwide", "全国", "Nationwide")],
+)
+
+_CITY_MACRO = {code: macro for code, _, _, macro in _CITIES}
+
+
+def region_of_city(code: str) -> str:
+    """Macro region of a city code; a macro-region code maps to itself; "nationwide" to itself."""
+    if code in _CITY_MACRO:
+        return _CITY_MACRO[code]
+    return REGIONS.parse(code)
+
+
+def cities() -> list[str]:
+    return [code for code, _, _, _ in _CITIES]

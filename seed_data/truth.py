@@ -1,0 +1,154 @@
+"""Hidden ground truth of the seeded ecosystem, for the feedback simulator.
+
+The seed generator draws latent traits for every profile (sub-topic within the primary industry, a hidden
+quality, a small "chemistry" vector) and stores them, apart from the profiles, in the ``seed_truth`` table.
+:func:`affinity` turns them into the true affinity of any project-candidate pair, vectorised.
+
+The affinity is deliberately NOT a function of the ranker's features alone:
+
+* structured fit (needs served, stage, industry) enters non-linearly, with an interaction
+  (needs served x stage fit) and a saturation;
+* the sub-topic match (e.g. computer vision vs speech within AI) is latent: only the profile text hints
+  at it, so embeddings can recover part of it;
+* a hidden candidate quality (responsiveness, usefulness) is visible only through outcomes, i.e. through
+  the smoothed acceptance history the learning loop builds up;
+* a latent chemistry term and per-pair noise are visible to nobody.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+import numpy as np
+
+LATENT_DIM = 4
+
+# Field names stored per kind. All arrays are aligned with ``ids``.
+PROJECT_FIELDS = ("ids", "industries", "primary", "subtopic", "needs", "stage", "quality", "latent",
+                  "round", "funding")
+CANDIDATE_FIELDS = ("ids", "industries", "primary", "subtopic", "serves", "stages", "quality", "latent",
+                    "rounds", "ticket_min", "ticket_max")
+
+
+@dataclass
+class Traits:
+    """Latent traits of one kind: a dict of aligned numpy arrays (see *_FIELDS)."""
+
+    kind: str
+    arrays: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return int(self.arrays["ids"].shape[0])
+
+    def to_bytes(self) -> bytes:
+        buf = io.BytesIO()
+        np.savez_compressed(buf, **self.arrays)
+        return buf.getvalue()
+
+    @classmethod
+    def from_bytes(cls, kind: str, payload: bytes) -> Traits:
+        with np.load(io.BytesIO(payload), allow_pickle=False) as data:
+            return cls(kind, {name: data[name] for name in data.files})
+
+    def take(self, ids: np.ndarray) -> Traits:
+        """Traits of the given ids, in that order (KeyError for unknown ids)."""
+        order = np.argsort(self.arrays["ids"])
+        sorted_ids = self.arrays["ids"][order]
+        pos = np.searchsorted(sorted_ids, ids)
+        pos = np.clip(pos, 0, len(sorted_ids) - 1)
+        if not np.array_equal(sorted_ids[pos], ids):
+            raise KeyError(f"unknown {self.kind} ids in ground truth")
+        rows = order[pos]
+        return Traits(self.kind, {k: v[rows] for k, v in self.arrays.items()})
+
+
+def _splitmix64(x: np.ndarray) -> np.ndarray:
+    x = (x + np.uint64(0x9E3779B97F4A7C15)) & np.uint64(0xFFFFFFFFFFFFFFFF)
+    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+def pair_noise(seed: int, kind_code: int, project_ids: np.ndarray, candidate_ids: np.ndarray) -> np.ndarray:
+    """Deterministic standard-normal noise per (project, candidate) pair, shape (n_p, n_c)."""
+    with np.errstate(over="ignore"):
+        p = project_ids.astype(np.uint64)[:, None]
+        c = candidate_ids.astype(np.uint64)[None, :]
+        base = np.uint64(seed) * np.uint64(0x100000001B3) + np.uint64(kind_code) * np.uint64(0x1F123BB5)
+        h1 = _splitmix64(base ^ (p * np.uint64(0x9E3779B1)) ^ (c << np.uint64(32)))
+        h2 = _splitmix64(h1 ^ np.uint64(0xD1B54A32D192ED03))
+    u1 = ((h1 >> np.uint64(11)).astype(np.float64) + 0.5) / float(1 << 53)
+    u2 = ((h2 >> np.uint64(11)).astype(np.float64) + 0.5) / float(1 << 53)
+    return (np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * u2)).astype(np.float32)
+
+
+_KIND_CODE = {"mentor": 1, "investor": 2, "provider": 3}
+
+
+def _popcount(x: np.ndarray) -> np.ndarray:
+    return np.bitwise_count(x.astype(np.uint64)).astype(np.float32)
+
+
+def affinity(seed: int, projects: Traits, candidates: Traits) -> np.ndarray:
+    """True affinity, shape (n_projects, n_candidates), roughly in [-2, 5]; higher is a better match."""
+    P, C = projects.arrays, candidates.arrays
+    kind = candidates.kind
+    needs = P["needs"].astype(np.uint64)[:, None]
+    served = _popcount(needs & C["serves"].astype(np.uint64)[None, :])
+    n_needs = np.maximum(_popcount(needs), 1.0)
+    needcov = served / n_needs
+    # saturating: serving one pressing need matters most
+    need_term = 1.6 * np.sqrt(needcov)
+
+    stage_bit = (np.uint64(1) << P["stage"].astype(np.uint64))[:, None]
+    stages = C["stages"].astype(np.uint64)[None, :]
+    in_stage = (stages & stage_bit) != 0
+    near_stage = ((stages & (stage_bit << np.uint64(1))) != 0) | ((stages & (stage_bit >> np.uint64(1))) != 0)
+    stage_term = np.where(in_stage, 1.0, np.where(near_stage, 0.35, 0.0)).astype(np.float32)
+
+    primary_bit = (np.uint64(1) << P["primary"].astype(np.uint64))[:, None]
+    cand_ind = C["industries"].astype(np.uint64)[None, :]
+    generalist = cand_ind == 0
+    covers_primary = (cand_ind & primary_bit) != 0
+    any_overlap = (cand_ind & P["industries"].astype(np.uint64)[:, None]) != 0
+    same_sub = (C["primary"][None, :] == P["primary"][:, None]) & (C["subtopic"][None, :] == P["subtopic"][:, None])
+    industry_term = np.where(covers_primary, 0.8, np.where(any_overlap, 0.35, np.where(generalist, 0.3, 0.0)))
+    subtopic_term = np.where(same_sub, 0.9, 0.0)
+    if kind == "provider":  # a lawyer's sub-topic matters less than a mentor's
+        industry_term = industry_term * 0.5
+        subtopic_term = subtopic_term * 0.4
+
+    chemistry = P["latent"].astype(np.float32) @ C["latent"].astype(np.float32).T
+    quality = 0.65 * C["quality"][None, :] + 0.2 * P["quality"][:, None]
+
+    score = (
+        need_term
+        + 0.7 * stage_term
+        + 0.9 * needcov * stage_term  # interaction: the right help at the right time
+        + industry_term
+        + subtopic_term
+        + quality
+        + 0.45 * chemistry
+    )
+    if kind == "investor":
+        round_bit = (np.uint64(1) << P["round"].astype(np.uint64))[:, None]
+        in_round = (C["rounds"].astype(np.uint64)[None, :] & round_bit) != 0
+        funding = P["funding"].astype(np.float64)[:, None]
+        lo = C["ticket_min"].astype(np.float64)[None, :]
+        hi = C["ticket_max"].astype(np.float64)[None, :]
+        ticket_ok = (funding >= lo * 0.5) & (funding <= hi * 1.5)
+        score = score + 0.9 * in_round + 0.4 * ticket_ok - 1.2 * (~in_round)
+    noise = pair_noise(seed, _KIND_CODE[kind], P["ids"], C["ids"])
+    return (score + 0.35 * noise).astype(np.float32)
+
+
+@dataclass
+class GroundTruth:
+    seed: int
+    traits: dict[str, Traits]
+
+    def affinity(self, kind: str, project_ids: np.ndarray, candidate_ids: np.ndarray) -> np.ndarray:
+        projects = self.traits["project"].take(np.asarray(project_ids, dtype=np.int64))
+        candidates = self.traits[kind].take(np.asarray(candidate_ids, dtype=np.int64))
+        return affinity(self.seed, projects, candidates)
