@@ -1,0 +1,129 @@
+"""Build, refresh, save and load :class:`~matcher.profiles.ProfileTable` s.
+
+Encoding happens here and only here: on ``huoban index`` and when a profile is written. Serving loads
+saved vectors; a profile whose text did not change is served from the embedding cache, never re-encoded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from matcher.config import MatcherConfig
+from matcher.encoders import Encoder
+from matcher.errors import IndexMismatchError
+from matcher.index import FlatIndex, IndexManifest, load_arrays, load_index, save_index
+from matcher.lexical import LexicalEncoder
+from matcher.profiles import Profile, ProfileTable, combine_fields, field_texts
+
+__all__ = [
+    "TableStore",
+    "embed_profiles",
+    "lexical_texts",
+    "load_table",
+    "save_table",
+    "text_hashes",
+    "upsert_profiles",
+]
+
+Progress = Callable[[int], None]
+
+
+def embed_profiles(profiles: Sequence[Profile], encoder: Encoder, *, batch_size: int = 512,
+                   progress: Progress | None = None) -> np.ndarray:
+    """Combined field vectors ``(n, 2 * encoder.dim)`` for profiles (see ``profiles`` module)."""
+    out = np.zeros((len(profiles), 2 * encoder.dim), dtype=np.float32)
+    for start in range(0, len(profiles), batch_size):
+        chunk = profiles[start:start + batch_size]
+        firsts, seconds = zip(*(field_texts(p) for p in chunk), strict=True)
+        vecs = encoder.encode(list(firsts) + list(seconds))
+        out[start:start + len(chunk)] = combine_fields(vecs[: len(chunk)], vecs[len(chunk):])
+        if progress:
+            progress(len(chunk))
+    return out
+
+
+def lexical_texts(profiles: Sequence[Profile]) -> list[str]:
+    return [" ".join(field_texts(p)) for p in profiles]
+
+
+def text_hashes(profiles: Sequence[Profile]) -> np.ndarray:
+    """A 64-bit digest of each profile's embedded texts: tells a stale saved vector from a current one."""
+    out = np.zeros(len(profiles), dtype=np.uint64)
+    for i, p in enumerate(profiles):
+        digest = hashlib.blake2b("\x00".join(field_texts(p)).encode(), digest_size=8).digest()
+        out[i] = int.from_bytes(digest, "little")
+    return out
+
+
+def upsert_profiles(table: ProfileTable, profiles: Sequence[Profile], encoder: Encoder,
+                    lexical: LexicalEncoder, *, progress: Progress | None = None,
+                    batch_size: int = 2048) -> None:
+    for start in range(0, len(profiles), batch_size):
+        chunk = list(profiles[start:start + batch_size])
+        vectors = embed_profiles(chunk, encoder, progress=progress)
+        lex_ids, lex_w = lexical.encode(lexical_texts(chunk))
+        table.upsert(chunk, vectors, lex_ids, lex_w)
+
+
+def save_table(table: ProfileTable, root: str | Path, *, encoder_id: str, lexical: LexicalEncoder) -> IndexManifest:
+    return save_index(
+        table.index, root, encoder_id=encoder_id,
+        extra={"kind": table.kind, "field_dim": table.field_dim, "lexical_terms": table.lex_ids.shape[1]},
+        arrays={"lex_ids": table.lex_ids, "lex_weights": table.lex_weights, "idf": lexical.idf,
+                "text_hash": text_hashes(table.profiles)},
+    )
+
+
+def load_table(root: str | Path, *, kind: str, profiles: Mapping[int, Profile], encoder: Encoder,
+               lexical: LexicalEncoder, config: MatcherConfig | None = None,
+               progress: Progress | None = None) -> tuple[ProfileTable, dict[str, Any]]:
+    """Load a saved table and reconcile it with the current profiles.
+
+    Saved rows whose profile is gone are removed; profiles the saved index lacks are encoded (through the
+    encoder's cache) and added; every saved row gets its current structured columns. Returns the table
+    and a report ``{"loaded", "added", "removed", "manifest"}``. The saved lexical IDF is adopted.
+    """
+    index, manifest = load_index(root, encoder_id=encoder.id, dim=2 * encoder.dim)
+    if manifest.get("extra", {}).get("kind") != kind:
+        raise IndexMismatchError(f"index at {root} holds {manifest.get('extra', {}).get('kind')!r}, not {kind!r}")
+    if not isinstance(index, FlatIndex):
+        raise IndexMismatchError(f"index at {root} is not a row-aligned flat index")
+    arrays = load_arrays(manifest)
+    lexical.load_state({"idf": arrays["idf"]})
+    cfg = config or MatcherConfig()
+    table = ProfileTable(kind, encoder.dim, cfg)
+    saved_ids = index.row_ids()
+    present = np.array([int(i) in profiles for i in saved_ids], dtype=bool)
+    current_hash = text_hashes([profiles[int(i)] for i in saved_ids[present]])
+    fresh = np.zeros(len(saved_ids), dtype=bool)
+    fresh[np.flatnonzero(present)] = current_hash == arrays["text_hash"][present]
+    rows = np.flatnonzero(fresh)  # saved vectors still valid; changed texts are re-embedded below
+    kept_profiles = [profiles[int(i)] for i in saved_ids[rows]]
+    lex_ids = arrays["lex_ids"][rows]
+    lex_w = arrays["lex_weights"][rows]
+    if lex_ids.shape[1] != cfg.lexical_terms:
+        lex_ids, lex_w = lexical.encode(lexical_texts(kept_profiles))
+    table.upsert(kept_profiles, index.matrix()[rows].copy(), lex_ids, lex_w)
+    missing = [p for pid, p in profiles.items() if pid not in table]
+    if missing:
+        upsert_profiles(table, missing, encoder, lexical, progress=progress)
+    return table, {"loaded": int(len(rows)), "added": len(missing), "removed": int((~present).sum()),
+                   "manifest": dict(manifest)}
+
+
+class TableStore:
+    """Where the tables of one deployment live: ``root/<kind>/`` each."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+
+    def path(self, kind: str) -> Path:
+        return self.root / kind
+
+    def exists(self, kind: str) -> bool:
+        return (self.path(kind) / "CURRENT").exists()

@@ -1,0 +1,142 @@
+"""Typed settings of the matcher and the operator weight sets.
+
+The matcher reads no environment variables: the API and the CLI build a :class:`MatcherConfig` from
+their own configuration and pass it in.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from matcher.errors import ConfigError
+
+# The named features, in the column order of every feature matrix. All lie in [0, 1] except the two
+# semantic similarities (cosine, [-1, 1]).
+FEATURES: tuple[str, ...] = (
+    "sem_need",  # embedding similarity: what the project needs vs what the candidate offers
+    "sem_domain",  # embedding similarity: the project's domain vs the candidate's expertise
+    "lexical",  # character n-gram TF-IDF cosine over the same short fields
+    "stage_fit",  # 1 the candidate covers the project's stage, 0.5 an adjacent stage
+    "round_fit",  # investors: the round is theirs (weighted by their portfolio history)
+    "industry",  # share of the project's industries the candidate covers (generalist providers 0.5)
+    "needs_coverage",  # share of the project's needs the candidate serves
+    "region",  # same city 1, same macro region 0.7, nationwide 0.6, neighbouring 0.4
+    "language",  # the project's first language is among the candidate's
+    "ticket_fit",  # investors: funding sought sits well inside the ticket range (log scale)
+    "capacity_headroom",  # free share of the candidate's capacity
+    "acceptance",  # smoothed historical acceptance of introductions
+    "freshness",  # exp(-days since the profile changed / 365)
+)
+N_FEATURES = len(FEATURES)
+FEATURE_INDEX = {name: i for i, name in enumerate(FEATURES)}
+# Contributions that are not columns of the feature matrix.
+EXTRA_FACTORS: tuple[str, ...] = ("learned", "exposure")
+WEIGHT_NAMES: tuple[str, ...] = FEATURES + EXTRA_FACTORS
+KINDS: tuple[str, ...] = ("mentor", "investor", "provider")
+# The product's default encoder: the winner of `python -m bench.encoders` on the bilingual relevance set
+# (see the README for the numbers). Changing it means re-running that benchmark.
+DEFAULT_ENCODER = "e5"
+DIRECTIONS: tuple[str, ...] = ("matches", "dealflow")
+
+_BASE = {
+    "sem_need": 0.22,
+    "sem_domain": 0.14,
+    "lexical": 0.06,
+    "stage_fit": 0.12,
+    "round_fit": 0.0,
+    "industry": 0.14,
+    "needs_coverage": 0.20,
+    "region": 0.04,
+    "language": 0.03,
+    "ticket_fit": 0.0,
+    "capacity_headroom": 0.03,
+    "acceptance": 0.03,
+    "freshness": 0.02,
+    "learned": 0.5,
+    "exposure": 0.15,
+}
+
+DEFAULT_WEIGHTS: dict[str, dict[str, float]] = {
+    "mentor": dict(_BASE),
+    "provider": {**_BASE, "sem_domain": 0.08, "industry": 0.08, "needs_coverage": 0.30, "region": 0.08},
+    "investor": {**_BASE, "round_fit": 0.14, "ticket_fit": 0.08, "needs_coverage": 0.06, "stage_fit": 0.08,
+                 "capacity_headroom": 0.0, "exposure": 0.05},
+    # deal flow: curated projects ranked for one investor's thesis
+    "dealflow": {**_BASE, "round_fit": 0.16, "ticket_fit": 0.10, "needs_coverage": 0.04, "stage_fit": 0.10,
+                 "capacity_headroom": 0.0, "acceptance": 0.0, "exposure": 0.0},
+}
+WEIGHT_LIMIT = 10.0
+
+
+@dataclass(frozen=True)
+class WeightSet:
+    """Operator weights for one candidate kind (or ``dealflow``), plus list options.
+
+    ``weights`` maps every name of :data:`WEIGHT_NAMES` to a finite float in [-10, 10].
+    ``diversity`` in [0, 1] is the MMR trade-off (0 = off); ``version`` is the stored version, if any.
+    """
+
+    kind: str
+    weights: Mapping[str, float]
+    diversity: float = 0.0
+    version: int | None = None
+    id: int | None = None
+
+    @classmethod
+    def default(cls, kind: str) -> WeightSet:
+        if kind not in DEFAULT_WEIGHTS:
+            raise ConfigError(f"unknown weight-set kind {kind!r}; valid: {', '.join(DEFAULT_WEIGHTS)}")
+        return cls(kind=kind, weights=dict(DEFAULT_WEIGHTS[kind]))
+
+    @classmethod
+    def parse(cls, kind: str, weights: Mapping[str, Any], *, diversity: float = 0.0,
+              partial: bool = True, version: int | None = None, id: int | None = None) -> WeightSet:
+        """Validate operator input. With ``partial``, missing names keep their defaults."""
+        base = cls.default(kind)
+        unknown = sorted(set(weights) - set(WEIGHT_NAMES))
+        if unknown:
+            raise ConfigError(f"unknown weight names {unknown}; valid: {', '.join(WEIGHT_NAMES)}")
+        if not partial:
+            missing = sorted(set(WEIGHT_NAMES) - set(weights))
+            if missing:
+                raise ConfigError(f"missing weights {missing}")
+        merged: dict[str, float] = dict(base.weights)
+        for name, value in weights.items():
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+                raise ConfigError(f"weight {name!r} must be a finite number, got {value!r}")
+            if abs(value) > WEIGHT_LIMIT:
+                raise ConfigError(f"weight {name!r} must lie in [-{WEIGHT_LIMIT}, {WEIGHT_LIMIT}]")
+            merged[name] = float(value)
+        if isinstance(diversity, bool) or not isinstance(diversity, int | float) or not 0.0 <= diversity <= 1.0:
+            raise ConfigError("diversity must lie in [0, 1]")
+        return cls(kind=kind, weights=merged, diversity=float(diversity), version=version, id=id)
+
+    def vector(self) -> list[float]:
+        return [float(self.weights[name]) for name in FEATURES]
+
+    def with_weights(self, **changes: float) -> WeightSet:
+        return replace(self, weights={**self.weights, **changes})
+
+
+@dataclass(frozen=True)
+class MatcherConfig:
+    """Settings of retrieval and ranking (sizes are per ranking call)."""
+
+    semantic_fetch: int = 300  # faiss over-fetch before filtering
+    structured_fetch: int = 300  # best by structured pre-score, added to the semantic candidates
+    lexical_terms: int = 96  # top character n-grams kept per profile
+    lexical_features: int = 2**18
+    acceptance_prior_strength: float = 5.0
+    freshness_days: float = 365.0
+    exposure_impressions_ref: float = 50.0  # recent impressions at which the impression part saturates
+    ticket_tolerance: float = 0.25  # funding may exceed the ticket range by this share before exclusion
+    diversity_pool: int = 3  # MMR picks from the best k * pool
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in ("semantic_fetch", "structured_fetch", "lexical_terms", "lexical_features", "diversity_pool"):
+            if int(getattr(self, name)) < 1:
+                raise ConfigError(f"{name} must be >= 1")

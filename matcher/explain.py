@@ -1,0 +1,116 @@
+"""Short bilingual reasons for one match, derived from the same features that produced its score.
+
+Reasons are ordered by the contribution of the factor they describe, so the first reason is the
+strongest; factors that pulled the score down are stated as such.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from matcher.profiles import CandidateProfile, ProjectProfile
+from matcher.taxonomy import INDUSTRIES, NEEDS, REGIONS, ROUNDS, STAGES
+
+Reason = tuple[str, str, float]  # (zh, en, weight for ordering)
+
+
+def _labels(vocab: object, codes: list[str], lang: str) -> str:
+    from matcher.taxonomy import Vocabulary
+
+    assert isinstance(vocab, Vocabulary)
+    sep = "、" if lang == "zh" else ", "
+    return sep.join(vocab.zh(c) if lang == "zh" else vocab.en(c) for c in codes if c in vocab)
+
+
+def _fmt_cny(amount: float) -> tuple[str, str]:
+    if amount >= 1e8:
+        return f"{amount / 1e8:.1f}亿元", f"CNY {amount / 1e6:,.0f}M"
+    return f"{amount / 1e4:,.0f}万元", f"CNY {amount / 1e6:,.1f}M"
+
+
+def reasons(
+    project: ProjectProfile,
+    candidate: CandidateProfile,
+    features: Mapping[str, float],
+    contributions: Mapping[str, float],
+    *,
+    learned_active: bool,
+    learned_probability: float | None,
+) -> tuple[list[str], list[str]]:
+    out: list[Reason] = []
+    c = contributions
+
+    shared_ind = [code for code in project.industries if code in candidate.industries]
+    if shared_ind:
+        out.append((f"行业匹配：{_labels(INDUSTRIES, shared_ind, 'zh')}",
+                    f"Industry match: {_labels(INDUSTRIES, shared_ind, 'en')}", c.get("industry", 0.0)))
+    elif not candidate.industries and candidate.kind == "provider":
+        out.append(("服务各行业", "Serves all industries", c.get("industry", 0.0)))
+
+    served = [code for code in project.needs if code in candidate.serves]
+    if served:
+        out.append((f"可满足需求：{_labels(NEEDS, served, 'zh')}",
+                    f"Can serve: {_labels(NEEDS, served, 'en')}", c.get("needs_coverage", 0.0)))
+
+    stage_fit = features.get("stage_fit", 0.0)
+    if stage_fit >= 1.0:
+        out.append((f"阶段匹配：{STAGES.zh(project.stage)}", f"Stage fit: {STAGES.en(project.stage)}",
+                    c.get("stage_fit", 0.0)))
+    elif stage_fit > 0:
+        out.append((f"阶段相近：{STAGES.zh(project.stage)}", f"Adjacent stage: {STAGES.en(project.stage)}",
+                    c.get("stage_fit", 0.0)))
+
+    if candidate.kind == "investor" and project.round_sought and project.round_sought in candidate.rounds:
+        out.append((f"轮次匹配：{ROUNDS.zh(project.round_sought)}",
+                    f"Round fit: {ROUNDS.en(project.round_sought)}", c.get("round_fit", 0.0)))
+        if project.funding_sought > 0 and features.get("ticket_fit", 0.0) >= 0.5:
+            zh_lo, en_lo = _fmt_cny(candidate.ticket_min)
+            zh_hi, en_hi = _fmt_cny(candidate.ticket_max)
+            out.append((f"单笔投资额（{zh_lo}–{zh_hi}）覆盖所需资金",
+                        f"Ticket ({en_lo}-{en_hi}) covers the amount sought", c.get("ticket_fit", 0.0)))
+
+    region = features.get("region", 0.0)
+    if region >= 1.0 and project.city in REGIONS:
+        out.append((f"同城：{REGIONS.zh(project.city)}", f"Same city: {REGIONS.en(project.city)}",
+                    c.get("region", 0.0)))
+    elif "nationwide" in candidate.regions:
+        out.append(("服务全国", "Serves nationwide", c.get("region", 0.0)))
+    elif region >= 0.4:
+        out.append(("同一区域", "Same region", c.get("region", 0.0)))
+
+    sem = features.get("sem_need", 0.0)
+    if sem >= 0.45:
+        out.append(("其所长与你描述的需求高度相关", "What they offer closely matches your stated needs",
+                    c.get("sem_need", 0.0)))
+    elif sem >= 0.3:
+        out.append(("其所长与你的需求相关", "What they offer relates to your needs", c.get("sem_need", 0.0)))
+    if features.get("sem_domain", 0.0) >= 0.45:
+        out.append(("专长领域与项目方向接近", "Their expertise is close to your domain", c.get("sem_domain", 0.0)))
+    if features.get("lexical", 0.0) >= 0.25:
+        out.append(("描述用词高度重合", "Profiles use much the same words", c.get("lexical", 0.0)))
+
+    if candidate.capacity is not None and candidate.kind != "investor":
+        left = max(candidate.capacity - candidate.load, 0)
+        out.append((f"尚有名额：剩余{left}个", f"Has capacity: {left} slot(s) left", c.get("capacity_headroom", 0.0)))
+    if candidate.requests >= 3:
+        rate = candidate.accepted / max(candidate.requests, 1)
+        out.append((f"历史接受率 {rate:.0%}", f"Past acceptance {rate:.0%}", c.get("acceptance", 0.0)))
+
+    if c.get("exposure", 0.0) < -0.01:
+        out.append(("近期推荐较多或名额将满，已适度降权", "Shown often or nearly full: down-weighted",
+                    c.get("exposure", 0.0)))
+    if c.get("diversity", 0.0) < -0.01:
+        out.append(("与上方推荐相似，为多样性略降", "Similar to matches above: lowered for diversity",
+                    c.get("diversity", 0.0)))
+
+    if learned_active and learned_probability is not None:
+        out.append((f"根据过往反馈，预计成功概率约 {learned_probability:.0%}",
+                     f"Past outcomes suggest a {learned_probability:.0%} chance of a good outcome",
+                     c.get("learned", 0.0)))
+    else:
+        out.append(("学习模型尚未训练，学习分不计入得分",
+                    "No trained model yet: the learned factor contributes nothing", -1e9))
+
+    # strongest positive factors first, then the ones that pulled the score down, then notes
+    out.sort(key=lambda r: (r[2] <= -1e8, r[2] < 0, -abs(r[2])))
+    return [r[0] for r in out], [r[1] for r in out]

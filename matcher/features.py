@@ -1,0 +1,140 @@
+"""Vectorised named features and hard constraints for project-candidate pairs.
+
+Every function takes the project side ``P`` and the candidate side ``C`` as dicts of numpy columns
+(see ``ProfileTable.cols``) that broadcast against each other: one side is a single row (shape (1,)),
+the other the gathered rows being ranked (shape (n,)). The same code therefore serves "candidates for a
+project" and "curated projects for an investor" (deal flow).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from matcher.config import FEATURE_INDEX, N_FEATURES, MatcherConfig
+from matcher.profiles import NATIONWIDE_BIT
+
+Cols = Mapping[str, np.ndarray]
+
+_ONE = np.uint64(1)
+
+
+def _pop(x: np.ndarray) -> np.ndarray:
+    out: np.ndarray = np.bitwise_count(x).astype(np.float32)
+    return out
+
+
+def _share(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, num / np.maximum(den, 1.0), 0.0).astype(np.float32)
+
+
+def gather(cols: Cols, rows: np.ndarray) -> dict[str, np.ndarray]:
+    return {name: col[rows] for name, col in cols.items()}
+
+
+def structured_features(P: Cols, C: Cols, *, kind: str, now: float, config: MatcherConfig,
+                        acceptance_prior: float, pool_side: str) -> np.ndarray:
+    """The non-semantic features, shape (n, N_FEATURES); the semantic and lexical columns stay 0.
+
+    ``kind`` is the candidate kind; ``pool_side`` ("candidate" or "project") says which side holds many
+    rows: acceptance and freshness describe the side being ranked.
+    """
+    n = max(len(P["ids"]), len(C["ids"]))
+    X = np.zeros((n, N_FEATURES), dtype=np.float32)
+
+    stage_bit = P["stages"]
+    adjacent = (stage_bit << _ONE) | (stage_bit >> _ONE)
+    X[:, FEATURE_INDEX["stage_fit"]] = np.where(
+        (C["stages"] & stage_bit) != 0, 1.0, np.where((C["stages"] & adjacent) != 0, 0.5, 0.0))
+
+    if kind == "investor":
+        in_round = (P["rounds"] & C["rounds"]) != 0
+        idx = np.maximum(P["round_idx"], 0).astype(np.int64)
+        share = C["round_share"]
+        if share.shape[0] == 1 and n > 1:
+            share = np.broadcast_to(share, (n, share.shape[1]))
+        idx_b = np.broadcast_to(idx, (n,))
+        picked = share[np.arange(n), idx_b]
+        top = share.max(axis=1)
+        rel = np.where(top > 0, picked / np.maximum(top, 1e-9), 1.0)
+        X[:, FEATURE_INDEX["round_fit"]] = np.where(in_round, 0.6 + 0.4 * rel, 0.0)
+
+        funding = np.broadcast_to(P["funding"], (n,))
+        lo = np.log(np.maximum(C["ticket_min"], 1.0))
+        hi = np.log(np.maximum(C["ticket_max"], 1.0))
+        mid = (lo + hi) / 2.0
+        half = np.maximum((hi - lo) / 2.0, 0.1)
+        dist = np.abs(np.log(np.maximum(funding, 1.0)) - mid) / half
+        fit = np.clip(1.0 - 0.5 * dist**2, 0.0, 1.0)
+        X[:, FEATURE_INDEX["ticket_fit"]] = np.where(funding > 0, fit, 0.5)
+
+    p_ind = P["industries"]
+    c_ind = C["industries"]
+    X[:, FEATURE_INDEX["industry"]] = np.where(c_ind == 0, 0.5, _share(_pop(p_ind & c_ind), _pop(p_ind)))
+    X[:, FEATURE_INDEX["needs_coverage"]] = _share(_pop(P["needs"] & C["needs"]), _pop(P["needs"]))
+
+    regions = C["regions"]
+    X[:, FEATURE_INDEX["region"]] = np.select(
+        [(regions & P["city_bit"]) != 0, (regions & P["macro_bit"]) != 0,
+         (regions & np.uint64(NATIONWIDE_BIT)) != 0, C["macro_bit"] == P["macro_bit"]],
+        [1.0, 0.7, 0.6, 0.4], 0.0)
+
+    X[:, FEATURE_INDEX["language"]] = np.where(
+        (C["languages"] & P["first_language"]) != 0, 1.0, np.where((C["languages"] & P["languages"]) != 0, 0.5, 0.0))
+
+    cap = C["capacity"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        headroom = np.where(np.isinf(cap), 1.0, np.clip((cap - C["load"]) / np.maximum(cap, 1.0), 0.0, 1.0))
+    X[:, FEATURE_INDEX["capacity_headroom"]] = headroom
+
+    side = C if pool_side == "candidate" else P
+    alpha = config.acceptance_prior_strength
+    X[:, FEATURE_INDEX["acceptance"]] = (side["accepted"] + alpha * acceptance_prior) / (side["requests"] + alpha)
+    age_days = np.maximum(now - side["updated"], 0.0) / 86400.0
+    X[:, FEATURE_INDEX["freshness"]] = np.where(np.isnan(age_days), 0.5,
+                                                np.exp(-np.nan_to_num(age_days) / config.freshness_days))
+    return X
+
+
+def hard_mask(P: Cols, C: Cols, *, kind: str, direction: str, config: MatcherConfig) -> np.ndarray:
+    """True where the pair may be shown at all. Shape (n,)."""
+    n = max(len(P["ids"]), len(C["ids"]))
+    ok = np.ones(n, dtype=bool)
+    ok &= np.broadcast_to(C["active"], (n,)) & np.broadcast_to(P["active"], (n,))
+    ok &= (C["languages"] & P["languages"]) != 0
+    if direction == "matches":
+        # tenancy: network-wide candidates, or private to the project's space
+        ok &= (C["space"] == 0) | (C["space"] == P["space"])
+        ok &= C["load"] < C["capacity"]
+    else:
+        # deal flow: curated projects of the investor's space (network-wide investors see all spaces)
+        ok &= P["curated"]
+        ok &= (C["space"] == 0) | (C["space"] == P["space"])
+    if kind == "investor":
+        seeking = P["rounds"] != 0
+        if direction == "dealflow":
+            ok &= seeking
+        ok &= ~seeking | ((P["rounds"] & C["rounds"]) != 0)
+        funding = P["funding"]
+        tol = config.ticket_tolerance
+        in_range = (funding >= C["ticket_min"] * (1.0 - tol)) & (funding <= C["ticket_max"] * (1.0 + tol))
+        ok &= (funding <= 0) | in_range
+    return ok
+
+
+def exposure(C: Cols, config: MatcherConfig) -> np.ndarray:
+    """Exposure penalty in [-1, 0]: high utilisation and many recent impressions push a candidate down."""
+    cap = C["capacity"]
+    util = np.where(np.isinf(cap), 0.0, np.clip(C["load"] / np.maximum(cap, 1.0), 0.0, 1.0))
+    shown = np.clip(C["impressions"] / config.exposure_impressions_ref, 0.0, 1.0)
+    out: np.ndarray = -(0.7 * util**2 + 0.3 * shown).astype(np.float32)
+    return out
+
+
+def semantic_features(query_vec: np.ndarray, pool_vecs: np.ndarray, dim: int) -> tuple[np.ndarray, np.ndarray]:
+    """(sem_first, sem_second) cosine per field pair from combined ``[a, b] / sqrt(2)`` vectors."""
+    first = 2.0 * (pool_vecs[:, :dim] @ query_vec[:dim])
+    second = 2.0 * (pool_vecs[:, dim:] @ query_vec[dim:])
+    return first.astype(np.float32), second.astype(np.float32)

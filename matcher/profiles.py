@@ -1,0 +1,324 @@
+"""Plain profile objects the callers hand to the matcher, and the columnar table the matcher ranks over.
+
+A :class:`ProfileTable` holds one kind (projects, mentors, investors or providers) as aligned numpy
+columns plus a :class:`~matcher.index.FlatIndex` whose rows are the same rows. Taxonomy sets are packed
+into ``uint64`` bit masks so overlap features are a handful of vectorised bit operations.
+
+Embeddings: every profile contributes two short texts (the brief found long bios drown the signal):
+
+=========  =====================  ==========================
+side       first text ("need")    second text ("domain")
+=========  =====================  ==========================
+project    needs statement        one-liner
+mentor     what they offer        their expertise
+investor   thesis                 industries they back
+provider   services offered       category and industries
+=========  =====================  ==========================
+
+The stored vector is ``[first, second] / sqrt(2)`` (both halves unit length), so one inner product with
+the other side's vector is the mean of the two field similarities, and each field similarity is twice
+the inner product of the matching halves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from matcher.config import MatcherConfig
+from matcher.errors import IndexError_
+from matcher.index import FlatIndex
+from matcher.taxonomy import INDUSTRIES, LANGUAGES, NEEDS, PROVIDER_CATEGORIES, REGIONS, ROUNDS, STAGES, region_of_city
+
+__all__ = [
+    "CandidateProfile",
+    "ProfileTable",
+    "ProjectProfile",
+    "combine_fields",
+    "field_texts",
+]
+
+SQRT_HALF = 1.0 / math.sqrt(2.0)
+
+
+@dataclass(frozen=True)
+class ProjectProfile:
+    id: int
+    space_id: int
+    stage: str
+    industries: tuple[str, ...]
+    needs: tuple[str, ...]
+    city: str
+    languages: tuple[str, ...]
+    need_text: str
+    domain_text: str
+    name: str = ""
+    round_sought: str | None = None
+    funding_sought: int = 0
+    updated_at: dt.datetime | None = None
+    curated: bool = False
+    active: bool = True
+    accepted: int = 0  # intros from investors the founder accepted (deal flow acceptance)
+    requests: int = 0
+
+    kind = "project"
+
+
+@dataclass(frozen=True)
+class CandidateProfile:
+    id: int
+    kind: str  # mentor | investor | provider
+    space_id: int | None
+    industries: tuple[str, ...]
+    stages: tuple[str, ...]
+    serves: tuple[str, ...]
+    languages: tuple[str, ...]
+    city: str
+    regions: tuple[str, ...]
+    offer_text: str
+    expertise_text: str
+    name: str = ""
+    subtype: str = ""  # mentor type, investor kind or provider category
+    capacity: int | None = None  # None: unlimited
+    load: int = 0  # active engagements that count against capacity
+    rounds: tuple[str, ...] = ()
+    ticket_min: int = 0
+    ticket_max: int = 0
+    round_history: tuple[tuple[str, int], ...] = ()  # investors: past investments per round
+    updated_at: dt.datetime | None = None
+    active: bool = True
+    accepted: int = 0
+    requests: int = 0
+    impressions: int = 0  # recent impressions (exposure control)
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+Profile = ProjectProfile | CandidateProfile
+
+
+def field_texts(profile: Profile) -> tuple[str, str]:
+    """The two short texts embedded for a profile (see the module table)."""
+    return profile.need_text if isinstance(profile, ProjectProfile) else profile.offer_text, \
+        profile.domain_text if isinstance(profile, ProjectProfile) else profile.expertise_text
+
+
+def combine_fields(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """``[first, second] / sqrt(2)`` for unit rows: a unit vector of twice the dimension."""
+    return (np.concatenate([first, second], axis=1) * SQRT_HALF).astype(np.float32)
+
+
+def _mask(vocab: Any, codes: Sequence[str]) -> int:
+    return int(vocab.mask(c for c in codes if c in vocab))
+
+
+REGION_BITS = REGIONS.index_of
+NATIONWIDE_BIT = 1 << REGION_BITS["nationwide"]
+
+
+def _ts(value: dt.datetime | None) -> float:
+    return value.timestamp() if value is not None else float("nan")
+
+
+_COLUMNS: dict[str, Any] = {
+    "ids": np.int64,
+    "space": np.int64,  # 0 = network-wide
+    "active": np.bool_,
+    "curated": np.bool_,
+    "industries": np.uint64,
+    "needs": np.uint64,  # project needs / candidate serves
+    "stages": np.uint64,
+    "rounds": np.uint64,
+    "round_idx": np.int16,  # project's round (-1: none)
+    "city_bit": np.uint64,
+    "macro_bit": np.uint64,
+    "regions": np.uint64,
+    "languages": np.uint64,
+    "first_language": np.uint64,
+    "funding": np.float64,
+    "ticket_min": np.float64,
+    "ticket_max": np.float64,
+    "capacity": np.float32,  # inf = unlimited
+    "load": np.float32,
+    "accepted": np.float32,
+    "requests": np.float32,
+    "impressions": np.float32,
+    "updated": np.float64,  # unix seconds (nan: unknown)
+    "round_share": np.float32,  # (n, len(ROUNDS)) investors' portfolio share per round
+}
+
+
+def _row_values(p: Profile) -> dict[str, Any]:
+    city = p.city if p.city in REGION_BITS else "nationwide"
+    macro = region_of_city(city)
+    langs = [lang for lang in p.languages if lang in LANGUAGES]
+    first = 1 << LANGUAGES.index_of[langs[0]] if langs else 0
+    share = np.zeros(len(ROUNDS), dtype=np.float32)
+    if isinstance(p, ProjectProfile):
+        round_idx = ROUNDS.index_of.get(p.round_sought or "", -1)
+        return {
+            "ids": p.id, "space": p.space_id, "active": p.active, "curated": p.curated,
+            "industries": _mask(INDUSTRIES, p.industries), "needs": _mask(NEEDS, p.needs),
+            "stages": _mask(STAGES, [p.stage]),
+            "rounds": (1 << round_idx) if round_idx >= 0 else 0, "round_idx": round_idx,
+            "city_bit": 1 << REGION_BITS[city], "macro_bit": 1 << REGION_BITS[macro],
+            "regions": (1 << REGION_BITS[city]) | (1 << REGION_BITS[macro]),
+            "languages": _mask(LANGUAGES, langs), "first_language": first,
+            "funding": float(p.funding_sought), "ticket_min": 0.0, "ticket_max": 0.0,
+            "capacity": np.inf, "load": 0.0, "accepted": p.accepted, "requests": p.requests,
+            "impressions": 0.0, "updated": _ts(p.updated_at), "round_share": share,
+        }
+    if p.round_history:
+        total = sum(n for _, n in p.round_history)
+        for code, n in p.round_history:
+            if code in ROUNDS and total > 0:
+                share[ROUNDS.index_of[code]] += n / total
+    return {
+        "ids": p.id, "space": p.space_id or 0, "active": p.active, "curated": False,
+        "industries": _mask(INDUSTRIES, p.industries), "needs": _mask(NEEDS, p.serves),
+        "stages": _mask(STAGES, p.stages), "rounds": _mask(ROUNDS, p.rounds), "round_idx": -1,
+        "city_bit": 1 << REGION_BITS[city], "macro_bit": 1 << REGION_BITS[macro],
+        "regions": _mask(REGIONS, p.regions) or (1 << REGION_BITS[city]),
+        "languages": _mask(LANGUAGES, langs), "first_language": first,
+        "funding": 0.0, "ticket_min": float(p.ticket_min), "ticket_max": float(p.ticket_max),
+        "capacity": float(p.capacity) if p.capacity is not None else np.inf, "load": float(p.load),
+        "accepted": p.accepted, "requests": p.requests, "impressions": float(p.impressions),
+        "updated": _ts(p.updated_at), "round_share": share,
+    }
+
+
+def provider_expertise_text(category: str, industries: Sequence[str], lang: str) -> str:
+    """A short expertise text for providers, from their category and industries."""
+    label = PROVIDER_CATEGORIES.label(category)
+    inds = [INDUSTRIES.label(c) for c in industries if c in INDUSTRIES]
+    if lang == "zh":
+        return label.zh + ("：" + "、".join(i.zh for i in inds) if inds else "：各行业")
+    return label.en + (": " + ", ".join(i.en for i in inds) if inds else ": all industries")
+
+
+def investor_focus_text(industries: Sequence[str], stages: Sequence[str], lang: str) -> str:
+    inds = [INDUSTRIES.label(c) for c in industries if c in INDUSTRIES]
+    sts = [STAGES.label(c) for c in stages if c in STAGES]
+    if lang == "zh":
+        return "、".join(i.zh for i in inds) + ("；" + "、".join(s.zh for s in sts) if sts else "")
+    return ", ".join(i.en for i in inds) + ("; " + ", ".join(s.en for s in sts) if sts else "")
+
+
+class ProfileTable:
+    """One kind of profile as aligned columns + an exact inner-product index over their vectors.
+
+    ``profiles[row]`` is the profile object of a row (for explanations). Rows move when others are removed
+    (swap with last); look rows up with :meth:`rows_of`.
+    """
+
+    def __init__(self, kind: str, dim: int, config: MatcherConfig | None = None) -> None:
+        self.kind = kind
+        self.field_dim = int(dim)
+        self.config = config or MatcherConfig()
+        self.index = FlatIndex(2 * self.field_dim)
+        self.cols: dict[str, np.ndarray] = {
+            name: np.zeros((0, len(ROUNDS)) if name == "round_share" else 0, dtype=dtype)
+            for name, dtype in _COLUMNS.items()
+        }
+        terms = self.config.lexical_terms
+        self.lex_ids = np.zeros((0, terms), dtype=np.int32)
+        self.lex_weights = np.zeros((0, terms), dtype=np.float16)
+        self.profiles: list[Profile] = []
+        self.version = 0  # bumped on every change
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def __contains__(self, id_: object) -> bool:
+        return id_ in self.index
+
+    def rows_of(self, ids: Any) -> np.ndarray:
+        return self.index.rows_of(ids)
+
+    def profile(self, id_: int) -> Profile:
+        return self.profiles[int(self.rows_of([id_])[0])]
+
+    def vectors(self, rows: np.ndarray | None = None) -> np.ndarray:
+        m = self.index.matrix()
+        return m if rows is None else m[rows]
+
+    # -- changes --------------------------------------------------------------------------------------
+    def upsert(self, profiles: Sequence[Profile], vectors: np.ndarray, lex_ids: np.ndarray,
+               lex_weights: np.ndarray) -> None:
+        """Insert or replace profiles. ``vectors``: (n, 2 * dim) combined field vectors."""
+        if len(profiles) == 0:
+            return
+        if vectors.shape != (len(profiles), 2 * self.field_dim):
+            raise IndexError_(f"expected vectors of shape ({len(profiles)}, {2 * self.field_dim}), "
+                              f"got {vectors.shape}")
+        for p in profiles:
+            if (self.kind == "project") != isinstance(p, ProjectProfile) or \
+                    (isinstance(p, CandidateProfile) and p.kind != self.kind):
+                raise IndexError_(f"a {getattr(p, 'kind', 'project')} profile cannot go into the {self.kind} table")
+        ids = np.array([p.id for p in profiles], dtype=np.int64)
+        if len(np.unique(ids)) != len(ids):
+            raise IndexError_("duplicate ids in one upsert")
+        values = [_row_values(p) for p in profiles]
+        present = np.array([int(i) in self.index for i in ids], dtype=bool)
+        if present.any():
+            rows = self.rows_of(ids[present])
+            sel = np.flatnonzero(present)
+            for name, col in self.cols.items():
+                col[rows] = np.array([values[i][name] for i in sel], dtype=col.dtype)
+            self.lex_ids[rows] = lex_ids[sel]
+            self.lex_weights[rows] = lex_weights[sel]
+            for r, i in zip(rows.tolist(), sel.tolist(), strict=True):
+                self.profiles[r] = profiles[i]
+            self.index.upsert(ids[present], vectors[present])
+        new = np.flatnonzero(~present)
+        if len(new):
+            for name, col in self.cols.items():
+                block = np.array([values[i][name] for i in new], dtype=col.dtype)
+                self.cols[name] = np.concatenate([col, block])
+            self.lex_ids = np.concatenate([self.lex_ids, lex_ids[new]])
+            self.lex_weights = np.concatenate([self.lex_weights, lex_weights[new]])
+            self.profiles.extend(profiles[int(i)] for i in new)
+            self.index.add(ids[new], vectors[new])
+        self.version += 1
+
+    def remove(self, ids: Any) -> int:
+        before = len(self)
+        moves = self.index.remove(ids)
+        for src, dst in moves:
+            for col in self.cols.values():
+                col[dst] = col[src]
+            self.lex_ids[dst] = self.lex_ids[src]
+            self.lex_weights[dst] = self.lex_weights[src]
+            self.profiles[dst] = self.profiles[src]
+        n = len(self)
+        for name in self.cols:
+            self.cols[name] = self.cols[name][:n].copy()
+        self.lex_ids = self.lex_ids[:n].copy()
+        self.lex_weights = self.lex_weights[:n].copy()
+        del self.profiles[n:]
+        self.version += 1
+        return before - n
+
+    def set_stats(self, ids: Any, *, load: Any = None, accepted: Any = None, requests: Any = None,
+                  impressions: Any = None) -> None:
+        """Refresh the outcome counters of known ids (unknown ids are skipped)."""
+        ids_arr = np.asarray(ids, dtype=np.int64).reshape(-1)
+        known = np.array([int(i) in self.index for i in ids_arr], dtype=bool)
+        if not known.any():
+            return
+        rows = self.rows_of(ids_arr[known])
+        for name, values in (("load", load), ("accepted", accepted), ("requests", requests),
+                             ("impressions", impressions)):
+            if values is not None:
+                self.cols[name][rows] = np.asarray(values, dtype=np.float32).reshape(-1)[known]
+        self.version += 1
+
+    def adjust_load(self, id_: int, delta: int) -> None:
+        if id_ in self.index:
+            row = int(self.rows_of([id_])[0])
+            self.cols["load"][row] = max(0.0, float(self.cols["load"][row]) + delta)
+            self.version += 1

@@ -1,0 +1,108 @@
+"""One contract, every encoder: unit rows of the right shape, batch == single, deterministic."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from matcher.embedcache import CachedEncoder, MemoryEmbeddingCache, SqliteEmbeddingCache
+from matcher.encoders import Encoder, EncoderError, KeywordEncoder, build_encoder
+
+TEXTS = [
+    "需要申请发明专利，保护核心算法",
+    "We need help filing patents for our core algorithm",
+    "寻找天使轮投资，约300万元",
+    "looking for a seed investor in climate tech",
+    "",
+]
+
+
+class EncoderContract:
+    spec = "keyword"
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def encoder(cls) -> Encoder:
+        return build_encoder(cls.spec, threads=2)
+
+    def test_shape_dtype_and_unit_norm(self, encoder: Encoder) -> None:
+        out = encoder.encode(TEXTS[:4])
+        assert out.shape == (4, encoder.dim) and out.dtype == np.float32
+        np.testing.assert_allclose(np.linalg.norm(out, axis=1), 1.0, atol=1e-4)
+
+    def test_batch_equals_single(self, encoder: Encoder) -> None:
+        batch = encoder.encode(TEXTS[:4])
+        singles = np.stack([encoder.encode([t])[0] for t in TEXTS[:4]])
+        np.testing.assert_allclose(batch, singles, atol=2e-3)
+
+    def test_deterministic(self, encoder: Encoder) -> None:
+        np.testing.assert_array_equal(encoder.encode(TEXTS[:2]), encoder.encode(TEXTS[:2]))
+
+    def test_empty_input(self, encoder: Encoder) -> None:
+        assert encoder.encode([]).shape == (0, encoder.dim)
+
+    def test_id_names_model(self, encoder: Encoder) -> None:
+        assert "@" in encoder.id
+
+
+class TestKeywordEncoder(EncoderContract):
+    spec = "keyword"
+
+    def test_shared_words_are_closer(self, encoder: Encoder) -> None:
+        a, b, c = encoder.encode(["patent filing help", "help with patent filing", "restaurant marketing"])
+        assert a @ b > a @ c
+
+
+@pytest.mark.slow
+class TestUSEEncoder(EncoderContract):
+    spec = "use"
+
+    def test_cross_language_similarity(self, encoder: Encoder) -> None:
+        zh_patent, en_patent, zh_money, _ = encoder.encode(TEXTS[:4])
+        assert zh_patent @ en_patent > zh_patent @ zh_money
+
+
+@pytest.mark.slow
+class TestE5Encoder(EncoderContract):
+    spec = "e5"
+
+
+@pytest.mark.slow
+class TestMiniLMEncoder(EncoderContract):
+    spec = "minilm"
+
+
+def test_unknown_spec_is_a_clear_error() -> None:
+    with pytest.raises(EncoderError, match="valid: use, e5, minilm, keyword"):
+        build_encoder("bert-huge")
+
+
+def test_missing_local_model_dir_is_a_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(EncoderError, match="no sentence-transformers model directory"):
+        build_encoder(f"st:{tmp_path / 'nope'}")
+
+
+class CountingEncoder(KeywordEncoder):
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[int] = []
+
+    def encode(self, texts):  # type: ignore[no-untyped-def]
+        self.calls.append(len(texts))
+        return super().encode(texts)
+
+
+@pytest.mark.parametrize("make_cache", [MemoryEmbeddingCache, "sqlite"])
+def test_cache_never_reencodes_unchanged_text(make_cache, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cache = SqliteEmbeddingCache(tmp_path / "emb.sqlite") if make_cache == "sqlite" else make_cache()
+    inner = CountingEncoder()
+    enc = CachedEncoder(inner, cache)
+    first = enc.encode(["a patent", "a loan", "a patent"])
+    assert inner.calls == [2] and enc.encoded == 2
+    second = enc.encode(["a loan", "a patent", "new text"])
+    assert inner.calls == [2, 1] and enc.encoded == 3 and enc.hits == 3
+    np.testing.assert_array_equal(first[0], second[1])
+    # a different model id never reuses another model's vectors
+    other = CachedEncoder(KeywordEncoder(dim=128), cache)
+    assert other.encode(["a patent"]).shape == (1, 128)
+    assert other.encoded == 1

@@ -1,0 +1,149 @@
+"""One contract, every index implementation: known answers, batch == single query, add/remove/upsert,
+save/load round trips, refusal of mismatched or corrupt files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from matcher.errors import IndexError_, IndexMismatchError
+from matcher.index import FlatIndex, IDMapIndex, load_index, read_manifest, save_index
+
+
+def unit(rng: np.random.Generator, n: int, d: int) -> np.ndarray:
+    x = rng.normal(size=(n, d)).astype(np.float32)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+class IndexContract:
+    impl: type = FlatIndex
+    dim = 16
+
+    def make(self):  # type: ignore[no-untyped-def]
+        return self.impl(self.dim)
+
+    @pytest.fixture
+    def filled(self):  # type: ignore[no-untyped-def]
+        rng = np.random.default_rng(0)
+        index = self.make()
+        ids = np.arange(100, 160)
+        vecs = unit(rng, len(ids), self.dim)
+        index.add(ids, vecs)
+        return index, ids, vecs
+
+    def test_known_answer_exact_search(self, filled) -> None:  # type: ignore[no-untyped-def]
+        index, ids, vecs = filled
+        q = vecs[[3, 17]]
+        got_ids, got_scores = index.search(q, 5)
+        expected = vecs @ q.T
+        for j in range(2):
+            order = np.argsort(-expected[:, j])[:5]
+            np.testing.assert_array_equal(got_ids[j], ids[order])
+            np.testing.assert_allclose(got_scores[j], expected[order, j], atol=1e-5)
+        assert got_ids[0, 0] == ids[3] and got_ids[1, 0] == ids[17]
+
+    def test_batch_equals_single(self, filled) -> None:  # type: ignore[no-untyped-def]
+        index, _, vecs = filled
+        q = vecs[:7]
+        batch_ids, batch_scores = index.search(q, 10)
+        for i in range(7):
+            one_ids, one_scores = index.search(q[i], 10)
+            np.testing.assert_array_equal(batch_ids[i], one_ids[0])
+            np.testing.assert_allclose(batch_scores[i], one_scores[0], atol=1e-6)
+
+    def test_pads_when_k_exceeds_size(self) -> None:
+        index = self.make()
+        index.add([7], unit(np.random.default_rng(1), 1, self.dim))
+        ids, scores = index.search(unit(np.random.default_rng(2), 1, self.dim), 3)
+        assert ids.tolist() == [[7, -1, -1]] and np.isneginf(scores[0, 1:]).all()
+
+    def test_remove_and_upsert(self, filled) -> None:  # type: ignore[no-untyped-def]
+        index, ids, vecs = filled
+        index.remove([ids[3], ids[10], 99999])
+        assert len(index) == len(ids) - 2 and ids[3] not in index and ids[4] in index
+        got, _ = index.search(vecs[3], len(ids))
+        assert ids[3] not in got[0].tolist() and ids[10] not in got[0].tolist()
+        # every remaining id still finds itself first
+        for i in (0, 4, len(ids) - 1):
+            assert index.search(vecs[i], 1)[0][0, 0] == ids[i]
+        new_vec = unit(np.random.default_rng(9), 1, self.dim)
+        index.upsert([ids[4]], new_vec)
+        assert index.search(new_vec, 1)[0][0, 0] == ids[4]
+        np.testing.assert_allclose(index.vectors_of([ids[4]]), new_vec, atol=1e-6)
+        index.upsert([ids[3]], vecs[3:4])
+        assert index.search(vecs[3], 1)[0][0, 0] == ids[3] and len(index) == len(ids) - 1
+
+    def test_duplicate_add_refused(self, filled) -> None:  # type: ignore[no-untyped-def]
+        index, ids, vecs = filled
+        with pytest.raises(IndexError_, match="already indexed"):
+            index.add([ids[0]], vecs[:1])
+
+    def test_wrong_dimension_refused(self) -> None:
+        with pytest.raises(IndexMismatchError):
+            self.make().add([1], np.ones((1, self.dim + 1), dtype=np.float32))
+
+    def test_save_load_round_trip(self, filled, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+        index, ids, vecs = filled
+        index.remove([ids[5]])
+        manifest = save_index(index, tmp_path / "ix", encoder_id="enc@1")
+        assert manifest["count"] == len(ids) - 1 and manifest["dim"] == self.dim
+        loaded, m2 = load_index(tmp_path / "ix", encoder_id="enc@1", dim=self.dim)
+        assert type(loaded) is type(index) and m2["checksum"] == manifest["checksum"]
+        q = vecs[:9]
+        np.testing.assert_array_equal(loaded.search(q, 8)[0], index.search(q, 8)[0])
+        assert sorted(loaded.ids().tolist()) == sorted(index.ids().tolist())
+
+    def test_mismatched_encoder_or_dim_refused(self, filled, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+        index, _, _ = filled
+        save_index(index, tmp_path / "ix", encoder_id="use-m3@0.2.1")
+        with pytest.raises(IndexMismatchError, match="built with encoder use-m3@0.2.1.*rebuild"):
+            load_index(tmp_path / "ix", encoder_id="e5-small-q4@0.3.0")
+        with pytest.raises(IndexMismatchError, match="dimension"):
+            load_index(tmp_path / "ix", encoder_id="use-m3@0.2.1", dim=self.dim * 2)
+
+    def test_corrupt_file_refused(self, filled, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+        index, _, _ = filled
+        save_index(index, tmp_path / "ix", encoder_id="e@1")
+        directory, _ = read_manifest(tmp_path / "ix")
+        data = bytearray((directory / "index.faiss").read_bytes())
+        data[-10] ^= 0xFF
+        (directory / "index.faiss").write_bytes(bytes(data))
+        with pytest.raises(IndexMismatchError, match="checksum"):
+            load_index(tmp_path / "ix", encoder_id="e@1")
+
+    def test_save_switches_versions_atomically(self, filled, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+        index, ids, _ = filled
+        save_index(index, tmp_path / "ix", encoder_id="e@1")
+        first = (tmp_path / "ix" / "CURRENT").read_text()
+        index.remove(ids[:10])
+        save_index(index, tmp_path / "ix", encoder_id="e@1")
+        second = (tmp_path / "ix" / "CURRENT").read_text()
+        assert first != second
+        assert load_index(tmp_path / "ix")[1]["count"] == len(ids) - 10
+        # no temporary directories left behind
+        assert not [p for p in (tmp_path / "ix").iterdir() if p.name.startswith(".tmp")]
+        manifest = json.loads((tmp_path / "ix" / second / "manifest.json").read_text())
+        assert manifest["encoder_id"] == "e@1"
+
+    def test_missing_index_is_a_clear_error(self, tmp_path: Path) -> None:
+        with pytest.raises(IndexError_, match="huoban index"):
+            load_index(tmp_path / "none")
+
+
+class TestFlatIndex(IndexContract):
+    impl = FlatIndex
+
+    def test_rows_stay_aligned_after_swap_removal(self, filled) -> None:  # type: ignore[no-untyped-def]
+        index, ids, vecs = filled
+        moves = index.remove([ids[0], ids[1]])
+        assert moves  # the last rows moved into the holes
+        m = index.matrix()
+        for row, id_ in enumerate(index.row_ids().tolist()):
+            np.testing.assert_allclose(m[row], vecs[id_ - 100], atol=1e-6)
+
+
+class TestIDMapIndex(IndexContract):
+    impl = IDMapIndex

@@ -1,0 +1,192 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from matcher import ConfigError, Exploration, WeightSet
+from matcher.config import FEATURE_INDEX, FEATURES
+from tests.matcher.helpers import NOW, build, investor, mentor, project, random_ecosystem
+
+
+def ids(ranking) -> list[int]:  # type: ignore[no-untyped-def]
+    return [m.id for m in ranking.matches]
+
+
+@pytest.fixture
+def small():  # type: ignore[no-untyped-def]
+    mentors = [
+        mentor(1),  # perfect
+        mentor(2, serves=("ip",), offer_text="专利布局"),  # half the needs
+        mentor(3, industries=("education",), serves=("hr_recruiting",), stages=("growth",),
+               offer_text="招聘与团队", expertise_text="教育", city="harbin", regions=("harbin",)),  # poor
+        mentor(4, active=False),
+        mentor(5, capacity=2, load=2),
+        mentor(6, languages=("en",)),
+        mentor(7, space_id=99),  # private to another space
+        mentor(8),  # excluded by the caller (already matched)
+        mentor(9, space_id=1, serves=("ip",), offer_text="专利布局"),  # private to the project's space
+    ]
+    return build([project(1)], mentor=mentors)
+
+
+def test_known_answer_ranking_and_hard_constraints(small) -> None:  # type: ignore[no-untyped-def]
+    r = small.rank(kind="mentor", query_id=1, weights=WeightSet.default("mentor"), k=10, exclude=[8], now=NOW)
+    got = ids(r)
+    assert got[0] == 1
+    assert set(got[1:3]) == {2, 9} and got[-1] == 3
+    assert not {4, 5, 6, 7, 8} & set(got)
+    assert r.eligible == 4
+
+
+def test_contributions_sum_to_score(small) -> None:  # type: ignore[no-untyped-def]
+    for diversity in (0.0, 0.6):
+        r = small.rank(kind="mentor", query_id=1, weights=WeightSet.parse("mentor", {}, diversity=diversity), k=4,
+                       now=NOW)
+        scores = [m.score for m in r.matches]
+        assert scores == sorted(scores, reverse=True)
+        for m in r.matches:
+            assert m.score == pytest.approx(sum(m.contributions.values()), abs=1e-6)
+            assert set(FEATURES) <= set(m.contributions)
+
+
+def test_explanations_are_bilingual_and_specific(small) -> None:  # type: ignore[no-untyped-def]
+    top = small.rank(kind="mentor", query_id=1, weights=WeightSet.default("mentor"), k=1, now=NOW).matches[0]
+    assert "行业匹配：人工智能" in top.reasons_zh and "Industry match: AI" in top.reasons_en
+    assert "可满足需求：知识产权、融资" in top.reasons_zh
+    assert top.reasons_zh[-1].startswith("学习模型尚未训练") and top.contributions["learned"] == 0.0
+
+
+def test_weights_change_the_order(small) -> None:  # type: ignore[no-untyped-def]
+    only_region = WeightSet.parse("mentor", {name: 0.0 for name in FEATURES} | {"region": 1.0, "exposure": 0.0})
+    r = small.rank(kind="mentor", query_id=1, weights=only_region, k=10, now=NOW)
+    assert ids(r)[-1] == 3  # the Harbin mentor is the only one in another city
+    with pytest.raises(ConfigError, match="unknown weight names"):
+        WeightSet.parse("mentor", {"charisma": 1.0})
+    with pytest.raises(ConfigError, match="finite"):
+        WeightSet.parse("mentor", {"region": float("nan")})
+
+
+def test_investor_round_and_ticket_constraints() -> None:
+    investors = [
+        investor(1),
+        investor(2, rounds=("b", "c_plus")),  # wrong round
+        investor(3, ticket_min=50_000_000, ticket_max=200_000_000, rounds=("angel",)),  # ticket far too big
+        investor(4, languages=("en",)),
+    ]
+    m = build([project(1), project(2, funding_sought=0, round_sought=None)], investor=investors)
+    r = m.rank(kind="investor", query_id=1, weights=WeightSet.default("investor"), k=10, now=NOW)
+    assert ids(r) == [1]
+    top = r.matches[0]
+    assert "轮次匹配：天使轮" in top.reasons_zh and top.features["round_fit"] > 0.6
+    # a project not seeking a round is not filtered by rounds or tickets
+    r2 = m.rank(kind="investor", query_id=2, weights=WeightSet.default("investor"), k=10, now=NOW)
+    assert ids(r2) == [1, 2, 3]
+
+
+def test_dealflow_ranks_curated_projects_for_an_investor() -> None:
+    projects = [
+        project(1),
+        project(2, curated=False),
+        project(3, industries=("education",), need_text="招聘", domain_text="在线教育"),
+        project(4, space_id=2),
+        project(5, round_sought="b", funding_sought=80_000_000),
+    ]
+    m = build(projects, investor=[investor(10), investor(11, space_id=1)])
+    r = m.rank(kind="investor", query_id=10, weights=WeightSet.default("dealflow"), k=10, direction="dealflow", now=NOW)
+    assert ids(r)[:2] == [1, 4] and 3 in ids(r) and 2 not in ids(r) and 5 not in ids(r)
+    private = m.rank(kind="investor", query_id=11, weights=WeightSet.default("dealflow"), k=10,
+                     direction="dealflow", now=NOW)
+    assert 4 not in ids(private)
+    with pytest.raises(ConfigError):
+        m.rank(kind="mentor", query_id=10, weights=WeightSet.default("dealflow"), direction="dealflow")
+
+
+def test_two_stage_matches_exhaustive_when_fetch_covers_pool() -> None:
+    m, projects = random_ecosystem(300, seed=3)
+    w = WeightSet.default("mentor")
+    for pid in projects[:5]:
+        fast = m.rank(kind="mentor", query_id=pid, weights=w, k=20, now=NOW, explain=False)
+        full = m.rank(kind="mentor", query_id=pid, weights=w, k=20, now=NOW, explain=False, exhaustive=True)
+        assert ids(fast) == ids(full)
+        assert full.retrieved == full.eligible >= fast.retrieved
+
+
+def test_exposure_pushes_busy_candidates_down() -> None:
+    m = build([project(1)], mentor=[mentor(1, capacity=4, load=3, impressions=60), mentor(2)])
+    w = WeightSet.default("mentor")
+    r = m.rank(kind="mentor", query_id=1, weights=w, k=2, now=NOW)
+    assert ids(r) == [2, 1] and r.matches[1].contributions["exposure"] < r.matches[0].contributions["exposure"] <= 0
+    flat = m.rank(kind="mentor", query_id=1, weights=w.with_weights(exposure=0.0, capacity_headroom=0.0), k=2, now=NOW)
+    assert flat.matches[0].score == pytest.approx(flat.matches[1].score)
+
+
+def test_diversity_spreads_expertise() -> None:
+    same = [mentor(i, expertise_text="计算机视觉 图像识别") for i in range(1, 5)]
+    other = [mentor(10, expertise_text="供应链 金融 风控", serves=("ip",))]
+    m = build([project(1)], mentor=same + other)
+    plain = m.rank(kind="mentor", query_id=1, weights=WeightSet.default("mentor"), k=3, now=NOW)
+    assert 10 not in ids(plain)
+    diverse = m.rank(kind="mentor", query_id=1, weights=WeightSet.parse("mentor", {}, diversity=1.0), k=3, now=NOW)
+    assert 10 in ids(diverse)
+    assert any(x.contributions["diversity"] < 0 for x in diverse.matches)
+
+
+def test_exploration_logs_propensities() -> None:
+    m, projects = random_ecosystem(200, seed=5)
+    w = WeightSet.default("mentor")
+    base = m.rank(kind="mentor", query_id=projects[0], weights=w, k=10, now=NOW)
+    rng = np.random.default_rng(0)
+    explored_lists = 0
+    for _ in range(40):
+        r = m.rank(kind="mentor", query_id=projects[0], weights=w, k=10, now=NOW,
+                   exploration=Exploration(share=0.05, rng=rng))
+        assert len(r.matches) == 10 and len(set(ids(r))) == 10
+        explored = [x for x in r.matches if x.explored]
+        if explored:
+            explored_lists += 1
+            assert len(explored) == 1 and 0 < explored[0].propensity < 0.5
+            assert explored[0].id not in ids(base)
+            assert explored[0].position >= 5
+            assert ids(r)[:4] == ids(base)[:4]
+        else:
+            assert ids(r) == ids(base)
+            assert r.matches[-1].propensity == pytest.approx(0.5)
+    assert 8 < explored_lists < 32  # p_list = 0.5
+
+
+class FakeLearned:
+    version = "fake-1"
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        return 0.2 + 0.5 * X[:, FEATURE_INDEX["needs_coverage"]] + 0.3 * X[:, FEATURE_INDEX["region"]]
+
+    def attribute(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        attr = np.zeros_like(X)
+        attr[:, FEATURE_INDEX["needs_coverage"]] = 0.5 * X[:, FEATURE_INDEX["needs_coverage"]]
+        attr[:, FEATURE_INDEX["region"]] = 0.3 * X[:, FEATURE_INDEX["region"]]
+        return attr, np.full(len(X), 0.2)
+
+
+def test_learned_feature_is_blended_and_explained(small) -> None:  # type: ignore[no-untyped-def]
+    w = WeightSet.default("mentor")
+    r = small.rank(kind="mentor", query_id=1, weights=w, k=3, now=NOW, learned=FakeLearned())
+    assert r.learned_active and r.learned_version == "fake-1"
+    for x in r.matches:
+        assert x.contributions["learned"] > 0
+        assert sum(x.learned_breakdown.values()) == pytest.approx(x.contributions["learned"], abs=1e-6)
+        assert x.score == pytest.approx(sum(x.contributions.values()), abs=1e-6)
+        assert any("成功概率" in s for s in x.reasons_zh)
+
+
+def test_table_updates_are_incremental(small) -> None:  # type: ignore[no-untyped-def]
+    from matcher import KeywordEncoder, upsert_profiles
+
+    table = small.tables["mentor"]
+    upsert_profiles(table, [mentor(3, industries=("ai",), serves=("ip", "financing"))], KeywordEncoder(), small.lexical)
+    r = small.rank(kind="mentor", query_id=1, weights=WeightSet.default("mentor"), k=3, now=NOW)
+    assert 3 in ids(r)
+    table.remove([1])
+    r = small.rank(kind="mentor", query_id=1, weights=WeightSet.default("mentor"), k=10, now=NOW)
+    assert 1 not in ids(r) and table.profile(3).industries == ("ai",)
+    with pytest.raises(KeyError):
+        small.rank(kind="mentor", query_id=999, weights=WeightSet.default("mentor"))
