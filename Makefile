@@ -29,7 +29,8 @@ $(STAMP): pyproject.toml Makefile
 run: install
 	$(HUOBAN) db upgrade
 	$(HUOBAN) seed --if-empty --progress
-	@echo "Seeded. The API arrives with the API issue; until then \`make run\` stops here."
+	$(HUOBAN) index --progress
+	@echo "Seeded and indexed. The API arrives with the API issue; until then \`make run\` stops here."
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -163,6 +163,80 @@ def seed(db_url: str | None, scale: int | None, seed_value: int, reset: bool, if
     click.echo(f"seeded (seed {seed_value}): {summary}", err=True)
 
 
+# -- index ---------------------------------------------------------------------------------------------
+def var_option(func: F) -> F:
+    return click.option("--var", "var_dir", metavar="DIR", default=None,
+                        help="Directory for indexes, caches and models (default: $HUOBAN_VAR_DIR, else var).")(func)
+
+
+def encoder_option(func: F) -> F:
+    return click.option("--encoder", default=None, metavar="SPEC",
+                        help="use, e5, minilm, keyword or st:/path (default: $HUOBAN_ENCODER, else the "
+                             "benchmark winner).")(func)
+
+
+def engine_settings(var_dir: str | None, encoder: str | None) -> Any:
+    from api.engine import default_settings
+
+    return default_settings(var_dir or os.environ.get("HUOBAN_VAR_DIR") or "var",
+                            encoder or os.environ.get("HUOBAN_ENCODER") or None)
+
+
+@cli.command()
+@db_option
+@var_option
+@encoder_option
+@click.option("--rebuild", is_flag=True, help="Replace indexes built with another encoder.")
+@click.option("--progress/--no-progress", default=None, help="Progress bars (default: when stderr is a TTY).")
+@friendly_errors
+def index(db_url: str | None, var_dir: str | None, encoder: str | None, rebuild: bool,
+          progress: bool | None) -> None:
+    """Build or refresh the vector indexes of every kind (unchanged texts come from the cache)."""
+    from tqdm import tqdm
+
+    from api.engine import ALL_KINDS, MatchEngine
+    from matcher.errors import IndexError_, IndexMismatchError
+    from matcher.index import read_manifest
+    from models.db import make_engine, make_session_factory
+
+    settings = engine_settings(var_dir, encoder)
+    engine = MatchEngine(settings)
+    wanted = engine.encoder.id
+    for kind in ALL_KINDS:
+        try:
+            _, manifest = read_manifest(settings.index_root / kind)
+        except IndexMismatchError:
+            if not rebuild:
+                raise
+            continue
+        except IndexError_:
+            continue
+        if manifest.get("encoder_id") != wanted and not rebuild:
+            raise click.ClickException(
+                f"the {kind} index was built with {manifest.get('encoder_id')}, not {wanted}; "
+                "pass --rebuild to replace it")
+    show = sys.stderr.isatty() if progress is None else progress
+    bars: dict[str, Any] = {}
+
+    def tick(kind: str, done: int, total: int) -> None:
+        bar = bars.get(kind)
+        if bar is None:
+            bar = bars[kind] = tqdm(total=total, desc=f"indexing {kind}s", unit="profile", disable=not show,
+                                    file=sys.stderr)
+        bar.update(done - bar.n)
+
+    db = make_engine(resolve_db(db_url))
+    try:
+        report = engine.build(make_session_factory(db), progress=tick)
+    finally:
+        db.dispose()
+        for bar in bars.values():
+            bar.close()
+    counts = ", ".join(f"{n} {kind}s" for kind, n in report["kinds"].items())
+    click.echo(f"indexed {counts} with {report['encoder']} in {report['seconds']} s "
+               f"({report['encoded_texts']} texts encoded, the rest from the cache)", err=True)
+
+
 # -- taxonomy ------------------------------------------------------------------------------------------
 def _vocabularies() -> dict[str, Any]:
     from matcher import taxonomy as t

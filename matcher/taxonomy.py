@@ -50,6 +50,7 @@ class Vocabulary:
     name: str
     labels: tuple[Label, ...]
     _lookup: Mapping[str, str] = field(init=False, repr=False, compare=False)
+    _index: Mapping[str, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if len(self.labels) > 63:
@@ -59,6 +60,7 @@ class Vocabulary:
             for key in (label.code, label.zh, label.en):
                 lookup[key.strip().lower()] = label.code
         object.__setattr__(self, "_lookup", lookup)
+        object.__setattr__(self, "_index", {label.code: i for i, label in enumerate(self.labels)})
 
     # -- access -------------------------------------------------------------------------------
     @property
@@ -75,8 +77,8 @@ class Vocabulary:
         return isinstance(code, str) and code in self.index_of
 
     @property
-    def index_of(self) -> dict[str, int]:
-        return {label.code: i for i, label in enumerate(self.labels)}
+    def index_of(self) -> Mapping[str, int]:
+        return self._index
 
     def label(self, code: str) -> Label:
         try:

@@ -190,3 +190,23 @@ def test_table_updates_are_incremental(small) -> None:  # type: ignore[no-untype
     assert 1 not in ids(r) and table.profile(3).industries == ("ai",)
     with pytest.raises(KeyError):
         small.rank(kind="mentor", query_id=999, weights=WeightSet.default("mentor"))
+
+
+def test_retrieval_bound_is_valid() -> None:
+    """No row outside the faiss list may have a semantic part above the bound the walk uses."""
+    from matcher.features import calibrate, field_cosines
+    from matcher.ranking import _retrieval_query, _semantic_bound
+
+    m, projects = random_ecosystem(400, seed=11)
+    pool = m.tables["mentor"]
+    cal = m.calibration("mentor")
+    w_a, w_b = 0.22, 0.14
+    for pid in projects[:5]:
+        q = m.tables["project"].vectors(m.tables["project"].rows_of([pid]))[0]
+        r_query, alpha, beta = _retrieval_query(q, pool.field_dim, cal, w_a, w_b)
+        rows, scores = pool.index.search_rows(r_query[None, :], 50)
+        ca, cb = field_cosines(q, pool.vectors(), pool.field_dim)
+        np.testing.assert_allclose(pool.vectors() @ r_query, alpha * ca + beta * cb, atol=1e-4)
+        rest = np.setdiff1d(np.arange(len(pool)), rows[0])
+        actual = w_a * calibrate(ca[rest], cal[0], cal[1]) + w_b * calibrate(cb[rest], cal[2], cal[3])
+        assert actual.max() <= _semantic_bound(float(scores[0, -1]), alpha, beta, cal, w_a, w_b) + 1e-4

@@ -1,0 +1,381 @@
+"""The bridge between the database and the matcher: one :class:`MatchEngine` per process.
+
+* ``build`` (``huoban index``) reads every profile, encodes what the embedding cache lacks, fits the
+  lexical IDF and saves one index per kind (projects, mentors, investors, providers) with its manifest.
+* ``load`` (service start) reads the saved indexes and reconciles them with the database: saved vectors
+  whose text is unchanged are used as they are; new or changed profiles go through the cache.
+* ``apply_changes`` replays the ``index_changes`` log (profile edits, outcome counters) so every worker
+  converges on the same state; writers call ``note_change`` in the same transaction as the edit.
+
+Ranking reads the current :class:`EngineState`; a rebuild or a new learned model replaces the state
+reference in one assignment, so a request never sees a half-swapped state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from matcher import (
+    CachedEncoder,
+    LexicalEncoder,
+    Matcher,
+    MatcherConfig,
+    ProfileTable,
+    SqliteEmbeddingCache,
+    build_encoder,
+    load_table,
+    save_table,
+    upsert_profiles,
+)
+from matcher.build import lexical_texts
+from matcher.config import DEFAULT_ENCODER
+from matcher.errors import IndexError_
+from matcher.index import set_search_threads
+from matcher.profiles import CandidateProfile, ProjectProfile, investor_focus_text, provider_expertise_text
+from matcher.ranking import LearnedScorer
+from models import (
+    Impression,
+    IndexChange,
+    IntroRequest,
+    Investor,
+    Mentor,
+    PortfolioInvestment,
+    Project,
+    Provider,
+)
+
+ALL_KINDS = ("project", "mentor", "investor", "provider")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+Progress = Callable[[str, int, int], None]  # (kind, done, total)
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    var_dir: Path = Path("var")
+    encoder: str = DEFAULT_ENCODER
+    threads: int | None = None
+    impressions_window_days: int = 7
+    refresh_interval_s: float = 0.5
+    search_threads: int = 1  # faiss threads per serving process (see matcher.index.set_search_threads)
+
+    @property
+    def index_root(self) -> Path:
+        return self.var_dir / "index"
+
+    @property
+    def embedding_cache(self) -> Path:
+        return self.var_dir / "embeddings.sqlite"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.var_dir / "models"
+
+
+@dataclass
+class Stats:
+    load: int = 0
+    accepted: int = 0
+    requests: int = 0
+    impressions: int = 0
+
+
+def _lang(text: str, languages: Sequence[str]) -> str:
+    if _CJK.search(text):
+        return "zh"
+    return "en" if text.strip() else (languages[0] if languages else "zh")
+
+
+def project_profile(row: Project, stats: Stats | None = None) -> ProjectProfile:
+    s = stats or Stats()
+    return ProjectProfile(
+        id=row.id, space_id=row.space_id, stage=row.stage, industries=tuple(row.industries),
+        needs=tuple(row.needs), city=row.city, languages=tuple(row.languages),
+        need_text=row.needs_statement or row.one_liner, domain_text=row.one_liner, name=row.name,
+        round_sought=row.round_sought, funding_sought=int(row.funding_sought or 0), updated_at=row.updated_at,
+        curated=bool(row.dealflow_curated), active=bool(row.active), accepted=s.accepted, requests=s.requests,
+    )
+
+
+def candidate_profile(kind: str, row: Any, stats: Stats | None = None,
+                      round_history: Iterable[tuple[str, int]] = ()) -> CandidateProfile:
+    s = stats or Stats()
+    common: dict[str, Any] = dict(
+        id=row.id, kind=kind, space_id=row.space_id, industries=tuple(row.industries), stages=tuple(row.stages),
+        serves=tuple(row.serves), languages=tuple(row.languages), city=row.city, regions=tuple(row.regions),
+        name=row.name, updated_at=row.updated_at, active=bool(row.active), load=s.load, accepted=s.accepted,
+        requests=s.requests, impressions=s.impressions,
+    )
+    if kind == "mentor":
+        return CandidateProfile(**common, offer_text=row.offer, expertise_text=row.expertise,
+                                subtype=row.mentor_type, capacity=row.capacity)
+    if kind == "investor":
+        lang = _lang(row.thesis, row.languages)
+        return CandidateProfile(
+            **common, offer_text=row.thesis, expertise_text=investor_focus_text(row.industries, row.stages, lang),
+            subtype=row.kind, capacity=row.capacity, rounds=tuple(row.rounds), ticket_min=int(row.ticket_min),
+            ticket_max=int(row.ticket_max), round_history=tuple(sorted(round_history)),
+        )
+    if kind == "provider":
+        lang = _lang(row.services, row.languages)
+        return CandidateProfile(**common, offer_text=row.services,
+                                expertise_text=provider_expertise_text(row.category, row.industries, lang),
+                                subtype=row.category, capacity=row.capacity)
+    raise ValueError(f"unknown candidate kind {kind!r}")
+
+
+CANDIDATE_MODELS: dict[str, Any] = {"mentor": Mentor, "investor": Investor, "provider": Provider}
+
+
+def candidate_stats(session: Session, kind: str, ids: Sequence[int] | None = None,
+                    window_days: int = 7) -> dict[int, Stats]:
+    """Outcome counters per candidate: active engagements (load), decided intros and recent impressions."""
+    stats: dict[int, Stats] = defaultdict(Stats)
+    ir = IntroRequest
+    q = select(
+        ir.candidate_id,
+        func.sum(case((and_(ir.status == "accepted", ir.ended_at.is_(None)), 1), else_=0)),
+        func.sum(case((ir.status == "accepted", 1), else_=0)),
+        func.sum(case((ir.status.in_(("accepted", "declined", "expired")), 1), else_=0)),
+    ).where(ir.candidate_kind == kind, ir.direction == "project").group_by(ir.candidate_id)
+    if ids is not None:
+        q = q.where(ir.candidate_id.in_(list(ids)))
+    for cid, load, accepted, decided in session.execute(q):
+        s = stats[int(cid)]
+        s.load, s.accepted, s.requests = int(load or 0), int(accepted or 0), int(decided or 0)
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=window_days)
+    iq = select(Impression.candidate_id, func.count()).where(
+        Impression.candidate_kind == kind, Impression.direction == "matches", Impression.created_at >= since,
+    ).group_by(Impression.candidate_id)
+    if ids is not None:
+        iq = iq.where(Impression.candidate_id.in_(list(ids)))
+    for cid, n in session.execute(iq):
+        stats[int(cid)].impressions = int(n)
+    return stats
+
+
+def project_stats(session: Session, ids: Sequence[int] | None = None) -> dict[int, Stats]:
+    """How founders answered investor-initiated (deal flow) intros."""
+    stats: dict[int, Stats] = defaultdict(Stats)
+    ir = IntroRequest
+    q = select(
+        ir.project_id,
+        func.sum(case((ir.status == "accepted", 1), else_=0)),
+        func.sum(case((ir.status.in_(("accepted", "declined", "expired")), 1), else_=0)),
+    ).where(ir.direction == "candidate").group_by(ir.project_id)
+    if ids is not None:
+        q = q.where(ir.project_id.in_(list(ids)))
+    for pid, accepted, decided in session.execute(q):
+        stats[int(pid)].accepted, stats[int(pid)].requests = int(accepted or 0), int(decided or 0)
+    return stats
+
+
+def round_histories(session: Session, ids: Sequence[int] | None = None) -> dict[int, list[tuple[str, int]]]:
+    q = select(PortfolioInvestment.investor_id, PortfolioInvestment.round, func.count()).group_by(
+        PortfolioInvestment.investor_id, PortfolioInvestment.round)
+    if ids is not None:
+        q = q.where(PortfolioInvestment.investor_id.in_(list(ids)))
+    out: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for iid, rnd, n in session.execute(q):
+        out[int(iid)].append((str(rnd), int(n)))
+    return out
+
+
+def load_profiles(session: Session, kind: str, ids: Sequence[int] | None = None,
+                  window_days: int = 7) -> dict[int, ProjectProfile | CandidateProfile]:
+    """Matcher profiles of one kind (all, or the given ids), with their outcome counters."""
+    out: dict[int, ProjectProfile | CandidateProfile] = {}
+    if kind == "project":
+        q = select(Project).order_by(Project.id)
+        if ids is not None:
+            q = q.where(Project.id.in_(list(ids)))
+        pstats = project_stats(session, ids)
+        for row in session.scalars(q):
+            out[row.id] = project_profile(row, pstats.get(row.id))
+        return out
+    model = CANDIDATE_MODELS[kind]
+    q = select(model).order_by(model.id)
+    if ids is not None:
+        q = q.where(model.id.in_(list(ids)))
+    stats = candidate_stats(session, kind, ids, window_days)
+    history = round_histories(session, ids) if kind == "investor" else {}
+    for row in session.scalars(q):
+        out[row.id] = candidate_profile(kind, row, stats.get(row.id), history.get(row.id, ()))
+    return out
+
+
+def note_change(session: Session, kind: str, entity_id: int, op: str = "upsert") -> None:
+    """Log a change for every serving process (call inside the writing transaction)."""
+    session.add(IndexChange(kind=kind, entity_id=entity_id, op=op))
+
+
+@dataclass
+class EngineState:
+    tables: dict[str, ProfileTable]
+    matcher: Matcher
+    last_change_id: int
+    learned: dict[str, LearnedScorer] = field(default_factory=dict)  # by candidate kind ("dealflow" too)
+    learned_version_id: int | None = None
+    built_at: float = field(default_factory=time.time)
+
+
+class MatchEngine:
+    def __init__(self, settings: EngineSettings | None = None, config: MatcherConfig | None = None) -> None:
+        self.settings = settings or EngineSettings()
+        self.config = config or MatcherConfig()
+        self._encoder: CachedEncoder | None = None
+        self._state: EngineState | None = None
+        self._lock = threading.RLock()
+        self._last_refresh = 0.0
+        set_search_threads(self.settings.search_threads)
+
+    # -- parts -------------------------------------------------------------------------------------------
+    @property
+    def encoder(self) -> CachedEncoder:
+        if self._encoder is None:
+            inner = build_encoder(self.settings.encoder, threads=self.settings.threads)
+            self._encoder = CachedEncoder(inner, SqliteEmbeddingCache(self.settings.embedding_cache))
+        return self._encoder
+
+    @property
+    def state(self) -> EngineState:
+        if self._state is None:
+            raise IndexError_("the matcher is not loaded: run `huoban index`, then start the service")
+        return self._state
+
+    @property
+    def ready(self) -> bool:
+        return self._state is not None
+
+    def _new_lexical(self) -> LexicalEncoder:
+        return LexicalEncoder(n_features=self.config.lexical_features, terms=self.config.lexical_terms)
+
+    @staticmethod
+    def _max_change_id(session: Session) -> int:
+        return int(session.scalar(select(func.coalesce(func.max(IndexChange.id), 0))) or 0)
+
+    # -- build and load ----------------------------------------------------------------------------------
+    def build(self, factory: sessionmaker[Session], *, progress: Progress | None = None,
+              save: bool = True) -> dict[str, Any]:
+        """Encode (through the cache) and index every profile; save the indexes. Returns a report."""
+        with factory() as session:
+            last_change = self._max_change_id(session)
+            profiles = {kind: load_profiles(session, kind, window_days=self.settings.impressions_window_days)
+                        for kind in ALL_KINDS}
+        lexical = self._new_lexical()
+        lexical.fit(lexical_texts([p for kind in ALL_KINDS for p in profiles[kind].values()]) or [""])
+        encoder = self.encoder
+        before = encoder.encoded
+        tables: dict[str, ProfileTable] = {}
+        report: dict[str, Any] = {"encoder": encoder.id, "kinds": {}}
+        started = time.perf_counter()
+        for kind in ALL_KINDS:
+            items = list(profiles[kind].values())
+            table = ProfileTable(kind, encoder.dim, self.config)
+            done = 0
+
+            def tick(n: int, kind: str = kind, total: int = len(items)) -> None:
+                nonlocal done
+                done += n
+                if progress:
+                    progress(kind, done, total)
+
+            upsert_profiles(table, items, encoder, lexical, progress=tick)
+            tables[kind] = table
+            if save:
+                save_table(table, self.settings.index_root / kind, encoder_id=encoder.id, lexical=lexical)
+            report["kinds"][kind] = len(table)
+        report["encoded_texts"] = encoder.encoded - before
+        report["seconds"] = round(time.perf_counter() - started, 2)
+        self._install(tables, lexical, last_change)
+        return report
+
+    def load(self, factory: sessionmaker[Session], *, progress: Progress | None = None) -> dict[str, Any]:
+        """Load saved indexes and reconcile them with the database (see the module docstring)."""
+        with factory() as session:
+            last_change = self._max_change_id(session)
+            profiles = {kind: load_profiles(session, kind, window_days=self.settings.impressions_window_days)
+                        for kind in ALL_KINDS}
+        lexical = self._new_lexical()
+        tables: dict[str, ProfileTable] = {}
+        report: dict[str, Any] = {"encoder": self.encoder.id, "kinds": {}}
+        for kind in ALL_KINDS:
+            table, info = load_table(self.settings.index_root / kind, kind=kind, profiles=profiles[kind],
+                                     encoder=self.encoder, lexical=lexical, config=self.config)
+            tables[kind] = table
+            report["kinds"][kind] = {k: v for k, v in info.items() if k != "manifest"}
+        self._install(tables, lexical, last_change)
+        return report
+
+    def _install(self, tables: dict[str, ProfileTable], lexical: LexicalEncoder, last_change: int) -> None:
+        learned = self._state.learned if self._state else {}
+        version = self._state.learned_version_id if self._state else None
+        state = EngineState(tables=tables, matcher=Matcher(tables, lexical, self.config),
+                            last_change_id=last_change, learned=learned, learned_version_id=version)
+        with self._lock:
+            self._state = state
+
+    def set_learned(self, models: Mapping[str, LearnedScorer], version_id: int | None) -> None:
+        """Swap the serving learned models (all kinds at once)."""
+        with self._lock:
+            state = self.state
+            self._state = EngineState(tables=state.tables, matcher=state.matcher,
+                                      last_change_id=state.last_change_id, learned=dict(models),
+                                      learned_version_id=version_id, built_at=state.built_at)
+
+    # -- incremental changes -----------------------------------------------------------------------------
+    def upsert(self, session: Session, kind: str, ids: Sequence[int]) -> None:
+        """Re-read these profiles from ``session`` and put them into this process's tables."""
+        state = self.state
+        profiles = load_profiles(session, kind, ids, window_days=self.settings.impressions_window_days)
+        gone = [i for i in ids if i not in profiles]
+        with self._lock:
+            table = state.tables[kind]
+            if profiles:
+                upsert_profiles(table, list(profiles.values()), self.encoder, state.matcher.lexical)
+            if gone:
+                table.remove(gone)
+
+    def remove(self, kind: str, ids: Sequence[int]) -> None:
+        with self._lock:
+            self.state.tables[kind].remove(ids)
+
+    def apply_changes(self, session: Session, *, force: bool = False) -> int:
+        """Replay logged changes newer than this process has seen (at most every refresh interval)."""
+        if self._state is None:
+            return 0
+        now = time.monotonic()
+        if not force and now - self._last_refresh < self.settings.refresh_interval_s:
+            return 0
+        self._last_refresh = now
+        state = self.state
+        rows = session.execute(
+            select(IndexChange.id, IndexChange.kind, IndexChange.entity_id, IndexChange.op)
+            .where(IndexChange.id > state.last_change_id).order_by(IndexChange.id)
+        ).all()
+        if not rows:
+            return 0
+        by_kind: dict[str, set[int]] = defaultdict(set)
+        for _, kind, entity_id, _op in rows:
+            by_kind[kind].add(int(entity_id))
+        for kind, ids in by_kind.items():
+            if kind in state.tables:
+                self.upsert(session, kind, sorted(ids))
+        with self._lock:
+            state.last_change_id = max(int(r[0]) for r in rows)
+        return len(rows)
+
+
+def default_settings(var_dir: str | os.PathLike[str] = "var", encoder: str | None = None) -> EngineSettings:
+    return EngineSettings(var_dir=Path(var_dir), encoder=encoder or DEFAULT_ENCODER)

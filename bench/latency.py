@@ -1,0 +1,106 @@
+"""Ranking latency against raw faiss search, and recall of the retrieval stage.
+
+    python -m bench.latency --candidates 100000 [--kind mentor] [--queries 300] [--json]
+
+One ranking call = one project against one candidate kind: eligibility, candidate generation, every named
+feature, scores, top 10 with explanations. It is timed warm, in process, interleaved with a raw faiss flat
+search (top 10) over the same index, so both see the same machine state. The goal is rank p99 within 2.5x of
+the faiss p99.
+
+Retrieval recall: for ``--recall-queries`` projects, the share of the exhaustive top 100 (every eligible
+candidate fully scored) that the two-stage ranking also puts in its top 100.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+import numpy as np
+
+from bench.common import build_population, percentile_ms
+from matcher import WeightSet
+from matcher.index import set_search_threads
+
+
+def run(candidates: int, kind: str = "mentor", queries: int = 300, recall_queries: int = 100, seed: int = 7,
+        encoder: str | None = None, threads: int = 1) -> dict[str, object]:
+    pop = build_population(kind=kind, candidates=candidates, seed=seed, encoder=encoder)
+    set_search_threads(threads)  # as a serving worker does (api.engine); applies to both timings
+    m = pop.matcher
+    weights = WeightSet.default(kind)
+    pool = m.tables[kind]
+    projects = m.tables["project"]
+    rng = np.random.default_rng(seed)
+    query_ids = rng.choice(pop.project_ids, size=queries, replace=queries > len(pop.project_ids))
+    for pid in query_ids[:20]:  # warm up
+        m.rank(kind=kind, query_id=int(pid), weights=weights, k=10)
+        pool.index.search_rows(projects.vectors(projects.rows_of([int(pid)])), 10)
+    rank_t: list[float] = []
+    faiss_t: list[float] = []
+    retrieved: list[int] = []
+    eligible: list[int] = []
+    for pid in query_ids:
+        q = projects.vectors(projects.rows_of([int(pid)]))
+        t0 = time.perf_counter()
+        pool.index.search_rows(q, 10)
+        t1 = time.perf_counter()
+        r = m.rank(kind=kind, query_id=int(pid), weights=weights, k=10, explain=True)
+        t2 = time.perf_counter()
+        faiss_t.append(t1 - t0)
+        rank_t.append(t2 - t1)
+        retrieved.append(r.retrieved)
+        eligible.append(r.eligible)
+    recalls = []
+    for pid in query_ids[:recall_queries]:
+        fast = m.rank(kind=kind, query_id=int(pid), weights=weights, k=100, explain=False)
+        full = m.rank(kind=kind, query_id=int(pid), weights=weights, k=100, explain=False, exhaustive=True)
+        truth = {x.id for x in full.matches}
+        if truth:
+            recalls.append(len(truth & {x.id for x in fast.matches}) / len(truth))
+    out = {
+        "candidates": candidates,
+        "kind": kind,
+        "projects": int(len(pop.project_ids)),
+        "queries": queries,
+        "search_threads": threads,
+        "encoder": pop.encoder_id,
+        "dim": int(pool.index.dim),
+        "vectors": pop.vectors,
+        "rank_p50_ms": percentile_ms(rank_t, 50),
+        "rank_p99_ms": percentile_ms(rank_t, 99),
+        "faiss_p50_ms": percentile_ms(faiss_t, 50),
+        "faiss_p99_ms": percentile_ms(faiss_t, 99),
+        "eligible_mean": round(float(np.mean(eligible)), 1),
+        "retrieved_mean": round(float(np.mean(retrieved)), 1),
+        "recall@100": round(float(np.mean(recalls)), 4) if recalls else None,
+        "recall_queries": len(recalls),
+        "build_seconds": pop.build_seconds,
+    }
+    out["rank_to_faiss_p99"] = round(out["rank_p99_ms"] / max(out["faiss_p99_ms"], 1e-9), 3)  # type: ignore[operator]
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--candidates", type=int, default=10_000)
+    parser.add_argument("--kind", default="mentor", choices=("mentor", "investor", "provider"))
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--recall-queries", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--encoder", default=None)
+    parser.add_argument("--threads", type=int, default=1, help="faiss search threads (serving uses 1)")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    result = run(args.candidates, args.kind, args.queries, args.recall_queries, args.seed, args.encoder,
+                 args.threads)
+    print(json.dumps(result, indent=None if args.json else 2, ensure_ascii=False))
+    if not args.json:
+        print(f"rank p99 / faiss p99 = {result['rank_to_faiss_p99']} (goal <= 2.5)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,99 @@
+"""The database <-> matcher bridge: build, save, load, incremental changes across processes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from api.engine import EngineSettings, MatchEngine, note_change
+from matcher import WeightSet
+from models import Mentor
+from models.db import make_engine, make_session_factory, session_scope
+from seed_data import SeedPlan
+from seed_data.loader import seed
+
+
+@pytest.fixture
+def seeded(db_url: str) -> str:
+    engine = make_engine(db_url)
+    with session_scope(make_session_factory(engine)) as session:
+        seed(session, SeedPlan.for_scale(60, seed=5))
+    engine.dispose()
+    return db_url
+
+
+def ids(ranking) -> list[int]:  # type: ignore[no-untyped-def]
+    return [m.id for m in ranking.matches]
+
+
+def test_build_save_load_and_apply_changes(seeded: str, tmp_path: Path) -> None:
+    db = make_engine(seeded)
+    factory = make_session_factory(db)
+    settings = EngineSettings(var_dir=tmp_path, encoder="keyword")
+    first = MatchEngine(settings)
+    report = first.build(factory)
+    assert report["kinds"] == {"project": 60, "mentor": 60, "investor": 60, "provider": 60}
+    assert report["encoded_texts"] > 0
+    w = WeightSet.default("mentor")
+    before = first.state.matcher.rank(kind="mentor", query_id=1, weights=w, k=5)
+
+    # a second process loads the saved indexes: same answers, nothing re-encoded
+    second = MatchEngine(settings)
+    loaded = second.load(factory)
+    assert loaded["kinds"]["mentor"] == {"loaded": 60, "added": 0, "removed": 0}
+    assert second.encoder.encoded == 0
+    assert ids(second.state.matcher.rank(kind="mentor", query_id=1, weights=w, k=5)) == ids(before)
+
+    # an edit made by the first process reaches the second through the change log
+    top = before.matches[0].id
+    with session_scope(factory) as session:
+        session.get(Mentor, top).active = False
+        note_change(session, "mentor", top)
+    with factory() as session:
+        first.upsert(session, "mentor", [top])
+        assert second.apply_changes(session, force=True) == 1
+    for engine in (first, second):
+        assert top not in ids(engine.state.matcher.rank(kind="mentor", query_id=1, weights=w, k=5))
+
+    # a third process started after the edit reconciles the stale saved vectors with the database
+    third = MatchEngine(settings)
+    third.load(factory)
+    assert top not in ids(third.state.matcher.rank(kind="mentor", query_id=1, weights=w, k=5))
+    db.dispose()
+
+
+def test_profile_text_change_is_reencoded_on_load(seeded: str, tmp_path: Path) -> None:
+    db = make_engine(seeded)
+    factory = make_session_factory(db)
+    settings = EngineSettings(var_dir=tmp_path, encoder="keyword")
+    MatchEngine(settings).build(factory)
+    with session_scope(factory) as session:
+        mentor = session.scalars(select(Mentor).order_by(Mentor.id)).first()
+        mentor.offer = "全新的服务内容：专利布局与海外知识产权"
+    engine = MatchEngine(settings)
+    report = engine.load(factory)
+    assert report["kinds"]["mentor"]["added"] == 1 and engine.encoder.encoded == 1
+    db.dispose()
+
+
+def test_index_command_refuses_another_encoder(seeded: str, tmp_path: Path) -> None:
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "api.cli", "index", "--db", seeded, "--var", str(tmp_path),
+                               *args], capture_output=True, text=True, timeout=300)
+
+    ok = run("--encoder", "keyword")
+    assert ok.returncode == 0, ok.stderr
+    assert "indexed 60 projects" in ok.stderr
+    again = run("--encoder", "keyword")
+    assert "0 texts encoded" in again.stderr
+    refused = run("--encoder", "keyword:128")
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "built with keyword-256@1, not keyword-128@1; pass --rebuild" in refused.stderr
+    rebuilt = run("--encoder", "keyword:128", "--rebuild")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    for kind in ("project", "mentor", "investor", "provider"):
+        assert (tmp_path / "index" / kind / "CURRENT").exists()
