@@ -30,7 +30,9 @@ run: install
 	$(HUOBAN) db upgrade
 	$(HUOBAN) seed --if-empty --progress
 	$(HUOBAN) index --progress
-	@echo "Seeded and indexed. The API arrives with the API issue; until then \`make run\` stops here."
+	$(HUOBAN) demo-accounts
+	@echo "Demo API keys and console passwords: var/demo-accounts.txt (readable by you only)"
+	$(HUOBAN) serve --host $(HOST) --port $(PORT)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

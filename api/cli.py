@@ -237,6 +237,70 @@ def index(db_url: str | None, var_dir: str | None, encoder: str | None, rebuild:
                f"({report['encoded_texts']} texts encoded, the rest from the cache)", err=True)
 
 
+# -- serve & demo ----------------------------------------------------------------------------------------
+@cli.command()
+@db_option
+@var_option
+@encoder_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
+              help="Threads per worker (gthread).")
+@friendly_errors
+def serve(db_url: str | None, var_dir: str | None, encoder: str | None, host: str, port: int, workers: int,
+          threads: int) -> None:
+    """Run the API under gunicorn."""
+    from gunicorn.app.base import BaseApplication
+
+    url = resolve_db(db_url)
+    settings = engine_settings(var_dir, encoder)
+    config = {"DATABASE_URL": url, "VAR_DIR": str(settings.var_dir), "ENCODER": settings.encoder}
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            for key, value in {"bind": f"{host}:{port}", "workers": workers, "threads": threads,
+                               "worker_class": "gthread", "timeout": 120, "graceful_timeout": 20,
+                               "accesslog": "-", "errorlog": "-", "loglevel": "info"}.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            from api import create_app
+
+            return create_app(config)
+
+    click.echo(f"serving {_safe_url(url)} on http://{host}:{port} (docs: /api/v1/docs)", err=True)
+    Server().run()
+
+
+@cli.command("demo-accounts")
+@db_option
+@click.option("--out", "out_path", default=None, metavar="FILE",
+              help="Where to write the demo keys and passwords (default: <var>/demo-accounts.txt).")
+@var_option
+@click.option("--force", is_flag=True, help="Create new keys and passwords even if the file exists.")
+@friendly_errors
+def demo_accounts(db_url: str | None, out_path: str | None, var_dir: str | None, force: bool) -> None:
+    """Create one demo account per role (API key + console password) and write them to a file only the
+    owner may read. Existing files are kept (the keys in them stay valid) unless --force."""
+    from pathlib import Path
+
+    from api.demo import write_demo_accounts
+    from models.db import make_engine, make_session_factory
+
+    settings = engine_settings(var_dir, None)
+    path = Path(out_path) if out_path else settings.var_dir / "demo-accounts.txt"
+    if path.exists() and not force:
+        click.echo(f"demo accounts already in {path} (use --force to replace them)", err=True)
+        return
+    engine = make_engine(resolve_db(db_url))
+    try:
+        write_demo_accounts(make_session_factory(engine), path)
+    finally:
+        engine.dispose()
+    click.echo(f"demo API keys and passwords written to {path} (mode 600)", err=True)
+
+
 # -- taxonomy ------------------------------------------------------------------------------------------
 def _vocabularies() -> dict[str, Any]:
     from matcher import taxonomy as t

@@ -1,0 +1,169 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from apiflask import APIFlask, HTTPError
+from flask import Response, request
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as SATimeoutError
+from werkzeug.exceptions import HTTPException
+
+from api.config import Config
+from api.extensions import db, limiter, matching
+from api.problems import PROBLEM_MIMETYPE, ProblemSchema, problem_response
+
+log = logging.getLogger("huoban.api")
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
+    """Build the app: class defaults, then ``HUOBAN_*`` environment variables, then ``config``."""
+    app = APIFlask("huoban", title=Config.TITLE, version=Config.VERSION, spec_path=Config.SPEC_PATH,
+                   docs_path=Config.DOCS_PATH, docs_ui="swagger-ui")
+    app.config.from_object(Config)
+    app.config.from_prefixed_env("HUOBAN")
+    if config:
+        app.config.update(config)
+    app.config["HTTP_ERROR_SCHEMA"] = ProblemSchema
+    app.config["VALIDATION_ERROR_SCHEMA"] = ProblemSchema
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+
+    db.init_app(app)
+    matching.init_app(app)
+    limiter.init_app(app)
+
+    @app.error_processor
+    def _problem(error: HTTPError) -> Response:
+        return problem_response(error)
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException) -> Response:
+        headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
+        detail = exc.description or ""
+        if exc.code == 400 and request.is_json:
+            try:
+                json.loads(request.get_data(cache=True) or b"null")
+            except ValueError as err:
+                detail = f"the request body is not valid JSON: {err}"
+        return problem_response(HTTPError(exc.code or 500, message=detail, headers=headers))
+
+    @app.errorhandler(IntegrityError)
+    def _integrity(exc: IntegrityError) -> Response:
+        log.warning("integrity conflict: %s", str(exc.orig).splitlines()[0] if exc.orig else exc)
+        return problem_response(HTTPError(409, message="this conflicts with existing data"))
+
+    @app.errorhandler(DataError)
+    def _data(exc: DataError) -> Response:
+        log.warning("rejected by the database: %s", str(exc.orig).splitlines()[0] if exc.orig else exc)
+        return problem_response(HTTPError(422, message="a value is out of range for this field"))
+
+    @app.errorhandler(SATimeoutError)
+    @app.errorhandler(OperationalError)
+    def _busy(exc: Exception) -> Response:
+        log.warning("database busy or unreachable: %s", str(exc).splitlines()[0])
+        return problem_response(HTTPError(503, message="the database is busy or unreachable; retry shortly",
+                                          headers={"Retry-After": "2"}))
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Response:
+        if isinstance(exc, HTTPError):
+            return problem_response(exc)
+        if isinstance(exc, HTTPException):
+            headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
+            return problem_response(HTTPError(exc.code or 500, message=exc.description or "", headers=headers))
+        log.exception("unexpected error")
+        return problem_response(HTTPError(500))
+
+    @app.spec_processor
+    def _problem_spec(spec: dict[str, Any]) -> dict[str, Any]:
+        """Document errors as problem+json, and a default problem response on every operation."""
+        for path_item in spec.get("paths", {}).values():
+            for operation in path_item.values():
+                if not isinstance(operation, dict) or "responses" not in operation:
+                    continue
+                for param in operation.get("parameters", []):
+                    # ids are bounded ints in the URL rules (larger ones would overflow the database)
+                    if param.get("in") == "path" and param["name"].rstrip("_").endswith("id"):
+                        param["schema"] = {"type": "integer", "minimum": 1, "maximum": 2147483647}
+                for code, response in operation["responses"].items():
+                    content = response.get("content", {})
+                    if str(code)[0] in "45" and "application/json" in content:
+                        content[PROBLEM_MIMETYPE] = content.pop("application/json")
+                    elif str(code)[0] in "45" and not content:
+                        response["content"] = {PROBLEM_MIMETYPE: {"schema": {
+                            "$ref": "#/components/schemas/Problem"}}}
+                operation["responses"].setdefault("default", {
+                    "description": "An error (RFC 9457 problem details)",
+                    "content": {PROBLEM_MIMETYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+                })
+        schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+        if "Problem" not in schemas:
+            schemas["Problem"] = schemas.get("Problem", {"$ref": "#/components/schemas/ProblemSchema"}) \
+                if "ProblemSchema" in schemas else _problem_schema_dict()
+        return spec
+
+    from api.resources import matching as matching_bp
+    from api.resources import profiles, spaces, system
+
+    app.register_blueprint(system.bp)
+    app.register_blueprint(spaces.bp)
+    for bp in profiles.blueprints:
+        app.register_blueprint(bp)
+    app.register_blueprint(matching_bp.bp)
+    try:
+        from api.resources import models as models_bp
+
+        app.register_blueprint(models_bp.bp)
+    except ImportError:  # pragma: no cover - the learning loop adds this module
+        pass
+
+    if app.config.get("LOAD_MATCHER"):
+        start_loading(app)
+    return app
+
+
+def _problem_schema_dict() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["type", "title", "status", "detail"],
+        "properties": {
+            "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+            "detail": {"type": "string"},
+            "errors": {"type": "array", "items": {"type": "object", "required": ["field", "message"], "properties": {
+                "location": {"type": "string"}, "line": {"type": "integer"}, "field": {"type": "string"},
+                "message": {"type": "string"}}}},
+        },
+    }
+
+
+def start_loading(app: APIFlask) -> threading.Thread:
+    """Load indexes (and the serving model) in the background: /healthz answers at once, /readyz once loaded."""
+
+    def load() -> None:
+        with app.app_context():
+            engine = matching.engine
+            try:
+                report = engine.load(db.factory)
+                log.info("matcher loaded: %s", report["kinds"])
+            except Exception:  # noqa: BLE001 - /readyz reports it
+                log.exception("matcher not loaded; run `huoban index`")
+                return
+            try:
+                from api.services.learning import load_serving_model
+
+                load_serving_model(app)
+            except ImportError:  # pragma: no cover
+                pass
+            except Exception:  # noqa: BLE001 - serve without a learned model rather than not at all
+                log.exception("learned model not loaded; serving with operator weights only")
+
+    thread = threading.Thread(target=load, name="huoban-load", daemon=True)
+    thread.start()
+    app.extensions["huoban.loader"] = thread
+    return thread

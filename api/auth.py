@@ -1,0 +1,100 @@
+"""Who is calling: API keys (``Authorization: Bearer hb_<prefix>_<secret>``) resolve to a :class:`Principal`.
+
+Keys are stored as scrypt hashes; a verified key is remembered per process for a few minutes
+(:class:`~api.security.KeyCache`) so the slow hash is paid once, not per request. The console signs users
+in with a password instead and builds the same :class:`Principal`, so one authorisation layer
+(:mod:`api.authz`) serves both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from apiflask import HTTPTokenAuth
+from flask import current_app, g
+from sqlalchemy import select
+
+from api.extensions import db
+from api.security import KeyCache, key_prefix, verify_secret
+from models import ApiKey, User
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: int
+    role: str
+    space_id: int | None
+    profile_kind: str | None
+    profile_id: int | None
+    name: str = ""
+    key_id: int | None = None
+
+    @classmethod
+    def from_user(cls, user: User, key_id: int | None = None) -> Principal:
+        return cls(user_id=user.id, role=user.role, space_id=user.space_id, profile_kind=user.profile_kind,
+                   profile_id=user.profile_id, name=user.name, key_id=key_id)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    def owns(self, kind: str, id_: int) -> bool:
+        return self.profile_kind == kind and self.profile_id == id_
+
+
+auth = HTTPTokenAuth(scheme="Bearer", description="An API key created with `huoban key create`.")
+
+_CACHE_KEY = "huoban.keycache"
+
+
+def _cache() -> KeyCache:
+    cache = current_app.extensions.get(_CACHE_KEY)
+    if cache is None:
+        cache = current_app.extensions[_CACHE_KEY] = KeyCache()
+    return cache  # type: ignore[no-any-return]
+
+
+def principal_for_key(token: str) -> Principal | None:
+    prefix = key_prefix(token)
+    if prefix is None:
+        return None
+    # a short-lived session: the request must not hold a pooled connection just for authentication
+    with db.read_factory() as session:
+        row = session.scalars(select(ApiKey).where(ApiKey.prefix == prefix)).first()
+        if row is None or row.revoked_at is not None or not row.user.active:
+            return None
+        user = row.user
+        key_id, key_hash = row.id, row.key_hash
+    cache = _cache()
+    if cache.get(token) != key_id:
+        if not verify_secret(token, key_hash):
+            return None
+        cache.put(token, key_id)
+        # recorded on a cache miss only, so a busy key costs one write per cache lifetime
+        with db.factory() as writer, writer.begin():
+            key = writer.get(ApiKey, key_id)
+            if key is not None:
+                key.last_used_at = dt.datetime.now(dt.UTC)
+    return Principal.from_user(user, key_id=key_id)
+
+
+@auth.verify_token
+def _verify(token: str) -> Principal | None:
+    principal = principal_for_key(token)
+    if principal is not None:
+        g.principal = principal
+    return principal
+
+
+def current_principal() -> Principal:
+    principal = g.get("principal")
+    if principal is None:  # pragma: no cover - views always run behind auth
+        from api.problems import problem
+
+        problem(401, "a valid API key is required: send Authorization: Bearer <key>")
+    return principal  # type: ignore[no-any-return]
+
+
+def forget_key(key_id: int) -> None:
+    _cache().forget_id(key_id)

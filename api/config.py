@@ -1,0 +1,55 @@
+"""Service configuration: class defaults, then ``HUOBAN_*`` environment variables (``HUOBAN_X`` -> ``X``),
+then the mapping given to ``create_app(config)``. ``DATABASE_URL`` also works, as everywhere in Huoban."""
+
+from __future__ import annotations
+
+import os
+
+
+class Config:
+    # database and files
+    DATABASE_URL: str | None = None  # None: $DATABASE_URL, else sqlite:///var/huoban.db
+    VAR_DIR: str = "var"
+    ENCODER: str | None = None  # None: the benchmark winner (matcher.config.DEFAULT_ENCODER)
+    LOAD_MATCHER: bool = True  # load the indexes at start (tests may turn it off and load explicitly)
+
+    # behaviour
+    INTRO_EXPIRY_DAYS: int = 14
+    EXPLORATION_SHARE: float = 0.05  # expected share of served slots drawn from beyond the top
+    EXPLORATION_SEED: int | None = None  # fixed seed for reproducible exploration (tests)
+    MAX_K: int = 50
+    RETRAIN_AFTER_EVENTS: int = 0  # 0: no automatic retraining; else retrain after this many new outcomes
+    PREVIEW_SAMPLE: int = 20
+
+    # limits
+    MAX_CONTENT_LENGTH: int = 10 * 1024 * 1024
+    RATELIMIT_ENABLED: bool = True
+    RATELIMIT_DEFAULT: str = "1200 per minute"
+    RATELIMIT_STORAGE_URI: str = "memory://"
+    RATELIMIT_HEADERS_ENABLED: bool = True
+
+    # OpenAPI (apiflask)
+    TITLE: str = "Huoban API"
+    VERSION: str = "1.0.0"
+    OPENAPI_VERSION: str = "3.0.3"
+    AUTO_404_RESPONSE: bool = True
+    DESCRIPTION: str = (
+        "Matchmaking for 众创空间 projects, mentors, investors and service providers. Authenticate with "
+        "`Authorization: Bearer <api key>`. Errors are RFC 9457 problem details (`application/problem+json`)."
+    )
+    DOCS_PATH: str = "/api/v1/docs"
+    SPEC_PATH: str = "/api/v1/openapi.json"
+    # the docs page uses assets served by this app, never a CDN
+    SWAGGER_UI_CSS: str = "/api/v1/docs-assets/swagger-ui.css"
+    SWAGGER_UI_BUNDLE_JS: str = "/api/v1/docs-assets/swagger-ui-bundle.js"
+    SWAGGER_UI_STANDALONE_PRESET_JS: str = "/api/v1/docs-assets/swagger-ui-standalone-preset.js"
+    DOCS_FAVICON: str = "/api/v1/docs-assets/favicon-32x32.png"
+
+    JSON_SORT_KEYS: bool = False
+
+
+def database_url(config: dict[str, object]) -> str:
+    from models.db import default_url
+
+    value = config.get("DATABASE_URL") or os.environ.get("DATABASE_URL")
+    return str(value) if value else default_url()

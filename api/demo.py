@@ -1,0 +1,82 @@
+"""Demo accounts for the seeded ecosystem: one per role, each with an API key and a console password,
+written to a file that only its owner can read (mode 600)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+from pathlib import Path
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.accounts import ProfileRef, resolve_user, set_password
+from api.security import generate_api_key
+from models import ApiKey, Investor, Mentor, Project, Provider
+
+DOMAIN = "demo.huoban.cn"
+
+
+def _pick(session: Session) -> dict[str, tuple[int | None, ProfileRef | None]]:
+    space = session.execute(select(Project.space_id, func.count()).group_by(Project.space_id)
+                            .order_by(func.count().desc(), Project.space_id).limit(1)).first()
+    if space is None:
+        raise RuntimeError("the database has no projects: run `huoban seed` first")
+    space_id = int(space[0])
+    project = session.scalars(select(Project).where(Project.space_id == space_id, Project.active.is_(True))
+                              .order_by(Project.dealflow_curated.desc(), Project.id)).first()
+    mentor = session.scalars(select(Mentor).where(Mentor.space_id.is_(None), Mentor.active.is_(True),
+                                                  Mentor.capacity >= 2).order_by(Mentor.id)).first()
+    investor = session.scalars(select(Investor).where(Investor.space_id.is_(None), Investor.active.is_(True))
+                               .order_by(Investor.id)).first()
+    provider = session.scalars(select(Provider).where(Provider.space_id.is_(None), Provider.active.is_(True))
+                               .order_by(Provider.id)).first()
+    if not (project and mentor and investor and provider):
+        raise RuntimeError("the seeded data lacks a project, mentor, investor or provider for the demo")
+    return {
+        "admin": (None, None),
+        "operator": (space_id, None),
+        "founder": (None, ProfileRef("project", project.id)),
+        "mentor": (None, ProfileRef("mentor", mentor.id)),
+        "investor": (None, ProfileRef("investor", investor.id)),
+        "provider": (None, ProfileRef("provider", provider.id)),
+    }
+
+
+def write_demo_accounts(factory: sessionmaker[Session], path: Path) -> list[dict[str, str]]:
+    rows: list[dict[str, str]] = []
+    with factory() as session, session.begin():
+        for role, (space_id, profile) in _pick(session).items():
+            email = f"{role}@{DOMAIN}"
+            user = resolve_user(session, role=role, space_id=space_id, profile=profile, name=f"Demo {role}",
+                                email=email)
+            password = secrets.token_urlsafe(12)
+            set_password(user, password)
+            session.execute(update(ApiKey).where(ApiKey.user_id == user.id, ApiKey.revoked_at.is_(None))
+                            .values(revoked_at=dt.datetime.now(dt.UTC)))
+            key = generate_api_key()
+            session.add(ApiKey(user_id=user.id, prefix=key.prefix, key_hash=key.hash, name="demo"))
+            rows.append({"role": role, "email": email, "password": password, "api_key": key.key,
+                         "space": str(user.space_id or ""), "profile": str(profile or "")})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = ["# Huoban demo accounts. Private: anyone with this file can act as these users.",
+             "# role\temail\tpassword\tapi_key\tspace\tprofile"]
+    lines += ["\t".join(r[k] for k in ("role", "email", "password", "api_key", "space", "profile")) for r in rows]
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write("\n".join(lines) + "\n")
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+    return rows
+
+
+def read_demo_accounts(path: Path) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        role, email, password, api_key, space, profile = line.split("\t")
+        out[role] = {"email": email, "password": password, "api_key": api_key, "space": space, "profile": profile}
+    return out

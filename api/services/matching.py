@@ -1,0 +1,159 @@
+"""Serving matches and deal flow: rank through the process's matcher, log every shown candidate as an
+impression (position, score, features, propensity, model and weight-set versions), explain in both
+languages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from flask import current_app
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from api.extensions import matching
+from api.problems import problem
+from matcher import Exploration, Ranking, WeightSet
+from matcher.errors import MatcherError
+from matcher.profiles import CandidateProfile, ProjectProfile
+from models import Impression, IntroRequest
+from models import WeightSet as WeightSetRow
+
+_RNG_KEY = "huoban.exploration_rng"
+
+
+def current_weights(session: Session, space_id: int | None, kind: str) -> WeightSet:
+    """The newest weight set of the space, else the network default, else the built-in defaults."""
+    for sid in ([space_id] if space_id is not None else []) + [None]:
+        cond = WeightSetRow.space_id.is_(None) if sid is None else WeightSetRow.space_id == sid
+        row = session.scalars(select(WeightSetRow).where(cond, WeightSetRow.kind == kind)
+                              .order_by(WeightSetRow.version.desc()).limit(1)).first()
+        if row is not None:
+            return WeightSet.parse(kind, row.weights, diversity=float(row.options.get("diversity", 0.0)),
+                                   version=row.version, id=row.id)
+    return WeightSet.default(kind)
+
+
+def excluded_candidates(session: Session, project_id: int, kind: str) -> list[int]:
+    """Candidates already matched with (pending or accepted intro) or that declined this project."""
+    rows = session.scalars(select(IntroRequest.candidate_id).where(
+        IntroRequest.project_id == project_id, IntroRequest.candidate_kind == kind,
+        IntroRequest.status.in_(("pending", "accepted", "declined")))).all()
+    return sorted(set(rows))
+
+
+def excluded_projects(session: Session, investor_id: int) -> list[int]:
+    rows = session.scalars(select(IntroRequest.project_id).where(
+        IntroRequest.candidate_kind == "investor", IntroRequest.candidate_id == investor_id,
+        IntroRequest.status.in_(("pending", "accepted", "declined")))).all()
+    return sorted(set(rows))
+
+
+def _exploration(share: float) -> Exploration | None:
+    if share <= 0:
+        return None
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    rng = app.extensions.get(_RNG_KEY)
+    if rng is None:
+        seed = app.config.get("EXPLORATION_SEED")
+        rng = app.extensions[_RNG_KEY] = np.random.default_rng(seed)
+    return Exploration(share=share, rng=rng)
+
+
+def rank(session: Session, *, kind: str, query_id: int, space_id: int, direction: str, k: int,
+         diversity: float | None = None, exclude: Sequence[int] = ()) -> tuple[Ranking, WeightSet]:
+    engine = matching.engine
+    if not engine.ready:
+        problem(503, "the matcher is not loaded yet: run `huoban index` and restart, or wait for start-up",
+                type_="matcher-not-ready")
+    engine.apply_changes(session)
+    state = engine.state
+    weight_kind = "dealflow" if direction == "dealflow" else kind
+    weights = current_weights(session, space_id, weight_kind)
+    if diversity is not None:
+        weights = WeightSet.parse(weight_kind, weights.weights, diversity=diversity, version=weights.version,
+                                  id=weights.id)
+    learned = state.learned.get(weight_kind)
+    table = state.tables["project" if direction == "matches" else "investor"]
+    if query_id not in table:
+        engine.upsert(session, "project" if direction == "matches" else "investor", [query_id])
+    try:
+        ranking = state.matcher.rank(
+            kind=kind, query_id=query_id, weights=weights, k=k, direction=direction, exclude=exclude,
+            learned=learned, exploration=_exploration(float(current_app.config["EXPLORATION_SHARE"])),
+            acceptance_prior=0.3,
+        )
+    except KeyError:
+        problem(404, f"no such {'project' if direction == 'matches' else 'investor'} in the matcher")
+    except MatcherError as exc:
+        problem(422, str(exc))
+    return ranking, weights
+
+
+def log_impressions(session: Session, ranking: Ranking, weights: WeightSet, *, space_of: dict[int, int],
+                    viewer_user_id: int | None, model_version_id: int | None) -> tuple[str, list[int]]:
+    """Insert one impression per shown item (one statement) and return (request id, impression ids).
+
+    An impression belongs to the space of its project (deal flow lists span spaces)."""
+    request_id = str(uuid.uuid4())
+    now = dt.datetime.now(dt.UTC)
+    rows = []
+    for m in ranking.matches:
+        if ranking.direction == "matches":
+            project_id, candidate_id = ranking.query_id, m.id
+        else:
+            project_id, candidate_id = m.id, ranking.query_id
+        rows.append({
+            "request_id": request_id, "space_id": space_of[project_id], "direction": ranking.direction,
+            "project_id": project_id, "candidate_kind": ranking.kind, "candidate_id": candidate_id,
+            "position": m.position, "score": round(m.score, 6),
+            "features": {name: round(v, 6) for name, v in m.features.items()},
+            "propensity": round(m.propensity, 6), "explored": m.explored,
+            "model_version_id": model_version_id, "weight_set_id": weights.id,
+            "viewer_user_id": viewer_user_id, "created_at": now,
+        })
+    if not rows:
+        return request_id, []
+    session.execute(insert(Impression), rows)
+    ids = session.scalars(select(Impression.id).where(Impression.request_id == request_id)
+                          .order_by(Impression.position)).all()
+    return request_id, list(ids)
+
+
+def subject(profile: ProjectProfile | CandidateProfile) -> dict[str, Any]:
+    if isinstance(profile, ProjectProfile):
+        return {"id": profile.id, "kind": "project", "name": profile.name, "subtype": profile.stage,
+                "city": profile.city, "industries": list(profile.industries), "summary": profile.need_text}
+    return {"id": profile.id, "kind": profile.kind, "name": profile.name, "subtype": profile.subtype,
+            "city": profile.city, "industries": list(profile.industries), "summary": profile.offer_text}
+
+
+def serve(session: Session, *, kind: str, query_id: int, space_id: int, direction: str, k: int,
+          viewer_user_id: int | None, diversity: float | None = None, exclude: Sequence[int] = ()) -> dict[str, Any]:
+    ranking, weights = rank(session, kind=kind, query_id=query_id, space_id=space_id, direction=direction, k=k,
+                            diversity=diversity, exclude=exclude)
+    engine = matching.engine
+    version_id = engine.state.learned_version_id if ranking.learned_active else None
+    projects = engine.state.tables["project"]
+    project_ids = [query_id] if direction == "matches" else [m.id for m in ranking.matches]
+    space_of = {pid: int(projects.profile(pid).space_id) for pid in project_ids}  # type: ignore[union-attr]
+    request_id, impression_ids = log_impressions(session, ranking, weights, space_of=space_of,
+                                                 viewer_user_id=viewer_user_id, model_version_id=version_id)
+    session.commit()
+    pool = engine.state.tables[kind if direction == "matches" else "project"]
+    items = []
+    for m, imp_id in zip(ranking.matches, impression_ids, strict=True):
+        items.append({
+            "position": m.position, "impression_id": imp_id, "score": m.score, "explored": m.explored,
+            "propensity": m.propensity, "subject": subject(pool.profile(m.id)), "features": m.features,
+            "contributions": m.contributions, "learned_breakdown": m.learned_breakdown,
+            "reasons": {"zh": m.reasons_zh, "en": m.reasons_en},
+        })
+    return {
+        "request_id": request_id, "direction": direction, "kind": kind, "query_id": query_id,
+        "weight_set_version": weights.version, "model_version": version_id,
+        "learned_active": ranking.learned_active, "eligible": ranking.eligible, "items": items,
+    }

@@ -1,0 +1,174 @@
+"""Profiles (projects, mentors, investors, providers): lookups under authorisation, filters, output with
+contacts withheld unless :mod:`api.authz` allows them, and writes that keep every index in step."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from api import authz
+from api.auth import Principal
+from api.engine import candidate_stats, note_change
+from api.extensions import matching
+from api.problems import problem
+from matcher.taxonomy import MACRO_REGIONS, region_of_city
+from models import PROFILE_MODELS, Space, tag_filter
+
+CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
+TEXT_FIELDS = {
+    "project": ("name", "one_liner", "needs_statement", "description"),
+    "mentor": ("name", "expertise", "offer", "bio", "organisation"),
+    "investor": ("name", "thesis", "description"),
+    "provider": ("name", "services", "description"),
+}
+
+
+def page(session: Session, query: Select[Any], page_no: int, per_page: int,
+         order_by: Any) -> tuple[list[Any], dict[str, int]]:
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    rows = session.scalars(query.order_by(order_by).limit(per_page).offset((page_no - 1) * per_page)).all()
+    return list(rows), {"page": page_no, "per_page": per_page, "total": int(total),
+                        "pages": (int(total) + per_page - 1) // per_page}
+
+
+def apply_filters(kind: str, query: Select[Any], args: Mapping[str, Any]) -> Select[Any]:
+    model = PROFILE_MODELS[kind]
+    if args.get("space_id") is not None:
+        query = query.where(model.space_id == args["space_id"])
+    if args.get("stage"):
+        query = query.where(model.stage == args["stage"]) if kind == "project" else \
+            query.where(tag_filter(model.stages, args["stage"]))
+    if args.get("round"):
+        query = query.where(model.round_sought == args["round"]) if kind == "project" else \
+            query.where(tag_filter(model.rounds, args["round"])) if kind == "investor" else query.where(False)
+    if args.get("industry"):
+        query = query.where(tag_filter(model.industries, args["industry"]))
+    if args.get("need"):
+        column = model.needs if kind == "project" else model.serves
+        query = query.where(tag_filter(column, args["need"]))
+    region = args.get("region")
+    if region:
+        if kind == "project":
+            query = query.where(or_(model.city == region, model.region == region))
+        else:
+            conditions = [model.city == region, tag_filter(model.regions, region),
+                          tag_filter(model.regions, "nationwide")]
+            if region not in MACRO_REGIONS and region != "nationwide":
+                conditions.append(tag_filter(model.regions, region_of_city(region)))
+            query = query.where(or_(*conditions))
+    if args.get("q"):
+        needle = f"%{args['q']}%"
+        query = query.where(or_(*(getattr(model, f).ilike(needle) for f in TEXT_FIELDS[kind])))
+    if args.get("active") is not None:
+        query = query.where(model.active.is_(args["active"]))
+    if kind == "project" and args.get("curated") is not None:
+        query = query.where(model.dealflow_curated.is_(args["curated"]))
+    for key, column in (("mentor_type", "mentor_type"), ("kind", "kind"), ("category", "category")):
+        if args.get(key) and hasattr(model, column) and kind != "project":
+            query = query.where(getattr(model, column) == args[key])
+    return query
+
+
+def to_dict(row: Any, show_contacts: bool, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    data = {c.key: getattr(row, c.key) for c in row.__table__.columns}
+    if not show_contacts:
+        for name in CONTACT_FIELDS:
+            data[name] = None
+    data["contacts_visible"] = show_contacts
+    if extra:
+        data.update(extra)
+    return data
+
+
+def loads(session: Session, kind: str, ids: list[int]) -> dict[int, int]:
+    if kind not in ("mentor", "provider") or not ids:
+        return {}
+    return {cid: s.load for cid, s in candidate_stats(session, kind, ids).items()}
+
+
+def serialize(session: Session, p: Principal, kind: str, rows: list[Any]) -> list[dict[str, Any]]:
+    load = loads(session, kind, [r.id for r in rows])
+    out = []
+    for row in rows:
+        if kind == "project":
+            show = authz.project_contacts_visible(session, p, row)
+        else:
+            show = authz.candidate_contacts_visible(session, p, kind, row)
+        extra = {"load": load.get(row.id, 0)} if kind in ("mentor", "provider") else None
+        out.append(to_dict(row, show, extra))
+    return out
+
+
+def get_visible(session: Session, p: Principal, kind: str, id_: int) -> Any:
+    model = PROFILE_MODELS[kind]
+    row = session.get(model, id_)
+    if row is None:
+        authz.not_found(kind)
+    visible = authz.project_visible(session, p, row) if kind == "project" else \
+        authz.candidate_visible(p, kind, row)
+    if not visible:
+        authz.not_found(kind)
+    return row
+
+
+__all__ = ["PROFILE_MODELS", "Space", "problem"]  # re-exported for the resources
+
+
+def list_query(p: Principal, kind: str) -> Select[Any]:
+    model = PROFILE_MODELS[kind]
+    return authz.projects_query(p) if kind == "project" else authz.candidates_query(p, model)
+
+
+def derived_fields(kind: str, data: dict[str, Any]) -> dict[str, Any]:
+    if kind == "project" and "city" in data:
+        data["region"] = region_of_city(data["city"])
+    if kind != "project" and "city" in data and not data.get("regions") and "regions" in data:
+        data["regions"] = [data["city"]]
+    return data
+
+
+def create(session: Session, kind: str, data: dict[str, Any]) -> Any:
+    model = PROFILE_MODELS[kind]
+    row = model(**derived_fields(kind, dict(data)))
+    session.add(row)
+    session.flush()
+    note_change(session, kind, row.id)
+    return row
+
+
+def update(session: Session, kind: str, row: Any, data: Mapping[str, Any]) -> Any:
+    for key, value in derived_fields(kind, dict(data)).items():
+        setattr(row, key, value)
+    session.flush()
+    note_change(session, kind, row.id)
+    return row
+
+
+def delete(session: Session, kind: str, row: Any) -> None:
+    session.delete(row)
+    session.flush()
+    note_change(session, kind, row.id, op="delete")
+
+
+def refresh_index(session: Session, kind: str, ids: list[int]) -> None:
+    """Apply committed profile changes to this process's matcher now (others follow the change log)."""
+    engine = matching.engine
+    if engine.ready:
+        engine.upsert(session, kind, ids)
+
+
+def space_of_new_project(p: Principal, data: dict[str, Any]) -> int:
+    if p.is_admin:
+        if not data.get("space_id"):
+            problem(422, "space_id is required", errors=[{"location": "json", "field": "space_id",
+                                                          "message": "required for admins"}])
+        return int(data["space_id"])
+    if p.role != "operator":
+        authz.forbid("only operators and admins create projects")
+    if data.get("space_id") not in (None, p.space_id):
+        authz.forbid("operators create projects in their own space")
+    return int(p.space_id)  # type: ignore[arg-type]
+

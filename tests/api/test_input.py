@@ -1,0 +1,102 @@
+"""Bad input gets a clear problem+json error and writes nothing."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from models import Project
+from tests.api.conftest import ApiEnv
+
+
+def project_count(env: ApiEnv) -> int:
+    with env.app.app_context():
+        from api.extensions import db
+
+        return int(db.reader.scalar(select(func.count()).select_from(Project)))
+
+
+def good_project(env: ApiEnv) -> dict:
+    return {"name": "新项目", "one_liner": "视觉质检", "stage": "种子期", "industries": ["人工智能", "iot"],
+            "needs": ["融资", "Intellectual property"], "city": "深圳", "round_sought": "angel",
+            "funding_sought": 3_000_000, "languages": ["zh"]}
+
+
+def test_validation_errors_are_per_field(env: ApiEnv) -> None:
+    before = project_count(env)
+    body = {**good_project(env), "stage": "teen", "industries": ["blockchainz"], "team_size": -1, "extra": 1}
+    r = env.call("operator1", "post", "/api/v1/projects", json=body)
+    assert r.status_code == 422 and r.content_type == "application/problem+json"
+    problem = r.json
+    assert problem["type"].endswith("/validation-error") and problem["status"] == 422
+    fields = {e["field"]: e["message"] for e in problem["errors"]}
+    assert "valid values: idea, seed, early, growth, expansion" in fields["stage"]
+    assert any(k.startswith("industries") and "fintech" in v for k, v in fields.items())
+    assert "team_size" in fields and "extra" in fields
+    assert project_count(env) == before
+
+
+def test_labels_in_either_language_are_normalised(env: ApiEnv) -> None:
+    r = env.call("operator1", "post", "/api/v1/projects", json=good_project(env))
+    assert r.status_code == 201, r.json
+    created = r.json
+    assert created["stage"] == "seed" and created["industries"] == ["ai", "iot"]
+    assert created["needs"] == ["financing", "ip"] and created["city"] == "shenzhen" and created["region"] == "south"
+    assert created["space_id"] == env.ids["space1"]
+    assert env.call("admin", "delete", f"/api/v1/projects/{created['id']}").status_code == 204
+
+
+def test_malformed_requests_never_500(env: ApiEnv) -> None:
+    c = env.client()
+    h = {**env.headers("operator1"), "Content-Type": "application/json"}
+    cases = [
+        c.post("/api/v1/projects", data="{not json", headers=h),
+        c.post("/api/v1/projects", data="[1, 2]", headers=h),
+        c.post("/api/v1/projects", data="null", headers=h),
+        c.post("/api/v1/projects", data=b"\xff\xfe", headers=h),
+        c.post("/api/v1/projects", json={"name": "\x00"}, headers=env.headers("operator1")),
+        c.get("/api/v1/projects?page=0", headers=env.headers("operator1")),
+        c.get("/api/v1/projects?page=abc&per_page=100000", headers=env.headers("operator1")),
+        c.get("/api/v1/projects?industry=nope", headers=env.headers("operator1")),
+        c.get(f"/api/v1/projects/{env.ids['project1']}/matches?kind=alien", headers=env.headers("operator1")),
+        c.get(f"/api/v1/projects/{env.ids['project1']}/matches?kind=mentor&k=0", headers=env.headers("operator1")),
+        c.post("/api/v1/feedback", json={"event_id": "x"}, headers=env.headers("founder1")),
+        c.post("/api/v1/intros", json={"project_id": "1"}, headers=env.headers("founder1")),
+        c.put(f"/api/v1/spaces/{env.ids['space1']}/weights/mentor", json={"weights": {"charisma": 1}},
+              headers=env.headers("operator1")),
+        c.put(f"/api/v1/spaces/{env.ids['space1']}/weights/mentor", json={"weights": {"region": 1e9}},
+              headers=env.headers("operator1")),
+        c.get(f"/api/v1/spaces/{env.ids['space1']}/weights/unicorn", headers=env.headers("operator1")),
+        c.get("/api/v1/projects/99999999", headers=env.headers("admin")),
+        c.get("/api/v1/nowhere", headers=env.headers("admin")),
+        c.delete("/api/v1/me", headers=env.headers("admin")),
+    ]
+    for r in cases:
+        assert 400 <= r.status_code < 500, (r.status_code, r.request.path, r.json)
+        assert r.content_type == "application/problem+json"
+        assert {"type", "title", "status", "detail"} <= set(r.json)
+    assert cases[0].status_code == 400 and "not valid JSON" in cases[0].json["detail"]
+
+
+def test_request_size_limit(env: ApiEnv) -> None:
+    big = {**good_project(env), "description": "长" * 5_000_000}
+    r = env.call("operator1", "post", "/api/v1/projects", json=big)
+    assert r.status_code == 413 and r.content_type == "application/problem+json"
+
+
+def test_rate_limit_is_per_key(env: ApiEnv) -> None:
+    from api import create_app
+    from api.extensions import matching
+
+    app = create_app({"DATABASE_URL": env.url, "VAR_DIR": env.app.config["VAR_DIR"], "ENCODER": "keyword",
+                      "LOAD_MATCHER": False, "RATELIMIT_DEFAULT": "5 per minute"})
+    c = app.test_client()
+    codes = [c.get("/api/v1/me", headers=env.headers("founder1")).status_code for _ in range(7)]
+    assert codes[:5] == [200] * 5 and codes[5:] == [429, 429]
+    limited = c.get("/api/v1/me", headers=env.headers("founder1"))
+    assert limited.content_type == "application/problem+json" and "Retry-After" in limited.headers
+    assert c.get("/api/v1/me", headers=env.headers("founder2")).status_code == 200  # another key
+    with app.app_context():
+        from api.extensions import db
+
+        assert not matching.engine.ready
+        db.engine.dispose()

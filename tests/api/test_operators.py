@@ -1,0 +1,135 @@
+"""Operators: versioned weights with audit trail, preview, allocation, metrics, CSV/XLSX import."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from models import Mentor
+from tests.api.conftest import ApiEnv
+
+
+def test_weights_are_versioned_and_audited(env: ApiEnv) -> None:
+    s2 = env.ids["space2"]
+    base = env.call("operator2", "get", f"/api/v1/spaces/{s2}/weights/provider").json
+    r1 = env.call("operator2", "put", f"/api/v1/spaces/{s2}/weights/provider",
+                  json={"weights": {"region": 0.5}, "diversity": 0.2, "comment": "更重视同城"})
+    assert r1.status_code == 200
+    v1 = r1.json["version"]
+    assert r1.json["weights"]["region"] == 0.5 and r1.json["diversity"] == 0.2
+    assert r1.json["weights"]["needs_coverage"] == base["weights"]["needs_coverage"]
+    r2 = env.call("operator2", "put", f"/api/v1/spaces/{s2}/weights/provider", json={"weights": {"region": 0.1}})
+    assert r2.json["version"] == v1 + 1
+    history = env.call("operator2", "get", f"/api/v1/spaces/{s2}/weights/provider/versions").json["items"]
+    assert [h["version"] for h in history][:2] == [v1 + 1, v1]
+    audit = env.call("operator2", "get", f"/api/v1/spaces/{s2}/audit").json["items"]
+    entry = next(a for a in audit if a["object_id"] == f"provider:v{v1}")
+    assert entry["action"] == "weights.update" and entry["detail"]["changed"]["region"][1] == 0.5
+    assert entry["detail"]["comment"] == "更重视同城" and entry["actor_user_id"]
+    # the new weights drive matching in that space only
+    ms = env.call("founder2", "get", f"/api/v1/projects/{env.ids['project2']}/matches?kind=provider&k=3").json
+    assert ms["weight_set_version"] == v1 + 1
+    other = env.call("founder1", "get", f"/api/v1/projects/{env.ids['project1']}/matches?kind=provider&k=3").json
+    assert other["weight_set_version"] != v1 + 1
+
+
+def test_preview_changes_nothing(env: ApiEnv) -> None:
+    s1 = env.ids["space1"]
+    before = env.call("operator1", "get", f"/api/v1/spaces/{s1}/weights/mentor/versions").json["items"]
+    body = {"weights": {name: 0.0 for name in ("sem_need", "sem_domain", "lexical", "stage_fit", "industry",
+                                               "needs_coverage", "capacity_headroom", "acceptance", "freshness",
+                                               "language")} | {"region": 1.0}, "sample": 5, "k": 5}
+    r = env.call("operator1", "post", f"/api/v1/spaces/{s1}/weights/mentor/preview", json=body)
+    assert r.status_code == 200, r.json
+    out = r.json
+    assert len(out["projects"]) == 5 and 0.0 <= out["mean_overlap"] <= 1.0
+    assert any(p["moves"] for p in out["projects"])  # ranking only by region moves things
+    assert set(out["offline"]) == {"lists", "current", "proposed"}
+    assert env.call("operator1", "get", f"/api/v1/spaces/{s1}/weights/mentor/versions").json["items"] == before
+    foreign = env.call("operator1", "post", f"/api/v1/spaces/{s1}/weights/mentor/preview",
+                       json={"weights": {}, "project_ids": [env.ids["project2"]]})
+    assert foreign.status_code == 404
+
+
+def test_allocation_respects_capacity(env: ApiEnv) -> None:
+    s1 = env.ids["space1"]
+    r = env.call("operator1", "post", f"/api/v1/spaces/{s1}/allocations",
+                 json={"kind": "mentor", "cover": True, "candidates_per_project": 20})
+    assert r.status_code == 200, r.json
+    out = r.json
+    assert out["capacity_violations"] == 0 and out["pairs"]
+    with env.app.app_context():
+        from api.extensions import db
+
+        caps = {m.id: m.capacity for m in db.reader.scalars(select(Mentor))}
+    for cid, load in out["load"].items():
+        assert load <= caps[int(cid)]
+    assert out["total_score"] == pytest.approx(sum(p["score"] for p in out["pairs"]))
+    assert len({p["project_id"] for p in out["pairs"]}) == len(out["pairs"])
+
+
+def test_metrics_shape(env: ApiEnv) -> None:
+    m = env.call("operator1", "get", f"/api/v1/spaces/{env.ids['space1']}/metrics").json
+    assert m["projects"] > 0 and 0.0 <= m["mentor_load_gini"] <= 1.0
+    assert m["coverage"] is None or 0.0 <= m["coverage"] <= 1.0
+    assert isinstance(m["projects_without_accepted_intro"], list)
+
+
+CSV_OK = (
+    "name,mentor_type,expertise,offer,serves,stages,city,industries,capacity,languages\n"
+    "导师甲,技术专家,计算机视觉,专利布局与研发管理,知识产权|研发设计,种子期|初创期,深圳,人工智能,2,zh\n"
+    "Mentor B,entrepreneur,SaaS,fundraising and strategy,financing|strategy,seed|early,shanghai,"
+    "enterprise_services,3,en\n"
+)
+
+
+def mentors_in_space(env: ApiEnv, space: int) -> int:
+    with env.app.app_context():
+        from api.extensions import db
+
+        return int(db.reader.scalar(select(func.count()).select_from(Mentor).where(Mentor.space_id == space)))
+
+
+def upload(env: ApiEnv, who: str, space: int, name: str, content: bytes, kind: str = "mentor"):  # type: ignore[no-untyped-def]
+    return env.client().post(f"/api/v1/spaces/{space}/import", headers=env.headers(who),
+                             data={"kind": kind, "file": (io.BytesIO(content), name)},
+                             content_type="multipart/form-data")
+
+
+def test_csv_import_all_or_nothing(env: ApiEnv) -> None:
+    s2 = env.ids["space2"]
+    before = mentors_in_space(env, s2)
+    ok = upload(env, "operator2", s2, "mentors.csv", CSV_OK.encode())
+    assert ok.status_code == 201, ok.json
+    assert ok.json["created"] == 2 and mentors_in_space(env, s2) == before + 2
+    bad = CSV_OK + "坏行,宇航员,?,?,量子,种子期,火星,,abc,zh\n" + "缺字段,entrepreneur,,,,,,,,\n"
+    r = upload(env, "operator2", s2, "bad.csv", bad.encode())
+    assert r.status_code == 422 and r.content_type == "application/problem+json"
+    lines = {e["line"] for e in r.json["errors"]}
+    assert lines == {4, 5}
+    fields = {(e["line"], e["field"]) for e in r.json["errors"]}
+    assert (4, "mentor_type") in fields and (4, "city") in fields and (4, "capacity") in fields
+    assert (5, "expertise") in fields
+    assert mentors_in_space(env, s2) == before + 2  # nothing from the rejected file
+    assert upload(env, "operator2", s2, "x.txt", b"hello").status_code == 415
+    assert upload(env, "operator2", s2, "x.csv", "名字\n".encode("gbk")).status_code == 422
+    assert upload(env, "operator1", s2, "mentors.csv", CSV_OK.encode()).status_code == 404
+
+
+def test_xlsx_import(env: ApiEnv) -> None:
+    wb = Workbook()
+    ws = wb.active
+    rows = [line.split(",") for line in CSV_OK.strip().splitlines()]
+    for row in rows:
+        ws.append([int(c) if c.isdigit() else c for c in row])
+    buf = io.BytesIO()
+    wb.save(buf)
+    s1 = env.ids["space1"]
+    before = mentors_in_space(env, s1)
+    r = upload(env, "operator1", s1, "mentors.xlsx", buf.getvalue())
+    assert r.status_code == 201, r.json
+    assert mentors_in_space(env, s1) == before + 2
+    assert upload(env, "operator1", s1, "broken.xlsx", b"PK\x03\x04 not really").status_code == 422

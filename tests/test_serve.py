@@ -1,0 +1,75 @@
+"""`huoban serve` (gunicorn) on a seeded database answers /readyz within 60 s; demo accounts file is private."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import stat
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from api.demo import read_demo_accounts
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "api.cli", *args], capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_serve_becomes_ready_and_serves_matches(tmp_path: Path, backend: str) -> None:
+    db = f"sqlite:///{tmp_path / 'serve.db'}"
+    var = str(tmp_path / "var")
+    for args in (("db", "upgrade"), ("seed", "--scale", "60"), ("index", "--encoder", "keyword")):
+        done = cli(*args, "--db", db, *(("--var", var) if args[0] == "index" else ()))
+        assert done.returncode == 0, done.stderr
+    demo = cli("demo-accounts", "--db", db, "--var", var)
+    assert demo.returncode == 0, demo.stderr
+    accounts_file = Path(var) / "demo-accounts.txt"
+    assert stat.S_IMODE(os.stat(accounts_file).st_mode) == 0o600
+    accounts = read_demo_accounts(accounts_file)
+    assert set(accounts) == {"admin", "operator", "founder", "mentor", "investor", "provider"}
+    assert "already" in cli("demo-accounts", "--db", db, "--var", var).stderr  # kept, not replaced
+
+    port = free_port()
+    started = time.monotonic()
+    proc = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--db", db, "--var", var, "--encoder",
+                             "keyword", "--port", str(port), "--workers", "2"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        ready = None
+        while time.monotonic() - started < 60:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as r:
+                    ready = r.status
+                    break
+            except Exception:  # noqa: BLE001 - not up yet
+                time.sleep(0.5)
+        elapsed = time.monotonic() - started
+        assert ready == 200, f"not ready after {elapsed:.0f}s"
+        founder = accounts["founder"]
+        project = founder["profile"].split(":")[1]
+        req = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/projects/{project}/matches?kind=mentor&k=3",
+                                     headers={"Authorization": f"Bearer {founder['api_key']}"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            body = json.loads(r.read())
+        assert len(body["items"]) == 3
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        if proc.stderr:
+            proc.stderr.close()
