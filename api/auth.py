@@ -16,7 +16,7 @@ from flask import current_app, g
 from sqlalchemy import select
 
 from api.extensions import db
-from api.security import KeyCache, key_prefix, verify_secret
+from api.security import KeyCache, hash_secret, key_prefix, verify_secret
 from models import ApiKey, User
 
 
@@ -55,14 +55,20 @@ def _cache() -> KeyCache:
     return cache  # type: ignore[no-any-return]
 
 
+_DUMMY_HASH = hash_secret("hb_000000000000_not-a-real-key")
+
+
 def principal_for_key(token: str) -> Principal | None:
     prefix = key_prefix(token)
     if prefix is None:
+        verify_secret(token, _DUMMY_HASH)  # the same cost as a real check: no timing hint
         return None
     # a short-lived session: the request must not hold a pooled connection just for authentication
     with db.read_factory() as session:
         row = session.scalars(select(ApiKey).where(ApiKey.prefix == prefix)).first()
         if row is None or row.revoked_at is not None or not row.user.active:
+            if _cache().get(token) is None:
+                verify_secret(token, _DUMMY_HASH)
             return None
         user = row.user
         key_id, key_hash = row.id, row.key_hash
@@ -98,3 +104,8 @@ def current_principal() -> Principal:
 
 def forget_key(key_id: int) -> None:
     _cache().forget_id(key_id)
+
+
+def verified_key_id(token: str) -> int | None:
+    """The key id if this exact token was verified recently in this process (no database, no hashing)."""
+    return _cache().get(token)

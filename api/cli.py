@@ -237,6 +237,166 @@ def index(db_url: str | None, var_dir: str | None, encoder: str | None, rebuild:
                f"({report['encoded_texts']} texts encoded, the rest from the cache)", err=True)
 
 
+# -- learning -------------------------------------------------------------------------------------------
+@cli.command()
+@db_option
+@var_option
+@click.option("--seed", "seed_value", default=0, show_default=True, type=click.IntRange(min=0))
+@click.option("--tolerance", default=0.01, show_default=True, type=click.FloatRange(0, 1),
+              help="Promote unless NDCG@10 is worse than serving by more than this.")
+@click.option("--promote/--no-promote", default=True, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+@click.option("--job", "job_id", type=int, default=None, hidden=True, help="Report progress into this job row.")
+@click.option("--hold-seconds", type=float, default=0.0, hidden=True,
+              help="Pause after fitting (fault-injection tests).")
+@friendly_errors
+def retrain(db_url: str | None, var_dir: str | None, seed_value: int, tolerance: float, promote: bool,
+            as_json: bool, job_id: int | None, hold_seconds: float) -> None:
+    """Train a model per kind on the logged outcomes; promote it if it is not worse than serving."""
+    import datetime as dt
+    import json
+
+    from api.training import retrain as run_retrain
+    from models import Job
+    from models.db import make_engine, make_session_factory
+
+    settings = engine_settings(var_dir, None)
+    engine = make_engine(resolve_db(db_url))
+    factory = make_session_factory(engine)
+
+    def progress(fraction: float, message: str) -> None:
+        if job_id is None:
+            click.echo(f"[{fraction:4.0%}] {message}", err=True)
+            return
+        with factory() as session, session.begin():
+            job = session.get(Job, job_id)
+            if job is not None:
+                job.status, job.progress, job.message = "running", fraction, message
+                job.started_at = job.started_at or dt.datetime.now(dt.UTC)
+
+    try:
+        try:
+            result = run_retrain(factory, settings.models_dir, seed=seed_value, tolerance=tolerance,
+                                 promote=promote, progress=progress, hold_seconds=hold_seconds)
+        except Exception as exc:
+            if job_id is not None:
+                with factory() as session, session.begin():
+                    job = session.get(Job, job_id)
+                    if job is not None:
+                        job.status, job.message = "failed", f"{exc.__class__.__name__}: {exc}"
+                        job.finished_at = dt.datetime.now(dt.UTC)
+            raise
+        payload = {"version": result.version_id, "status": result.status, "promoted": result.promoted,
+                   "report": result.report, "metrics": result.metrics}
+        if job_id is not None:
+            with factory() as session, session.begin():
+                job = session.get(Job, job_id)
+                if job is not None:
+                    job.status, job.progress, job.message = "succeeded", 1.0, result.report
+                    job.result = {**(job.result or {}), "version": result.version_id, "status": result.status}
+                    job.finished_at = dt.datetime.now(dt.UTC)
+    finally:
+        engine.dispose()
+    if as_json:
+        click.echo(json.dumps(payload, ensure_ascii=False, default=float))
+    else:
+        click.echo(result.report, err=True)
+
+
+@cli.command()
+@click.option("--rounds", default=5, show_default=True, type=click.IntRange(1, 50))
+@click.option("--seed", "seed_value", default=7, show_default=True, type=click.IntRange(min=0))
+@click.option("--scale", type=click.IntRange(min=20), default=None, help="Profiles per kind (default: the demo sizes).")
+@encoder_option
+@var_option
+@click.option("--plot", "plot_path", default=None, metavar="PNG",
+              help="Where to draw the curves (default: bench/results/simulation.png).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+@friendly_errors
+def simulate(rounds: int, seed_value: int, scale: int | None, encoder: str | None, var_dir: str | None,
+             plot_path: str | None, as_json: bool) -> None:
+    """Closed feedback loop over a fresh seeded ecosystem: weights vs learned vs oracle, per round."""
+    import json
+    from pathlib import Path
+
+    from api.simulation import plot
+    from api.simulation import simulate as run
+
+    settings = engine_settings(var_dir, encoder)
+    result = run(rounds=rounds, seed_value=seed_value, scale=scale, encoder=settings.encoder,
+                 var_dir=settings.var_dir, progress=lambda m: click.echo(m, err=True))
+    png = Path(plot_path) if plot_path else Path("bench/results/simulation.png")
+    plot(result, png)
+    result["plot"] = str(png)
+    click.echo(json.dumps(result if as_json else result["summary"], ensure_ascii=False,
+                          indent=None if as_json else 2))
+
+
+@cli.group()
+def models() -> None:
+    """Trained model versions."""
+
+
+@models.command("list")
+@db_option
+@friendly_errors
+def models_list(db_url: str | None) -> None:
+    """Model versions, newest first."""
+    from sqlalchemy import select
+
+    from models import ModelVersion
+    from models.db import make_engine, make_session_factory
+
+    engine = make_engine(resolve_db(db_url))
+    try:
+        with make_session_factory(engine)() as session:
+            for row in session.scalars(select(ModelVersion).order_by(ModelVersion.id.desc())):
+                click.echo(f"v{row.id}\t{row.status}\t{row.created_at:%Y-%m-%d %H:%M}\t{row.report[:100]}")
+    finally:
+        engine.dispose()
+
+
+@models.command("promote")
+@db_option
+@click.argument("version", type=int)
+@friendly_errors
+def models_promote(db_url: str | None, version: int) -> None:
+    """Serve VERSION (its artifacts are verified first)."""
+    from api.training import promote_version
+    from models.db import make_engine, make_session_factory
+
+    engine = make_engine(resolve_db(db_url))
+    try:
+        with make_session_factory(engine)() as session, session.begin():
+            try:
+                promote_version(session, version, None)
+            except LookupError as exc:
+                raise click.ClickException(str(exc)) from None
+    finally:
+        engine.dispose()
+    click.echo(f"v{version} is serving", err=True)
+
+
+@models.command("rollback")
+@db_option
+@friendly_errors
+def models_rollback(db_url: str | None) -> None:
+    """Serve again the version that served before the current one."""
+    from api.training import rollback
+    from models.db import make_engine, make_session_factory
+
+    engine = make_engine(resolve_db(db_url))
+    try:
+        with make_session_factory(engine)() as session, session.begin():
+            try:
+                row = rollback(session, None)
+            except LookupError as exc:
+                raise click.ClickException(str(exc)) from None
+    finally:
+        engine.dispose()
+    click.echo(f"rolled back: v{row.id} is serving", err=True)
+
+
 # -- serve & demo ----------------------------------------------------------------------------------------
 @cli.command()
 @db_option

@@ -14,6 +14,7 @@ reference in one assignment, so a request never sees a half-swapped state.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import re
 import threading
@@ -57,6 +58,7 @@ from models import (
 )
 
 ALL_KINDS = ("project", "mentor", "investor", "provider")
+log = logging.getLogger("huoban.engine")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 Progress = Callable[[str, int, int], None]  # (kind, done, total)
 
@@ -225,9 +227,18 @@ class EngineState:
     tables: dict[str, ProfileTable]
     matcher: Matcher
     last_change_id: int
-    learned: dict[str, LearnedScorer] = field(default_factory=dict)  # by candidate kind ("dealflow" too)
+    learned: dict[str, LearnedScorer] = field(default_factory=dict)  # network serving, by kind (+ "dealflow")
     learned_version_id: int | None = None
     built_at: float = field(default_factory=time.time)
+    pins: dict[int, int] = field(default_factory=dict)  # space -> pinned model version
+    versions: dict[int, dict[str, LearnedScorer]] = field(default_factory=dict)  # loaded versions
+
+    def learned_for(self, space_id: int | None) -> tuple[dict[str, LearnedScorer], int | None]:
+        """The models serving a space: its pinned version, else the network's serving version."""
+        pinned = self.pins.get(space_id) if space_id is not None else None
+        if pinned is not None and pinned in self.versions:
+            return self.versions[pinned], pinned
+        return self.learned, self.learned_version_id
 
 
 class MatchEngine:
@@ -238,6 +249,7 @@ class MatchEngine:
         self._state: EngineState | None = None
         self._lock = threading.RLock()
         self._last_refresh = 0.0
+        self._refused: set[int] = set()
         set_search_threads(self.settings.search_threads)
 
     # -- parts -------------------------------------------------------------------------------------------
@@ -319,20 +331,27 @@ class MatchEngine:
         return report
 
     def _install(self, tables: dict[str, ProfileTable], lexical: LexicalEncoder, last_change: int) -> None:
-        learned = self._state.learned if self._state else {}
-        version = self._state.learned_version_id if self._state else None
+        old = self._state
         state = EngineState(tables=tables, matcher=Matcher(tables, lexical, self.config),
-                            last_change_id=last_change, learned=learned, learned_version_id=version)
+                            last_change_id=last_change, learned=old.learned if old else {},
+                            learned_version_id=old.learned_version_id if old else None,
+                            pins=old.pins if old else {}, versions=old.versions if old else {})
         with self._lock:
             self._state = state
 
-    def set_learned(self, models: Mapping[str, LearnedScorer], version_id: int | None) -> None:
-        """Swap the serving learned models (all kinds at once)."""
+    def set_learned(self, models: Mapping[str, LearnedScorer], version_id: int | None,
+                    pins: Mapping[int, int] | None = None,
+                    versions: Mapping[int, Mapping[str, LearnedScorer]] | None = None) -> None:
+        """Swap the serving learned models in one assignment (never a moment of mixed state)."""
         with self._lock:
             state = self.state
+            loaded = {k: dict(v) for k, v in (versions if versions is not None else state.versions).items()}
+            if version_id is not None:
+                loaded[version_id] = dict(models)
             self._state = EngineState(tables=state.tables, matcher=state.matcher,
                                       last_change_id=state.last_change_id, learned=dict(models),
-                                      learned_version_id=version_id, built_at=state.built_at)
+                                      learned_version_id=version_id, built_at=state.built_at,
+                                      pins=dict(pins if pins is not None else state.pins), versions=loaded)
 
     # -- incremental changes -----------------------------------------------------------------------------
     def upsert(self, session: Session, kind: str, ids: Sequence[int]) -> None:
@@ -351,6 +370,43 @@ class MatchEngine:
         with self._lock:
             self.state.tables[kind].remove(ids)
 
+    def sync_model(self, session: Session) -> bool:
+        """Serve what the database says: the network's serving version and every space's pinned version.
+
+        Versions are loaded once; one whose artifacts fail to load is refused (logged) and whatever served
+        before keeps serving. Everything switches in one assignment."""
+        from api.training import load_version_models, serving_version
+        from models import ModelVersion, SpaceModel
+
+        if self._state is None:
+            return False
+        state = self._state
+        row = serving_version(session)
+        network = row.id if row is not None else None
+        pins = {int(s): int(v) for s, v in session.execute(select(SpaceModel.space_id, SpaceModel.model_version_id))}
+        if network == state.learned_version_id and pins == state.pins:
+            return False
+        versions = dict(state.versions)
+        for vid in {v for v in [network, *pins.values()] if v is not None} - set(versions) - self._refused:
+            version_row = row if row is not None and row.id == vid else session.get(ModelVersion, vid)
+            if version_row is None:
+                continue
+            try:
+                versions[vid] = load_version_models(version_row)
+            except Exception as exc:  # noqa: BLE001 - ModelArtifactError and I/O errors alike
+                self._refused.add(vid)
+                log.error("model version %s refused: %s; what served before keeps serving", vid, exc)
+        if network is not None and network not in versions:
+            network, learned = state.learned_version_id, state.learned  # keep the previous one
+        else:
+            learned = versions.get(network, {}) if network is not None else {}
+        pins = {s: v for s, v in pins.items() if v in versions}
+        if network == state.learned_version_id and pins == state.pins:
+            return False
+        self.set_learned(learned, network, pins=pins, versions=versions)
+        log.info("serving model version %s; space pins %s", network, pins or "none")
+        return True
+
     def apply_changes(self, session: Session, *, force: bool = False) -> int:
         """Replay logged changes newer than this process has seen (at most every refresh interval)."""
         if self._state is None:
@@ -359,6 +415,7 @@ class MatchEngine:
         if not force and now - self._last_refresh < self.settings.refresh_interval_s:
             return 0
         self._last_refresh = now
+        self.sync_model(session)
         state = self.state
         rows = session.execute(
             select(IndexChange.id, IndexChange.kind, IndexChange.entity_id, IndexChange.op)

@@ -91,11 +91,15 @@ class Matching:
 
 
 def rate_key() -> str:
+    """Rate-limit bucket: the API key when this exact key was verified recently, else the client address
+    (so guesses with someone's key prefix spend the guesser's budget, not the key owner's)."""
     auth = request.headers.get("Authorization", "")
     if auth.lower().startswith("bearer "):
-        parts = auth[7:].strip().split("_")
-        if len(parts) >= 3 and parts[0] == "hb":
-            return f"key:{parts[1]}"
+        from api.auth import verified_key_id
+
+        key_id = verified_key_id(auth[7:].strip())
+        if key_id is not None:
+            return f"key:{key_id}"
     return f"ip:{get_remote_address()}"
 
 

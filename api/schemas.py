@@ -5,6 +5,7 @@ unknown label is a 422 that lists the valid codes."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from apiflask import Schema
@@ -98,6 +99,8 @@ class StrictSchema(Schema):
 
     @pre_load
     def _clean(self, data: Any, **_: Any) -> Any:
+        if isinstance(data, Mapping) and not isinstance(data, dict):  # query strings and forms (webargs proxies)
+            data = {key: data[key] for key in data}
         if isinstance(data, dict):
             out = {}
             for key, value in data.items():

@@ -55,7 +55,9 @@ _BASE = {
     "capacity_headroom": 0.03,
     "acceptance": 0.03,
     "freshness": 0.02,
-    "learned": 0.5,
+    # a trained model predicts the chance of a good outcome in [0, 1]; at 1.0 it weighs as much as all the
+    # operator's named factors together (they sum to ~1), so what the loop learns can actually steer
+    "learned": 1.0,
     "exposure": 0.15,
 }
 
@@ -131,7 +133,8 @@ class MatcherConfig:
     lexical_features: int = 2**18
     acceptance_prior_strength: float = 5.0
     freshness_days: float = 365.0
-    exposure_impressions_ref: float = 50.0  # recent impressions at which the impression part saturates
+    exposure_share_ratio: float = 4.0  # impressions / fair share at which the impression penalty saturates
+    exposure_learned_discount: float = 1.0  # share of the learned boost an over-exposed candidate loses
     ticket_tolerance: float = 0.25  # funding may exceed the ticket range by this share before exclusion
     diversity_pool: int = 3  # MMR picks from the best k * pool
     walk_chunk: int = 512  # rows made exact per step of the threshold walk
@@ -142,3 +145,5 @@ class MatcherConfig:
         for name in ("semantic_fetch", "structured_fetch", "lexical_terms", "lexical_features", "diversity_pool"):
             if int(getattr(self, name)) < 1:
                 raise ConfigError(f"{name} must be >= 1")
+        if self.exposure_share_ratio <= 1.0:
+            raise ConfigError("exposure_share_ratio must exceed 1")

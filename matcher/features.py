@@ -144,11 +144,19 @@ def hard_mask(P: Cols, C: Cols, *, kind: str, direction: str, config: MatcherCon
 
 
 def exposure(C: Cols, config: MatcherConfig) -> np.ndarray:
-    """Exposure penalty in [-1, 0]: high utilisation and many recent impressions push a candidate down."""
+    """Exposure penalty in [-1, 0]: a candidate near capacity, or shown far more than its fair share of
+    recent impressions (the mean over active candidates), is pushed down.
+
+    ``0.5 * utilisation**2 + 0.5 * clip((shown / fair - 1) / (ratio - 1), 0, 1)`` with ``ratio`` =
+    ``exposure_share_ratio``: no penalty up to the fair share, the full impression part at ``ratio`` times it."""
     cap = C["capacity"]
     util = np.where(np.isinf(cap), 0.0, np.clip(C["load"] / np.maximum(cap, 1.0), 0.0, 1.0))
-    shown = np.clip(C["impressions"] / config.exposure_impressions_ref, 0.0, 1.0)
-    out: np.ndarray = -(0.7 * util**2 + 0.3 * shown).astype(np.float32)
+    active = C["active"] if "active" in C else np.ones(len(C["impressions"]), dtype=bool)
+    fair = float(C["impressions"][active].mean()) if active.any() else 0.0
+    ratio = config.exposure_share_ratio
+    over = np.clip((C["impressions"] / max(fair, 1.0) - 1.0) / (ratio - 1.0), 0.0, 1.0) if fair > 0 else \
+        np.zeros(len(C["impressions"]))
+    out: np.ndarray = -(0.5 * util**2 + 0.5 * over).astype(np.float32)
     return out
 
 

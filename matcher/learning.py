@@ -18,8 +18,11 @@ A rating of 1-2 caps the pair at 1 ("requested"): the meeting happened but did n
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -29,11 +32,19 @@ from matcher.metrics import ndcg_at_k
 __all__ = [
     "GAINS",
     "GOOD_GAIN",
+    "LearnedModel",
     "LoggedList",
+    "TrainingSet",
+    "blended_scores",
     "examination",
+    "fit",
     "ips_weights",
     "label_from_events",
+    "load_model",
     "replay",
+    "save_model",
+    "time_split",
+    "training_weights",
 ]
 
 GAINS = {"dismissed": 0, "declined": 0, "viewed": 0, "requested": 1, "accepted": 2, "met": 3, "invested": 5}
@@ -114,7 +125,7 @@ def replay(lists: Sequence[LoggedList], scores: Sequence[np.ndarray], k: int = 1
     ndcgs: list[float] = []
     goods: list[float] = []
     for lst, s in zip(lists, scores, strict=True):
-        gains = lst.gains.astype(np.float64)
+        gains = np.maximum(lst.gains, 0).astype(np.float64)
         if debias:
             gains = gains * ips_weights(lst.positions, lst.propensities)
         if not (lst.gains >= GOOD_GAIN).any():
@@ -129,3 +140,288 @@ def replay(lists: Sequence[LoggedList], scores: Sequence[np.ndarray], k: int = 1
         f"good@{k}": float(np.mean(goods)) if goods else 0.0,
         "lists": float(len(ndcgs)),
     }
+
+
+# -- the model ------------------------------------------------------------------------------------------
+# Gradient-boosted trees (scikit-learn's HistGradientBoostingClassifier) over the named features: the true
+# value of a match has interactions (the right help at the right stage, a sub-topic inside an industry) that
+# an additive model cannot express. Explanations stay truthful and exact: every split on a decision path
+# moves the log-odds by the change of the node expectation, credited to the split's feature; those credits
+# plus the base value add up to the model's log-odds (``LearnedModel.attribute``).
+
+SAFE_MODULES = ("sklearn.", "numpy.", "scipy.", "builtins.")
+
+
+@dataclass(frozen=True)
+class TrainingSet:
+    """Logged impressions with outcomes, aligned arrays.
+
+    ``X`` (n, F) features as served; ``gains`` graded outcome (module table); ``positions`` 1-based;
+    ``propensities`` the logged chance of being shown; ``times`` impression time (unix seconds);
+    ``groups`` the served list each row belongs to.
+    """
+
+    X: np.ndarray
+    gains: np.ndarray
+    positions: np.ndarray
+    propensities: np.ndarray
+    times: np.ndarray
+    groups: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.X.shape[0])
+
+    def subset(self, mask: np.ndarray) -> TrainingSet:
+        return TrainingSet(self.X[mask], self.gains[mask], self.positions[mask], self.propensities[mask],
+                           self.times[mask], self.groups[mask])
+
+    def lists(self) -> list[LoggedList]:
+        """The rows grouped back into served lists (in served order)."""
+        order = np.lexsort((self.positions, self.groups))
+        g = self.groups[order]
+        cuts = np.flatnonzero(np.diff(g)) + 1
+        out = []
+        for idx in np.split(order, cuts):
+            if len(idx):
+                out.append(LoggedList(self.X[idx], self.gains[idx], self.positions[idx], self.propensities[idx]))
+        return out
+
+
+def time_split(data: TrainingSet, test_share: float = 0.2) -> tuple[TrainingSet, TrainingSet, float]:
+    """Split by time, before any fitting: lists served before the cut train, the later ones test.
+
+    Whole lists stay on one side (the cut time is taken over list start times). Returns (train, test,
+    cut time)."""
+    if not 0.0 < test_share < 1.0:
+        raise ValueError("test_share must lie in (0, 1)")
+    if len(data) == 0:
+        return data, data, 0.0
+    uniq, inverse = np.unique(data.groups, return_inverse=True)
+    starts = np.full(len(uniq), np.inf)
+    np.minimum.at(starts, inverse, data.times)
+    ordered = np.sort(starts)
+    cut = float(ordered[min(len(ordered) - 1, int(len(ordered) * (1.0 - test_share)))])
+    list_start = starts[inverse]
+    return data.subset(list_start < cut), data.subset(list_start >= cut), cut
+
+
+UNOBSERVED = -1  # gain of a shown row nobody reacted to, where clients report what was looked at
+MIN_EXAMINATION_SHARE = 0.05  # rows with viewed/dismissed reports needed to trust examination reports
+
+
+def training_weights(gains: np.ndarray, positions: np.ndarray, propensities: np.ndarray, *, eta: float = 1.0,
+                     clip: float = 20.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows to train on, binary labels (a good outcome) and sample weights: (mask, y, w).
+
+    Two regimes, by what the clients report (the loader marks rows nobody reacted to as ``UNOBSERVED``
+    only when clients do report examination with ``viewed``/``dismissed`` events):
+
+    * examination observed (some rows are ``UNOBSERVED``): train on the rows someone reacted to. Their
+      position bias is gone (they were looked at); what remains is the selection by the serving policy,
+      corrected by ``1 / P(shown)`` (exploration propensities).
+    * otherwise: every shown row, positives weighted by ``1 / (P(shown) * P(examined | position))`` - the
+      unbiased pointwise estimator of Saito et al. (2020) with its negative-weight term clipped at zero,
+      which leaves negatives at weight 1.
+
+    Positives are also weighted by their grade (gain / GOOD_GAIN: an investment counts 2.5 acceptances)."""
+    observed = gains != UNOBSERVED
+    y = (gains >= GOOD_GAIN).astype(np.int64)
+    if not observed.all():
+        mask = observed
+        w = 1.0 / np.clip(np.asarray(propensities, dtype=np.float64), 1.0 / clip, 1.0)
+    else:
+        mask = np.ones(len(gains), dtype=bool)
+        w = np.ones(len(gains), dtype=np.float64)
+        pos = y == 1
+        w[pos] = ips_weights(positions[pos], propensities[pos], eta=eta, clip=clip)
+    pos = y == 1
+    w[pos] = w[pos] * (gains[pos] / GOOD_GAIN)
+    return mask, y, w
+
+
+class _Forest:
+    """All trees of a fitted model as flat arrays, for vectorised path attribution."""
+
+    def __init__(self, estimator: Any) -> None:
+        trees = [stage[0] for stage in estimator._predictors]  # binary classification: one tree per stage
+        offsets = np.cumsum([0] + [len(t.nodes) for t in trees[:-1]])
+        nodes = np.concatenate([t.nodes for t in trees])
+        self.feature = nodes["feature_idx"].astype(np.int64)
+        self.threshold = nodes["num_threshold"].astype(np.float64)
+        self.missing_left = nodes["missing_go_to_left"].astype(bool)
+        self.leaf = nodes["is_leaf"].astype(bool)
+        base = np.repeat(offsets, [len(t.nodes) for t in trees])
+        self.left = np.where(self.leaf, 0, nodes["left"].astype(np.int64) + base)
+        self.right = np.where(self.leaf, 0, nodes["right"].astype(np.int64) + base)
+        # node expectation = count-weighted mean of its leaves' (shrunk) values; internal "value" fields are
+        # not shrunk, so they cannot be used as they are
+        count = nodes["count"].astype(np.float64)
+        expect = np.where(self.leaf, nodes["value"].astype(np.float64), 0.0)
+        order = np.argsort(-nodes["depth"].astype(np.int64), kind="stable")  # children before parents
+        for i in order:
+            if not self.leaf[i]:
+                lo, hi = self.left[i], self.right[i]
+                expect[i] = (expect[lo] * count[lo] + expect[hi] * count[hi]) / max(count[lo] + count[hi], 1.0)
+        self.expect = expect
+        self.roots = offsets.astype(np.int64)
+        self.depth = int(nodes["depth"].max()) if len(nodes) else 0
+        self.base = float(np.asarray(estimator._baseline_prediction).reshape(-1)[0])
+
+    def attribute(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(log-odds contributions (n, F), log-odds base (n,)); base + contributions.sum(1) = raw score."""
+        n = len(X)
+        node = np.broadcast_to(self.roots, (n, len(self.roots))).copy()
+        contrib = np.zeros((n, X.shape[1]))
+        rows = np.broadcast_to(np.arange(n)[:, None], node.shape)
+        for _ in range(self.depth):
+            inner = ~self.leaf[node]
+            if not inner.any():
+                break
+            feat = self.feature[node]
+            value = X[rows, feat]
+            go_left = np.where(np.isnan(value), self.missing_left[node], value <= self.threshold[node])
+            child = np.where(go_left, self.left[node], self.right[node])
+            delta = np.where(inner, self.expect[child] - self.expect[node], 0.0)
+            np.add.at(contrib, (rows[inner], feat[inner]), delta[inner])
+            node = np.where(inner, child, node)
+        base = self.base + self.expect[self.roots].sum()
+        return contrib, np.full(n, base)
+
+
+class LearnedModel:
+    """A fitted model: ``predict`` a probability of a good outcome, ``attribute`` it by named feature."""
+
+    def __init__(self, pipeline: Any, reference: np.ndarray, version: str = "") -> None:
+        self.pipeline = pipeline
+        self.reference = np.asarray(reference, dtype=np.float64)  # a sample of training rows (m, F)
+        self._version = version
+        self._forest = _Forest(pipeline.named_steps["trees"])
+
+    @property
+    def version(self) -> str:
+        return self._version
+
+    def with_version(self, version: str) -> LearnedModel:
+        return LearnedModel(self.pipeline, self.reference, version)
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        if len(X) == 0:
+            return np.zeros(0, dtype=np.float32)
+        out: np.ndarray = self.pipeline.predict_proba(np.asarray(X, dtype=np.float64))[:, 1].astype(np.float32)
+        return out
+
+    def logit_contributions(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        clipped = self.pipeline.named_steps["clip"].transform(np.asarray(X, dtype=np.float64))
+        return self._forest.attribute(clipped)
+
+    def attribute(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(attributions (n, F), baseline (n,)) with baseline + attributions.sum(1) == predict(X).
+
+        The baseline is the probability at the model's base value; the gap to it is shared among the features
+        in proportion to the log-odds each one moved along the decision paths."""
+        if len(X) == 0:
+            return np.zeros((0, N_FEATURES)), np.zeros(0)
+        contrib, base = self.logit_contributions(X)
+        p = self.predict(X).astype(np.float64)
+        p0 = 1.0 / (1.0 + np.exp(-base))
+        total = contrib.sum(axis=1, keepdims=True)
+        share = np.divide(contrib, total, out=np.zeros_like(contrib), where=np.abs(total) > 1e-12)
+        return share * (p - p0)[:, None], p0
+
+    def feature_effects(self) -> dict[str, float]:
+        """Mean absolute log-odds contribution of each feature over the reference sample."""
+        contrib, _ = self.logit_contributions(self.reference)
+        return {name: float(v) for name, v in zip(FEATURES, np.abs(contrib).mean(axis=0), strict=True)}
+
+
+def _clip01(X: np.ndarray) -> np.ndarray:
+    out: np.ndarray = np.clip(X, 0.0, 1.0)
+    return out
+
+
+def make_pipeline(seed: int = 0, max_iter: int = 200) -> Any:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    return Pipeline([
+        ("clip", FunctionTransformer(_clip01)),
+        ("trees", HistGradientBoostingClassifier(
+            max_iter=max_iter, learning_rate=0.08, max_leaf_nodes=15, min_samples_leaf=40, l2_regularization=1.0,
+            early_stopping=True, validation_fraction=0.15, n_iter_no_change=15, random_state=seed)),
+    ])
+
+
+def fit(data: TrainingSet, *, seed: int = 0, eta: float = 1.0, max_iter: int = 200) -> LearnedModel:
+    """Fit the model (preprocessing inside the pipeline) with IPS weights; everything random takes ``seed``."""
+    if len(data) == 0:
+        raise ValueError("no training rows")
+    mask, y, w = training_weights(data.gains, data.positions, data.propensities, eta=eta)
+    y, w = y[mask], w[mask]
+    if len(y) == 0 or y.min() == y.max():
+        raise ValueError("training needs both good and other outcomes")
+    pipeline = make_pipeline(seed, max_iter)
+    X = np.asarray(data.X, dtype=np.float64)[mask]
+    pipeline.fit(X, y, trees__sample_weight=w)
+    rng = np.random.default_rng(seed)
+    sample = X[rng.choice(len(X), size=min(len(X), 2000), replace=False)]
+    return LearnedModel(pipeline, reference=sample)
+
+
+def blended_scores(lists: Sequence[LoggedList], weights: np.ndarray, w_learned: float,
+                   model: LearnedModel | None) -> list[np.ndarray]:
+    """The serving score of every logged row under ``weights`` (+ ``w_learned`` x model)."""
+    out = []
+    for lst in lists:
+        s = lst.features @ weights
+        if model is not None and w_learned:
+            s = s + w_learned * model.predict(lst.features)
+        out.append(np.asarray(s, dtype=np.float64))
+    return out
+
+
+def save_model(model: LearnedModel, path: str | Path) -> str:
+    """Write the artifact (skops, not pickle) atomically; return its sha256."""
+    import hashlib
+
+    import skops.io as sio
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    sio.dump({"pipeline": model.pipeline, "reference": model.reference, "features": list(FEATURES)}, tmp)
+    digest = hashlib.sha256(tmp.read_bytes()).hexdigest()
+    os.replace(tmp, path)
+    return digest
+
+
+def load_model(path: str | Path, *, checksum: str, version: str = "") -> LearnedModel:
+    """Load an artifact written by :func:`save_model`; refuse a wrong checksum or any unexpected type."""
+    import hashlib
+
+    import skops.io as sio
+
+    from matcher.errors import ModelArtifactError
+
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ModelArtifactError(f"model artifact {path} is unreadable: {exc}") from None
+    if hashlib.sha256(data).hexdigest() != checksum:
+        raise ModelArtifactError(f"model artifact {path} fails its checksum (corrupt or replaced); "
+                                 "keep serving the previous version and retrain")
+    try:
+        untrusted = sio.get_untrusted_types(data=data)
+        unexpected = sorted(t for t in untrusted if not t.startswith(SAFE_MODULES)
+                            and t != "matcher.learning._clip01")
+        if unexpected:
+            raise ModelArtifactError(f"model artifact {path} holds unexpected types {unexpected}; refusing it")
+        obj = sio.loads(data, trusted=list(untrusted))
+    except ModelArtifactError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any decoding failure means a bad artifact
+        raise ModelArtifactError(f"model artifact {path} cannot be decoded: {exc}") from None
+    if obj.get("features") != list(FEATURES):
+        raise ModelArtifactError(f"model artifact {path} was trained on other features: {obj.get('features')}")
+    return LearnedModel(obj["pipeline"], obj["reference"], version=version)

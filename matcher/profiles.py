@@ -317,6 +317,14 @@ class ProfileTable:
                 self.cols[name][rows] = np.asarray(values, dtype=np.float32).reshape(-1)[known]
         self.version += 1
 
+    def bump_impressions(self, ids: Any, amount: float = 1.0) -> None:
+        """Count candidates just shown (exposure control reacts within the serving process at once)."""
+        ids_arr = np.asarray(ids, dtype=np.int64).reshape(-1)
+        known = [int(i) for i in ids_arr if int(i) in self.index]
+        if known:
+            np.add.at(self.cols["impressions"], self.rows_of(known), amount)
+            self.version += 1
+
     def adjust_load(self, id_: int, delta: int) -> None:
         if id_ in self.index:
             row = int(self.rows_of([id_])[0])

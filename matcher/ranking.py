@@ -360,7 +360,12 @@ class Matcher:
             p_learned = np.clip(np.asarray(learned.predict(X), dtype=np.float32), 0.0, 1.0)
         else:
             p_learned = np.zeros(len(rows), dtype=np.float32)
-        total = base + w_learned * p_learned + w_exposure * exp_c
+        # exposure also discounts the learned boost of over-exposed candidates: a model that has learned who
+        # is good would otherwise show the same stars to everyone (exp_c is in [-1, 0])
+        # (an exposure weight of 0 switches exposure control off entirely)
+        discount = cfg.exposure_learned_discount * w_learned * p_learned if w_exposure > 0 else 0.0
+        exposure_part = w_exposure * exp_c + discount * exp_c
+        total = base + w_learned * p_learned + exposure_part
         ids = pool.cols["ids"][rows]
 
         # 4. selection: plain top-k, or MMR for diversity
@@ -399,7 +404,7 @@ class Matcher:
             feats = {name: float(X[i, j]) for j, name in enumerate(FEATURES)}
             contrib = {name: float(w[j] * X[i, j]) for j, name in enumerate(FEATURES)}
             contrib["learned"] = float(w_learned * p_learned[i])
-            contrib["exposure"] = float(w_exposure * exp_c[i])
+            contrib["exposure"] = float(exposure_part[i])
             contrib["diversity"] = float(diversity[i])
             breakdown: dict[str, float] = {}
             if learned_active and explain:

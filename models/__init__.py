@@ -21,6 +21,7 @@ from models.entities import (
     Provider,
     SeedTruth,
     Space,
+    SpaceModel,
     User,
     WeightSet,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "Provider",
     "SeedTruth",
     "Space",
+    "SpaceModel",
     "User",
     "WeightSet",
     "tag_filter",

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import text as text_clause
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, flag, intpk, json_obj, str40, str200, tags, text, timestamp, utcnow
@@ -241,6 +242,9 @@ class Impression(Base):
     created_at: Mapped[timestamp]
 
 
+ACTIVE_INTRO = "status IN ('pending', 'accepted') AND ended_at IS NULL"
+
+
 class IntroRequest(Base):
     """A double opt-in introduction between a project and a candidate.
 
@@ -253,6 +257,9 @@ class IntroRequest(Base):
     __table_args__ = (
         Index("ix_intros_candidate", "candidate_kind", "candidate_id", "status"),
         Index("ix_intros_project", "project_id", "status"),
+        # at most one open introduction per pair, even under concurrent requests
+        Index("uq_intros_active_pair", "project_id", "candidate_kind", "candidate_id", unique=True,
+              postgresql_where=text_clause(ACTIVE_INTRO), sqlite_where=text_clause(ACTIVE_INTRO)),
     )
 
     id: Mapped[intpk]
@@ -386,3 +393,22 @@ class SeedTruth(Base):
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     payload: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[timestamp]
+
+
+class SpaceModel(Base):
+    """A space's own choice of serving model version (operators pin one; none: the network's serving one)."""
+
+    __tablename__ = "space_models"
+
+    space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id", ondelete="CASCADE"), primary_key=True)
+    model_version_id: Mapped[int] = mapped_column(ForeignKey("model_versions.id", ondelete="CASCADE"))
+    previous_version_id: Mapped[int | None] = mapped_column(Integer)
+    updated_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[timestamp]
+
+
+# Never reuse a deleted row's id on SQLite (keys, intros and logs may still name it).
+for _table in Base.metadata.tables.values():
+    if any(c.primary_key and c.autoincrement is not False and isinstance(c.type, Integer) and c.name == "id"
+           for c in _table.columns):
+        _table.dialect_options["sqlite"]["autoincrement"] = True

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 LATENT_DIM = 4
+QUALITY_WEIGHT = 0.65  # how much a candidate's hidden quality moves every affinity
 
 # Field names stored per kind. All arrays are aligned with ``ids``.
 PROJECT_FIELDS = ("ids", "industries", "primary", "subtopic", "needs", "stage", "quality", "latent",
@@ -120,7 +121,7 @@ def affinity(seed: int, projects: Traits, candidates: Traits) -> np.ndarray:
         subtopic_term = subtopic_term * 0.4
 
     chemistry = P["latent"].astype(np.float32) @ C["latent"].astype(np.float32).T
-    quality = 0.65 * C["quality"][None, :] + 0.2 * P["quality"][:, None]
+    quality = QUALITY_WEIGHT * C["quality"][None, :] + 0.2 * P["quality"][:, None]
 
     score = (
         need_term

@@ -57,8 +57,10 @@ def dealflow(investor_id: int, args: dict[str, Any]) -> dict[str, Any]:
     exclude = svc.excluded_projects(session, investor_id)
     k = args["k"]
     filters = {key: args[key] for key in ("round", "industry", "region") if args.get(key)}
+    if p.role == "operator":
+        filters["space_id"] = p.space_id  # an operator previews deal flow of their own space only
     if filters:
-        # filtered deal flow: rank deeper, then keep the projects that pass the filters
+        # filtered deal flow: projects failing the filters are excluded before ranking
         exclude = exclude + _filtered_out(session, filters)
     result = svc.serve(session, kind="investor", query_id=investor_id, space_id=space_id or 0,
                        direction="dealflow", k=k, viewer_user_id=p.user_id, exclude=exclude)

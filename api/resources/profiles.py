@@ -28,7 +28,8 @@ KINDS: dict[str, dict[str, Any]] = {
 
 # Fields a profile's own user may not change (tenancy, curation, capacity are operator decisions).
 OWNER_READONLY = {"project": {"space_id", "dealflow_curated"},
-                  "mentor": {"space_id", "capacity"}, "investor": {"space_id"}, "provider": {"space_id", "capacity"}}
+                  "mentor": {"space_id", "capacity"}, "investor": {"space_id", "capacity"},
+                  "provider": {"space_id", "capacity"}}
 
 
 def make_blueprint(kind: str) -> APIBlueprint:

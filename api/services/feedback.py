@@ -1,9 +1,21 @@
 """Feedback events, idempotent on the client's ``event_id``.
 
-An event ties to an impression or an introduction (which fixes the project, candidate and space). Posting
-the same ``event_id`` again stores nothing and returns the stored event (``duplicate: true``); reusing an
-``event_id`` for a different event is a conflict. Two concurrent posts of one event store it once: the
-unique constraint decides, the loser reads the winner's row.
+An event ties to an impression or an introduction (which fixes the project, candidate and space), and only
+the right side may report it:
+
+=========================  =============================================================================
+viewed, dismissed,         the side that saw the match: the project's founder for matches, the investor
+requested                  for deal flow
+accepted, declined         the deciding side, and only when the introduction really was accepted or
+                           declined (the service records these itself when the decision is made)
+met, rating, invested      either side of an *accepted* introduction (invested: investor matches only)
+=========================  =============================================================================
+
+Operators of the space and admins may report any of them. Callers who are no party at all get a 404.
+The request is authorised *before* the idempotency lookup; posting the same ``event_id`` again returns the
+stored event (``duplicate: true``) to the same caller, and any other reuse of an ``event_id`` is a conflict
+that reveals nothing about the stored event. Concurrent duplicates store one event (the unique constraint
+decides; the loser reads the winner's row).
 """
 
 from __future__ import annotations
@@ -21,31 +33,56 @@ from api.problems import problem
 from models import FeedbackEvent, Impression, IntroRequest
 
 COMPARED = ("type", "impression_id", "intro_id", "rating", "amount", "notes")
+VIEWER_TYPES = ("viewed", "dismissed", "requested")
+DECISION_TYPES = ("accepted", "declined")
+AFTER_TYPES = ("met", "rating", "invested")
 
 
-def _target(session: Session, p: Principal, data: dict[str, Any]) -> tuple[int, int, str, int]:
-    """(space, project, candidate kind, candidate id) of the event, checked against the caller."""
-    imp = intro = None
-    if data.get("impression_id") is not None:
-        imp = session.get(Impression, data["impression_id"])
-        if imp is None:
-            authz.not_found("impression")
-    if data.get("intro_id") is not None:
-        intro = session.get(IntroRequest, data["intro_id"])
-        if intro is None or authz.intro_party(p, intro) is None:
-            authz.not_found("introduction")
+def _resolve(session: Session, p: Principal, data: dict[str, Any]) -> tuple[Impression | None, IntroRequest | None]:
+    imp = session.get(Impression, data["impression_id"]) if data.get("impression_id") is not None else None
+    intro = session.get(IntroRequest, data["intro_id"]) if data.get("intro_id") is not None else None
+    if data.get("impression_id") is not None and imp is None:
+        authz.not_found("impression")
+    if data.get("intro_id") is not None and intro is None:
+        authz.not_found("introduction")
     if imp is not None and intro is not None and (imp.project_id, imp.candidate_kind, imp.candidate_id) != \
             (intro.project_id, intro.candidate_kind, intro.candidate_id):
         problem(422, "impression and introduction concern different pairs",
                 errors=[{"location": "json", "field": "intro_id", "message": "does not match impression_id"}])
+    return imp, intro
+
+
+def _authorise(session: Session, p: Principal, etype: str, imp: Impression | None,
+               intro: IntroRequest | None) -> IntroRequest | None:
     ref: Any = intro if intro is not None else imp
-    assert ref is not None
-    if imp is not None and intro is None:
-        allowed = p.is_admin or (p.role == "operator" and p.space_id == imp.space_id) or \
-            p.owns("project", imp.project_id) or p.owns(imp.candidate_kind, imp.candidate_id)
-        if not allowed:
-            authz.not_found("impression")
-    return ref.space_id, ref.project_id, ref.candidate_kind, ref.candidate_id
+    project_side = p.owns("project", ref.project_id)
+    candidate_side = p.owns(ref.candidate_kind, ref.candidate_id)
+    staff = p.is_admin or (p.role == "operator" and p.space_id == ref.space_id)
+    if not (staff or project_side or candidate_side):
+        authz.not_found("impression" if intro is None else "introduction")
+    dealflow = (imp is not None and imp.direction == "dealflow") or \
+        (intro is not None and intro.direction == "candidate")
+    if intro is None and etype not in VIEWER_TYPES:
+        # decisions and later outcomes belong to an introduction: find the pair's current one
+        intro = session.scalars(select(IntroRequest).where(
+            IntroRequest.project_id == ref.project_id, IntroRequest.candidate_kind == ref.candidate_kind,
+            IntroRequest.candidate_id == ref.candidate_id).order_by(IntroRequest.id.desc())).first()
+    if etype in VIEWER_TYPES:
+        if not (staff or (candidate_side if dealflow else project_side)):
+            authz.forbid("only the side that was shown the match reports this")
+    elif etype in DECISION_TYPES:
+        if intro is None or intro.status != etype:
+            problem(409, f"no introduction between them was {etype}", type_="outcome-without-intro")
+        deciding_is_candidate = intro.direction == "project"
+        if not (staff or (candidate_side if deciding_is_candidate else project_side)):
+            authz.forbid("only the deciding side reports its decision")
+    else:  # met, rating, invested
+        if intro is None or intro.status != "accepted":
+            problem(409, f"'{etype}' needs an accepted introduction between them", type_="outcome-without-intro")
+        if etype == "invested" and ref.candidate_kind != "investor":
+            problem(422, "only investor matches lead to investments",
+                    errors=[{"location": "json", "field": "type", "message": "invested needs an investor"}])
+    return intro
 
 
 def _out(row: FeedbackEvent, duplicate: bool) -> dict[str, Any]:
@@ -55,19 +92,31 @@ def _out(row: FeedbackEvent, duplicate: bool) -> dict[str, Any]:
     return data
 
 
-def _same(row: FeedbackEvent, data: dict[str, Any]) -> bool:
-    return all(getattr(row, key) == (data.get(key) if key != "notes" else data.get(key, "")) for key in COMPARED)
+def _same(row: FeedbackEvent, data: dict[str, Any], p: Principal) -> bool:
+    return row.actor_user_id == p.user_id and all(
+        getattr(row, key) == (data.get(key) if key != "notes" else data.get(key, "")) for key in COMPARED)
+
+
+def _existing(session: Session, p: Principal, data: dict[str, Any]) -> tuple[dict[str, Any], bool] | None:
+    row = session.scalars(select(FeedbackEvent).where(FeedbackEvent.event_id == data["event_id"])).first()
+    if row is None:
+        return None
+    if not _same(row, data, p):
+        problem(409, "this event_id is already used; choose a new one for a new event", type_="event-id-reused")
+    return _out(row, True), False
 
 
 def record(session: Session, p: Principal, data: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     """Store the event; returns (event, created)."""
-    existing = session.scalars(select(FeedbackEvent).where(FeedbackEvent.event_id == data["event_id"])).first()
-    if existing is not None:
-        return _resolve_duplicate(existing, data)
-    space_id, project_id, kind, candidate_id = _target(session, p, data)
+    imp, intro = _resolve(session, p, data)
+    intro = _authorise(session, p, data["type"], imp, intro)
+    found = _existing(session, p, data)
+    if found is not None:
+        return found
+    ref: Any = intro if intro is not None else imp
     row = FeedbackEvent(
-        event_id=data["event_id"], space_id=space_id, type=data["type"], project_id=project_id,
-        candidate_kind=kind, candidate_id=candidate_id, impression_id=data.get("impression_id"),
+        event_id=data["event_id"], space_id=ref.space_id, type=data["type"], project_id=ref.project_id,
+        candidate_kind=ref.candidate_kind, candidate_id=ref.candidate_id, impression_id=data.get("impression_id"),
         intro_id=data.get("intro_id"), rating=data.get("rating"), amount=data.get("amount"),
         notes=data.get("notes", ""), actor_user_id=p.user_id,
         occurred_at=data.get("occurred_at") or dt.datetime.now(dt.UTC),
@@ -77,14 +126,8 @@ def record(session: Session, p: Principal, data: dict[str, Any]) -> tuple[dict[s
         session.commit()
     except IntegrityError:
         session.rollback()
-        existing = session.scalars(select(FeedbackEvent).where(FeedbackEvent.event_id == data["event_id"])).first()
-        if existing is None:
+        found = _existing(session, p, data)
+        if found is None:
             raise
-        return _resolve_duplicate(existing, data)
+        return found
     return _out(row, False), True
-
-
-def _resolve_duplicate(existing: FeedbackEvent, data: dict[str, Any]) -> tuple[dict[str, Any], bool]:
-    if not _same(existing, data):
-        problem(409, "this event_id was already used for a different event", type_="event-id-reused")
-    return _out(existing, True), False

@@ -16,6 +16,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api import authz
@@ -43,7 +44,7 @@ def expire_due(session: Session) -> int:
 def _record(session: Session, intro: IntroRequest, event: str, user_id: int | None) -> None:
     """Mirror an intro transition as a feedback event (the learning loop reads one event log)."""
     session.add(FeedbackEvent(
-        event_id=f"intro-{intro.id}-{event}", space_id=intro.space_id, type=event, project_id=intro.project_id,
+        event_id=f"intro#{intro.id}#{event}", space_id=intro.space_id, type=event, project_id=intro.project_id,
         candidate_kind=intro.candidate_kind, candidate_id=intro.candidate_id, impression_id=intro.impression_id,
         intro_id=intro.id, actor_user_id=user_id, occurred_at=now(),
     ))
@@ -80,7 +81,8 @@ def create(session: Session, p: Principal, data: dict[str, Any], expiry_days: in
         problem(409, "this profile is not active", type_="inactive")
     existing = session.scalars(select(IntroRequest).where(
         IntroRequest.project_id == project.id, IntroRequest.candidate_kind == kind,
-        IntroRequest.candidate_id == candidate.id, IntroRequest.status.in_(ACTIVE))).first()
+        IntroRequest.candidate_id == candidate.id, IntroRequest.status.in_(ACTIVE),
+        IntroRequest.ended_at.is_(None))).first()
     if existing is not None:
         problem(409, f"an introduction between them is already {existing.status} (id {existing.id})",
                 type_="duplicate-intro", intro_id=existing.id)
@@ -100,7 +102,11 @@ def create(session: Session, p: Principal, data: dict[str, Any], expiry_days: in
         impression_id=impression_id, created_at=now(), expires_at=now() + dt.timedelta(days=expiry_days),
     )
     session.add(intro)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:  # a concurrent request for the same pair won the unique index
+        problem(409, "an introduction between them is already open", type_="duplicate-intro")
     _record(session, intro, "requested", p.user_id)
     return intro
 
@@ -130,7 +136,10 @@ def decide(session: Session, p: Principal, intro_id: int, accept: bool) -> Intro
         problem(409, f"this request was already {intro.status}", type_="intro-decided")
     if accept and intro.direction == "project":
         model = CANDIDATE_MODELS[intro.candidate_kind]
-        candidate = session.scalars(select(model).where(model.id == intro.candidate_id).with_for_update()).one()
+        candidate = session.scalars(select(model).where(model.id == intro.candidate_id)
+                                    .with_for_update()).one_or_none()
+        if candidate is None or not candidate.active:
+            problem(409, "this profile is no longer available", type_="inactive")
         capacity = getattr(candidate, "capacity", None)
         if capacity is not None and active_load(session, intro.candidate_kind, candidate.id) >= capacity:
             problem(409, f"no capacity left ({capacity} active); end an engagement first",
@@ -163,7 +172,14 @@ def to_dict(session: Session, p: Principal, intro: IntroRequest) -> dict[str, An
     project = session.get(Project, intro.project_id)
     candidate = session.get(CANDIDATE_MODELS[intro.candidate_kind], intro.candidate_id)
     party = authz.intro_party(p, intro)
-    reveal = intro.status == "accepted" and party is not None
+    accepted = intro.status == "accepted"
+    # the two sides see each other once both accepted; operators only what they may see of each object
+    show_project = accepted and project is not None and (
+        party in ("admin", "project", "candidate") or authz.project_contacts_visible(session, p, project))
+    show_candidate = accepted and candidate is not None and (
+        party in ("admin", "project", "candidate")
+        or authz.candidate_contacts_visible(session, p, intro.candidate_kind, candidate))
+    reveal = bool(show_project and show_candidate)
     return {
         "id": intro.id, "space_id": intro.space_id, "project_id": intro.project_id,
         "project_name": project.name if project else "", "candidate_kind": intro.candidate_kind,
@@ -171,6 +187,16 @@ def to_dict(session: Session, p: Principal, intro: IntroRequest) -> dict[str, An
         "direction": intro.direction, "status": "ended" if intro.ended_at else intro.status,
         "message": intro.message, "created_at": intro.created_at, "expires_at": intro.expires_at,
         "decided_at": intro.decided_at, "ended_at": intro.ended_at, "contacts_visible": reveal,
-        "project_contact": party_contact(project) if reveal and project else None,
-        "candidate_contact": party_contact(candidate) if reveal and candidate else None,
+        "project_contact": party_contact(project) if show_project else None,
+        "candidate_contact": party_contact(candidate) if show_candidate else None,
     }
+
+
+def close_for_deleted(session: Session, kind: str, candidate_id: int) -> None:
+    """A deleted candidate's pending requests expire; ongoing engagements end."""
+    session.execute(update(IntroRequest).where(
+        IntroRequest.candidate_kind == kind, IntroRequest.candidate_id == candidate_id,
+        IntroRequest.status == "pending").values(status="expired", decided_at=now()))
+    session.execute(update(IntroRequest).where(
+        IntroRequest.candidate_kind == kind, IntroRequest.candidate_id == candidate_id,
+        IntroRequest.status == "accepted", IntroRequest.ended_at.is_(None)).values(ended_at=now()))

@@ -64,7 +64,7 @@ def _exploration(share: float) -> Exploration | None:
 
 
 def rank(session: Session, *, kind: str, query_id: int, space_id: int, direction: str, k: int,
-         diversity: float | None = None, exclude: Sequence[int] = ()) -> tuple[Ranking, WeightSet]:
+         diversity: float | None = None, exclude: Sequence[int] = ()) -> tuple[Ranking, WeightSet, int | None]:
     engine = matching.engine
     if not engine.ready:
         problem(503, "the matcher is not loaded yet: run `huoban index` and restart, or wait for start-up",
@@ -76,7 +76,8 @@ def rank(session: Session, *, kind: str, query_id: int, space_id: int, direction
     if diversity is not None:
         weights = WeightSet.parse(weight_kind, weights.weights, diversity=diversity, version=weights.version,
                                   id=weights.id)
-    learned = state.learned.get(weight_kind)
+    models_here, version_id = state.learned_for(space_id or None)
+    learned = models_here.get(weight_kind)
     table = state.tables["project" if direction == "matches" else "investor"]
     if query_id not in table:
         engine.upsert(session, "project" if direction == "matches" else "investor", [query_id])
@@ -90,7 +91,7 @@ def rank(session: Session, *, kind: str, query_id: int, space_id: int, direction
         problem(404, f"no such {'project' if direction == 'matches' else 'investor'} in the matcher")
     except MatcherError as exc:
         problem(422, str(exc))
-    return ranking, weights
+    return ranking, weights, (version_id if learned is not None else None)
 
 
 def log_impressions(session: Session, ranking: Ranking, weights: WeightSet, *, space_of: dict[int, int],
@@ -133,16 +134,17 @@ def subject(profile: ProjectProfile | CandidateProfile) -> dict[str, Any]:
 
 def serve(session: Session, *, kind: str, query_id: int, space_id: int, direction: str, k: int,
           viewer_user_id: int | None, diversity: float | None = None, exclude: Sequence[int] = ()) -> dict[str, Any]:
-    ranking, weights = rank(session, kind=kind, query_id=query_id, space_id=space_id, direction=direction, k=k,
-                            diversity=diversity, exclude=exclude)
+    ranking, weights, version_id = rank(session, kind=kind, query_id=query_id, space_id=space_id,
+                                        direction=direction, k=k, diversity=diversity, exclude=exclude)
     engine = matching.engine
-    version_id = engine.state.learned_version_id if ranking.learned_active else None
     projects = engine.state.tables["project"]
     project_ids = [query_id] if direction == "matches" else [m.id for m in ranking.matches]
     space_of = {pid: int(projects.profile(pid).space_id) for pid in project_ids}  # type: ignore[union-attr]
     request_id, impression_ids = log_impressions(session, ranking, weights, space_of=space_of,
                                                  viewer_user_id=viewer_user_id, model_version_id=version_id)
     session.commit()
+    if direction == "matches":  # this process counts what it showed at once; the stats refresh reconciles
+        engine.state.tables[kind].bump_impressions([m.id for m in ranking.matches])
     pool = engine.state.tables[kind if direction == "matches" else "project"]
     items = []
     for m, imp_id in zip(ranking.matches, impression_ids, strict=True):

@@ -130,7 +130,7 @@ def preview(session: Session, space_id: int, kind: str, data: dict[str, Any], sa
     k = int(data.get("k", 10))
     direction = "dealflow" if kind == "dealflow" else "matches"
     cand_kind = "investor" if kind == "dealflow" else kind
-    learned = state.learned.get(kind)
+    learned = state.learned_for(space_id)[0].get(kind)
     if direction == "matches":
         ids = data.get("project_ids") or session.scalars(
             select(Project.id).where(Project.space_id == space_id, Project.active.is_(True))
@@ -138,13 +138,15 @@ def preview(session: Session, space_id: int, kind: str, data: dict[str, Any], sa
         owned = set(session.scalars(select(Project.id).where(Project.space_id == space_id, Project.id.in_(ids))))
     else:
         model = CANDIDATE_MODELS["investor"]
+        visible = select(model.id).where(or_(model.space_id.is_(None), model.space_id == space_id))
         ids = data.get("project_ids") or session.scalars(
-            select(model.id).where(or_(model.space_id.is_(None), model.space_id == space_id), model.active.is_(True))
-            .order_by(model.id).limit(sample_size)).all()
-        owned = set(ids)
+            visible.where(model.active.is_(True)).order_by(model.id).limit(sample_size)).all()
+        owned = set(session.scalars(visible.where(model.id.in_(ids))))
     unknown = [i for i in ids if i not in owned]
     if unknown:
         problem(404, f"not in this space: {unknown[:5]}")
+    other_space_projects = list(session.scalars(select(Project.id).where(Project.space_id != space_id))) \
+        if direction == "dealflow" else []
     projects = []
     overlaps: list[float] = []
     shifts: list[float] = []
@@ -153,8 +155,10 @@ def preview(session: Session, space_id: int, kind: str, data: dict[str, Any], sa
     for qid in ids:
         if qid not in query_table:
             continue
-        exclude = excluded_candidates(session, qid, cand_kind) if direction == "matches" else \
-            excluded_projects(session, qid)
+        if direction == "matches":
+            exclude = excluded_candidates(session, qid, cand_kind)
+        else:  # deal flow of this space's projects only
+            exclude = excluded_projects(session, qid) + other_space_projects
         before = state.matcher.rank(kind=cand_kind, query_id=qid, weights=current, k=k, direction=direction,
                                     exclude=exclude, learned=learned, explain=False)
         after = state.matcher.rank(kind=cand_kind, query_id=qid, weights=new, k=k, direction=direction,
@@ -231,7 +235,7 @@ def allocation(session: Session, p: Principal, space_id: int, data: dict[str, An
     result, edges = allocate_cohort(state.matcher, kind=kind, project_ids=ids, weights=weights,
                                     per_project=data["per_project"], cover=data["cover"],
                                     candidates_per_project=data["candidates_per_project"], candidate_ids=candidates,
-                                    learned=state.learned.get(kind))
+                                    learned=state.learned_for(space_id)[0].get(kind))
     seconds = time.perf_counter() - started
     projects = state.tables["project"]
     pairs = [{"project_id": pid, "project_name": projects.profile(pid).name, "candidate_id": cid,

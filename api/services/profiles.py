@@ -3,10 +3,12 @@ contacts withheld unless :mod:`api.authz` allows them, and writes that keep ever
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy import update as sa_update
 from sqlalchemy.orm import Session
 
 from api import authz
@@ -15,7 +17,7 @@ from api.engine import candidate_stats, note_change
 from api.extensions import matching
 from api.problems import problem
 from matcher.taxonomy import MACRO_REGIONS, region_of_city
-from models import PROFILE_MODELS, Space, tag_filter
+from models import PROFILE_MODELS, ApiKey, FeedbackEvent, Impression, IntroRequest, Space, User, tag_filter
 
 CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
 TEXT_FIELDS = {
@@ -140,14 +142,36 @@ def create(session: Session, kind: str, data: dict[str, Any]) -> Any:
 
 
 def update(session: Session, kind: str, row: Any, data: Mapping[str, Any]) -> Any:
+    old_space = row.space_id
     for key, value in derived_fields(kind, dict(data)).items():
         setattr(row, key, value)
+    if kind == "project" and row.space_id != old_space:
+        _move_project(session, row.id, row.space_id)
     session.flush()
     note_change(session, kind, row.id)
     return row
 
 
+def _move_project(session: Session, project_id: int, space_id: int) -> None:
+    """A project changing spaces takes its history and its founders with it (one transaction)."""
+    for model in (IntroRequest, Impression, FeedbackEvent):
+        session.execute(sa_update(model).where(model.project_id == project_id).values(space_id=space_id))
+    session.execute(sa_update(User).where(User.profile_kind == "project", User.profile_id == project_id)
+                    .values(space_id=space_id))
+
+
 def delete(session: Session, kind: str, row: Any) -> None:
+    """Delete a profile: its users lose access (keys revoked, accounts disabled) and, for candidates, open
+    introductions close. Ids are never reused (AUTOINCREMENT on SQLite, sequences on PostgreSQL)."""
+    users = session.scalars(select(User.id).where(User.profile_kind == kind, User.profile_id == row.id)).all()
+    if users:
+        session.execute(sa_update(User).where(User.id.in_(users)).values(active=False))
+        session.execute(sa_update(ApiKey).where(ApiKey.user_id.in_(users), ApiKey.revoked_at.is_(None))
+                        .values(revoked_at=dt.datetime.now(dt.UTC)))
+    if kind != "project":
+        from api.services.intros import close_for_deleted
+
+        close_for_deleted(session, kind, row.id)
     session.delete(row)
     session.flush()
     note_change(session, kind, row.id, op="delete")

@@ -1,0 +1,258 @@
+"""A closed feedback loop over a freshly seeded ecosystem (``huoban simulate``).
+
+Each round, for every project and every candidate kind, three policies rank candidates:
+
+(a) ``weights``: the operator weights alone (no learned model, no exploration);
+(b) ``learned``: the serving policy - operator weights plus the learned model, with exploration;
+(c) ``oracle``: the eligible candidates ordered by the hidden true affinity.
+
+Only (b)'s lists are "served": they go through the real impression log; simulated founders examine
+position p with probability 1/p and accept a shown candidate with probability
+``sigmoid(beta * (affinity - tau))`` (the hidden affinity of ``seed_data.truth``: structured fit with
+interactions, latent sub-topics, hidden quality, chemistry and noise); requests, acceptances, declines,
+meetings, ratings and investments go into the real feedback table; acceptance counters reach the
+matcher's ``acceptance`` feature; an accepted introduction occupies the mentor's or provider's capacity for
+two rounds (so capacity filters and the exposure penalty act as in the product); and the real
+``api.training.retrain`` trains and promotes between rounds.
+
+Per round it reports, for each policy, top-5 acceptance (mean acceptance probability of the top 5 once
+examined) and NDCG@10 against the true acceptance probabilities, plus the Gini of mentor exposure
+(appearances in top-10 lists) for (a) and (b).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy import insert
+
+from api.engine import EngineSettings, MatchEngine
+from api.services.matching import log_impressions
+from api.training import retrain
+from matcher import Exploration, MatcherConfig, WeightSet
+from matcher.metrics import gini, ndcg_at_k
+from models import FeedbackEvent
+from models.db import make_engine, make_session_factory, session_scope, upgrade
+from seed_data import SeedPlan
+from seed_data.loader import load_ground_truth, seed
+
+KINDS = ("mentor", "investor", "provider")
+BETA, TAU = 1.6, 3.0  # acceptance = sigmoid(BETA * (affinity - TAU))
+ENGAGEMENT_ROUNDS = 2
+Progress = Callable[[str], None]
+
+
+def accept_probability(affinity: np.ndarray) -> np.ndarray:
+    out: np.ndarray = 1.0 / (1.0 + np.exp(-BETA * (np.asarray(affinity, dtype=np.float64) - TAU)))
+    return out
+
+
+def simulate(*, rounds: int = 5, seed_value: int = 7, scale: int | None = None, encoder: str = "e5",
+             var_dir: Path | None = None, work_dir: Path | None = None, k: int = 10, exploration: float = 0.1,
+             progress: Progress | None = None, config: MatcherConfig | None = None,
+             learned_weight: float | None = None, sessions: int = 2) -> dict[str, Any]:
+    say = progress or (lambda message: None)
+    rng = np.random.default_rng(seed_value)
+    tmp = Path(work_dir or tempfile.mkdtemp(prefix="huoban-sim-"))
+    url = f"sqlite:///{tmp / 'simulation.db'}"
+    upgrade(url)
+    db = make_engine(url)
+    factory = make_session_factory(db)
+    plan = SeedPlan.for_scale(scale, seed_value) if scale else SeedPlan.for_scale(None, seed_value)
+    with session_scope(factory) as session:
+        seed(session, plan)
+        truth = load_ground_truth(session)
+    var = Path(var_dir) if var_dir else tmp / "var"
+    settings = EngineSettings(var_dir=tmp / "var", encoder=encoder)
+    engine = MatchEngine(settings, config)
+    if var_dir is not None:  # share an embedding cache across runs (unchanged texts are never re-encoded)
+        from matcher import CachedEncoder, SqliteEmbeddingCache, build_encoder
+
+        engine._encoder = CachedEncoder(build_encoder(encoder), SqliteEmbeddingCache(var / "embeddings.sqlite"))
+    say("indexing")
+    engine.build(factory, save=False)
+    state = engine.state
+    projects = state.tables["project"]
+    project_ids = [int(i) for i in projects.cols["ids"]]
+    space_of = {pid: int(projects.profile(pid).space_id) for pid in project_ids}  # type: ignore[union-attr]
+    weights = {kind: WeightSet.default(kind) for kind in KINDS}
+    if learned_weight is not None:
+        weights = {kind: w.with_weights(learned=learned_weight) for kind, w in weights.items()}
+    now = dt.datetime.now(dt.UTC)
+    history: list[dict[str, Any]] = []
+    counters: dict[str, dict[int, list[int]]] = {kind: defaultdict(lambda: [0, 0]) for kind in KINDS}
+    # accepted introductions occupy a mentor's or provider's capacity for ENGAGEMENT_ROUNDS rounds
+    engagements: dict[str, dict[int, list[int]]] = {kind: defaultdict(list) for kind in KINDS}
+    shown_recent: dict[str, dict[int, int]] = {kind: defaultdict(int) for kind in KINDS}
+    event_seq = 0
+    contacted: dict[str, dict[int, set[int]]] = {kind: defaultdict(set) for kind in KINDS}
+    for r in range(1, rounds + 1):
+        started = time.perf_counter()
+        learned_all = engine.state.learned
+        per_kind: dict[str, Any] = {}
+        exposure: dict[str, dict[int, int]] = {"weights": defaultdict(int), "learned": defaultdict(int),
+                                               "oracle": defaultdict(int)}
+        events: list[dict[str, Any]] = []
+        with factory() as session, session.begin():
+
+            def serve(kind: str, ranking: Any, round_no: int = r, sink: list[dict[str, Any]] = events) -> None:
+                """Log a served list, simulate how the founder and the candidates respond."""
+                nonlocal event_seq
+                engine.state.tables[kind].bump_impressions([m.id for m in ranking.matches])
+                _, imp_ids = log_impressions(session, ranking, weights[kind], space_of=space_of, viewer_user_id=None,
+                                             model_version_id=engine.state.learned_version_id)
+                ids = np.array([m.id for m in ranking.matches], dtype=np.int64)
+                p_acc = accept_probability(truth.affinity(kind, np.array([ranking.query_id]), ids)[0])
+                for m, imp_id, p in zip(ranking.matches, imp_ids, p_acc, strict=True):
+                    shown_recent[kind][m.id] += 1
+                    if rng.random() > 1.0 / m.position:  # not examined
+                        continue
+                    accepted = rng.random() < p
+                    requested = accepted or rng.random() < 0.5
+                    outcome: list[tuple[str, int | None]] = []
+                    if requested:
+                        outcome.append(("requested", None))
+                        outcome.append(("accepted" if accepted else "declined", None))
+                        c = counters[kind][m.id]
+                        c[0] += int(accepted)
+                        c[1] += 1
+                        contacted[kind][ranking.query_id].add(m.id)  # matched or declined: not shown again
+                        if accepted:
+                            engagements[kind][m.id].append(round_no)
+                    else:
+                        outcome.append(("dismissed", None))
+                    if accepted and rng.random() < 0.5 + 0.4 * p:
+                        outcome.append(("met", None))
+                        outcome.append(("rating", int(np.clip(round(1 + 4 * p + rng.normal(0, 0.7)), 1, 5))))
+                        if kind == "investor" and rng.random() < p * 0.5:
+                            outcome.append(("invested", None))
+                    for etype, rating in outcome:
+                        event_seq += 1
+                        sink.append({
+                            "event_id": f"sim-{seed_value}-{event_seq}", "space_id": space_of[ranking.query_id],
+                            "type": etype, "project_id": ranking.query_id, "candidate_kind": kind,
+                            "candidate_id": m.id, "impression_id": imp_id, "rating": rating, "notes": "",
+                            "occurred_at": dt.datetime.now(dt.UTC), "created_at": dt.datetime.now(dt.UTC),
+                        })
+
+            for kind in KINDS:
+                pool = engine.state.tables[kind]
+                metrics = {p: {"acc": [], "ndcg": []} for p in ("weights", "learned", "oracle")}
+                for pid in project_ids:
+                    exclude = sorted(contacted[kind][pid])
+                    full = state.matcher.rank(kind=kind, query_id=pid, weights=weights[kind], k=len(pool),
+                                              exhaustive=True, explain=False, now=now, exclude=exclude)
+                    eligible = np.array([m.id for m in full.matches], dtype=np.int64)
+                    if len(eligible) < k:
+                        continue
+                    p_acc = accept_probability(truth.affinity(kind, np.array([pid]), eligible)[0])
+                    gain = {int(c): float(g) for c, g in zip(eligible, p_acc, strict=True)}
+                    oracle = [int(c) for c in eligible[np.argsort(-p_acc, kind="stable")][:k]]
+                    a = state.matcher.rank(kind=kind, query_id=pid, weights=weights[kind], k=k, explain=False,
+                                           now=now, exclude=exclude)
+                    b = state.matcher.rank(kind=kind, query_id=pid, weights=weights[kind], k=k, explain=False,
+                                           now=now, exclude=exclude, learned=learned_all.get(kind),
+                                           exploration=Exploration(share=exploration, rng=rng))
+                    for name, ids in (("weights", [m.id for m in a.matches]), ("learned", [m.id for m in b.matches]),
+                                      ("oracle", oracle)):
+                        metrics[name]["acc"].append(float(np.mean([gain[i] for i in ids[:5]])))
+                        metrics[name]["ndcg"].append(ndcg_at_k(ids, gain, k))
+                    if kind == "mentor":
+                        for m in a.matches:
+                            exposure["weights"][m.id] += 1
+                        for m in b.matches:
+                            exposure["learned"][m.id] += 1
+                        for cid in oracle:
+                            exposure["oracle"][cid] += 1
+                    serve(kind, b)
+                per_kind[kind] = {name: {"acceptance_at5": float(np.mean(v["acc"])),
+                                         "ndcg@10": float(np.mean(v["ndcg"]))} for name, v in metrics.items()}
+            # founders come back: more sessions in the same round, already contacted candidates excluded
+            for _ in range(sessions - 1):
+                for kind in KINDS:
+                    for pid in project_ids:
+                        b = state.matcher.rank(kind=kind, query_id=pid, weights=weights[kind], k=k, explain=False,
+                                               now=now, exclude=sorted(contacted[kind][pid]),
+                                               learned=learned_all.get(kind),
+                                               exploration=Exploration(share=exploration, rng=rng))
+                        if len(b.matches):
+                            serve(kind, b)
+            for start in range(0, len(events), 5000):
+                session.execute(insert(FeedbackEvent), events[start:start + 5000])
+        mentors = [int(i) for i, active in zip(engine.state.tables["mentor"].cols["ids"],
+                                               engine.state.tables["mentor"].cols["active"], strict=True) if active]
+        ginis = {name: gini([exposure[name].get(m, 0) for m in mentors]) for name in ("weights", "learned", "oracle")}
+        for kind in KINDS:
+            table = engine.state.tables[kind]
+            ids = list(counters[kind])
+            if ids:
+                table.set_stats(ids, accepted=[counters[kind][i][0] for i in ids],
+                                requests=[counters[kind][i][1] for i in ids])
+            # exposure memory: impressions decay by half each round (a recent-exposure window)
+            table.cols["impressions"] *= 0.5
+            table.version += 1
+            if kind != "investor":
+                busy = list(engagements[kind])
+                table.set_stats(busy, load=[sum(1 for start in engagements[kind][i]
+                                                if r - start < ENGAGEMENT_ROUNDS) for i in busy])
+        say(f"round {r}: served, {len(events)} outcome events; retraining")
+        result = retrain(factory, tmp / "var" / "models", seed=seed_value)
+        with factory() as session:
+            engine.sync_model(session)
+        summary = {
+            name: {
+                "acceptance_at5": float(np.mean([per_kind[kd][name]["acceptance_at5"] for kd in per_kind])),
+                "ndcg@10": float(np.mean([per_kind[kd][name]["ndcg@10"] for kd in per_kind])),
+            } for name in ("weights", "learned", "oracle")
+        }
+        history.append({"round": r, "policies": summary, "by_kind": per_kind, "exposure_gini": ginis,
+                        "events": len(events), "model": {"version": result.version_id, "status": result.status},
+                        "seconds": round(time.perf_counter() - started, 1)})
+        say(f"round {r}: acceptance@5 weights {summary['weights']['acceptance_at5']:.3f} learned "
+            f"{summary['learned']['acceptance_at5']:.3f} oracle {summary['oracle']['acceptance_at5']:.3f}")
+    db.dispose()
+    last = history[-1]
+    return {
+        "rounds": history,
+        "setup": {"seed": seed_value, "projects": len(project_ids), "encoder": engine.encoder.id, "k": k,
+                  "exploration": exploration, "acceptance": f"sigmoid({BETA} * (affinity - {TAU}))",
+                  "examination": "1/position", "work_dir": str(tmp)},
+        "summary": {
+            "acceptance_at5": {p: round(last["policies"][p]["acceptance_at5"], 4) for p in ("weights", "learned",
+                                                                                         "oracle")},
+            "ndcg@10": {p: round(last["policies"][p]["ndcg@10"], 4) for p in ("weights", "learned", "oracle")},
+            "exposure_gini": {p: round(last["exposure_gini"][p], 4) for p in ("weights", "learned")},
+        },
+    }
+
+
+def plot(result: dict[str, Any], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rounds = [h["round"] for h in result["rounds"]]
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
+    for ax, metric, title in ((axes[0], "acceptance_at5", "top-5 acceptance"), (axes[1], "ndcg@10", "NDCG@10")):
+        for policy, style in (("weights", "o--"), ("learned", "o-"), ("oracle", "k:")):
+            ax.plot(rounds, [h["policies"][policy][metric] for h in result["rounds"]], style, label=policy)
+        ax.set_title(title)
+        ax.set_xlabel("round")
+        ax.legend()
+    for policy, style in (("weights", "o--"), ("learned", "o-")):
+        axes[2].plot(rounds, [h["exposure_gini"][policy] for h in result["rounds"]], style, label=policy)
+    axes[2].set_title("mentor exposure Gini (lower = fairer)")
+    axes[2].set_xlabel("round")
+    axes[2].legend()
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

@@ -1,0 +1,359 @@
+"""Retraining, the model registry, promotion and rollback.
+
+A training run reads the logged impressions and what followed (feedback events, introductions), splits
+them by time *before* fitting, fits one additive model per kind (``mentor``, ``investor``, ``provider``
+and ``dealflow``) on the earlier part, and compares it on the later part with the serving model under the
+network's operator weights (primary metric: position-debiased NDCG@10 of good outcomes, see
+``matcher.learning.replay``). The run becomes a :class:`~models.ModelVersion`: artifacts under
+``<var>/models/v<id>/`` (skops, checksummed), a manifest (data window, row counts, library versions,
+features, metrics) and a status. It is promoted only when no kind got worse than the serving model by more
+than ``tolerance``; otherwise it stays a candidate and its report says why.
+
+Nothing a serving process reads changes until the final transaction that records the version (and, when
+promoted, flips the ``serving`` status): a crash or a kill during training leaves serving as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib.metadata import version as pkg_version
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from matcher.config import FEATURES, WeightSet
+from matcher.errors import ModelArtifactError
+from matcher.learning import (
+    MIN_EXAMINATION_SHARE,
+    UNOBSERVED,
+    LearnedModel,
+    TrainingSet,
+    blended_scores,
+    features_matrix,
+    fit,
+    label_from_events,
+    load_model,
+    replay,
+    save_model,
+    time_split,
+)
+from models import AuditLog, FeedbackEvent, Impression, IntroRequest, Job, ModelVersion
+from models import WeightSet as WeightSetRow
+
+MODEL_KINDS = ("mentor", "investor", "provider", "dealflow")
+OUTCOME_TYPES = ("dismissed", "requested", "accepted", "declined", "met", "rating", "invested")
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class RunResult:
+    version_id: int | None
+    status: str
+    promoted: bool
+    report: str
+    metrics: dict[str, Any]
+    manifest: dict[str, Any]
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _selector(kind: str) -> tuple[str, str]:
+    """(candidate kind, direction) of a model kind."""
+    return ("investor", "dealflow") if kind == "dealflow" else (kind, "matches")
+
+
+def load_training_set(session: Session, kind: str, *, since: dt.datetime | None = None) -> TrainingSet:
+    """Impressions of one model kind with the graded outcome that followed each of them.
+
+    An outcome is credited to the impression it names (directly, or through its introduction); otherwise to
+    the latest earlier impression of the same pair."""
+    cand_kind, direction = _selector(kind)
+    q = select(Impression.id, Impression.request_id, Impression.project_id, Impression.candidate_id,
+               Impression.position, Impression.propensity, Impression.features, Impression.created_at).where(
+        Impression.candidate_kind == cand_kind, Impression.direction == direction)
+    if since is not None:
+        q = q.where(Impression.created_at >= since)
+    rows = session.execute(q.order_by(Impression.id)).all()
+    if not rows:
+        empty = np.zeros(0)
+        return TrainingSet(np.zeros((0, len(FEATURES)), dtype=np.float32), empty.astype(np.int64),
+                           empty.astype(np.int64), empty, empty, empty.astype(np.int64))
+    index_of = {r.id: i for i, r in enumerate(rows)}
+    by_pair: dict[tuple[int, int], list[tuple[float, int]]] = defaultdict(list)
+    for i, r in enumerate(rows):
+        by_pair[(r.project_id, r.candidate_id)].append((r.created_at.timestamp(), i))
+    intro_impression = dict(session.execute(select(IntroRequest.id, IntroRequest.impression_id).where(
+        IntroRequest.candidate_kind == cand_kind, IntroRequest.impression_id.is_not(None))).all())
+    events: dict[int, list[tuple[str, int | None]]] = defaultdict(list)
+    ev_rows = session.execute(select(
+        FeedbackEvent.type, FeedbackEvent.rating, FeedbackEvent.impression_id, FeedbackEvent.intro_id,
+        FeedbackEvent.project_id, FeedbackEvent.candidate_id, FeedbackEvent.occurred_at).where(
+        FeedbackEvent.candidate_kind == cand_kind, FeedbackEvent.type.in_(OUTCOME_TYPES))).all()
+    for ev in ev_rows:
+        target = ev.impression_id
+        if target is None and ev.intro_id is not None:
+            target = intro_impression.get(ev.intro_id)
+        i = index_of.get(target) if target is not None else None
+        if i is None:
+            shown = by_pair.get((ev.project_id, ev.candidate_id), [])
+            before = [idx for t, idx in shown if t <= ev.occurred_at.timestamp()]
+            i = before[-1] if before else None
+        if i is not None:
+            events[i].append((ev.type, ev.rating))
+    groups: dict[str, int] = {}
+    # rows nobody reacted to are "unobserved" only if clients report what was looked at at all
+    examined = sum(1 for evs in events.values() if any(t in ("viewed", "dismissed") for t, _ in evs))
+    silent = UNOBSERVED if examined >= MIN_EXAMINATION_SHARE * len(rows) else 0
+    return TrainingSet(
+        X=features_matrix([r.features for r in rows]),
+        gains=np.array([label_from_events(events[i]) if i in events else silent for i in range(len(rows))],
+                       dtype=np.int64),
+        positions=np.array([r.position for r in rows], dtype=np.int64),
+        propensities=np.array([r.propensity for r in rows], dtype=np.float64),
+        times=np.array([r.created_at.timestamp() for r in rows], dtype=np.float64),
+        groups=np.array([groups.setdefault(r.request_id, len(groups)) for r in rows], dtype=np.int64),
+    )
+
+
+def network_weights(session: Session, kind: str) -> WeightSet:
+    row = session.scalars(select(WeightSetRow).where(WeightSetRow.space_id.is_(None), WeightSetRow.kind == kind)
+                          .order_by(WeightSetRow.version.desc()).limit(1)).first()
+    if row is None:
+        return WeightSet.default(kind)
+    return WeightSet.parse(kind, row.weights, diversity=float(row.options.get("diversity", 0.0)))
+
+
+def serving_version(session: Session) -> ModelVersion | None:
+    return session.scalars(select(ModelVersion).where(ModelVersion.status == "serving")
+                           .order_by(ModelVersion.promoted_at.desc()).limit(1)).first()
+
+
+def load_version_models(row: ModelVersion) -> dict[str, LearnedModel]:
+    """Every model of a version, checksums verified (ModelArtifactError otherwise)."""
+    out: dict[str, LearnedModel] = {}
+    for kind, info in (row.manifest.get("kinds") or {}).items():
+        if info.get("artifact"):
+            out[kind] = load_model(info["artifact"], checksum=info["checksum"], version=str(row.id))
+    return out
+
+
+def _libraries() -> dict[str, str]:
+    names = ("scikit-learn", "numpy", "scipy", "skops", "huoban")
+    out = {}
+    for n in names:
+        try:
+            out[n] = pkg_version(n)
+        except Exception:  # noqa: BLE001
+            out[n] = "unknown"
+    return out
+
+
+def retrain(factory: sessionmaker[Session], models_dir: Path, *, seed: int = 0, tolerance: float = 0.01,
+            test_share: float = 0.2, min_positives: int = 20, since: dt.datetime | None = None,
+            promote: bool = True, progress: Progress | None = None, hold_seconds: float = 0.0) -> RunResult:
+    """One training run (see the module docstring)."""
+    tick = progress or (lambda fraction, message: None)
+    started = _now()
+    tick(0.02, "reading logs")
+    with factory() as session:
+        data = {kind: load_training_set(session, kind, since=since) for kind in MODEL_KINDS}
+        weights = {kind: network_weights(session, kind) for kind in MODEL_KINDS}
+        current = serving_version(session)
+        current_models: dict[str, LearnedModel] = {}
+        if current is not None:
+            try:
+                current_models = load_version_models(current)
+            except ModelArtifactError:
+                current_models = {}
+        current_id = current.id if current is not None else None
+    staging = models_dir / f".staging-{os.getpid()}-{int(time.time() * 1000)}"
+    staging.mkdir(parents=True, exist_ok=True)
+    kinds_manifest: dict[str, Any] = {}
+    metrics: dict[str, Any] = {}
+    reasons: list[str] = []
+    worse: list[str] = []
+    trained_any = False
+    try:
+        for n, kind in enumerate(MODEL_KINDS):
+            tick(0.05 + 0.8 * n / len(MODEL_KINDS), f"training {kind}")
+            full = data[kind]
+            train, test, cut = time_split(full, test_share) if len(full) else (full, full, 0.0)
+            positives = int((train.gains >= 2).sum())
+            info: dict[str, Any] = {"rows": len(full), "train_rows": len(train), "test_rows": len(test),
+                                    "positives": positives, "cut_time": cut,
+                                    "window": [float(full.times.min()), float(full.times.max())] if len(full)
+                                    else None}
+            carried = current_models.get(kind)
+            if positives < min_positives or len(test) == 0:
+                reasons.append(f"{kind}: too little data ({positives} good outcomes before the cut, {len(test)} "
+                               f"rows after); the serving model is carried over" if carried else
+                               f"{kind}: too little data ({positives} good outcomes); no model for this kind yet")
+                if carried is not None and current is not None:
+                    info.update({k: current.manifest["kinds"][kind][k] for k in ("artifact", "checksum")},
+                                carried_from=current.id)
+                kinds_manifest[kind] = info
+                continue
+            model = fit(train, seed=seed)
+            lists = test.lists()
+            w = np.asarray(weights[kind].vector(), dtype=np.float32)
+            w_l = float(weights[kind].weights.get("learned", 0.0))
+            cand = replay(lists, blended_scores(lists, w, w_l, model))
+            base = replay(lists, blended_scores(lists, w, w_l, None))
+            serv = replay(lists, blended_scores(lists, w, w_l, carried)) if carried is not None else base
+            metrics[kind] = {"candidate": cand, "serving": serv, "weights_only": base,
+                             "effects": model.feature_effects()}
+            if cand["ndcg@10"] < serv["ndcg@10"] - tolerance:
+                worse.append(kind)
+                reasons.append(f"{kind}: NDCG@10 {cand['ndcg@10']:.4f} < serving {serv['ndcg@10']:.4f} - "
+                               f"tolerance {tolerance}")
+            else:
+                reasons.append(f"{kind}: NDCG@10 {cand['ndcg@10']:.4f} vs serving {serv['ndcg@10']:.4f} "
+                               f"(weights only {base['ndcg@10']:.4f}) on {int(cand['lists'])} later lists")
+            info["checksum"] = save_model(model, staging / f"{kind}.skops")
+            info["artifact"] = f"{kind}.skops"
+            kinds_manifest[kind] = info
+            trained_any = True
+        if hold_seconds:
+            tick(0.9, "holding (fault-injection test)")
+            time.sleep(hold_seconds)
+        tick(0.92, "recording the version")
+        manifest = {"seed": seed, "tolerance": tolerance, "test_share": test_share, "features": list(FEATURES),
+                    "libraries": _libraries(), "started_at": started.isoformat(), "kinds": kinds_manifest,
+                    "since": since.isoformat() if since else None, "previous_serving": current_id}
+        if not trained_any:
+            shutil.rmtree(staging, ignore_errors=True)
+            return RunResult(None, "skipped", False, "; ".join(reasons) or "nothing to train", metrics, manifest)
+        with factory() as session, session.begin():
+            row = ModelVersion(status="candidate", artifact_path="", checksum="", manifest={}, metrics=metrics,
+                               report="")
+            session.add(row)
+            session.flush()
+            final = models_dir / f"v{row.id}"
+            for info in kinds_manifest.values():
+                if info.get("carried_from") is not None:
+                    info["artifact"] = str(Path(info["artifact"]))
+                elif info.get("artifact"):
+                    info["artifact"] = str(final / info["artifact"])
+            promote_now = promote and not worse
+            status = "serving" if promote_now else "candidate"
+            report = ("promoted: " if promote_now else
+                      "kept as a candidate (not promoted): " if worse else "not promoted (--no-promote): ") \
+                + "; ".join(reasons)
+            row.manifest = manifest
+            row.artifact_path = str(final)
+            # one digest over the per-kind artifact checksums (those are in the manifest)
+            row.checksum = hashlib.sha256(json.dumps({k: v.get("checksum") for k, v in kinds_manifest.items()},
+                                                     sort_keys=True).encode()).hexdigest()
+            row.report = report
+            os.replace(staging, final)  # artifacts in place before the row can become visible
+            if promote_now:
+                session.execute(update(ModelVersion).where(ModelVersion.status == "serving")
+                                .values(status="retired"))
+                row.status = "serving"
+                row.promoted_at = _now()
+            else:
+                row.status = status
+            session.add(AuditLog(action="model.train", object_type="model_version", object_id=str(row.id),
+                                 detail={"status": row.status, "report": report}))
+            version_id = row.id
+            result_status = row.status
+        tick(1.0, "done")
+        return RunResult(version_id, result_status, result_status == "serving", report, metrics, manifest)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def promote_version(session: Session, version_id: int, actor_user_id: int | None,
+                    action: str = "promote") -> ModelVersion:
+    """Make a version serving (its artifacts verified first); the current one is retired."""
+    row = session.get(ModelVersion, version_id)
+    if row is None:
+        raise LookupError(f"no model version {version_id}")
+    load_version_models(row)  # raises ModelArtifactError for a corrupt or missing artifact
+    session.execute(update(ModelVersion).where(ModelVersion.status == "serving", ModelVersion.id != row.id)
+                    .values(status="retired"))
+    row.status = "serving"
+    row.promoted_at = _now()
+    session.add(AuditLog(actor_user_id=actor_user_id, action=f"model.{action}", object_type="model_version",
+                         object_id=str(row.id), detail={}))
+    return row
+
+
+def rollback(session: Session, actor_user_id: int | None) -> ModelVersion:
+    """Serve again the version that served before the current one."""
+    current = serving_version(session)
+    previous = session.scalars(select(ModelVersion).where(
+        ModelVersion.promoted_at.is_not(None), ModelVersion.status != "serving",
+        *((ModelVersion.promoted_at < current.promoted_at,) if current and current.promoted_at else ()))
+        .order_by(ModelVersion.promoted_at.desc()).limit(1)).first()
+    if previous is None:
+        raise LookupError("no earlier serving version to roll back to")
+    return promote_version(session, previous.id, actor_user_id, action="rollback")
+
+
+# -- background jobs ------------------------------------------------------------------------------------
+def start_job(session: Session, *, db_url: str, var_dir: str, user_id: int | None) -> Job:
+    """Record a retrain job and run it in a separate process (serving is never blocked by training)."""
+    running = session.scalars(select(Job).where(Job.kind == "retrain", Job.status.in_(("queued", "running")))).first()
+    if running is not None and job_alive(running):
+        return running
+    job = Job(kind="retrain", status="queued", created_by_user_id=user_id, result={})
+    session.add(job)
+    session.commit()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "retrain", "--db", db_url, "--var", var_dir, "--job", str(job.id)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    job.result = {"pid": proc.pid, "host": os.uname().nodename}
+    session.commit()
+    threading.Thread(target=proc.wait, name=f"reap-job-{job.id}", daemon=True).start()  # no zombie process
+    return job
+
+
+def job_alive(job: Job) -> bool:
+    pid = (job.result or {}).get("pid")
+    if not pid or (job.result or {}).get("host") != os.uname().nodename:
+        return job.status in ("queued",)
+    try:
+        os.kill(int(pid), 0)
+    except OSError:
+        return False
+    try:  # a zombie (exited, not reaped) is not alive
+        with open(f"/proc/{int(pid)}/stat") as fh:
+            return fh.read().split()[2] != "Z"
+    except OSError:
+        return True
+
+
+def refresh_job(session: Session, job: Job) -> Job:
+    """A running job whose process vanished is marked failed."""
+    if job.status in ("queued", "running") and (job.result or {}).get("pid") and not job_alive(job):
+        job.status = "failed"
+        job.message = job.message or "the training process exited without finishing"
+        job.finished_at = _now()
+        session.commit()
+    return job
+
+
+def outcome_events_since(session: Session, moment: dt.datetime | None) -> int:
+    q = select(func.count()).select_from(FeedbackEvent).where(FeedbackEvent.type.in_(OUTCOME_TYPES))
+    if moment is not None:
+        q = q.where(FeedbackEvent.created_at > moment)
+    return int(session.scalar(q) or 0)

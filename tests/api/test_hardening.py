@@ -1,0 +1,175 @@
+"""Regression tests for the security review: each test pins one finding."""
+
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import func, select
+
+from api.accounts import ProfileRef, create_api_key
+from models import Impression, IntroRequest, User
+from tests.api.conftest import ApiEnv
+
+
+def key_for(env: ApiEnv, role: str, kind: str, id_: int) -> dict[str, str]:
+    with env.app.app_context():
+        from api.extensions import db
+
+        with db.factory() as session, session.begin():
+            key = create_api_key(session, role=role, profile=ProfileRef(kind, id_))
+    return {"Authorization": f"Bearer {key}"}
+
+
+def new_project(env: ApiEnv, who: str = "operator1", **kw) -> dict:  # type: ignore[no-untyped-def]
+    body = {"name": "加固项目", "one_liner": "安全", "stage": "seed", "industries": ["ai"], "city": "shenzhen",
+            "needs": ["financing"], "round_sought": "angel", "funding_sought": 2_000_000,
+            "contact_email": "secret@example.cn", **kw}
+    r = env.call(who, "post", "/api/v1/projects", json=body)
+    assert r.status_code == 201, r.json
+    return r.json
+
+
+def new_mentor(env: ApiEnv, **kw) -> dict:  # type: ignore[no-untyped-def]
+    body = {"name": "加固导师", "mentor_type": "entrepreneur", "expertise": "人工智能", "offer": "融资",
+            "serves": ["financing"], "stages": ["seed", "early"], "city": "shenzhen", "regions": ["nationwide"],
+            "capacity": 2, "contact_email": "mentor-secret@example.cn", **kw}
+    r = env.call("admin", "post", "/api/v1/mentors", json=body)
+    assert r.status_code == 201, r.json
+    return r.json
+
+
+def test_deleted_profiles_lose_access_and_ids_are_never_reused(env: ApiEnv) -> None:
+    old = new_project(env)
+    founder = key_for(env, "founder", "project", old["id"])
+    assert env.client().get("/api/v1/me", headers=founder).status_code == 200
+    assert env.call("operator1", "delete", f"/api/v1/projects/{old['id']}").status_code == 204
+    assert env.client().get("/api/v1/me", headers=founder).status_code == 401
+    fresh = new_project(env, "operator2")
+    assert fresh["id"] > old["id"]
+    assert env.client().get(f"/api/v1/projects/{fresh['id']}", headers=founder).status_code == 401
+
+
+def test_deleted_candidate_closes_its_intros(env: ApiEnv) -> None:
+    mentor = new_mentor(env)
+    r = env.call("founder1", "post", "/api/v1/intros",
+                 json={"project_id": env.ids["project1"], "candidate_kind": "mentor", "candidate_id": mentor["id"]})
+    assert r.status_code == 201
+    assert env.call("admin", "delete", f"/api/v1/mentors/{mentor['id']}").status_code == 204
+    accept = env.call("admin", "post", f"/api/v1/intros/{r.json['id']}/accept", json={})
+    assert accept.status_code == 409
+    assert env.call("founder1", "get", f"/api/v1/intros/{r.json['id']}").json["status"] == "expired"
+
+
+def test_operator_dealflow_stays_in_their_space(env: ApiEnv) -> None:
+    items = env.call("operator1", "get", f"/api/v1/investors/{env.ids['investor']}/dealflow?k=50").json["items"]
+    with env.app.app_context():
+        from api.extensions import db
+        from models import Project
+
+        spaces = {db.reader.get(Project, m["subject"]["id"]).space_id for m in items}
+    assert spaces <= {env.ids["space1"]}
+
+
+def test_dealflow_preview_refuses_investors_of_other_spaces(env: ApiEnv) -> None:
+    with env.app.app_context():
+        from api.extensions import db
+        from models import Investor
+
+        foreign = db.reader.scalars(select(Investor.id).where(Investor.space_id.is_not(None),
+                                                               Investor.space_id != env.ids["space1"])).first()
+    if foreign:
+        r = env.call("operator1", "post", f"/api/v1/spaces/{env.ids['space1']}/weights/dealflow/preview",
+                     json={"weights": {}, "project_ids": [foreign]})
+        assert r.status_code == 404
+    r = env.call("operator1", "post", f"/api/v1/spaces/{env.ids['space1']}/weights/dealflow/preview",
+                 json={"weights": {}, "sample": 3})
+    assert r.status_code == 200
+    with env.app.app_context():
+        from api.extensions import db
+        from models import Project
+
+        for p in r.json["projects"]:
+            for pid in p["current"] + p["proposed"]:
+                assert db.reader.get(Project, pid).space_id == env.ids["space1"]
+
+
+def test_feedback_cannot_probe_or_forge(env: ApiEnv) -> None:
+    items = env.call("founder1", "get",
+                     f"/api/v1/projects/{env.ids['project1']}/matches?kind=mentor&k=3").json["items"]
+    imp = items[0]["impression_id"]
+    mine = {"event_id": "hard-0001-x", "type": "viewed", "impression_id": imp}
+    assert env.call("founder1", "post", "/api/v1/feedback", json=mine).status_code == 201
+    # the same event id from someone else: a conflict that reveals nothing
+    mentor_key = key_for(env, "mentor", "mentor", items[0]["subject"]["id"])
+    clash = env.client().post("/api/v1/feedback", json=mine, headers=mentor_key)
+    assert clash.status_code in (403, 409) and "project_id" not in clash.json
+    # system event ids cannot be posted (and so cannot be probed)
+    sys_id = env.call("founder1", "post", "/api/v1/feedback",
+                      json={"event_id": "intro#1#requested", "type": "requested", "impression_id": imp})
+    assert sys_id.status_code == 422
+    # outcomes need the right side and a real introduction
+    assert env.call("founder1", "post", "/api/v1/feedback", json={
+        "event_id": "hard-0002-x", "type": "accepted", "impression_id": imp}).status_code == 409
+    invested = env.client().post("/api/v1/feedback", headers=mentor_key, json={
+        "event_id": "hard-0003-x", "type": "invested", "impression_id": imp, "amount": 10**9})
+    assert invested.status_code in (403, 409, 422)
+    dismissed_by_candidate = env.client().post("/api/v1/feedback", headers=mentor_key, json={
+        "event_id": "hard-0004-x", "type": "dismissed", "impression_id": imp})
+    assert dismissed_by_candidate.status_code == 403
+
+
+def test_concurrent_duplicate_intros_create_one(env: ApiEnv) -> None:
+    mentor = new_mentor(env, capacity=5)
+    body = {"project_id": env.ids["project1b"], "candidate_kind": "mentor", "candidate_id": mentor["id"]}
+    barrier = threading.Barrier(8)
+    codes: list[int] = []
+
+    def ask() -> None:
+        client = env.app.test_client()
+        barrier.wait()
+        codes.append(client.post("/api/v1/intros", json=body, headers=env.headers("admin")).status_code)
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(codes) == [201] + [409] * 7
+    with env.app.app_context():
+        from api.extensions import db
+
+        assert db.reader.scalar(select(func.count()).select_from(IntroRequest).where(
+            IntroRequest.candidate_id == mentor["id"], IntroRequest.candidate_kind == "mentor")) == 1
+
+
+def test_operators_do_not_see_network_candidate_contacts_through_intros(env: ApiEnv) -> None:
+    mentor = new_mentor(env)
+    mentor_key = key_for(env, "mentor", "mentor", mentor["id"])
+    r = env.call("founder2", "post", "/api/v1/intros",
+                 json={"project_id": env.ids["project2"], "candidate_kind": "mentor", "candidate_id": mentor["id"]})
+    assert env.client().post(f"/api/v1/intros/{r.json['id']}/accept", json={}, headers=mentor_key).status_code == 200
+    op = env.call("operator2", "get", f"/api/v1/intros/{r.json['id']}").json
+    assert op["candidate_contact"] is None and op["project_contact"] is not None
+    assert env.call("founder2", "get", f"/api/v1/intros/{r.json['id']}").json["candidate_contact"]["email"]
+
+
+def test_investors_cannot_raise_their_capacity(env: ApiEnv) -> None:
+    r = env.call("investor", "patch", f"/api/v1/investors/{env.ids['investor']}", json={"capacity": 10000})
+    assert r.status_code == 403
+
+
+def test_moving_a_project_moves_its_history(env: ApiEnv) -> None:
+    project = new_project(env)
+    founder = key_for(env, "founder", "project", project["id"])
+    env.client().get(f"/api/v1/projects/{project['id']}/matches?kind=mentor&k=3", headers=founder)
+    moved = env.call("admin", "patch", f"/api/v1/projects/{project['id']}", json={"space_id": env.ids["space2"]})
+    assert moved.status_code == 200
+    with env.app.app_context():
+        from api.extensions import db
+
+        spaces = set(db.reader.scalars(select(Impression.space_id).where(Impression.project_id == project["id"])))
+        users = set(db.reader.scalars(select(User.space_id).where(User.profile_kind == "project",
+                                                                   User.profile_id == project["id"])))
+    assert spaces == {env.ids["space2"]} and users == {env.ids["space2"]}
+    assert env.call("operator1", "get", f"/api/v1/projects/{project['id']}").status_code == 404
+    assert env.call("operator2", "get", f"/api/v1/projects/{project['id']}").status_code == 200
