@@ -219,12 +219,18 @@ def retrain(factory: sessionmaker[Session], models_dir: Path, *, seed: int = 0, 
             metrics[kind] = {"candidate": cand, "serving": serv, "weights_only": base,
                              "effects": model.feature_effects()}
             if cand["ndcg@10"] < serv["ndcg@10"] - tolerance:
+                # this kind's candidate is refused: the version keeps serving the current model for it
                 worse.append(kind)
-                reasons.append(f"{kind}: NDCG@10 {cand['ndcg@10']:.4f} < serving {serv['ndcg@10']:.4f} - "
-                               f"tolerance {tolerance}")
-            else:
-                reasons.append(f"{kind}: NDCG@10 {cand['ndcg@10']:.4f} vs serving {serv['ndcg@10']:.4f} "
-                               f"(weights only {base['ndcg@10']:.4f}) on {int(cand['lists'])} later lists")
+                reasons.append(f"{kind}: refused, NDCG@10 {cand['ndcg@10']:.4f} < serving {serv['ndcg@10']:.4f} - "
+                               f"tolerance {tolerance}" + ("; the serving model is kept" if carried else ""))
+                info["refused"] = True
+                if carried is not None and current is not None:
+                    info.update({k: current.manifest["kinds"][kind][k] for k in ("artifact", "checksum")},
+                                carried_from=current.id)
+                kinds_manifest[kind] = info
+                continue
+            reasons.append(f"{kind}: NDCG@10 {cand['ndcg@10']:.4f} vs serving {serv['ndcg@10']:.4f} "
+                           f"(weights only {base['ndcg@10']:.4f}) on {int(cand['lists'])} later lists")
             info["checksum"] = save_model(model, staging / f"{kind}.skops")
             info["artifact"] = f"{kind}.skops"
             kinds_manifest[kind] = info
@@ -236,7 +242,7 @@ def retrain(factory: sessionmaker[Session], models_dir: Path, *, seed: int = 0, 
         manifest = {"seed": seed, "tolerance": tolerance, "test_share": test_share, "features": list(FEATURES),
                     "libraries": _libraries(), "started_at": started.isoformat(), "kinds": kinds_manifest,
                     "since": since.isoformat() if since else None, "previous_serving": current_id}
-        if not trained_any:
+        if not trained_any and not worse:
             shutil.rmtree(staging, ignore_errors=True)
             return RunResult(None, "skipped", False, "; ".join(reasons) or "nothing to train", metrics, manifest)
         with factory() as session, session.begin():
@@ -250,10 +256,11 @@ def retrain(factory: sessionmaker[Session], models_dir: Path, *, seed: int = 0, 
                     info["artifact"] = str(Path(info["artifact"]))
                 elif info.get("artifact"):
                     info["artifact"] = str(final / info["artifact"])
-            promote_now = promote and not worse
+            # promoted when at least one kind brings a model that is not worse than what serves it now
+            promote_now = promote and trained_any
             status = "serving" if promote_now else "candidate"
             report = ("promoted: " if promote_now else
-                      "kept as a candidate (not promoted): " if worse else "not promoted (--no-promote): ") \
+                      "kept as a candidate (not promoted): " if not trained_any else "not promoted (--no-promote): ") \
                 + "; ".join(reasons)
             row.manifest = manifest
             row.artifact_path = str(final)

@@ -112,7 +112,7 @@ def test_a_worse_model_is_refused_and_serving_stays(trained: ApiEnv, monkeypatch
     monkeypatch.setattr(training, "fit", poisoned)
     result = retrain_here(env, seed=0)
     assert result.status == "candidate" and "not promoted" in result.report
-    assert "mentor: NDCG@10" in result.report and "< serving" in result.report
+    assert "mentor: refused, NDCG@10" in result.report and "< serving" in result.report
     with env.app.app_context():
         assert training.serving_version(db.reader).id == env.extra["v1"]
     assert ranking_of(env) == before
