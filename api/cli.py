@@ -332,6 +332,39 @@ def simulate(rounds: int, seed_value: int, scale: int | None, encoder: str | Non
                           indent=None if as_json else 2))
 
 
+@cli.command()
+@click.option("--data", "data_dir", required=True, type=click.Path(exists=True, file_okay=False),
+              help="Directory with companies.csv, rounds.csv, investments.csv [, investors.csv].")
+@click.option("--cutoff", required=True, type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.option("--until", "until", required=True, type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.option("--exclude-prior-investors", is_flag=True)
+@click.option("--min-history", default=1, show_default=True, type=click.IntRange(min=1))
+@click.option("--k", default=10, show_default=True, type=click.IntRange(1, 100))
+@click.option("--seed", "seed_value", default=0, show_default=True, type=click.IntRange(min=0))
+@encoder_option
+@var_option
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+@friendly_errors
+def backtest(data_dir: str, cutoff: Any, until: Any, exclude_prior_investors: bool, min_history: int, k: int,
+             seed_value: int, encoder: str | None, var_dir: str | None, as_json: bool) -> None:
+    """How well would Huoban have recommended investors for your past rounds? (see matcher.backtest)"""
+    import json
+
+    from matcher import CachedEncoder, SqliteEmbeddingCache, build_encoder
+    from matcher.backtest import load_deals, run_backtest
+
+    settings = engine_settings(var_dir, encoder)
+    enc = CachedEncoder(build_encoder(settings.encoder), SqliteEmbeddingCache(settings.embedding_cache))
+    data = load_deals(data_dir)
+    result = run_backtest(data, cutoff=cutoff.date(), until=until.date(),
+                          exclude_prior_investors=exclude_prior_investors, min_history=min_history, k=k,
+                          seed=seed_value, encoder=enc, progress=lambda m: click.echo(m, err=True))
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+
+
 @cli.group()
 def models() -> None:
     """Trained model versions."""

@@ -1,0 +1,195 @@
+"""The backtest protocol: input validation, no leakage past the cutoff, prior-investor exclusion, metrics."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from api.cli import cli
+from matcher import KeywordEncoder
+from matcher.backtest import BacktestError, load_deals, run_backtest
+
+SAMPLE = Path(__file__).resolve().parents[2] / "bench" / "data" / "backtest_sample"
+CUTOFF, UNTIL = dt.date(2023, 1, 1), dt.date(2025, 1, 1)
+
+
+def write(directory: Path, name: str, header: list[str], rows: list[list[str]]) -> None:
+    with open(directory / name, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
+
+
+def tiny(directory: Path) -> Path:
+    """Two companies with history before the cutoff and rounds after it.
+
+    C1 had A and B before the cutoff; its query round is backed by A (a follow-on) and D.
+    C2 had B before; its query round is backed by B only. D and E have history elsewhere; N is brand new.
+    """
+    write(directory, "companies.csv", ["company_id", "name", "industries", "region", "city", "founded_on",
+                                       "description"],
+          [["C1", "x", "人工智能|机器人", "广东", "深圳", "2019-01-01", ""],
+           ["C2", "y", "医疗器械", "上海", "上海", "", "医疗影像设备"],
+           ["C3", "z", "人工智能", "广东", "深圳", "2018-05-01", ""],
+           ["C4", "w", "消费", "北京", "北京", "2020-01-01", ""]])
+    write(directory, "rounds.csv", ["round_id", "company_id", "round", "date"],
+          [["R1", "C1", "angel", "2021-03-01"], ["R2", "C2", "a", "2021-06-01"], ["R3", "C3", "a", "2022-02-01"],
+           ["R4", "C4", "seed", "2022-05-01"], ["Q1", "C1", "a", "2023-04-01"], ["Q2", "C2", "b", "2023-09-01"],
+           ["Q3", "C4", "angel", "2024-01-01"]])
+    write(directory, "investments.csv", ["round_id", "investor_id"],
+          [["R1", "A"], ["R1", "B"], ["R2", "B"], ["R3", "D"], ["R4", "E"], ["Q1", "A"], ["Q1", "D"], ["Q2", "B"],
+           ["Q3", "N"]])
+    write(directory, "investors.csv", ["investor_id", "name", "kind", "description"],
+          [["A", "a", "angel", ""], ["B", "b", "vc", "早期医疗与人工智能"], ["D", "d", "vc", ""],
+           ["E", "e", "angel", ""], ["N", "n", "vc", ""]])
+    return directory
+
+
+def run(data_dir: Path, **kw):  # type: ignore[no-untyped-def]
+    return run_backtest(load_deals(data_dir), cutoff=CUTOFF, until=UNTIL, encoder=KeywordEncoder(), details=True,
+                        **kw)
+
+
+# -- input ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("name", "header", "rows", "message"), [
+    ("rounds.csv", ["round_id", "company_id", "round", "date"], [["R1", "C9", "a", "2021-01-01"]],
+     "rounds.csv line 2: unknown company_id 'C9'"),
+    ("rounds.csv", ["round_id", "company_id", "round", "date"], [["R1", "C1", "a", "01/02/2021"]],
+     "rounds.csv line 2: not an ISO date"),
+    ("rounds.csv", ["round_id", "company_id", "round", "date"], [["R1", "C1", "series z", "2021-01-01"]],
+     "rounds.csv line 2: unknown round 'series z'"),
+    ("rounds.csv", ["round_id", "company", "round", "date"], [["R1", "C1", "a", "2021-01-01"]],
+     "rounds.csv: missing columns ['company_id']"),
+    ("investments.csv", ["round_id", "investor_id"], [["R1", "A"], ["R404", "B"]],
+     "investments.csv line 3: unknown round_id 'R404'"),
+])
+def test_bad_input_is_named_by_file_and_line(tmp_path: Path, name: str, header: list[str], rows: list[list[str]],
+                                             message: str) -> None:
+    tiny(tmp_path)
+    write(tmp_path, name, header, rows)
+    with pytest.raises(BacktestError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        load_deals(tmp_path)
+
+
+def test_missing_file_and_non_utf8(tmp_path: Path) -> None:
+    tiny(tmp_path)
+    (tmp_path / "investments.csv").unlink()
+    with pytest.raises(BacktestError, match="investments.csv not found"):
+        load_deals(tmp_path)
+    tiny(tmp_path)
+    (tmp_path / "companies.csv").write_bytes("company_id,name,industries,region,city\nC1,公司,a,b,c\n".encode("gbk"))
+    with pytest.raises(BacktestError, match="companies.csv is not UTF-8"):
+        load_deals(tmp_path)
+
+
+def test_round_labels_and_tags_are_normalised(tmp_path: Path) -> None:
+    tiny(tmp_path)
+    write(tmp_path, "rounds.csv", ["round_id", "company_id", "round", "date"],
+          [["R1", "C1", "A轮", "2021-03-01"], ["R2", "C2", "天使轮", "2021-06-01"], ["R3", "C3", "a", "2022-02-01"],
+           ["R4", "C4", "seed", "2022-05-01"], ["Q1", "C1", "a", "2023-04-01"], ["Q2", "C2", "b", "2023-09-01"],
+           ["Q3", "C4", "angel", "2024-01-01"]])
+    data = load_deals(tmp_path)
+    assert (data.rounds["R1"].label, data.rounds["R2"].label) == ("a", "angel")
+    assert data.companies["C1"].tags == ["人工智能", "机器人"]
+
+
+# -- protocol ---------------------------------------------------------------------------------------------
+def test_ground_truth_outside_the_candidates_counts_as_a_miss(tmp_path: Path) -> None:
+    out = run(tiny(tmp_path))
+    assert out["queries"] == 3
+    assert out["candidates"] == 4  # A, B, D, E: N has no history before the cutoff
+    by_round = {q["round_id"]: q for q in out["per_query"]}
+    assert by_round["Q3"]["truth"] == ["N"] and "N" not in by_round["Q3"]["huoban"]
+    # every method misses Q3 entirely, so no method can reach recall 1 over the three queries
+    for metrics in [out["huoban"], *out["baselines"].values()]:
+        assert metrics["recall@10"] <= 2 / 3 + 1e-9
+    # with 4 candidates and k=10 every candidate is ranked: Q1 and Q2 are fully recalled by anyone
+    assert out["huoban"]["recall@10"] == pytest.approx(2 / 3)
+    assert out["huoban"]["hr@10"] == pytest.approx(2 / 3)
+
+
+def test_exclude_prior_investors(tmp_path: Path) -> None:
+    out = run(tiny(tmp_path), exclude_prior_investors=True)
+    by_round = {q["round_id"]: q for q in out["per_query"]}
+    # Q2's only investor (B) had invested in C2 before: no truth left, the query is dropped
+    assert set(by_round) == {"Q1", "Q3"} and out["queries"] == 2
+    # Q1: A invested in C1 before the cutoff, so A leaves the truth and the candidates (B too: it was in R1)
+    assert by_round["Q1"]["truth"] == ["D"]
+    assert "A" not in by_round["Q1"]["huoban"] and "B" not in by_round["Q1"]["huoban"]
+    assert set(by_round["Q1"]["huoban"]) == {"D", "E"}
+    plain = {q["round_id"]: q for q in run(tmp_path)["per_query"]}
+    assert plain["Q1"]["truth"] == ["A", "D"] and "A" in plain["Q1"]["huoban"]
+
+
+def test_nothing_on_or_after_the_cutoff_informs_a_ranking(tmp_path: Path) -> None:
+    """Add investments to every query round and a burst of rounds after `until`: no ranking may move."""
+    base = run(SAMPLE)
+    shutil.copytree(SAMPLE, tmp_path / "d")
+    d = tmp_path / "d"
+    data = load_deals(SAMPLE)
+    history_investors = sorted({inv for rid, inv in data.investments if data.rounds[rid].date < CUTOFF})
+    x, y = history_investors[3], history_investors[7]
+    query_rounds = sorted({rid for rid, _ in data.investments if CUTOFF <= data.rounds[rid].date < UNTIL})
+    some_company = next(iter(data.companies))
+    with open(d / "rounds.csv", "a", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        for i in range(60):
+            w.writerow([f"LATE{i}", some_company, "a", "2025-06-01"])
+    with open(d / "investments.csv", "a", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        for rid in query_rounds:
+            w.writerow([rid, x])
+        for i in range(60):
+            w.writerow([f"LATE{i}", y])
+    moved = run(d)
+    assert moved["candidates"] == base["candidates"]
+    before = {q["round_id"]: q["huoban"] for q in base["per_query"]}
+    after = {q["round_id"]: q["huoban"] for q in moved["per_query"]}
+    assert before == after
+    # the added investments did change the ground truth, so the comparison above is not vacuous
+    assert any(x in q["truth"] for q in moved["per_query"]) and not all(x in q["truth"] for q in base["per_query"])
+
+
+def test_learned_ranking_beats_the_baselines_on_the_sample() -> None:
+    out = run(SAMPLE)
+    assert out["training"]["positives"] > 100
+    best = max(m["ndcg@10"] for m in out["baselines"].values())
+    assert out["huoban"]["ndcg@10"] > best
+    assert out["baselines"]["random"]["ndcg@10"] < 0.1
+    assert 0.0 <= out["huoban"]["ndcg@10"] <= 1.0
+
+
+def test_dates_must_be_ordered(tmp_path: Path) -> None:
+    from matcher.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="--until must be after --cutoff"):
+        run_backtest(load_deals(tiny(tmp_path)), cutoff=UNTIL, until=CUTOFF)
+
+
+# -- command ----------------------------------------------------------------------------------------------
+def test_cli_prints_the_documented_json(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["backtest", "--data", str(SAMPLE), "--cutoff", "2023-01-01", "--until",
+                                      "2025-01-01", "--encoder", "keyword", "--var", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    assert out["queries"] > 100 and out["candidates"] > 100
+    keys = {"recall@10", "ndcg@10", "hr@10", "mrr@10"}
+    assert set(out["huoban"]) == keys
+    assert set(out["baselines"]) == {"random", "popularity", "round_popularity", "region_round_popularity"}
+    assert all(set(m) == keys for m in out["baselines"].values())
+
+
+def test_cli_reports_bad_data_without_a_traceback(tmp_path: Path) -> None:
+    tiny(tmp_path)
+    write(tmp_path, "investments.csv", ["round_id", "investor_id"], [["NOPE", "A"]])
+    result = CliRunner().invoke(cli, ["backtest", "--data", str(tmp_path), "--cutoff", "2023-01-01", "--until",
+                                      "2025-01-01", "--encoder", "keyword", "--var", str(tmp_path / "var")])
+    assert result.exit_code != 0
+    assert "investments.csv line 2: unknown round_id 'NOPE'" in result.output
+    assert "Traceback" not in result.output
