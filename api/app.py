@@ -123,9 +123,44 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     except ImportError:  # pragma: no cover - the learning loop adds this module
         pass
 
+    from api.console.views import bp as console_bp
+
+    app.register_blueprint(console_bp)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(app.config["VAR_DIR"])
+
+    @app.get("/")
+    @app.doc(hide=True)
+    def _root() -> Any:
+        from flask import redirect
+
+        return redirect("/console/")
+
     if app.config.get("LOAD_MATCHER"):
         start_loading(app)
     return app
+
+
+def _secret_key(var_dir: str) -> str:
+    """The session-signing key, created once per deployment under var/ (mode 600) and shared by workers."""
+    import os
+    import secrets
+    from pathlib import Path
+
+    path = Path(var_dir) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(48))
+        try:
+            os.link(tmp, path)  # first writer wins; the others read its key
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+    return path.read_text().strip()
 
 
 def _problem_schema_dict() -> dict[str, Any]:

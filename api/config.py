@@ -47,6 +47,13 @@ class Config:
 
     JSON_SORT_KEYS: bool = False
 
+    # console sessions
+    SECRET_KEY: str | None = None  # None: generated once into <VAR_DIR>/secret_key (mode 600)
+    SESSION_COOKIE_HTTPONLY: bool = True
+    SESSION_COOKIE_SAMESITE: str = "Lax"
+    SESSION_COOKIE_SECURE: bool = False  # set HUOBAN_SESSION_COOKIE_SECURE=true behind HTTPS
+    PERMANENT_SESSION_LIFETIME: int = 8 * 3600
+
 
 def database_url(config: dict[str, object]) -> str:
     from models.db import default_url

@@ -1,0 +1,471 @@
+"""The web console: server-rendered pages for operators, founders, investors, mentors and providers.
+
+The console signs people in with email and password (scrypt hashes), keeps them in an HttpOnly SameSite
+session cookie, checks a CSRF token on every state-changing request, and acts through the same services
+and the same authorisation rules (``api.authz``) as the API: a console session becomes the same
+:class:`~api.auth.Principal` an API key does.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+from apiflask import APIBlueprint, HTTPError
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
+from sqlalchemy import select
+
+from api import authz
+from api.auth import Principal
+from api.console.i18n import translate
+from api.engine import CANDIDATE_MODELS
+from api.extensions import db, limiter, matching
+from api.security import verify_secret
+from api.services import feedback as feedback_svc
+from api.services import importer, operators
+from api.services import intros as intro_svc
+from api.services import matching as match_svc
+from api.services import profiles as profile_svc
+from matcher.config import WEIGHT_NAMES
+from matcher.taxonomy import INDUSTRIES, NEEDS, REGIONS, ROUNDS, STAGES
+from models import IntroRequest, ModelVersion, Project, Space, SpaceModel, User
+
+# an APIBlueprint only because apiflask expects one; the console stays out of the OpenAPI document
+bp = APIBlueprint("console", __name__, url_prefix="/console", template_folder="templates", static_folder="static",
+                  enable_openapi=False)
+NODE_MODULES = Path(__file__).resolve().parent / "node_modules"
+_DUMMY = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+
+
+# -- language, identity, CSRF -------------------------------------------------------------------------------
+def lang() -> str:
+    chosen = request.args.get("lang")
+    if chosen in ("zh", "en"):
+        return chosen
+    return "en" if request.cookies.get("lang") == "en" else "zh"
+
+
+@bp.after_request
+def _remember_lang(response: Response) -> Response:
+    chosen = request.args.get("lang")
+    if chosen in ("zh", "en"):
+        response.set_cookie("lang", chosen, max_age=3600 * 24 * 365, samesite="Lax", httponly=True)
+    return response
+
+
+def csrf_token() -> str:
+    token = session.get("csrf")
+    if not token:
+        token = session["csrf"] = secrets.token_urlsafe(32)
+    return str(token)
+
+
+def _csrf_ok() -> bool:
+    sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token") or ""
+    expected = session.get("csrf") or ""
+    return bool(expected) and hmac.compare_digest(str(sent), str(expected))
+
+
+@bp.before_request
+def _guards() -> Any:
+    if request.method not in ("GET", "HEAD", "OPTIONS") and not _csrf_ok():
+        return render_error(400, "CSRF token missing or invalid", "CSRF token missing or invalid")
+    uid = session.get("uid")
+    if uid is not None:
+        user = db.reader.get(User, uid)
+        if user is None or not user.active:
+            session.clear()
+        else:
+            g.principal = Principal.from_user(user)
+            g.user = user
+    return None
+
+
+@bp.app_context_processor
+def _helpers() -> dict[str, Any]:
+    language = lang() if request else "zh"
+
+    def t(key: str) -> str:
+        return translate(key, language)
+
+    def label(vocab_name: str, code: str | None) -> str:
+        vocab = {"stage": STAGES, "round": ROUNDS, "industry": INDUSTRIES, "need": NEEDS, "region": REGIONS}[vocab_name]
+        if not code or code not in vocab:
+            return code or ""
+        return vocab.zh(code) if language == "zh" else vocab.en(code)
+
+    return {"t": t, "lang": language, "csrf_token": csrf_token, "label": label, "principal": g.get("principal"),
+            "vocab": {"round": ROUNDS, "industry": INDUSTRIES, "region": REGIONS}}
+
+
+def render_error(status: int, zh: str, en: str) -> Response:
+    message = zh if lang() == "zh" else en
+    return Response(render_template("error.html", status=status, message=message), status=status)
+
+
+def login_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            p: Principal | None = g.get("principal")
+            if p is None:
+                return redirect(url_for("console.login", next=request.path))
+            if roles and p.role not in roles:
+                return render_error(403, "无权访问此页面", "You may not open this page")
+            try:
+                return view(*args, **kwargs)
+            except HTTPError as err:  # the services speak problem details; the console speaks pages
+                if request.accept_mimetypes.best == "application/json" or request.is_json:
+                    return jsonify({"status": err.status_code, "detail": err.message}), err.status_code
+                if err.status_code in (403, 404):
+                    return render_error(err.status_code, err.message or "", err.message or "")
+                flash(err.message or "error", "error")
+                return redirect(request.referrer or url_for("console.home"))
+        return wrapped
+    return decorator
+
+
+# -- sign in ----------------------------------------------------------------------------------------------
+@bp.get("/login")
+def login() -> str:
+    return render_template("login.html", next=request.args.get("next", ""))
+
+
+@bp.post("/login")
+@limiter.limit("10 per minute")
+def login_post() -> Any:
+    email = (request.form.get("email") or "").strip().lower()
+    password = request.form.get("password") or ""
+    user = db.reader.scalars(select(User).where(User.email == email)).first() if email else None
+    ok = verify_secret(password, user.password_hash) if user and user.password_hash and user.active else \
+        verify_secret(password, _DUMMY)  # same cost either way: no hint which emails exist
+    if not (ok and user):
+        return Response(render_template("login.html", error=True, next=request.form.get("next", "")), status=401)
+    session.clear()
+    session["uid"] = user.id
+    csrf_token()
+    target = request.form.get("next") or ""
+    return redirect(target if target.startswith("/console/") else url_for("console.home"))
+
+
+@bp.post("/logout")
+def logout() -> Any:
+    session.clear()
+    return redirect(url_for("console.login"))
+
+
+@bp.get("/")
+@login_required()
+def home() -> Any:
+    role = g.principal.role
+    target = {"operator": "console.dashboard", "admin": "console.dashboard", "founder": "console.project",
+              "investor": "console.dealflow", "mentor": "console.intros", "provider": "console.intros"}[role]
+    return redirect(url_for(target))
+
+
+@bp.get("/vendor/chart.js")
+def chart_js() -> Any:
+    return send_from_directory(NODE_MODULES / "chart.js" / "dist", "chart.umd.min.js", max_age=86400)
+
+
+# -- operator ---------------------------------------------------------------------------------------------
+def _space_id() -> int:
+    p = g.principal
+    if p.role == "admin":
+        sid = request.values.get("space", type=int) or session.get("space")
+        if sid is None:
+            sid = db.reader.scalar(select(Space.id).order_by(Space.id).limit(1))
+        session["space"] = sid
+        return int(sid)
+    return int(p.space_id)
+
+
+@bp.get("/space")
+@login_required("operator", "admin")
+def dashboard() -> str:
+    sid = _space_id()
+    authz.manage_space(g.principal, sid)
+    data = operators.metrics(db.reader, sid, None)
+    names = dict(db.reader.execute(select(Project.id, Project.name).where(
+        Project.id.in_(data["projects_without_accepted_intro"][:50]))).all())
+    space = db.reader.get(Space, sid)
+    return render_template("dashboard.html", m=data, names=names, space=space)
+
+
+@bp.get("/space/weights")
+@login_required("operator", "admin")
+def weights() -> str:
+    sid = _space_id()
+    authz.manage_space(g.principal, sid)
+    kind = request.args.get("kind", "mentor")
+    if kind not in ("mentor", "investor", "provider", "dealflow"):
+        abort(404)
+    current = operators.get_weights(db.reader, sid, kind)
+    trail = [a for a in operators.audit(db.reader, sid, 200) if a["action"] == "weights.update"
+             and a["detail"].get("kind") == kind]
+    return render_template("weights.html", kind=kind, current=current, names=WEIGHT_NAMES, trail=trail)
+
+
+@bp.post("/space/weights/<kind>/preview")
+@login_required("operator", "admin")
+def weights_preview(kind: str) -> Any:
+    sid = _space_id()
+    authz.manage_space(g.principal, sid)
+    body = request.get_json(silent=True) or {}
+    data = {"weights": _weights_from(body.get("weights", {})), "diversity": float(body.get("diversity", 0.0)),
+            "k": 10}
+    result = operators.preview(db.session, sid, kind, data, 8)
+    return jsonify(result)
+
+
+def _weights_from(raw: Any) -> dict[str, float]:
+    if not isinstance(raw, dict):
+        abort(400)
+    out: dict[str, float] = {}
+    for name, value in raw.items():
+        if name in WEIGHT_NAMES:
+            try:
+                out[name] = float(value)
+            except (TypeError, ValueError):
+                abort(400)
+    return out
+
+
+@bp.post("/space/weights/<kind>")
+@login_required("operator", "admin")
+def weights_save(kind: str) -> Any:
+    sid = _space_id()
+    authz.manage_space(g.principal, sid)
+    weights_in = _weights_from({k: v for k, v in request.form.items() if k in WEIGHT_NAMES})
+    data = {"weights": weights_in, "diversity": float(request.form.get("diversity", 0.0) or 0.0),
+            "comment": request.form.get("comment", "")[:1000]}
+    operators.put_weights(db.session, g.principal, sid, kind, data)
+    flash(translate("saved", lang()), "ok")
+    return redirect(url_for("console.weights", kind=kind))
+
+
+@bp.route("/space/allocation", methods=["GET", "POST"])
+@login_required("operator", "admin")
+def allocation() -> str:
+    sid = _space_id()
+    authz.manage_space(g.principal, sid)
+    result = None
+    if request.method == "POST":
+        data = {"kind": request.form.get("kind", "mentor") if request.form.get("kind") in ("mentor", "provider")
+                else "mentor", "per_project": max(1, min(5, int(request.form.get("per_project", 1) or 1))),
+                "cover": bool(request.form.get("cover")), "candidates_per_project": 30}
+        result = operators.allocation(db.session, g.principal, sid, data)
+    return render_template("allocation.html", result=result)
+
+
+@bp.route("/space/dealflow", methods=["GET", "POST"])
+@login_required("operator", "admin")
+def curation() -> Any:
+    sid = _space_id()
+    authz.manage_space(g.principal, sid)
+    if request.method == "POST":
+        project = db.session.get(Project, request.form.get("project_id", type=int) or 0)
+        if project is None or project.space_id != sid:
+            abort(404)
+        profile_svc.update(db.session, "project", project, {"dealflow_curated": request.form.get("curated") == "1"})
+        db.session.commit()
+        profile_svc.refresh_index(db.session, "project", [project.id])
+        return redirect(url_for("console.curation"))
+    rows = db.reader.scalars(select(Project).where(Project.space_id == sid).order_by(Project.id)).all()
+    return render_template("curation.html", projects=rows)
+
+
+@bp.route("/space/import", methods=["GET", "POST"])
+@login_required("operator", "admin")
+def import_page() -> Any:
+    sid = _space_id()
+    authz.manage_space(g.principal, sid)
+    errors: list[dict[str, Any]] = []
+    created = None
+    if request.method == "POST":
+        kind = request.form.get("kind", "project")
+        upload = request.files.get("file")
+        if kind not in importer.SCHEMAS or upload is None:
+            abort(400)
+        try:
+            payloads = importer.parse(kind, upload.filename or "upload.csv", upload.read())
+            ids = importer.import_rows(db.session, kind, sid, payloads)
+            db.session.commit()
+            profile_svc.refresh_index(db.session, kind, ids)
+            created = len(ids)
+        except HTTPError as err:
+            errors = list((err.extra_data or {}).get("errors") or [{"line": 0, "field": "", "message": err.message}])
+    return render_template("import.html", errors=errors, created=created)
+
+
+@bp.route("/space/models", methods=["GET", "POST"])
+@login_required("operator", "admin")
+def models_page() -> Any:
+    sid = _space_id()
+    authz.manage_space(g.principal, sid)
+    session_ = db.session
+    if request.method == "POST":
+        from api.training import load_version_models, serving_version
+
+        action = request.form.get("action")
+        pin = session_.get(SpaceModel, sid)
+        if action == "use":
+            row = session_.get(ModelVersion, request.form.get("version", type=int) or 0)
+            if row is None:
+                abort(404)
+            load_version_models(row)
+            network = serving_version(session_)
+            effective = pin.model_version_id if pin else (network.id if network else None)
+            if pin is None:
+                pin = SpaceModel(space_id=sid, model_version_id=row.id)
+                session_.add(pin)
+            pin.previous_version_id, pin.model_version_id = effective, row.id
+            pin.updated_by_user_id = g.principal.user_id
+        elif action in ("rollback", "follow") and pin is not None:
+            if action == "follow" or pin.previous_version_id is None:
+                session_.delete(pin)
+            else:
+                pin.model_version_id, pin.previous_version_id = pin.previous_version_id, pin.model_version_id
+        session_.commit()
+        matching.engine.sync_model(session_)
+        return redirect(url_for("console.models_page"))
+    rows = session_.scalars(select(ModelVersion).order_by(ModelVersion.id.desc()).limit(30)).all()
+    pin = session_.get(SpaceModel, sid)
+    return render_template("models.html", versions=rows, pin=pin)
+
+
+# -- founder ----------------------------------------------------------------------------------------------
+@bp.get("/project")
+@login_required("founder")
+def project() -> str:
+    p = g.principal
+    kind = request.args.get("kind", "mentor")
+    if kind not in ("mentor", "investor", "provider"):
+        abort(404)
+    session_ = db.session
+    row = profile_svc.get_visible(session_, p, "project", int(p.profile_id))
+    result = match_svc.serve(session_, kind=kind, query_id=row.id, space_id=row.space_id, direction="matches", k=10,
+                             viewer_user_id=p.user_id, exclude=match_svc.excluded_candidates(session_, row.id, kind))
+    intros = [intro_svc.to_dict(session_, p, i) for i in session_.scalars(
+        authz.intros_query(p).order_by(IntroRequest.id.desc()).limit(50))]
+    return render_template("project.html", project=row, kind=kind, result=result, intros=intros)
+
+
+@bp.post("/intros")
+@login_required("founder", "investor", "operator", "admin")
+def intro_create() -> Any:
+    p = g.principal
+    data = {"project_id": request.form.get("project_id", type=int), "candidate_kind": request.form.get("kind"),
+            "candidate_id": request.form.get("candidate_id", type=int),
+            "impression_id": request.form.get("impression_id", type=int), "message": ""}
+    if not data["project_id"] or data["candidate_kind"] not in CANDIDATE_MODELS or not data["candidate_id"]:
+        abort(400)
+    session_ = db.session
+    intro_svc.expire_due(session_)
+    intro_svc.create(session_, p, data, int(current_app.config["INTRO_EXPIRY_DAYS"]))
+    session_.commit()
+    flash(translate("requested", lang()), "ok")
+    return redirect(request.referrer or url_for("console.home"))
+
+
+@bp.post("/intros/<int:intro_id>/feedback")
+@login_required("founder", "investor", "mentor", "provider")
+def intro_feedback(intro_id: int) -> Any:
+    p = g.principal
+    rating = request.form.get("rating", type=int)
+    data = {"event_id": f"console-{uuid.uuid4().hex}", "type": "rating", "intro_id": intro_id,
+            "impression_id": None, "rating": rating if rating in (1, 2, 3, 4, 5) else None,
+            "notes": (request.form.get("notes") or "")[:2000], "amount": None, "occurred_at": None}
+    if data["rating"] is None:
+        abort(400)
+    feedback_svc.record(db.session, p, data)
+    flash(translate("thanks", lang()), "ok")
+    return redirect(request.referrer or url_for("console.home"))
+
+
+# -- investor ---------------------------------------------------------------------------------------------
+@bp.get("/dealflow")
+@login_required("investor")
+def dealflow() -> str:
+    p = g.principal
+    session_ = db.session
+    investor = profile_svc.get_visible(session_, p, "investor", int(p.profile_id))
+    filters = {k: request.args.get(k) for k in ("round", "industry", "region") if request.args.get(k)}
+    exclude = match_svc.excluded_projects(session_, investor.id)
+    if filters:
+        from api.resources.matching import _filtered_out
+
+        exclude = exclude + _filtered_out(session_, filters)
+    result = match_svc.serve(session_, kind="investor", query_id=investor.id, space_id=investor.space_id or 0,
+                             direction="dealflow", k=20, viewer_user_id=p.user_id, exclude=exclude)
+    intros = [intro_svc.to_dict(session_, p, i) for i in session_.scalars(
+        authz.intros_query(p).order_by(IntroRequest.id.desc()).limit(50))]
+    return render_template("dealflow.html", investor=investor, result=result, filters=filters, intros=intros)
+
+
+@bp.get("/profile")
+@login_required("investor", "mentor", "provider")
+def profile() -> str:
+    p = g.principal
+    row = profile_svc.get_visible(db.reader, p, str(p.profile_kind), int(p.profile_id))
+    return render_template("profile.html", row=row, kind=p.profile_kind)
+
+
+@bp.get("/projects/<int:project_id>")
+@login_required()
+def project_detail(project_id: int) -> Any:
+    p = g.principal
+    row = db.reader.get(Project, project_id)
+    if row is None or not authz.project_visible(db.reader, p, row):
+        return render_error(404, "找不到该页面或对象", "Page or object not found")
+    show = authz.project_contacts_visible(db.reader, p, row)
+    return render_template("project_detail.html", row=row, show_contacts=show)
+
+
+# -- mentor / provider ------------------------------------------------------------------------------------
+@bp.get("/intros")
+@login_required("mentor", "provider", "investor", "founder")
+def intros() -> str:
+    p = g.principal
+    session_ = db.session
+    intro_svc.expire_due(session_)
+    session_.commit()
+    rows = [intro_svc.to_dict(session_, p, i) for i in session_.scalars(
+        authz.intros_query(p).order_by(IntroRequest.id.desc()).limit(100))]
+    capacity = None
+    if p.profile_kind in ("mentor", "provider"):
+        me = session_.get(CANDIDATE_MODELS[str(p.profile_kind)], p.profile_id)
+        if me is not None:
+            capacity = (me.capacity - intro_svc.active_load(session_, str(p.profile_kind), me.id), me.capacity)
+    return render_template("intros.html", intros=rows, capacity=capacity)
+
+
+@bp.post("/intros/<int:intro_id>/<any(accept, decline):decision>")
+@login_required("mentor", "provider", "founder", "investor")
+def intro_decide(intro_id: int, decision: str) -> Any:
+    session_ = db.session
+    intro = intro_svc.decide(session_, g.principal, intro_id, decision == "accept")
+    session_.commit()
+    profile_svc.refresh_index(session_, intro.candidate_kind, [intro.candidate_id])
+    return redirect(request.referrer or url_for("console.intros"))
+
+
+__all__ = ["bp", "csrf_token"]
