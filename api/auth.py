@@ -65,12 +65,13 @@ def principal_for_key(token: str) -> Principal | None:
         return None
     # a short-lived session: the request must not hold a pooled connection just for authentication
     with db.read_factory() as session:
-        row = session.scalars(select(ApiKey).where(ApiKey.prefix == prefix)).first()
-        if row is None or row.revoked_at is not None or not row.user.active:
+        found = session.execute(select(ApiKey, User).join(User, ApiKey.user_id == User.id)
+                                .where(ApiKey.prefix == prefix)).first()
+        if found is None or found[0].revoked_at is not None or not found[1].active:
             if _cache().get(token) is None:
                 verify_secret(token, _DUMMY_HASH)
             return None
-        user = row.user
+        row, user = found
         key_id, key_hash = row.id, row.key_hash
     cache = _cache()
     if cache.get(token) != key_id:

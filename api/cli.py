@@ -444,6 +444,11 @@ def models_rollback(db_url: str | None) -> None:
 def serve(db_url: str | None, var_dir: str | None, encoder: str | None, host: str, port: int, workers: int,
           threads: int) -> None:
     """Run the API under gunicorn."""
+    # One BLAS/OpenMP thread per request thread, set before numpy and faiss load (workers inherit it):
+    # requests already run in parallel across threads and workers, and idle BLAS helper threads spin -
+    # on 2 cores they took half of each worker's CPU and doubled single-request latency (bench.http).
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, "1")
     from gunicorn.app.base import BaseApplication
 
     url = resolve_db(db_url)

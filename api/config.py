@@ -18,6 +18,7 @@ class Config:
     EXPLORATION_SHARE: float = 0.05  # expected share of served slots drawn from beyond the top
     EXPLORATION_SEED: int | None = None  # fixed seed for reproducible exploration (tests)
     MAX_K: int = 50
+    RANKING_CACHE_SECONDS: float = 30.0  # reuse a served ranking while its inputs are unchanged; 0: off
     RETRAIN_AFTER_EVENTS: int = 0  # 0: no automatic retraining; else retrain after this many new outcomes
     PREVIEW_SAMPLE: int = 20
 

@@ -228,7 +228,8 @@ class ProfileTable:
         self.lex_ids = np.zeros((0, terms), dtype=np.int32)
         self.lex_weights = np.zeros((0, terms), dtype=np.float16)
         self.profiles: list[Profile] = []
-        self.version = 0  # bumped on every change
+        self.version = 0  # bumped on every change of profiles or outcome counters
+        self.exposure_version = 0  # bumped when impressions are counted as they are served
 
     def __len__(self) -> int:
         return len(self.index)
@@ -323,7 +324,7 @@ class ProfileTable:
         known = [int(i) for i in ids_arr if int(i) in self.index]
         if known:
             np.add.at(self.cols["impressions"], self.rows_of(known), amount)
-            self.version += 1
+            self.exposure_version += 1
 
     def adjust_load(self, id_: int, delta: int) -> None:
         if id_ in self.index:

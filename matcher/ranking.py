@@ -160,11 +160,11 @@ class Matcher:
         self.lexical = lexical
         self.config = config or MatcherConfig()
         self._calibration: dict[str, tuple[tuple[int, int], tuple[float, float, float, float]]] = {}
-        self._static: dict[str, tuple[tuple[int, int, int, float], dict[str, np.ndarray]]] = {}
+        self._static: dict[str, tuple[tuple[int, int, int, int, float], dict[str, np.ndarray]]] = {}
 
     def _pool_features(self, table: ProfileTable, now: float, prior: float) -> dict[str, np.ndarray]:
-        """Query-independent features of every row, cached per (table, version, hour, prior)."""
-        key = (id(table), table.version, int(now // 3600), round(prior, 6))
+        """Query-independent features of every row, cached per (table, versions, hour, prior)."""
+        key = (id(table), table.version, table.exposure_version, int(now // 3600), round(prior, 6))
         cached = self._static.get(table.kind)
         if cached is None or cached[0] != key:
             values = pool_features(table.cols, now=now, config=self.config, acceptance_prior=prior)

@@ -7,6 +7,9 @@
 from __future__ import annotations
 
 import os
+import sqlite3
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -56,12 +59,56 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def _sqlite_begin(conn: Any) -> None:
-    # By default BEGIN IMMEDIATE takes the write lock at the start of the transaction: writes are serialised
-    # and a read-then-write (a capacity check) can never interleave with another writer, nor fail half-way
-    # on a lock upgrade. Read-only work uses `reader(engine)`, whose transactions are deferred.
-    mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
-    conn.exec_driver_sql(f"BEGIN {mode}")
+class _SqliteWriteGate:
+    """Serialises write transactions: threads of this process queue on a lock, processes retry quickly.
+
+    SQLite admits one writer. Left to its busy handler, waiting writers sleep in growing steps (up to 100 ms)
+    and wake late: under load on the HTTP benchmark BEGIN IMMEDIATE waited 3 ms at the median and 430 ms at
+    p99 while the lock itself was held for about a millisecond. Here a thread first takes the process's lock
+    (it wakes as soon as the holder commits or rolls back), then tries BEGIN IMMEDIATE without SQLite's
+    handler, retrying after 0.2 ms and up to 5 ms between tries while another process writes."""
+
+    def __init__(self, timeout_s: float = 30.0) -> None:
+        self.lock = threading.Lock()
+        self.timeout_s = timeout_s
+
+    def begin(self, conn: Any) -> None:
+        # By default BEGIN IMMEDIATE takes the write lock at the start of the transaction: writes are
+        # serialised and a read-then-write (a capacity check) can never interleave with another writer, nor
+        # fail half-way on a lock upgrade. Read-only work uses `reader(engine)`, whose transactions are deferred.
+        mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        if mode != "IMMEDIATE":
+            conn.exec_driver_sql(f"BEGIN {mode}")
+            return
+        deadline = time.monotonic() + self.timeout_s
+        if not self.lock.acquire(timeout=self.timeout_s):
+            raise sqlite3.OperationalError("database is locked (no write slot in this process)")
+        conn.info["huoban_write_gate"] = self
+        try:
+            dbapi = conn.connection.dbapi_connection
+            dbapi.execute("PRAGMA busy_timeout=0")
+            pause = 0.0002
+            while True:
+                try:
+                    dbapi.execute("BEGIN IMMEDIATE")
+                    break
+                except sqlite3.OperationalError as exc:
+                    if "locked" not in str(exc) and "busy" not in str(exc):
+                        raise
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(pause)
+                    pause = min(pause * 2, 0.005)
+            dbapi.execute(f"PRAGMA busy_timeout={int(self.timeout_s * 1000)}")
+        except BaseException:
+            self.release(conn)
+            raise
+
+    @staticmethod
+    def release(conn: Any) -> None:
+        gate = conn.info.pop("huoban_write_gate", None)
+        if gate is not None:
+            gate.lock.release()
 
 
 def reader(engine: Engine) -> Engine:
@@ -84,7 +131,18 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
             # let SQLAlchemy emit BEGIN itself (pysqlite's implicit transactions defeat BEGIN IMMEDIATE)
             dbapi_conn.isolation_level = None
 
-        event.listen(engine, "begin", _sqlite_begin)
+        gate = _SqliteWriteGate()
+        event.listen(engine, "begin", gate.begin)
+        # the slot is given back once the transaction ends, however it ends (commit, rollback, close)
+        event.listen(engine, "commit", _SqliteWriteGate.release)
+        event.listen(engine, "rollback", _SqliteWriteGate.release)
+
+        @event.listens_for(engine, "checkin")
+        def _release_on_checkin(_dbapi_conn: Any, record: Any) -> None:
+            gate_ = record.info.pop("huoban_write_gate", None)
+            if gate_ is not None:
+                gate_.lock.release()
+
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)

@@ -28,16 +28,18 @@ bp = APIBlueprint("matching", __name__, url_prefix="/api/v1", tag="Matching")
 @bp.doc(summary="Ranked mentors, investors or providers for a project, with explanations",
         description="Every served list is logged as impressions for the learning loop.",
         responses={503: "The matcher is still loading"})
-def project_matches(project_id: int, args: dict[str, Any]) -> dict[str, Any]:
+def project_matches(project_id: int, args: dict[str, Any]) -> Any:
     p = current_principal()
-    session = db.session
+    session = db.reader  # reads and ranking take no write lock; only the impression log writes
     project = profile_svc.get_visible(session, p, "project", project_id)
     if not (p.is_admin or (p.role == "operator" and p.space_id == project.space_id) or p.owns("project", project_id)):
         authz.forbid("matches are for the project's founders and operators")
     exclude = svc.excluded_candidates(session, project_id, args["kind"])
-    return svc.serve(session, kind=args["kind"], query_id=project_id, space_id=project.space_id,
-                     direction="matches", k=args["k"], viewer_user_id=p.user_id, diversity=args.get("diversity"),
-                     exclude=exclude)
+    result = svc.serve(session, kind=args["kind"], query_id=project_id, space_id=project.space_id,
+                       direction="matches", k=args["k"], viewer_user_id=p.user_id, diversity=args.get("diversity"),
+                       exclude=exclude, writer=db.session)
+    # already in the documented shape (tests hold it to MatchList): skip re-serialising it field by field
+    return current_app.json.response(result)
 
 
 @bp.get("/investors/<int(min=1, max=2147483647):investor_id>/dealflow")
@@ -46,9 +48,9 @@ def project_matches(project_id: int, args: dict[str, Any]) -> dict[str, Any]:
 @bp.output(s.MatchList)
 @bp.doc(summary="Curated projects ranked against an investor's thesis (contacts withheld)",
         responses={503: "The matcher is still loading"})
-def dealflow(investor_id: int, args: dict[str, Any]) -> dict[str, Any]:
+def dealflow(investor_id: int, args: dict[str, Any]) -> Any:
     p = current_principal()
-    session = db.session
+    session = db.reader
     investor = profile_svc.get_visible(session, p, "investor", investor_id)
     if not (p.is_admin or p.owns("investor", investor_id)
             or (p.role == "operator" and investor.space_id in (None, p.space_id))):
@@ -63,8 +65,8 @@ def dealflow(investor_id: int, args: dict[str, Any]) -> dict[str, Any]:
         # filtered deal flow: projects failing the filters are excluded before ranking
         exclude = exclude + _filtered_out(session, filters)
     result = svc.serve(session, kind="investor", query_id=investor_id, space_id=space_id or 0,
-                       direction="dealflow", k=k, viewer_user_id=p.user_id, exclude=exclude)
-    return result
+                       direction="dealflow", k=k, viewer_user_id=p.user_id, exclude=exclude, writer=db.session)
+    return current_app.json.response(result)
 
 
 def _filtered_out(session: Any, filters: dict[str, str]) -> list[int]:

@@ -5,13 +5,16 @@ languages."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 from flask import current_app
-from sqlalchemy import insert, select
+from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
 
 from api.extensions import matching
@@ -23,17 +26,67 @@ from models import Impression, IntroRequest
 from models import WeightSet as WeightSetRow
 
 _RNG_KEY = "huoban.exploration_rng"
+_CACHE_KEY = "huoban.ranking_cache"
+
+
+class RankingCache:
+    """Served rankings of this process, reused while nothing they depend on has changed.
+
+    The key holds every input of a ranking: the engine state (indexes, learned models), the versions of both
+    profile tables (profiles, capacity and outcome counters), the weight set, the model version, k, the
+    diversity and the excluded ids. What it does not hold is the exposure counter bumped by serving itself:
+    an entry lives ``ttl`` seconds, so a founder who reloads sees a stable list, while exposure control (and
+    exploration's random pick) moves on at the next computation. ``ttl`` 0 switches the cache off."""
+
+    def __init__(self, ttl: float, size: int = 4096) -> None:
+        self.ttl = ttl
+        self.size = size
+        self._items: OrderedDict[tuple[Any, ...], tuple[float, Ranking]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: tuple[Any, ...]) -> Ranking | None:
+        if self.ttl <= 0:
+            return None
+        now = time.monotonic()
+        with self._lock:
+            item = self._items.get(key)
+            if item is None or now - item[0] > self.ttl:
+                self.misses += 1
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+            return item[1]
+
+    def put(self, key: tuple[Any, ...], ranking: Ranking) -> None:
+        if self.ttl <= 0:
+            return
+        with self._lock:
+            self._items[key] = (time.monotonic(), ranking)
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+def ranking_cache() -> RankingCache:
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    cache = app.extensions.get(_CACHE_KEY)
+    if cache is None:
+        cache = app.extensions[_CACHE_KEY] = RankingCache(float(app.config.get("RANKING_CACHE_SECONDS", 0)))
+    return cache  # type: ignore[no-any-return]
 
 
 def current_weights(session: Session, space_id: int | None, kind: str) -> WeightSet:
     """The newest weight set of the space, else the network default, else the built-in defaults."""
-    for sid in ([space_id] if space_id is not None else []) + [None]:
-        cond = WeightSetRow.space_id.is_(None) if sid is None else WeightSetRow.space_id == sid
-        row = session.scalars(select(WeightSetRow).where(cond, WeightSetRow.kind == kind)
-                              .order_by(WeightSetRow.version.desc()).limit(1)).first()
-        if row is not None:
-            return WeightSet.parse(kind, row.weights, diversity=float(row.options.get("diversity", 0.0)),
-                                   version=row.version, id=row.id)
+    own = WeightSetRow.space_id.is_(None) if space_id is None else or_(WeightSetRow.space_id == space_id,
+                                                                        WeightSetRow.space_id.is_(None))
+    # one query: the space's own versions sort before the network's (NULL space), newest first
+    row = session.scalars(select(WeightSetRow).where(own, WeightSetRow.kind == kind)
+                          .order_by(WeightSetRow.space_id.is_(None), WeightSetRow.version.desc()).limit(1)).first()
+    if row is not None:
+        return WeightSet.parse(kind, row.weights, diversity=float(row.options.get("diversity", 0.0)),
+                               version=row.version, id=row.id)
     return WeightSet.default(kind)
 
 
@@ -81,6 +134,13 @@ def rank(session: Session, *, kind: str, query_id: int, space_id: int, direction
     table = state.tables["project" if direction == "matches" else "investor"]
     if query_id not in table:
         engine.upsert(session, "project" if direction == "matches" else "investor", [query_id])
+    pool = state.tables[kind if direction == "matches" else "project"]
+    key = (id(state), direction, kind, query_id, k, weights.id, weights.version, weights.diversity, version_id,
+           id(learned), table.version, pool.version, tuple(sorted(set(exclude))))
+    cache = ranking_cache()
+    cached = cache.get(key)
+    if cached is not None:
+        return cached, weights, (version_id if learned is not None else None)
     try:
         ranking = state.matcher.rank(
             kind=kind, query_id=query_id, weights=weights, k=k, direction=direction, exclude=exclude,
@@ -91,6 +151,7 @@ def rank(session: Session, *, kind: str, query_id: int, space_id: int, direction
         problem(404, f"no such {'project' if direction == 'matches' else 'investor'} in the matcher")
     except MatcherError as exc:
         problem(422, str(exc))
+    cache.put(key, ranking)
     return ranking, weights, (version_id if learned is not None else None)
 
 
@@ -118,9 +179,7 @@ def log_impressions(session: Session, ranking: Ranking, weights: WeightSet, *, s
         })
     if not rows:
         return request_id, []
-    session.execute(insert(Impression), rows)
-    ids = session.scalars(select(Impression.id).where(Impression.request_id == request_id)
-                          .order_by(Impression.position)).all()
+    ids = session.scalars(insert(Impression).returning(Impression.id, sort_by_parameter_order=True), rows).all()
     return request_id, list(ids)
 
 
@@ -133,16 +192,23 @@ def subject(profile: ProjectProfile | CandidateProfile) -> dict[str, Any]:
 
 
 def serve(session: Session, *, kind: str, query_id: int, space_id: int, direction: str, k: int,
-          viewer_user_id: int | None, diversity: float | None = None, exclude: Sequence[int] = ()) -> dict[str, Any]:
+          viewer_user_id: int | None, diversity: float | None = None, exclude: Sequence[int] = (),
+          writer: Session | None = None) -> dict[str, Any]:
+    """Rank with ``session`` (reads only) and log the impressions with ``writer`` (default: ``session``) in one
+    short transaction, so concurrent requests do not queue behind each other's ranking on SQLite."""
     ranking, weights, version_id = rank(session, kind=kind, query_id=query_id, space_id=space_id,
                                         direction=direction, k=k, diversity=diversity, exclude=exclude)
+    if writer is None:
+        writer = session
+    else:
+        session.rollback()  # end the read transaction: no snapshot pins the WAL while the writer commits
     engine = matching.engine
     projects = engine.state.tables["project"]
     project_ids = [query_id] if direction == "matches" else [m.id for m in ranking.matches]
     space_of = {pid: int(projects.profile(pid).space_id) for pid in project_ids}  # type: ignore[union-attr]
-    request_id, impression_ids = log_impressions(session, ranking, weights, space_of=space_of,
+    request_id, impression_ids = log_impressions(writer, ranking, weights, space_of=space_of,
                                                  viewer_user_id=viewer_user_id, model_version_id=version_id)
-    session.commit()
+    writer.commit()
     if direction == "matches":  # this process counts what it showed at once; the stats refresh reconciles
         engine.state.tables[kind].bump_impressions([m.id for m in ranking.matches])
     pool = engine.state.tables[kind if direction == "matches" else "project"]

@@ -106,3 +106,49 @@ def test_owner_cannot_change_operator_fields(env: ApiEnv) -> None:
     assert r.status_code == 403 and "dealflow_curated" in r.json["detail"]
     ok = env.call("founder1", "patch", f"/api/v1/projects/{pid}", json={"needs_statement": "需要A轮融资"})
     assert ok.status_code == 200 and ok.json["needs_statement"] == "需要A轮融资"
+
+
+def test_match_responses_hold_to_the_documented_schema(env: ApiEnv) -> None:
+    """The views hand their dict to JSON directly (no output schema pass), so hold it to MatchList here."""
+    from api.schemas import MatchList
+
+    pid = env.ids["project1"]
+    for kind in ("mentor", "investor", "provider"):
+        body = env.call("founder1", "get", f"/api/v1/projects/{pid}/matches?kind={kind}&k=7").json
+        assert MatchList().validate(body) == {}, kind
+        assert len(body["items"]) > 0
+    flow = env.call("investor", "get", f"/api/v1/investors/{env.ids['investor']}/dealflow?k=5").json
+    assert MatchList().validate(flow) == {} and flow["items"]
+
+
+def test_served_ranking_is_reused_until_an_input_changes(env: ApiEnv) -> None:
+    from api.services.matching import ranking_cache
+
+    pid = env.ids["project1"]
+    url = f"/api/v1/projects/{pid}/matches?kind=mentor&k=5"
+    first = env.call("founder1", "get", url).json
+    with env.app.app_context():
+        hits = ranking_cache().hits
+    again = env.call("founder1", "get", url).json
+    with env.app.app_context():
+        assert ranking_cache().hits == hits + 1
+    # the same list (a reload does not shuffle), but logged as a new request with new impressions
+    assert [m["subject"]["id"] for m in again["items"]] == [m["subject"]["id"] for m in first["items"]]
+    assert again["request_id"] != first["request_id"]
+    assert not {m["impression_id"] for m in again["items"]} & {m["impression_id"] for m in first["items"]}
+    # a new weight set is a new input: the next list is computed afresh and follows it
+    space = env.ids["space1"]
+    r = env.call("operator1", "put", f"/api/v1/spaces/{space}/weights/mentor",
+                 json={"weights": {"sem_need": 0.0, "sem_domain": 0.0, "lexical": 0.0, "capacity_headroom": 5.0}})
+    assert r.status_code == 200, r.json
+    moved = env.call("founder1", "get", url).json
+    assert moved["weight_set_version"] != first["weight_set_version"]
+    top = moved["items"][0]
+    assert top["contributions"]["capacity_headroom"] == pytest.approx(5.0 * top["features"]["capacity_headroom"])
+    # a requested intro excludes that mentor from the next list at once
+    chosen = moved["items"][0]["subject"]["id"]
+    r = env.call("founder1", "post", "/api/v1/intros", json={"project_id": pid, "candidate_kind": "mentor",
+                                                              "candidate_id": chosen})
+    assert r.status_code == 201, r.json
+    after = env.call("founder1", "get", url).json
+    assert chosen not in [m["subject"]["id"] for m in after["items"]]
