@@ -6,8 +6,10 @@ and ``dealflow``) on the earlier part, and compares it on the later part with th
 network's operator weights (primary metric: position-debiased NDCG@10 of good outcomes, see
 ``matcher.learning.replay``). The run becomes a :class:`~models.ModelVersion`: artifacts under
 ``<var>/models/v<id>/`` (skops, checksummed), a manifest (data window, row counts, library versions,
-features, metrics) and a status. It is promoted only when no kind got worse than the serving model by more
-than ``tolerance``; otherwise it stays a candidate and its report says why.
+features, metrics) and a status. Promotion is decided per kind: a kind whose new model is worse than the
+model serving it by more than ``tolerance`` is refused, and the version carries the serving model for that
+kind; the version is promoted when at least one kind brings a model that is not worse, else it stays a
+candidate. Its report names every refused kind with both scores.
 
 Nothing a serving process reads changes until the final transaction that records the version (and, when
 promoted, flips the ``serving`` status): a crash or a kill during training leaves serving as it was.
