@@ -491,11 +491,16 @@ def run_backtest(data: DealData, *, cutoff: dt.date, until: dt.date, exclude_pri
     for rid, invs in train_q.items():
         rnd = data.rounds[rid]
         company = data.companies[rnd.company]
+        prior_rows = prior0.get(rnd.company, set())
         positives = np.array([P0.index[i] for i in invs if i in P0.index], dtype=np.int64)
+        if exclude_prior_investors:  # train as the queries are asked: earlier investors are not candidates
+            positives = positives[~np.isin(positives, list(prior_rows))]
         if len(positives) == 0:
             continue
-        X = pair_features(P0, spaces, company, rnd.label, rnd.date, prior0.get(rnd.company, set()))
+        X = pair_features(P0, spaces, company, rnd.label, rnd.date, prior_rows)
         rand = rng.choice(len(P0.investors), size=min(negatives, len(P0.investors)), replace=False)
+        if exclude_prior_investors:
+            rand = rand[~np.isin(rand, list(prior_rows))]
         rows = np.unique(np.concatenate([positives, rand]))
         y = np.isin(rows, positives).astype(np.int64)
         X_rows.append(X[rows])
