@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from apiflask import HTTPTokenAuth
 from flask import current_app, g
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from api.extensions import db
 from api.security import KeyCache, hash_secret, key_prefix, verify_secret
@@ -57,6 +57,11 @@ def _cache() -> KeyCache:
 
 _DUMMY_HASH = hash_secret("hb_000000000000_not-a-real-key")
 
+# built once (every request runs it): the key's state and its user's, as plain columns
+_KEY_BY_PREFIX = (select(ApiKey.id, ApiKey.key_hash, ApiKey.revoked_at, User.id.label("user_id"), User.active,
+                         User.role, User.space_id, User.profile_kind, User.profile_id, User.name)
+                  .join(User, ApiKey.user_id == User.id).where(ApiKey.prefix == bindparam("prefix")))
+
 
 def principal_for_key(token: str) -> Principal | None:
     prefix = key_prefix(token)
@@ -65,14 +70,12 @@ def principal_for_key(token: str) -> Principal | None:
         return None
     # a short-lived session: the request must not hold a pooled connection just for authentication
     with db.read_factory() as session:
-        found = session.execute(select(ApiKey, User).join(User, ApiKey.user_id == User.id)
-                                .where(ApiKey.prefix == prefix)).first()
-        if found is None or found[0].revoked_at is not None or not found[1].active:
-            if _cache().get(token) is None:
-                verify_secret(token, _DUMMY_HASH)
-            return None
-        row, user = found
-        key_id, key_hash = row.id, row.key_hash
+        found = session.execute(_KEY_BY_PREFIX, {"prefix": prefix}).first()
+    if found is None or found.revoked_at is not None or not found.active:
+        if _cache().get(token) is None:
+            verify_secret(token, _DUMMY_HASH)
+        return None
+    key_id, key_hash = found.id, found.key_hash
     cache = _cache()
     if cache.get(token) != key_id:
         if not verify_secret(token, key_hash):
@@ -83,7 +86,8 @@ def principal_for_key(token: str) -> Principal | None:
             key = writer.get(ApiKey, key_id)
             if key is not None:
                 key.last_used_at = dt.datetime.now(dt.UTC)
-    return Principal.from_user(user, key_id=key_id)
+    return Principal(user_id=found.user_id, role=found.role, space_id=found.space_id,
+                     profile_kind=found.profile_kind, profile_id=found.profile_id, name=found.name, key_id=key_id)
 
 
 @auth.verify_token

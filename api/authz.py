@@ -20,7 +20,7 @@ and projects of that space), to the profile's owner, and to the counterpart of a
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.orm import Session
@@ -95,7 +95,18 @@ def projects_query(p: Principal, q: Select[Any] | None = None) -> Select[Any]:
     return q.where(False)
 
 
-def project_visible(session: Session, p: Principal, project: Project) -> bool:
+class ProjectRef(Protocol):
+    """What visibility needs of a project: a :class:`~models.Project` or a row of these three columns."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def space_id(self) -> int: ...
+    @property
+    def dealflow_curated(self) -> bool: ...
+
+
+def project_visible(session: Session, p: Principal, project: ProjectRef) -> bool:
     if p.is_admin:
         return True
     if p.role == "operator":

@@ -31,15 +31,14 @@ bp = APIBlueprint("matching", __name__, url_prefix="/api/v1", tag="Matching")
 def project_matches(project_id: int, args: dict[str, Any]) -> Any:
     p = current_principal()
     session = db.reader  # reads and ranking take no write lock; only the impression log writes
-    project = profile_svc.get_visible(session, p, "project", project_id)
+    project = profile_svc.visible_project_ref(session, p, project_id)
     if not (p.is_admin or (p.role == "operator" and p.space_id == project.space_id) or p.owns("project", project_id)):
         authz.forbid("matches are for the project's founders and operators")
     exclude = svc.excluded_candidates(session, project_id, args["kind"])
     result = svc.serve(session, kind=args["kind"], query_id=project_id, space_id=project.space_id,
                        direction="matches", k=args["k"], viewer_user_id=p.user_id, diversity=args.get("diversity"),
                        exclude=exclude, writer=db.session)
-    # already in the documented shape (tests hold it to MatchList): skip re-serialising it field by field
-    return current_app.json.response(result)
+    return svc.response(result)
 
 
 @bp.get("/investors/<int(min=1, max=2147483647):investor_id>/dealflow")
@@ -66,7 +65,7 @@ def dealflow(investor_id: int, args: dict[str, Any]) -> Any:
         exclude = exclude + _filtered_out(session, filters)
     result = svc.serve(session, kind="investor", query_id=investor_id, space_id=space_id or 0,
                        direction="dealflow", k=k, viewer_user_id=p.user_id, exclude=exclude, writer=db.session)
-    return current_app.json.response(result)
+    return svc.response(result)
 
 
 def _filtered_out(session: Any, filters: dict[str, str]) -> list[int]:

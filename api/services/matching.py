@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from flask import current_app
-from sqlalchemy import insert, or_, select
+import orjson
+from flask import Response, current_app
+from sqlalchemy import bindparam, insert, or_, select
 from sqlalchemy.orm import Session
 
 from api.extensions import matching
@@ -27,6 +28,29 @@ from models import WeightSet as WeightSetRow
 
 _RNG_KEY = "huoban.exploration_rng"
 _CACHE_KEY = "huoban.ranking_cache"
+
+# Statements of the request path, built once: building a select() costs more than running it on SQLite.
+_WEIGHT_COLUMNS = (WeightSetRow.id, WeightSetRow.version, WeightSetRow.weights, WeightSetRow.options)
+_NEWEST = (WeightSetRow.space_id.is_(None), WeightSetRow.version.desc())  # the space's own rows sort first
+_WEIGHTS_OF_SPACE = (select(*_WEIGHT_COLUMNS)
+                     .where(or_(WeightSetRow.space_id == bindparam("space_id"), WeightSetRow.space_id.is_(None)),
+                            WeightSetRow.kind == bindparam("kind"))
+                     .order_by(*_NEWEST).limit(1))
+_WEIGHTS_OF_NETWORK = (select(*_WEIGHT_COLUMNS)
+                       .where(WeightSetRow.space_id.is_(None), WeightSetRow.kind == bindparam("kind"))
+                       .order_by(WeightSetRow.version.desc()).limit(1))
+_OPEN_OR_DECLINED = ("pending", "accepted", "declined")
+_EXCLUDED_CANDIDATES = select(IntroRequest.candidate_id).where(
+    IntroRequest.project_id == bindparam("project_id"), IntroRequest.candidate_kind == bindparam("kind"),
+    IntroRequest.status.in_(_OPEN_OR_DECLINED))
+_EXCLUDED_PROJECTS = select(IntroRequest.project_id).where(
+    IntroRequest.candidate_kind == "investor", IntroRequest.candidate_id == bindparam("investor_id"),
+    IntroRequest.status.in_(_OPEN_OR_DECLINED))
+# Core insert (no ORM unit of work: impressions are never loaded back into this session). The rows of one
+# list are told apart by their position, so RETURNING needs no order, and the driver sends one multi-row
+# INSERT (asking for parameter order instead makes SQLAlchemy insert row by row on SQLite).
+_IMPRESSIONS = Impression.__table__
+_INSERT_IMPRESSIONS = insert(_IMPRESSIONS).returning(_IMPRESSIONS.c.position, _IMPRESSIONS.c.id)
 
 
 class RankingCache:
@@ -79,11 +103,10 @@ def ranking_cache() -> RankingCache:
 
 def current_weights(session: Session, space_id: int | None, kind: str) -> WeightSet:
     """The newest weight set of the space, else the network default, else the built-in defaults."""
-    own = WeightSetRow.space_id.is_(None) if space_id is None else or_(WeightSetRow.space_id == space_id,
-                                                                        WeightSetRow.space_id.is_(None))
-    # one query: the space's own versions sort before the network's (NULL space), newest first
-    row = session.scalars(select(WeightSetRow).where(own, WeightSetRow.kind == kind)
-                          .order_by(WeightSetRow.space_id.is_(None), WeightSetRow.version.desc()).limit(1)).first()
+    if space_id is None:
+        row = session.execute(_WEIGHTS_OF_NETWORK, {"kind": kind}).first()
+    else:
+        row = session.execute(_WEIGHTS_OF_SPACE, {"space_id": space_id, "kind": kind}).first()
     if row is not None:
         return WeightSet.parse(kind, row.weights, diversity=float(row.options.get("diversity", 0.0)),
                                version=row.version, id=row.id)
@@ -92,16 +115,12 @@ def current_weights(session: Session, space_id: int | None, kind: str) -> Weight
 
 def excluded_candidates(session: Session, project_id: int, kind: str) -> list[int]:
     """Candidates already matched with (pending or accepted intro) or that declined this project."""
-    rows = session.scalars(select(IntroRequest.candidate_id).where(
-        IntroRequest.project_id == project_id, IntroRequest.candidate_kind == kind,
-        IntroRequest.status.in_(("pending", "accepted", "declined")))).all()
+    rows = session.scalars(_EXCLUDED_CANDIDATES, {"project_id": project_id, "kind": kind}).all()
     return sorted(set(rows))
 
 
 def excluded_projects(session: Session, investor_id: int) -> list[int]:
-    rows = session.scalars(select(IntroRequest.project_id).where(
-        IntroRequest.candidate_kind == "investor", IntroRequest.candidate_id == investor_id,
-        IntroRequest.status.in_(("pending", "accepted", "declined")))).all()
+    rows = session.scalars(_EXCLUDED_PROJECTS, {"investor_id": investor_id}).all()
     return sorted(set(rows))
 
 
@@ -179,8 +198,8 @@ def log_impressions(session: Session, ranking: Ranking, weights: WeightSet, *, s
         })
     if not rows:
         return request_id, []
-    ids = session.scalars(insert(Impression).returning(Impression.id, sort_by_parameter_order=True), rows).all()
-    return request_id, list(ids)
+    id_at = {pos: id_ for pos, id_ in session.connection().execute(_INSERT_IMPRESSIONS, rows)}
+    return request_id, [id_at[row["position"]] for row in rows]
 
 
 def subject(profile: ProjectProfile | CandidateProfile) -> dict[str, Any]:
@@ -225,3 +244,10 @@ def serve(session: Session, *, kind: str, query_id: int, space_id: int, directio
         "weight_set_version": weights.version, "model_version": version_id,
         "learned_active": ranking.learned_active, "eligible": ranking.eligible, "items": items,
     }
+
+
+def response(result: dict[str, Any]) -> Response:
+    """A served list as JSON, encoded by orjson: it holds only plain values already in the documented shape
+    (tests hold it to ``MatchList``), so field-by-field re-serialisation and the slower encoder are skipped."""
+    body = orjson.dumps(result, option=orjson.OPT_SERIALIZE_NUMPY)
+    return current_app.response_class(body, mimetype="application/json")

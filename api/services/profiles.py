@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy import update as sa_update
 from sqlalchemy.orm import Session
 
@@ -17,7 +17,7 @@ from api.engine import candidate_stats, note_change
 from api.extensions import matching
 from api.problems import problem
 from matcher.taxonomy import MACRO_REGIONS, region_of_city
-from models import PROFILE_MODELS, ApiKey, FeedbackEvent, Impression, IntroRequest, Space, User, tag_filter
+from models import PROFILE_MODELS, ApiKey, FeedbackEvent, Impression, IntroRequest, Project, Space, User, tag_filter
 
 CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
 TEXT_FIELDS = {
@@ -114,6 +114,18 @@ def get_visible(session: Session, p: Principal, kind: str, id_: int) -> Any:
     if not visible:
         authz.not_found(kind)
     return row
+
+
+_PROJECT_REF = select(Project.id, Project.space_id, Project.dealflow_curated).where(Project.id == bindparam("id"))
+
+
+def visible_project_ref(session: Session, p: Principal, id_: int) -> authz.ProjectRef:
+    """:func:`get_visible` for a project when only its id, space and curation flag are needed (hot paths:
+    the whole row, with its texts and contacts, is not loaded)."""
+    row = session.execute(_PROJECT_REF, {"id": id_}).first()
+    if row is None or not authz.project_visible(session, p, row):
+        authz.not_found("project")
+    return row  # type: ignore[return-value]
 
 
 __all__ = ["PROFILE_MODELS", "Space", "problem"]  # re-exported for the resources
