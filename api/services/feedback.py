@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -37,9 +37,16 @@ VIEWER_TYPES = ("viewed", "dismissed", "requested")
 DECISION_TYPES = ("accepted", "declined")
 AFTER_TYPES = ("met", "rating", "invested")
 
+_BY_EVENT_ID = select(FeedbackEvent).where(FeedbackEvent.event_id == bindparam("event_id"))
+# what an event needs of its impression, as plain columns (the logged features are not loaded)
+_IMPRESSION_REF = select(Impression.id, Impression.space_id, Impression.direction, Impression.project_id,
+                         Impression.candidate_kind, Impression.candidate_id).where(Impression.id == bindparam("id"))
 
-def _resolve(session: Session, p: Principal, data: dict[str, Any]) -> tuple[Impression | None, IntroRequest | None]:
-    imp = session.get(Impression, data["impression_id"]) if data.get("impression_id") is not None else None
+
+def _resolve(session: Session, p: Principal, data: dict[str, Any]) -> tuple[Any, IntroRequest | None]:
+    imp: Any = None
+    if data.get("impression_id") is not None:
+        imp = session.execute(_IMPRESSION_REF, {"id": data["impression_id"]}).first()
     intro = session.get(IntroRequest, data["intro_id"]) if data.get("intro_id") is not None else None
     if data.get("impression_id") is not None and imp is None:
         authz.not_found("impression")
@@ -52,7 +59,7 @@ def _resolve(session: Session, p: Principal, data: dict[str, Any]) -> tuple[Impr
     return imp, intro
 
 
-def _authorise(session: Session, p: Principal, etype: str, imp: Impression | None,
+def _authorise(session: Session, p: Principal, etype: str, imp: Any,
                intro: IntroRequest | None) -> IntroRequest | None:
     ref: Any = intro if intro is not None else imp
     project_side = p.owns("project", ref.project_id)
@@ -98,7 +105,7 @@ def _same(row: FeedbackEvent, data: dict[str, Any], p: Principal) -> bool:
 
 
 def _existing(session: Session, p: Principal, data: dict[str, Any]) -> tuple[dict[str, Any], bool] | None:
-    row = session.scalars(select(FeedbackEvent).where(FeedbackEvent.event_id == data["event_id"])).first()
+    row = session.scalars(_BY_EVENT_ID, {"event_id": data["event_id"]}).first()
     if row is None:
         return None
     if not _same(row, data, p):
