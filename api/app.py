@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import threading
@@ -177,6 +178,18 @@ def _problem_schema_dict() -> dict[str, Any]:
     }
 
 
+def freeze_heap() -> None:
+    """Take what is alive now (profile tables, indexes, models and every imported module: objects that live as
+    long as the process) out of the cyclic garbage collector's walks.
+
+    Each full collection walked all of them: ~150 ms at 10,000 profiles per kind, with the GIL held, every
+    few seconds under load, stalling every request of the worker (open-loop p90 ~0.6-1.2 s at 300 req/s).
+    Objects made later (request garbage, changed profiles) are collected as usual; frozen ones are still
+    freed by reference counting when they go."""
+    gc.collect()
+    gc.freeze()
+
+
 def start_loading(app: APIFlask) -> threading.Thread:
     """Load indexes (and the serving model) in the background: /healthz answers at once, /readyz once loaded."""
 
@@ -197,6 +210,8 @@ def start_loading(app: APIFlask) -> threading.Thread:
                 pass
             except Exception:  # noqa: BLE001 - serve without a learned model rather than not at all
                 log.exception("learned model not loaded; serving with operator weights only")
+            if app.config.get("GC_FREEZE", True):
+                freeze_heap()
 
     thread = threading.Thread(target=load, name="huoban-load", daemon=True)
     thread.start()

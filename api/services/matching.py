@@ -5,6 +5,7 @@ languages."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 import threading
 import time
 import uuid
@@ -59,14 +60,16 @@ class RankingCache:
     The key holds every input of a ranking: the engine state (indexes, learned models), the versions of both
     profile tables (profiles, capacity and outcome counters), the weight set, the model version, k, the
     diversity and the excluded ids. What it does not hold is the exposure counter bumped by serving itself:
-    an entry lives ``ttl`` seconds, so a founder who reloads sees a stable list, while exposure control (and
-    exploration's random pick) moves on at the next computation. ``ttl`` 0 switches the cache off."""
+    an entry lives 0.75 to 1 times ``ttl`` seconds, so a founder who reloads sees a stable list, while
+    exposure control (and exploration's random pick) moves on at the next computation. ``ttl`` 0 switches
+    the cache off."""
 
     def __init__(self, ttl: float, size: int = 4096) -> None:
         self.ttl = ttl
         self.size = size
         self._items: OrderedDict[tuple[Any, ...], tuple[float, Ranking]] = OrderedDict()
         self._lock = threading.Lock()
+        self._jitter = random.Random()
         self.hits = 0
         self.misses = 0
 
@@ -76,7 +79,7 @@ class RankingCache:
         now = time.monotonic()
         with self._lock:
             item = self._items.get(key)
-            if item is None or now - item[0] > self.ttl:
+            if item is None or now > item[0]:
                 self.misses += 1
                 return None
             self._items.move_to_end(key)
@@ -87,7 +90,9 @@ class RankingCache:
         if self.ttl <= 0:
             return
         with self._lock:
-            self._items[key] = (time.monotonic(), ranking)
+            # expiry spread over the last quarter of the ttl: rankings first served together (a restart, a burst
+            # of traffic) are not all recomputed in the same second
+            self._items[key] = (time.monotonic() + self.ttl * (1.0 - 0.25 * self._jitter.random()), ranking)
             self._items.move_to_end(key)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
