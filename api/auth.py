@@ -68,9 +68,8 @@ def principal_for_key(token: str) -> Principal | None:
     if prefix is None:
         verify_secret(token, _DUMMY_HASH)  # the same cost as a real check: no timing hint
         return None
-    # a short-lived session: the request must not hold a pooled connection just for authentication
-    with db.read_factory() as session:
-        found = session.execute(_KEY_BY_PREFIX, {"prefix": prefix}).first()
+    # the request's read session: the handler reads next on the same connection and transaction
+    found = db.reader.connection().execute(_KEY_BY_PREFIX, {"prefix": prefix}).first()
     if found is None or found.revoked_at is not None or not found.active:
         if _cache().get(token) is None:
             verify_secret(token, _DUMMY_HASH)

@@ -46,7 +46,7 @@ _IMPRESSION_REF = select(Impression.id, Impression.space_id, Impression.directio
 def _resolve(session: Session, p: Principal, data: dict[str, Any]) -> tuple[Any, IntroRequest | None]:
     imp: Any = None
     if data.get("impression_id") is not None:
-        imp = session.execute(_IMPRESSION_REF, {"id": data["impression_id"]}).first()
+        imp = session.connection().execute(_IMPRESSION_REF, {"id": data["impression_id"]}).first()
     intro = session.get(IntroRequest, data["intro_id"]) if data.get("intro_id") is not None else None
     if data.get("impression_id") is not None and imp is None:
         authz.not_found("impression")

@@ -109,9 +109,9 @@ def ranking_cache() -> RankingCache:
 def current_weights(session: Session, space_id: int | None, kind: str) -> WeightSet:
     """The newest weight set of the space, else the network default, else the built-in defaults."""
     if space_id is None:
-        row = session.execute(_WEIGHTS_OF_NETWORK, {"kind": kind}).first()
+        row = session.connection().execute(_WEIGHTS_OF_NETWORK, {"kind": kind}).first()
     else:
-        row = session.execute(_WEIGHTS_OF_SPACE, {"space_id": space_id, "kind": kind}).first()
+        row = session.connection().execute(_WEIGHTS_OF_SPACE, {"space_id": space_id, "kind": kind}).first()
     if row is not None:
         return WeightSet.parse(kind, row.weights, diversity=float(row.options.get("diversity", 0.0)),
                                version=row.version, id=row.id)
@@ -120,12 +120,12 @@ def current_weights(session: Session, space_id: int | None, kind: str) -> Weight
 
 def excluded_candidates(session: Session, project_id: int, kind: str) -> list[int]:
     """Candidates already matched with (pending or accepted intro) or that declined this project."""
-    rows = session.scalars(_EXCLUDED_CANDIDATES, {"project_id": project_id, "kind": kind}).all()
+    rows = session.connection().execute(_EXCLUDED_CANDIDATES, {"project_id": project_id, "kind": kind}).scalars().all()
     return sorted(set(rows))
 
 
 def excluded_projects(session: Session, investor_id: int) -> list[int]:
-    rows = session.scalars(_EXCLUDED_PROJECTS, {"investor_id": investor_id}).all()
+    rows = session.connection().execute(_EXCLUDED_PROJECTS, {"investor_id": investor_id}).scalars().all()
     return sorted(set(rows))
 
 

@@ -122,7 +122,7 @@ _PROJECT_REF = select(Project.id, Project.space_id, Project.dealflow_curated).wh
 def visible_project_ref(session: Session, p: Principal, id_: int) -> authz.ProjectRef:
     """:func:`get_visible` for a project when only its id, space and curation flag are needed (hot paths:
     the whole row, with its texts and contacts, is not loaded)."""
-    row = session.execute(_PROJECT_REF, {"id": id_}).first()
+    row = session.connection().execute(_PROJECT_REF, {"id": id_}).first()
     if row is None or not authz.project_visible(session, p, row):
         authz.not_found("project")
     return row  # type: ignore[return-value]
