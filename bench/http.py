@@ -672,7 +672,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "candidates": args.candidates,
         "profiles_per_kind": args.candidates,
         "workers": args.workers,
-        "threads": args.threads or 4,
+        "threads": args.threads or 2,
         "concurrency": args.concurrency,
         "connections": ("one per request" if args.requests_per_connection == 1 else
                         f"keep-alive, ~{args.requests_per_connection} requests each" if args.requests_per_connection

@@ -60,7 +60,7 @@ class RankingCache:
     The key holds every input of a ranking: the engine state (indexes, learned models), the versions of both
     profile tables (profiles, capacity and outcome counters), the weight set, the model version, k, the
     diversity and the excluded ids. What it does not hold is the exposure counter bumped by serving itself:
-    an entry lives 0.75 to 1 times ``ttl`` seconds, so a founder who reloads sees a stable list, while
+    an entry lives 0.5 to 1 times ``ttl`` seconds, so a founder who reloads sees a stable list, while
     exposure control (and exploration's random pick) moves on at the next computation. ``ttl`` 0 switches
     the cache off."""
 
@@ -90,9 +90,10 @@ class RankingCache:
         if self.ttl <= 0:
             return
         with self._lock:
-            # expiry spread over the last quarter of the ttl: rankings first served together (a restart, a burst
-            # of traffic) are not all recomputed in the same second
-            self._items[key] = (time.monotonic() + self.ttl * (1.0 - 0.25 * self._jitter.random()), ranking)
+            # expiry spread over the second half of the ttl: rankings first served together (a restart, a burst
+            # of traffic) are not all recomputed in the same seconds (one wave of recomputation at 10k profiles
+            # per kind saturated both cores for ~10 s when they expired within a quarter of the ttl)
+            self._items[key] = (time.monotonic() + self.ttl * (1.0 - 0.5 * self._jitter.random()), ranking)
             self._items.move_to_end(key)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
