@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 from api.config import Config
 from api.extensions import db, limiter, matching
 from api.problems import PROBLEM_MIMETYPE, ProblemSchema, problem_response
+from models.db import WalCheckpointer
 
 log = logging.getLogger("huoban.api")
 
@@ -137,9 +138,20 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
 
         return redirect("/console/")
 
-    if app.config.get("LOAD_MATCHER"):
+    if app.config.get("LOAD_MATCHER"):  # a serving process (`huoban serve`)
+        start_checkpointer(app)
         start_loading(app)
     return app
+
+
+def start_checkpointer(app: APIFlask) -> WalCheckpointer | None:
+    """On SQLite, move WAL checkpoints off the requests' commits (see :class:`models.db.WalCheckpointer`)."""
+    checkpointer = WalCheckpointer(app.extensions[db.KEY]["engine"],
+                                   float(app.config.get("SQLITE_CHECKPOINT_SECONDS", 1.0)))
+    if not checkpointer.start():
+        return None
+    app.extensions["huoban.checkpointer"] = checkpointer
+    return checkpointer
 
 
 def _secret_key(var_dir: str) -> str:

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import threading
@@ -20,6 +21,8 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
+
+_log = logging.getLogger("huoban.db")
 
 DEFAULT_SQLITE_PATH = Path("var") / "huoban.db"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -62,6 +65,64 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA cache_size=-65536")
     cur.execute("PRAGMA mmap_size=1073741824")  # reads through the OS page cache without a copy per page
     cur.close()
+
+
+class WalCheckpointer:
+    """Checkpoints an SQLite database's write-ahead log from a background thread, off the request path.
+
+    By default SQLite checkpoints inside whichever commit pushes the log past 1,000 pages: that commit copies
+    the pages into the database file and syncs it while the process's write gate is still held, so every
+    writer of the process waits behind it (profiled at 10,000 profiles per kind: commit took 2.5 ms a request
+    on average, in spikes). After :meth:`start`, new connections of ``engine`` no longer checkpoint on commit;
+    this thread runs a PASSIVE checkpoint (it waits for no reader and no writer) every ``interval`` seconds on
+    a connection of its own. Only for file databases; anything else is left as it is."""
+
+    def __init__(self, engine: Engine, interval: float = 1.0) -> None:
+        self.engine = engine
+        self.interval = interval
+        self.path = engine.url.database or ""
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.runs = 0
+
+    @property
+    def applicable(self) -> bool:
+        return (self.engine.url.get_backend_name() == "sqlite" and self.interval > 0 and bool(self.path)
+                and self.path != ":memory:" and not self.path.startswith("file:"))
+
+    def start(self) -> bool:
+        if not self.applicable or self._thread is not None:
+            return False
+
+        @event.listens_for(self.engine, "connect")
+        def _no_autocheckpoint(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.execute("PRAGMA wal_autocheckpoint=0")
+
+        self._thread = threading.Thread(target=self._run, name="huoban-wal-checkpoint", daemon=True)
+        self._thread.start()
+        return True
+
+    def checkpoint(self) -> tuple[int, int, int]:
+        """One PASSIVE checkpoint: (busy, frames in the log, frames checkpointed)."""
+        conn = sqlite3.connect(self.path, timeout=0, isolation_level=None)
+        try:
+            row = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        finally:
+            conn.close()
+        self.runs += 1
+        return int(row[0]), int(row[1]), int(row[2])
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self.checkpoint()
+            except sqlite3.Error as exc:  # try again next time; the log only grows meanwhile
+                _log.warning("WAL checkpoint of %s failed: %s", self.path, exc)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
 
 
 class _SqliteWriteGate:

@@ -78,3 +78,35 @@ def test_readers_do_not_wait_for_a_writer(tmp_path: Path) -> None:
         writer.execute(text("UPDATE c SET n = 1"))
         with reader(a).connect() as r:  # WAL: the reader sees the last committed state, without waiting
             assert r.execute(text("SELECT n FROM c")).scalar_one() == 0
+
+
+def test_wal_checkpoints_move_to_the_background_thread(tmp_path: Path) -> None:
+    from models.db import WalCheckpointer
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'wal.db'}")
+    checkpointer = WalCheckpointer(engine, interval=0.05)
+    assert checkpointer.start()
+    try:
+        with engine.begin() as conn:
+            assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one() == 0  # no checkpoint on commit
+            conn.execute(text("CREATE TABLE t (x TEXT)"))
+        for i in range(50):  # ~1,800 pages of log: past SQLite's own threshold of 1,000
+            with engine.begin() as conn:
+                conn.execute(text("INSERT INTO t VALUES (:x)"), [{"x": f"{i}-{j}" * 800} for j in range(40)])
+        deadline = time.monotonic() + 10
+        while checkpointer.runs < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert checkpointer.runs >= 3
+        busy, logged, done = checkpointer.checkpoint()
+        assert busy == 0 and done == logged  # everything in the log made it into the database file
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM t")).scalar_one() == 2000
+    finally:
+        checkpointer.stop()
+        engine.dispose()
+
+
+def test_checkpointer_leaves_memory_databases_alone() -> None:
+    from models.db import WalCheckpointer
+
+    assert not WalCheckpointer(make_engine("sqlite://"), interval=1.0).start()
