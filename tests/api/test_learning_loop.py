@@ -59,10 +59,27 @@ def retrain_here(env: ApiEnv, **kw) -> training.RunResult:  # type: ignore[no-un
         return result
 
 
-def ranking_of(env: ApiEnv, who: str = "founder1") -> list[tuple[int, float]]:
+class Served:
+    """A served list: the same candidates in the same order, with scores equal up to clock drift.
+
+    Freshness moves with the clock by ~1e-9 between calls, so scores are compared within 1e-6; rounding
+    both to 6 decimals instead fails now and then, when a score sits on a rounding boundary."""
+
+    def __init__(self, items: list[tuple[int, float]]) -> None:
+        self.items = items
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Served) or [i for i, _ in self.items] != [i for i, _ in other.items]:
+            return False
+        return all(abs(a - b) <= 1e-6 for (_, a), (_, b) in zip(self.items, other.items, strict=True))
+
+    def __repr__(self) -> str:
+        return f"Served({self.items!r})"
+
+
+def ranking_of(env: ApiEnv, who: str = "founder1") -> Served:
     body = env.call(who, "get", f"/api/v1/projects/{env.ids['project1']}/matches?kind=mentor&k=10").json
-    # 6 decimals: freshness moves with the clock by ~1e-9 between calls
-    return [(m["subject"]["id"], round(m["score"], 6)) for m in body["items"]]
+    return Served([(m["subject"]["id"], float(m["score"])) for m in body["items"]])
 
 
 @pytest.fixture(scope="module")
