@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from apiflask import HTTPTokenAuth
-from flask import current_app, g
+from flask import current_app, g, request
 from sqlalchemy import bindparam, select
 
 from api.extensions import db
@@ -68,8 +68,13 @@ def principal_for_key(token: str) -> Principal | None:
     if prefix is None:
         verify_secret(token, _DUMMY_HASH)  # the same cost as a real check: no timing hint
         return None
-    # the request's read session: the handler reads next on the same connection and transaction
-    found = db.reader.connection().execute(_KEY_BY_PREFIX, {"prefix": prefix}).first()
+    # the request's read session: a read request (GET) goes on reading in the same transaction; any other
+    # ends it at once, so that no snapshot stays open while its handler writes (an open snapshot holds WAL
+    # checkpoints back)
+    reader = db.reader
+    found = reader.connection().execute(_KEY_BY_PREFIX, {"prefix": prefix}).first()
+    if request.method not in ("GET", "HEAD"):
+        reader.commit()
     if found is None or found.revoked_at is not None or not found.active:
         if _cache().get(token) is None:
             verify_secret(token, _DUMMY_HASH)

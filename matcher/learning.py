@@ -109,7 +109,7 @@ def features_matrix(rows: Sequence[Mapping[str, float]]) -> np.ndarray:
     out = np.zeros((len(rows), N_FEATURES), dtype=np.float32)
     for i, row in enumerate(rows):
         for j, name in enumerate(FEATURES):
-            out[i, j] = float(row.get(name, 0.0))
+            out[i, j] = float(row.get(name) or 0.0)  # a non-finite value is stored as null
     return out
 
 

@@ -115,9 +115,23 @@ class WalCheckpointer:
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
             try:
-                self.checkpoint()
-            except sqlite3.Error as exc:  # try again next time; the log only grows meanwhile
+                _busy, logged, done = self.checkpoint()
+                if logged > self.truncate_frames and done == logged:
+                    self.truncate()
+            except Exception as exc:  # noqa: BLE001 - try again next time; the log only grows meanwhile
                 _log.warning("WAL checkpoint of %s failed: %s", self.path, exc)
+
+    truncate_frames = 16384  # 64 MiB of 4 KiB pages
+
+    def truncate(self, wait_ms: int = 100) -> None:
+        """Reset a large, fully copied log to zero bytes. PASSIVE checkpoints copy but never restart the log
+        while some reader holds a snapshot, which steady traffic can keep doing; TRUNCATE waits for readers
+        (here at most ``wait_ms``, then gives up until the next round)."""
+        conn = sqlite3.connect(self.path, timeout=wait_ms / 1000, isolation_level=None)
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        finally:
+            conn.close()
 
     def stop(self) -> None:
         self._stop.set()

@@ -101,6 +101,14 @@ def test_wal_checkpoints_move_to_the_background_thread(tmp_path: Path) -> None:
         assert busy == 0 and done == logged  # everything in the log made it into the database file
         with engine.connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM t")).scalar_one() == 2000
+        wal = tmp_path / "wal.db-wal"
+        with engine.begin() as conn:  # something in the log again
+            conn.execute(text("INSERT INTO t VALUES ('x')"))
+        assert wal.stat().st_size > 0
+        checkpointer.truncate()  # a large, fully copied log is reset to nothing when no snapshot holds it
+        assert wal.stat().st_size == 0
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM t")).scalar_one() == 2001
     finally:
         checkpointer.stop()
         engine.dispose()
