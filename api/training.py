@@ -49,6 +49,7 @@ from matcher.learning import (
     fit,
     label_from_events,
     load_model,
+    refit_effects,
     replay,
     save_model,
     time_split,
@@ -95,7 +96,7 @@ def load_training_set(session: Session, kind: str, *, since: dt.datetime | None 
     if not rows:
         empty = np.zeros(0)
         return TrainingSet(np.zeros((0, len(FEATURES)), dtype=np.float32), empty.astype(np.int64),
-                           empty.astype(np.int64), empty, empty, empty.astype(np.int64))
+                           empty.astype(np.int64), empty, empty, empty.astype(np.int64), empty.astype(np.int64))
     index_of = {r.id: i for i, r in enumerate(rows)}
     by_pair: dict[tuple[int, int], list[tuple[float, int]]] = defaultdict(list)
     for i, r in enumerate(rows):
@@ -130,6 +131,8 @@ def load_training_set(session: Session, kind: str, *, since: dt.datetime | None 
         propensities=np.array([r.propensity for r in rows], dtype=np.float64),
         times=np.array([r.created_at.timestamp() for r in rows], dtype=np.float64),
         groups=np.array([groups.setdefault(r.request_id, len(groups)) for r in rows], dtype=np.int64),
+        candidates=np.array([r.project_id if direction == "dealflow" else r.candidate_id for r in rows],
+                            dtype=np.int64),
     )
 
 
@@ -233,6 +236,10 @@ def retrain(factory: sessionmaker[Session], models_dir: Path, *, seed: int = 0, 
                 continue
             reasons.append(f"{kind}: NDCG@10 {cand['ndcg@10']:.4f} vs serving {serv['ndcg@10']:.4f} "
                            f"(weights only {base['ndcg@10']:.4f}) on {int(cand['lists'])} later lists")
+            # judged on the later slice with track records from the earlier one; served with track records
+            # from every outcome so far (the freshest outcomes say most about who is good right now)
+            model = refit_effects(model, full)
+            info["track_records"] = {"candidates": int(len(model.effects.ids)), "tau": round(model.effects.tau, 4)}
             info["checksum"] = save_model(model, staging / f"{kind}.skops")
             info["artifact"] = f"{kind}.skops"
             kinds_manifest[kind] = info

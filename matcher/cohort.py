@@ -99,7 +99,7 @@ def score_edges(
             finite = np.isfinite(vals)
             flat = rows_b * n_c + cols_b
             bonus = np.zeros(len(vals), dtype=np.float32)
-            bonus[finite] = w_learned * np.clip(learned.predict(X[flat[finite]]), 0.0, 1.0)
+            bonus[finite] = w_learned * np.clip(learned.predict(X[flat[finite]], c_ids[cols_b[finite]]), 0.0, 1.0)
             vals = vals + bonus
         grid = vals.reshape(b, -1)
         top_idx = np.argsort(-grid, axis=1, kind="stable")[:, :keep]

@@ -33,14 +33,17 @@ __all__ = [
     "GAINS",
     "GOOD_GAIN",
     "LearnedModel",
+    "CandidateEffects",
     "LoggedList",
     "TrainingSet",
     "blended_scores",
     "examination",
     "fit",
+    "fit_effects",
     "ips_weights",
     "label_from_events",
     "load_model",
+    "refit_effects",
     "replay",
     "save_model",
     "time_split",
@@ -92,12 +95,13 @@ def ips_weights(position: np.ndarray, propensity: np.ndarray, *, eta: float = 1.
 @dataclass(frozen=True)
 class LoggedList:
     """One served list with what followed: features (n, F) in served order, gains (n,), positions (n,),
-    propensities (n,)."""
+    propensities (n,), and the ranked profiles' ids (n,) when known."""
 
     features: np.ndarray
     gains: np.ndarray
     positions: np.ndarray
     propensities: np.ndarray
+    candidates: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         if self.features.ndim != 2 or self.features.shape[1] != N_FEATURES:
@@ -158,7 +162,8 @@ class TrainingSet:
 
     ``X`` (n, F) features as served; ``gains`` graded outcome (module table); ``positions`` 1-based;
     ``propensities`` the logged chance of being shown; ``times`` impression time (unix seconds);
-    ``groups`` the served list each row belongs to.
+    ``groups`` the served list each row belongs to; ``candidates`` the id of the ranked profile (the
+    candidate, or the project in deal flow), ``None`` when unknown.
     """
 
     X: np.ndarray
@@ -167,13 +172,15 @@ class TrainingSet:
     propensities: np.ndarray
     times: np.ndarray
     groups: np.ndarray
+    candidates: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.X.shape[0])
 
     def subset(self, mask: np.ndarray) -> TrainingSet:
         return TrainingSet(self.X[mask], self.gains[mask], self.positions[mask], self.propensities[mask],
-                           self.times[mask], self.groups[mask])
+                           self.times[mask], self.groups[mask],
+                           self.candidates[mask] if self.candidates is not None else None)
 
     def lists(self) -> list[LoggedList]:
         """The rows grouped back into served lists (in served order)."""
@@ -183,7 +190,8 @@ class TrainingSet:
         out = []
         for idx in np.split(order, cuts):
             if len(idx):
-                out.append(LoggedList(self.X[idx], self.gains[idx], self.positions[idx], self.propensities[idx]))
+                out.append(LoggedList(self.X[idx], self.gains[idx], self.positions[idx], self.propensities[idx],
+                                      self.candidates[idx] if self.candidates is not None else None))
         return out
 
 
@@ -288,50 +296,142 @@ class _Forest:
         return contrib, np.full(n, base)
 
 
-class LearnedModel:
-    """A fitted model: ``predict`` a probability of a good outcome, ``attribute`` it by named feature."""
+@dataclass(frozen=True)
+class CandidateEffects:
+    """Per-candidate track records learned from outcomes: a log-odds offset for each ranked profile.
 
-    def __init__(self, pipeline: Any, reference: np.ndarray, version: str = "") -> None:
+    ``ids`` sorted ascending, ``logit`` aligned. An offset says how much more (or less) often this profile's
+    introductions went well than the model predicted from the named features of those matches, shrunk
+    towards 0 by an empirical-Bayes prior of variance ``tau ** 2``; a profile without outcomes gets 0."""
+
+    ids: np.ndarray
+    logit: np.ndarray
+    tau: float = 0.0
+
+    def lookup(self, ids: np.ndarray) -> np.ndarray:
+        ids = np.asarray(ids, dtype=np.int64)
+        out = np.zeros(len(ids), dtype=np.float64)
+        if len(self.ids) == 0 or len(ids) == 0:
+            return out
+        pos = np.clip(np.searchsorted(self.ids, ids), 0, len(self.ids) - 1)
+        hit = self.ids[pos] == ids
+        out[hit] = self.logit[pos[hit]]
+        return out
+
+
+NO_EFFECTS = CandidateEffects(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+TRACK_RECORD_FEATURE = "acceptance"  # the named factor a candidate's learned track record is explained as
+
+
+def fit_effects(raw: np.ndarray, y: np.ndarray, w: np.ndarray, candidates: np.ndarray, *,
+                iterations: int = 8, min_tau: float = 0.05, max_tau: float = 2.0,
+                default_tau: float = 0.5) -> CandidateEffects:
+    """Per-candidate log-odds offsets on top of the model's log-odds ``raw``: a random-intercept logistic
+    model fitted by Newton steps, with its prior variance estimated from the data (empirical Bayes).
+
+    Sample weights are rescaled to mean 1 so that importance weights do not inflate the evidence. First
+    every candidate's unshrunk offset and its Fisher information are estimated; ``tau ** 2`` is the
+    between-candidate variance left after subtracting the sampling noise (method of moments, clipped to
+    ``[min_tau, max_tau] ** 2``; ``default_tau`` when fewer than two candidates have evidence); then each
+    offset is the posterior mode under ``N(0, tau ** 2)``."""
+    raw = np.asarray(raw, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    w = np.asarray(w, dtype=np.float64)
+    if len(raw) == 0:
+        return NO_EFFECTS
+    w = w * (len(w) / max(float(w.sum()), 1e-12))
+    ids, inv = np.unique(np.asarray(candidates, dtype=np.int64), return_inverse=True)
+
+    def solve(prior_precision: float) -> tuple[np.ndarray, np.ndarray]:
+        u = np.zeros(len(ids))
+        info: np.ndarray = np.zeros(len(ids))
+        for _ in range(iterations):
+            p = 1.0 / (1.0 + np.exp(-(raw + u[inv])))
+            grad = np.bincount(inv, w * (y - p), minlength=len(ids)) - prior_precision * u
+            info = np.bincount(inv, w * p * (1.0 - p), minlength=len(ids))
+            u = np.clip(u + grad / (info + prior_precision + 1e-9), -6.0, 6.0)
+        return u, info
+
+    free, info = solve(1e-3)  # (nearly) unshrunk offsets
+    informed = info >= 1.0
+    if informed.sum() >= 2:
+        tau2 = float(np.mean(free[informed] ** 2 - 1.0 / info[informed]))
+    else:  # nothing to estimate a spread from: a cautious prior
+        tau2 = default_tau ** 2
+    tau = float(np.clip(np.sqrt(max(tau2, 0.0)), min_tau, max_tau))
+    u, _ = solve(1.0 / tau ** 2)
+    return CandidateEffects(ids, u, tau)
+
+
+class LearnedModel:
+    """A fitted model: ``predict`` a probability of a good outcome, ``attribute`` it by named feature.
+
+    The log-odds are the trees' (over the named features) plus the ranked profile's learned track record
+    (:class:`CandidateEffects`, when ``ids`` are given); the track record is explained as the
+    ``acceptance`` factor - what this candidate's past introductions showed."""
+
+    def __init__(self, pipeline: Any, reference: np.ndarray, version: str = "",
+                 effects: CandidateEffects | None = None) -> None:
         self.pipeline = pipeline
         self.reference = np.asarray(reference, dtype=np.float64)  # a sample of training rows (m, F)
         self._version = version
         self._forest = _Forest(pipeline.named_steps["trees"])
+        self.effects = effects or NO_EFFECTS
 
     @property
     def version(self) -> str:
         return self._version
 
     def with_version(self, version: str) -> LearnedModel:
-        return LearnedModel(self.pipeline, self.reference, version)
+        return LearnedModel(self.pipeline, self.reference, version, self.effects)
 
-    def predict(self, X: np.ndarray) -> np.ndarray:
-        if len(X) == 0:
-            return np.zeros(0, dtype=np.float32)
-        out: np.ndarray = self.pipeline.predict_proba(np.asarray(X, dtype=np.float64))[:, 1].astype(np.float32)
+    def with_effects(self, effects: CandidateEffects) -> LearnedModel:
+        return LearnedModel(self.pipeline, self.reference, self._version, effects)
+
+    def raw(self, X: np.ndarray) -> np.ndarray:
+        """The trees' log-odds (without track records)."""
+        out: np.ndarray = np.asarray(self.pipeline.decision_function(np.asarray(X, dtype=np.float64)),
+                                     dtype=np.float64).reshape(-1)
         return out
 
-    def logit_contributions(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        clipped = self.pipeline.named_steps["clip"].transform(np.asarray(X, dtype=np.float64))
-        return self._forest.attribute(clipped)
+    def predict(self, X: np.ndarray, ids: np.ndarray | None = None) -> np.ndarray:
+        if len(X) == 0:
+            return np.zeros(0, dtype=np.float32)
+        z = self.raw(X)
+        if ids is not None:
+            z = z + self.effects.lookup(ids)
+        out: np.ndarray = (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
+        return out
 
-    def attribute(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(attributions (n, F), baseline (n,)) with baseline + attributions.sum(1) == predict(X).
+    def logit_contributions(self, X: np.ndarray, ids: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        clipped = self.pipeline.named_steps["clip"].transform(np.asarray(X, dtype=np.float64))
+        contrib, base = self._forest.attribute(clipped)
+        if ids is not None:
+            contrib[:, FEATURES.index(TRACK_RECORD_FEATURE)] += self.effects.lookup(ids)
+        return contrib, base
+
+    def attribute(self, X: np.ndarray, ids: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(attributions (n, F), baseline (n,)) with baseline + attributions.sum(1) == predict(X, ids).
 
         The baseline is the probability at the model's base value; the gap to it is shared among the features
-        in proportion to the log-odds each one moved along the decision paths."""
+        in proportion to the log-odds each one moved along the decision paths (a track record moves the
+        ``acceptance`` factor)."""
         if len(X) == 0:
             return np.zeros((0, N_FEATURES)), np.zeros(0)
-        contrib, base = self.logit_contributions(X)
-        p = self.predict(X).astype(np.float64)
+        contrib, base = self.logit_contributions(X, ids)
+        p = self.predict(X, ids).astype(np.float64)
         p0 = 1.0 / (1.0 + np.exp(-base))
         total = contrib.sum(axis=1, keepdims=True)
         share = np.divide(contrib, total, out=np.zeros_like(contrib), where=np.abs(total) > 1e-12)
         return share * (p - p0)[:, None], p0
 
     def feature_effects(self) -> dict[str, float]:
-        """Mean absolute log-odds contribution of each feature over the reference sample."""
+        """Mean absolute log-odds contribution of each feature over the reference sample (trees only), plus
+        ``track_record``: the mean absolute learned offset over candidates with one."""
         contrib, _ = self.logit_contributions(self.reference)
-        return {name: float(v) for name, v in zip(FEATURES, np.abs(contrib).mean(axis=0), strict=True)}
+        out = {name: float(v) for name, v in zip(FEATURES, np.abs(contrib).mean(axis=0), strict=True)}
+        out["track_record"] = float(np.abs(self.effects.logit).mean()) if len(self.effects.ids) else 0.0
+        return out
 
 
 def _clip01(X: np.ndarray) -> np.ndarray:
@@ -353,7 +453,9 @@ def make_pipeline(seed: int = 0, max_iter: int = 200) -> Any:
 
 
 def fit(data: TrainingSet, *, seed: int = 0, eta: float = 1.0, max_iter: int = 200) -> LearnedModel:
-    """Fit the model (preprocessing inside the pipeline) with IPS weights; everything random takes ``seed``."""
+    """Fit the model (preprocessing inside the pipeline) with IPS weights, then, when the rows carry candidate
+    ids, every candidate's track record on top of it (:func:`fit_effects`); everything random takes
+    ``seed``."""
     if len(data) == 0:
         raise ValueError("no training rows")
     mask, y, w = training_weights(data.gains, data.positions, data.propensities, eta=eta)
@@ -365,7 +467,22 @@ def fit(data: TrainingSet, *, seed: int = 0, eta: float = 1.0, max_iter: int = 2
     pipeline.fit(X, y, trees__sample_weight=w)
     rng = np.random.default_rng(seed)
     sample = X[rng.choice(len(X), size=min(len(X), 2000), replace=False)]
-    return LearnedModel(pipeline, reference=sample)
+    model = LearnedModel(pipeline, reference=sample)
+    if data.candidates is not None:
+        model = model.with_effects(fit_effects(model.raw(X), y, w, data.candidates[mask]))
+    return model
+
+
+def refit_effects(model: LearnedModel, data: TrainingSet, *, eta: float = 1.0) -> LearnedModel:
+    """The same trees with track records re-estimated on ``data`` (e.g. all rows, once the model has been
+    judged on the later slice: the freshest outcomes matter most for who is good right now)."""
+    if data.candidates is None or len(data) == 0:
+        return model
+    mask, y, w = training_weights(data.gains, data.positions, data.propensities, eta=eta)
+    if not mask.any():
+        return model
+    X = np.asarray(data.X, dtype=np.float64)[mask]
+    return model.with_effects(fit_effects(model.raw(X), y[mask], w[mask], data.candidates[mask]))
 
 
 def blended_scores(lists: Sequence[LoggedList], weights: np.ndarray, w_learned: float,
@@ -378,7 +495,9 @@ def blended_scores(lists: Sequence[LoggedList], weights: np.ndarray, w_learned: 
     X = np.vstack([lst.features for lst in lists])
     s = (X @ weights).astype(np.float64)
     if model is not None and w_learned:
-        s = s + w_learned * model.predict(X).astype(np.float64)
+        known = all(lst.candidates is not None for lst in lists)
+        ids = np.concatenate([lst.candidates for lst in lists if lst.candidates is not None]) if known else None
+        s = s + w_learned * model.predict(X, ids).astype(np.float64)
     cuts = np.cumsum([len(lst.features) for lst in lists])[:-1]
     return list(np.split(s, cuts))
 
@@ -392,7 +511,10 @@ def save_model(model: LearnedModel, path: str | Path) -> str:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    sio.dump({"pipeline": model.pipeline, "reference": model.reference, "features": list(FEATURES)}, tmp)
+    sio.dump({"pipeline": model.pipeline, "reference": model.reference, "features": list(FEATURES),
+              "effect_ids": np.asarray(model.effects.ids, dtype=np.int64),
+              "effect_logit": np.asarray(model.effects.logit, dtype=np.float64),
+              "effect_tau": float(model.effects.tau)}, tmp)
     digest = hashlib.sha256(tmp.read_bytes()).hexdigest()
     os.replace(tmp, path)
     return digest
@@ -427,4 +549,12 @@ def load_model(path: str | Path, *, checksum: str, version: str = "") -> Learned
         raise ModelArtifactError(f"model artifact {path} cannot be decoded: {exc}") from None
     if obj.get("features") != list(FEATURES):
         raise ModelArtifactError(f"model artifact {path} was trained on other features: {obj.get('features')}")
-    return LearnedModel(obj["pipeline"], obj["reference"], version=version)
+    effects = NO_EFFECTS
+    if "effect_ids" in obj:
+        ids = np.asarray(obj["effect_ids"], dtype=np.int64)
+        logit = np.asarray(obj["effect_logit"], dtype=np.float64)
+        if ids.ndim != 1 or ids.shape != logit.shape or (len(ids) > 1 and (np.diff(ids) <= 0).any()) \
+                or not np.isfinite(logit).all():
+            raise ModelArtifactError(f"model artifact {path} holds malformed candidate track records")
+        effects = CandidateEffects(ids, logit, float(obj.get("effect_tau", 0.0)))
+    return LearnedModel(obj["pipeline"], obj["reference"], version=version, effects=effects)

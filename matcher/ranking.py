@@ -51,12 +51,13 @@ class LearnedScorer(Protocol):
     @property
     def version(self) -> str: ...
 
-    def predict(self, X: np.ndarray) -> np.ndarray:
-        """(n,) probability of a good outcome, in [0, 1]."""
+    def predict(self, X: np.ndarray, ids: np.ndarray | None = None) -> np.ndarray:
+        """(n,) probability of a good outcome, in [0, 1]; ``ids`` of the ranked profiles, when known, let the
+        model add what it learned about each of them."""
         ...
 
-    def attribute(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(per-feature attributions (n, F), baseline (n,)) with ``baseline + attr.sum(1) == predict(X)``."""
+    def attribute(self, X: np.ndarray, ids: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(per-feature attributions (n, F), baseline (n,)) with ``baseline + attr.sum(1) == predict(X, ids)``."""
         ...
 
 
@@ -356,8 +357,9 @@ class Matcher:
         X[:, FEATURE_INDEX["sem_domain"]] = calibrate(cos_b, cal[2], cal[3])
         X[:, FEATURE_INDEX["lexical"]] = self.lexical.similarity(q_lex, pool.lex_ids[rows], pool.lex_weights[rows])
         base = X @ w
+        ids = pool.cols["ids"][rows]
         if learned is not None:
-            p_learned = np.clip(np.asarray(learned.predict(X), dtype=np.float32), 0.0, 1.0)
+            p_learned = np.clip(np.asarray(learned.predict(X, ids), dtype=np.float32), 0.0, 1.0)
         else:
             p_learned = np.zeros(len(rows), dtype=np.float32)
         # exposure also discounts the learned boost of over-exposed candidates: a model that has learned who
@@ -366,7 +368,6 @@ class Matcher:
         discount = cfg.exposure_learned_discount * w_learned * p_learned if w_exposure > 0 else 0.0
         exposure_part = w_exposure * exp_c + discount * exp_c
         total = base + w_learned * p_learned + exposure_part
-        ids = pool.cols["ids"][rows]
 
         # 4. selection: plain top-k, or MMR for diversity
         diversity = np.zeros(len(rows), dtype=np.float32)
@@ -398,7 +399,7 @@ class Matcher:
         learned_active = learned is not None
         if learned_active and explain and shown:
             assert learned is not None
-            attr, baseline = learned.attribute(X[shown])
+            attr, baseline = learned.attribute(X[shown], ids[shown])
         for pos, i in enumerate(shown, start=1):
             i = int(i)
             feats = {name: float(X[i, j]) for j, name in enumerate(FEATURES)}

@@ -21,7 +21,7 @@ from api.services.matching import current_weights, excluded_candidates, excluded
 from matcher import WeightSet
 from matcher.cohort import allocate_cohort
 from matcher.errors import ConfigError
-from matcher.learning import LoggedList, features_matrix, label_from_events, replay
+from matcher.learning import LoggedList, blended_scores, features_matrix, label_from_events, replay
 from matcher.metrics import gini
 from models import AuditLog, FeedbackEvent, Impression, IntroRequest, Mentor, Project
 from models import WeightSet as WeightSetRow
@@ -115,7 +115,9 @@ def logged_lists(session: Session, space_id: int, kind: str, direction: str, lim
         gains = np.array([label_from_events(events.get((i.project_id, i.candidate_id), [])) for i in group])
         out.append(LoggedList(features=features_matrix([i.features for i in group]), gains=gains,
                               positions=np.array([i.position for i in group]),
-                              propensities=np.array([i.propensity for i in group])))
+                              propensities=np.array([i.propensity for i in group]),
+                              candidates=np.array([i.project_id if direction == "dealflow" else i.candidate_id
+                                                   for i in group], dtype=np.int64)))
     return out
 
 
@@ -182,13 +184,7 @@ def preview(session: Session, space_id: int, kind: str, data: dict[str, Any], sa
     w_new = np.asarray(new.vector(), dtype=np.float32)
 
     def scores(w: np.ndarray, wl: float) -> list[np.ndarray]:
-        out = []
-        for lst in lists:
-            s = lst.features @ w
-            if learned is not None and wl:
-                s = s + wl * learned.predict(lst.features)
-            out.append(s)
-        return out
+        return blended_scores(lists, w, wl, learned)
 
     offline_now = replay(lists, scores(w_now, float(current.weights.get("learned", 0))), k=k)
     offline_new = replay(lists, scores(w_new, float(new.weights.get("learned", 0))), k=k)

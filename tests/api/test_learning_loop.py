@@ -109,6 +109,8 @@ def test_retrain_promotes_and_serving_explains_the_learned_part(trained: ApiEnv)
         manifest = row.manifest
     mentor = manifest["kinds"]["mentor"]
     assert mentor["train_rows"] > 0 and mentor["test_rows"] > 0 and mentor["cut_time"] > 0
+    # every mentor with outcomes has a track record, re-estimated on all rows after the evaluation
+    assert mentor["track_records"]["candidates"] > 0 and mentor["track_records"]["tau"] > 0
     assert set(manifest["libraries"]) >= {"scikit-learn", "numpy"} and manifest["features"][0] == "sem_need"
     effects = row.metrics["mentor"]["effects"]
     assert max(effects, key=effects.get) in ("needs_coverage", "stage_fit", "sem_need")
@@ -123,7 +125,7 @@ def test_a_worse_model_is_refused_and_serving_stays(trained: ApiEnv, monkeypatch
 
     def poisoned(data, **kw):  # type: ignore[no-untyped-def]
         flipped = type(data)(data.X, np.where(data.gains >= 2, 0, 2), data.positions, data.propensities,
-                             data.times, data.groups)
+                             data.times, data.groups, data.candidates)
         return real_fit(flipped, **kw)
 
     monkeypatch.setattr(training, "fit", poisoned)

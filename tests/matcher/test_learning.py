@@ -11,10 +11,13 @@ from matcher.learning import (
     UNOBSERVED,
     LoggedList,
     TrainingSet,
+    blended_scores,
     fit,
+    fit_effects,
     ips_weights,
     label_from_events,
     load_model,
+    refit_effects,
     replay,
     save_model,
     time_split,
@@ -127,3 +130,88 @@ def test_replay_hand_computed() -> None:
     assert best["ndcg@3"] == pytest.approx(1.0) and worst["ndcg@3"] == pytest.approx(0.5)
     assert best["good@3"] == 1.0 and best["lists"] == 1.0
     assert replay([lst], [np.array([3.0, 2.0, 1.0])], k=1, debias=False)["good@1"] == 0.0
+
+
+def test_track_records_separate_quality_from_match_fit() -> None:
+    """Two candidates shown in equally good matches: one accepts 70 % of them, the other 30 %. A third is as
+    good as the first but has been seen only 6 times. Offsets are centred on the model's prediction, signed by
+    the excess, and shrunk by the evidence; a candidate never seen gets 0."""
+    raw = np.zeros(406)  # the model predicts 50 % for every row
+    y = np.r_[np.tile([1] * 7 + [0] * 3, 20), np.tile([1] * 3 + [0] * 7, 20), [1, 1, 1, 1, 0, 0]]
+    ids = np.r_[np.full(200, 11), np.full(200, 22), np.full(6, 33)]
+    fx = fit_effects(raw, y, np.ones(len(y)), ids)
+    u = dict(zip(fx.ids.tolist(), fx.logit.tolist(), strict=True))
+    assert u[11] > 0.5 and u[22] < -0.5
+    assert u[11] == pytest.approx(-u[22], rel=1e-3)  # symmetric evidence, symmetric offsets
+    assert 0 < u[33] < u[11]  # same observed rate (67 %) on far fewer rows: shrunk harder
+    # unshrunk, the first would sit at logit(0.7) = 0.847; the prior pulls it in, but not by much at 200 rows
+    assert 0.6 < u[11] < np.log(0.7 / 0.3)
+    assert fx.lookup(np.array([22, 99, 11])).tolist() == [u[22], 0.0, u[11]]
+    # the same outcomes explained by match fit instead (raw log-odds already match): nothing left to learn
+    fitted = fit_effects(np.r_[np.full(200, np.log(7 / 3)), np.full(200, np.log(3 / 7)), np.zeros(6)],
+                         y, np.ones(len(y)), ids)
+    assert np.abs(fitted.logit[:2]).max() < 0.05
+
+
+def quality_set(n_lists: int, seed: int) -> tuple[TrainingSet, np.ndarray]:
+    """Lists of 10 out of 40 candidates whose hidden quality moves acceptance as much as the features do."""
+    rng = np.random.default_rng(seed)
+    quality = rng.normal(0.0, 1.0, 40)
+    n = n_lists * 10
+    X = rng.random((n, N_FEATURES)).astype(np.float32)
+    cand = np.concatenate([rng.choice(40, 10, replace=False) for _ in range(n_lists)]).astype(np.int64)
+    logit = 3.0 * (X[:, FEATURE_INDEX["needs_coverage"]] - 0.5) + 1.2 * quality[cand]
+    gains = np.where(rng.random(n) < 1.0 / (1.0 + np.exp(-logit)), 2, 0)
+    groups = np.repeat(np.arange(n_lists), 10)
+    return TrainingSet(X, gains, np.tile(np.arange(1, 11), n_lists), np.ones(n), groups * 60.0, groups,
+                       cand), quality
+
+
+def test_fit_learns_track_records_that_rank_better_and_are_explained() -> None:
+    data, quality = quality_set(800, 4)
+    model = fit(data, seed=1)
+    assert model.effects.tau > 0.5  # the spread of hidden quality is found, not assumed
+    learned = model.effects.lookup(np.arange(40))
+    assert np.corrcoef(learned, quality)[0, 1] > 0.9
+    # on later lists, the model with track records ranks the good outcomes higher than without them
+    later, _ = quality_set(300, 5)
+    later = TrainingSet(later.X, np.where(np.random.default_rng(6).random(len(later)) < 1.0 / (1.0 + np.exp(
+        -(3.0 * (later.X[:, FEATURE_INDEX["needs_coverage"]] - 0.5) + 1.2 * quality[later.candidates]))), 2, 0),
+        later.positions, later.propensities, later.times, later.groups, later.candidates)
+    lists = later.lists()
+    w = np.zeros(N_FEATURES, dtype=np.float32)
+    with_tr = replay(lists, blended_scores(lists, w, 1.0, model), debias=False)["ndcg@10"]
+    blind = [LoggedList(lst.features, lst.gains, lst.positions, lst.propensities) for lst in lists]
+    without = replay(blind, blended_scores(blind, w, 1.0, model), debias=False)["ndcg@10"]
+    assert with_tr > without + 0.02
+    # explanations stay exact and credit the track record to the acceptance factor
+    X, ids = later.X[:50], later.candidates[:50]
+    attr, base = model.attribute(X, ids)
+    np.testing.assert_allclose(base + attr.sum(axis=1), model.predict(X, ids), atol=1e-6)
+    plain, _ = model.attribute(X)
+    moved = np.abs(attr - plain).max(axis=0)
+    assert moved[FEATURE_INDEX["acceptance"]] > 0.05
+    # refitting on more data keeps the trees and refreshes the records
+    refit = refit_effects(model, data)
+    np.testing.assert_array_equal(refit.raw(X), model.raw(X))
+    np.testing.assert_allclose(refit.effects.logit, model.effects.logit, atol=1e-9)
+
+
+def test_track_records_survive_the_artifact_and_bad_ones_are_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import hashlib
+
+    import skops.io as sio
+
+    data, _ = quality_set(200, 7)
+    model = fit(data)
+    path = tmp_path / "m.skops"
+    loaded = load_model(path, checksum=save_model(model, path))
+    ids = np.arange(40)
+    np.testing.assert_array_equal(loaded.predict(data.X[:40], ids), model.predict(data.X[:40], ids))
+    assert loaded.effects.tau == model.effects.tau
+    bad = tmp_path / "bad.skops"
+    obj = sio.loads(path.read_bytes(), trusted=sio.get_untrusted_types(data=path.read_bytes()))
+    obj["effect_ids"] = obj["effect_ids"][::-1].copy()  # not sorted: lookups would silently miss
+    sio.dump(obj, bad)
+    with pytest.raises(ModelArtifactError, match="track records"):
+        load_model(bad, checksum=hashlib.sha256(bad.read_bytes()).hexdigest())

@@ -157,10 +157,10 @@ def test_exploration_logs_propensities() -> None:
 class FakeLearned:
     version = "fake-1"
 
-    def predict(self, X: np.ndarray) -> np.ndarray:
+    def predict(self, X: np.ndarray, ids: np.ndarray | None = None) -> np.ndarray:
         return 0.2 + 0.5 * X[:, FEATURE_INDEX["needs_coverage"]] + 0.3 * X[:, FEATURE_INDEX["region"]]
 
-    def attribute(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def attribute(self, X: np.ndarray, ids: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         attr = np.zeros_like(X)
         attr[:, FEATURE_INDEX["needs_coverage"]] = 0.5 * X[:, FEATURE_INDEX["needs_coverage"]]
         attr[:, FEATURE_INDEX["region"]] = 0.3 * X[:, FEATURE_INDEX["region"]]
