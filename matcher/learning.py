@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from matcher.config import FEATURES, N_FEATURES
-from matcher.metrics import ndcg_at_k
+from matcher.metrics import dcg, ndcg_at_k
 
 __all__ = [
     "GAINS",
@@ -123,10 +123,17 @@ def replay(lists: Sequence[LoggedList], scores: Sequence[np.ndarray], k: int = 1
 
     Returns ``ndcg@k`` (graded gains, lists with at least one good outcome), ``good@k`` (share of good
     outcomes ranked in the top k) and ``lists``. With ``debias`` every good outcome's gain is divided by
-    the examination probability of the position where it was logged (IPS), so outcomes users rarely saw
-    count for more, as they would under full examination.
+    the chance it was seen where it was logged (IPS), so outcomes users rarely saw count for more, as they
+    would under full examination; ``ndcg@k`` is then the ratio of the summed DCG to the summed ideal DCG
+    over the lists. Its numerator is an unbiased estimate of the DCG the ranking would get under full
+    examination, and the denominator does not depend on the ranking, so two rankings compare without bias.
+    The mean of per-list ratios (used without ``debias``) would not: a list's ideal DCG is built from the
+    same few, heavily weighted outcomes, which favours whichever ranking produced the log - a candidate
+    model could never beat the policy that logged the data.
     """
     ndcgs: list[float] = []
+    dcgs: list[float] = []
+    ideals: list[float] = []
     goods: list[float] = []
     for lst, s in zip(lists, scores, strict=True):
         gains = np.maximum(lst.gains, 0).astype(np.float64)
@@ -136,13 +143,23 @@ def replay(lists: Sequence[LoggedList], scores: Sequence[np.ndarray], k: int = 1
             continue
         order = np.lexsort((np.arange(len(s)), -np.asarray(s)))
         relevance = {int(i): float(g) for i, g in enumerate(gains) if g > 0}
-        ndcgs.append(ndcg_at_k([int(i) for i in order], relevance, k))
+        ranked = [int(i) for i in order]
+        if debias:
+            ideal = dcg(sorted(relevance.values(), reverse=True)[:k])
+            dcgs.append(ndcg_at_k(ranked, relevance, k) * ideal)
+            ideals.append(ideal)
+        else:
+            ndcgs.append(ndcg_at_k(ranked, relevance, k))
         good = np.flatnonzero(lst.gains >= GOOD_GAIN)
         goods.append(float(np.isin(good, order[:k]).mean()))
+    if debias:
+        ndcg = float(np.sum(dcgs) / np.sum(ideals)) if ideals else 0.0
+    else:
+        ndcg = float(np.mean(ndcgs)) if ndcgs else 0.0
     return {
-        f"ndcg@{k}": float(np.mean(ndcgs)) if ndcgs else 0.0,
+        f"ndcg@{k}": ndcg,
         f"good@{k}": float(np.mean(goods)) if goods else 0.0,
-        "lists": float(len(ndcgs)),
+        "lists": float(len(goods)),
     }
 
 
