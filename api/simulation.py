@@ -4,7 +4,13 @@ Each round, for every project and every candidate kind, three policies rank cand
 
 (a) ``weights``: the operator weights alone (no learned model, no exploration);
 (b) ``learned``: the serving policy - operator weights plus the learned model, with exploration;
-(c) ``oracle``: the eligible candidates ordered by the hidden true affinity.
+(c) ``oracle``: the eligible candidates ordered by the hidden true affinity;
+(d) ``ceiling`` (a diagnostic, not a policy anyone could run): the eligible candidates ordered by what is
+    knowable at best - the true affinity without the chemistry term, the pair noise and the round a project
+    that states none would raise next (``GroundTruth.visible_affinity``), i.e. a ranker that had learned
+    every structural effect and every candidate's hidden quality perfectly. Founders never re-meet a
+    candidate they requested, so the best visible matches leave the pool round by round and the ceiling
+    falls below the one ``bench.oracle_ceiling`` measures on a fresh pool.
 
 Only (b)'s lists are "served": they go through the real impression log; simulated founders examine
 position p with probability 1/p and accept a shown candidate with probability
@@ -31,19 +37,20 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from api.engine import EngineSettings, MatchEngine
 from api.services.matching import log_impressions
 from api.training import retrain
 from matcher import Exploration, MatcherConfig, WeightSet
 from matcher.metrics import gini, ndcg_at_k
-from models import FeedbackEvent
+from models import FeedbackEvent, Project
 from models.db import make_engine, make_session_factory, session_scope, upgrade
 from seed_data import SeedPlan
 from seed_data.loader import load_ground_truth, seed
 
 KINDS = ("mentor", "investor", "provider")
+POLICIES = ("weights", "learned", "oracle", "ceiling")
 BETA, TAU = 1.6, 3.0  # acceptance = sigmoid(BETA * (affinity - TAU))
 ENGAGEMENT_ROUNDS = 2
 Progress = Callable[[str], None]
@@ -69,6 +76,7 @@ def simulate(*, rounds: int = 5, seed_value: int = 7, scale: int | None = None, 
     with session_scope(factory) as session:
         seed(session, plan)
         truth = load_ground_truth(session)
+        round_stated = {int(i): r is not None for i, r in session.execute(select(Project.id, Project.round_sought))}
     var = Path(var_dir) if var_dir else tmp / "var"
     settings = EngineSettings(var_dir=tmp / "var", encoder=encoder)
     engine = MatchEngine(settings, config)
@@ -144,7 +152,7 @@ def simulate(*, rounds: int = 5, seed_value: int = 7, scale: int | None = None, 
 
             for kind in KINDS:
                 pool = engine.state.tables[kind]
-                metrics = {p: {"acc": [], "ndcg": []} for p in ("weights", "learned", "oracle")}
+                metrics = {p: {"acc": [], "ndcg": []} for p in POLICIES}
                 for pid in project_ids:
                     exclude = sorted(contacted[kind][pid])
                     full = state.matcher.rank(kind=kind, query_id=pid, weights=weights[kind], k=len(pool),
@@ -155,13 +163,16 @@ def simulate(*, rounds: int = 5, seed_value: int = 7, scale: int | None = None, 
                     p_acc = accept_probability(truth.affinity(kind, np.array([pid]), eligible)[0])
                     gain = {int(c): float(g) for c, g in zip(eligible, p_acc, strict=True)}
                     oracle = [int(c) for c in eligible[np.argsort(-p_acc, kind="stable")][:k]]
+                    knowable = truth.visible_affinity(kind, np.array([pid]), eligible,
+                                                      np.array([round_stated[pid]]))[0]
+                    ceiling = [int(c) for c in eligible[np.argsort(-knowable, kind="stable")][:k]]
                     a = state.matcher.rank(kind=kind, query_id=pid, weights=weights[kind], k=k, explain=False,
                                            now=now, exclude=exclude)
                     b = state.matcher.rank(kind=kind, query_id=pid, weights=weights[kind], k=k, explain=False,
                                            now=now, exclude=exclude, learned=learned_all.get(kind),
                                            exploration=Exploration(share=exploration, rng=rng))
                     for name, ids in (("weights", [m.id for m in a.matches]), ("learned", [m.id for m in b.matches]),
-                                      ("oracle", oracle)):
+                                      ("oracle", oracle), ("ceiling", ceiling)):
                         metrics[name]["acc"].append(float(np.mean([gain[i] for i in ids[:5]])))
                         metrics[name]["ndcg"].append(ndcg_at_k(ids, gain, k))
                     if kind == "mentor":
@@ -210,13 +221,14 @@ def simulate(*, rounds: int = 5, seed_value: int = 7, scale: int | None = None, 
             name: {
                 "acceptance_at5": float(np.mean([per_kind[kd][name]["acceptance_at5"] for kd in per_kind])),
                 "ndcg@10": float(np.mean([per_kind[kd][name]["ndcg@10"] for kd in per_kind])),
-            } for name in ("weights", "learned", "oracle")
+            } for name in POLICIES
         }
         history.append({"round": r, "policies": summary, "by_kind": per_kind, "exposure_gini": ginis,
                         "events": len(events), "model": {"version": result.version_id, "status": result.status},
                         "seconds": round(time.perf_counter() - started, 1)})
         say(f"round {r}: acceptance@5 weights {summary['weights']['acceptance_at5']:.3f} learned "
-            f"{summary['learned']['acceptance_at5']:.3f} oracle {summary['oracle']['acceptance_at5']:.3f}")
+            f"{summary['learned']['acceptance_at5']:.3f} oracle {summary['oracle']['acceptance_at5']:.3f} "
+            f"(ceiling {summary['ceiling']['acceptance_at5']:.3f})")
     db.dispose()
     last = history[-1]
     return {
@@ -230,6 +242,14 @@ def simulate(*, rounds: int = 5, seed_value: int = 7, scale: int | None = None, 
             "ndcg@10": {p: round(last["policies"][p]["ndcg@10"], 4) for p in ("weights", "learned", "oracle")},
             "exposure_gini": {p: round(last["exposure_gini"][p], 4) for p in ("weights", "learned")},
         },
+        # what the best possible learner could reach at the last round (see (d) in the module docstring)
+        "ceiling": {
+            "acceptance_at5": round(last["policies"]["ceiling"]["acceptance_at5"], 4),
+            "share_of_oracle": round(last["policies"]["ceiling"]["acceptance_at5"]
+                                     / max(last["policies"]["oracle"]["acceptance_at5"], 1e-12), 4),
+            "learned_share_of_oracle": round(last["policies"]["learned"]["acceptance_at5"]
+                                             / max(last["policies"]["oracle"]["acceptance_at5"], 1e-12), 4),
+        },
     }
 
 
@@ -242,7 +262,7 @@ def plot(result: dict[str, Any], path: Path) -> None:
     rounds = [h["round"] for h in result["rounds"]]
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
     for ax, metric, title in ((axes[0], "acceptance_at5", "top-5 acceptance"), (axes[1], "ndcg@10", "NDCG@10")):
-        for policy, style in (("weights", "o--"), ("learned", "o-"), ("oracle", "k:")):
+        for policy, style in (("weights", "o--"), ("learned", "o-"), ("oracle", "k:"), ("ceiling", "--")):
             ax.plot(rounds, [h["policies"][policy][metric] for h in result["rounds"]], style, label=policy)
         ax.set_title(title)
         ax.set_xlabel("round")

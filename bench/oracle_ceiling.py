@@ -52,10 +52,6 @@ def ceiling(seed_value: int) -> dict[str, Any]:
     # a project that is not raising states no round: which round it would raise next is hidden from any
     # ranker, which can only know how rounds are spread over projects at the same stage
     unstated = np.array([stated.get(int(i)) is None for i in P["ids"]])
-    n_rounds = int(P["round"].max()) + 1
-    mix = np.zeros((int(P["stage"].max()) + 1, n_rounds))
-    np.add.at(mix, (P["stage"].astype(np.int64), P["round"].astype(np.int64)), 1.0)
-    mix /= np.maximum(mix.sum(axis=1, keepdims=True), 1.0)
     out["unstated_round_share"] = round(float(unstated.mean()), 3)
     for kind in KINDS:
         C = truth.traits[kind].arrays
@@ -74,14 +70,8 @@ def ceiling(seed_value: int) -> dict[str, Any]:
         visible = A - chemistry - noise
         oracle = at5(A)
         shares = {"without_chemistry_and_noise": at5(visible) / oracle}
-        if kind == "investor":  # the round term (seed_data.truth) -> its expectation where no round is stated
-            bits = ((C["rounds"].astype(np.uint64)[:, None] >> np.arange(n_rounds, dtype=np.uint64)[None, :])
-                    & np.uint64(1)).astype(np.float64)  # (candidates, rounds)
-            in_round = bits[:, P["round"].astype(np.int64)].T  # (projects, candidates)
-            expected = mix[P["stage"].astype(np.int64)] @ bits.T  # P(candidate invests in the hidden round)
-            term = 0.9 * in_round - 1.2 * (1.0 - in_round)
-            known = np.where(unstated[:, None], 0.9 * expected - 1.2 * (1.0 - expected), term)
-            visible = visible - term + known
+        if kind == "investor":  # the round term -> its expectation where no round is stated
+            visible = truth.visible_affinity(kind, P["ids"], C["ids"], ~unstated).astype(np.float64)
             shares["also_without_unstated_rounds"] = at5(visible) / oracle
         shares.update({
             "also_without_quality": at5(visible - quality) / oracle,

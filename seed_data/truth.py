@@ -91,8 +91,13 @@ def _popcount(x: np.ndarray) -> np.ndarray:
     return np.bitwise_count(x.astype(np.uint64)).astype(np.float32)
 
 
-def affinity(seed: int, projects: Traits, candidates: Traits) -> np.ndarray:
-    """True affinity, shape (n_projects, n_candidates), roughly in [-2, 5]; higher is a better match."""
+def affinity(seed: int, projects: Traits, candidates: Traits, *, visible_only: bool = False,
+             in_round: np.ndarray | None = None) -> np.ndarray:
+    """True affinity, shape (n_projects, n_candidates), roughly in [-2, 5]; higher is a better match.
+
+    ``visible_only`` leaves out what no ranker can know (the chemistry term and the pair noise); ``in_round``
+    (investors, shape (n_projects, n_candidates), in [0, 1]) replaces whether the investor invests in the
+    project's hidden round, e.g. by its expectation where the project states no round."""
     P, C = projects.arrays, candidates.arrays
     kind = candidates.kind
     needs = P["needs"].astype(np.uint64)[:, None]
@@ -133,15 +138,20 @@ def affinity(seed: int, projects: Traits, candidates: Traits) -> np.ndarray:
         + 0.45 * chemistry
     )
     if kind == "investor":
-        round_bit = (np.uint64(1) << P["round"].astype(np.uint64))[:, None]
-        in_round = (C["rounds"].astype(np.uint64)[None, :] & round_bit) != 0
+        if in_round is None:
+            round_bit = (np.uint64(1) << P["round"].astype(np.uint64))[:, None]
+            in_round = ((C["rounds"].astype(np.uint64)[None, :] & round_bit) != 0).astype(np.float32)
         funding = P["funding"].astype(np.float64)[:, None]
         lo = C["ticket_min"].astype(np.float64)[None, :]
         hi = C["ticket_max"].astype(np.float64)[None, :]
         ticket_ok = (funding >= lo * 0.5) & (funding <= hi * 1.5)
-        score = score + 0.9 * in_round + 0.4 * ticket_ok - 1.2 * (~in_round)
+        score = score + 0.9 * in_round + 0.4 * ticket_ok - 1.2 * (1.0 - in_round)
+    if visible_only:
+        out: np.ndarray = (score - 0.45 * chemistry).astype(np.float32)
+        return out
     noise = pair_noise(seed, _KIND_CODE[kind], P["ids"], C["ids"])
-    return (score + 0.35 * noise).astype(np.float32)
+    out = (score + 0.35 * noise).astype(np.float32)
+    return out
 
 
 @dataclass
@@ -153,3 +163,27 @@ class GroundTruth:
         projects = self.traits["project"].take(np.asarray(project_ids, dtype=np.int64))
         candidates = self.traits[kind].take(np.asarray(candidate_ids, dtype=np.int64))
         return affinity(self.seed, projects, candidates)
+
+    def visible_affinity(self, kind: str, project_ids: np.ndarray, candidate_ids: np.ndarray,
+                         round_stated: np.ndarray) -> np.ndarray:
+        """The affinity without what no ranker can know: the chemistry, the pair noise and, for a project that
+        states no round (``round_stated`` False, one flag per project id), which round it would raise next -
+        replaced by the chance that the investor invests in a round drawn from the rounds of all projects at
+        the same stage. With hidden quality known, this is the best any ranker can do."""
+        projects = self.traits["project"].take(np.asarray(project_ids, dtype=np.int64))
+        candidates = self.traits[kind].take(np.asarray(candidate_ids, dtype=np.int64))
+        in_round = None
+        if kind == "investor":
+            every = self.traits["project"].arrays
+            n_rounds = int(every["round"].max()) + 1
+            mix = np.zeros((int(every["stage"].max()) + 1, n_rounds))
+            np.add.at(mix, (every["stage"].astype(np.int64), every["round"].astype(np.int64)), 1.0)
+            mix /= np.maximum(mix.sum(axis=1, keepdims=True), 1.0)
+            bits = ((candidates.arrays["rounds"].astype(np.uint64)[:, None]
+                     >> np.arange(n_rounds, dtype=np.uint64)[None, :]) & np.uint64(1)).astype(np.float64)
+            P = projects.arrays
+            exact = bits[:, P["round"].astype(np.int64)].T
+            expected = mix[P["stage"].astype(np.int64)] @ bits.T
+            stated = np.asarray(round_stated, dtype=bool)[:, None]
+            in_round = np.where(stated, exact, expected).astype(np.float32)
+        return affinity(self.seed, projects, candidates, visible_only=True, in_round=in_round)

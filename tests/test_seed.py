@@ -143,3 +143,29 @@ def test_truth_depends_on_latent_traits_not_only_features() -> None:
     assert np.allclose(shifted.affinity("mentor", pids, mids) - base, 0.65, atol=1e-4)
     # and per-pair noise makes it deterministic but not a function of the pair's traits alone
     np.testing.assert_array_equal(base, truth.affinity("mentor", pids, mids))
+
+
+def test_visible_affinity_drops_only_what_nobody_can_know() -> None:
+    gen = EcosystemGenerator(SeedPlan.for_scale(60, seed=5))
+    for _ in gen.batches():
+        pass
+    from seed_data.truth import _KIND_CODE, GroundTruth, pair_noise
+
+    truth = GroundTruth(seed=5, traits=gen.traits)
+    P = gen.traits["project"].arrays
+    pids = P["ids"]
+    for kind in ("mentor", "investor"):
+        C = gen.traits[kind].arrays
+        cids = C["ids"]
+        chemistry = 0.45 * (P["latent"].astype(np.float32) @ C["latent"].astype(np.float32).T)
+        noise = 0.35 * pair_noise(5, _KIND_CODE[kind], pids, cids)
+        stated = np.ones(len(pids), dtype=bool)
+        np.testing.assert_allclose(truth.visible_affinity(kind, pids, cids, stated),
+                                   truth.affinity(kind, pids, cids) - chemistry - noise, atol=1e-4)
+    # an unstated round: the investor's round term becomes its expectation, between the in- and out-of-round
+    # values (0.9 and -1.2), the same for every project at that stage
+    C = gen.traits["investor"].arrays
+    unstated = truth.visible_affinity("investor", pids, C["ids"], np.zeros(len(pids), dtype=bool))
+    known = truth.visible_affinity("investor", pids, C["ids"], np.ones(len(pids), dtype=bool))
+    diff = unstated - known
+    assert np.abs(diff).max() > 0.5 and diff.max() <= 2.1 + 1e-4 and diff.min() >= -2.1 - 1e-4
