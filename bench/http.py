@@ -138,6 +138,7 @@ class Setup:
     keys_wanted: int
     seed: int
     state: dict[str, Any] = field(default_factory=dict)
+    database: str | None = None  # a server database URL instead of the SQLite file in ``root``
 
     @property
     def db_path(self) -> Path:
@@ -145,7 +146,7 @@ class Setup:
 
     @property
     def db_url(self) -> str:
-        return f"sqlite:///{self.db_path.resolve()}"
+        return self.database or f"sqlite:///{self.db_path.resolve()}"
 
     @property
     def var_dir(self) -> Path:
@@ -168,8 +169,9 @@ class Setup:
             self.state = json.loads(self.state_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             self.state = {}
-        if self.state.get("candidates") != self.candidates or not self.db_path.exists():
-            self.state = {"candidates": self.candidates, "steps": {}}
+        present = self.state.get("database") == self.database if self.database else self.db_path.exists()
+        if self.state.get("candidates") != self.candidates or not present:
+            self.state = {"candidates": self.candidates, "database": self.database, "steps": {}}
 
     def save(self) -> None:
         tmp = self.state_path.with_suffix(".tmp")
@@ -193,6 +195,8 @@ class Setup:
 
     def wipe(self) -> None:
         """Forget the database, keys and indexes (the embedding cache stays: re-indexing is then quick)."""
+        if self.database:  # a server database: every table of the schema goes
+            run_cli(["db", "downgrade", "--revision", "base", "--db", self.database])
         for path in (self.db_path, self.db_path.with_name(self.db_path.name + "-wal"),
                      self.db_path.with_name(self.db_path.name + "-shm"), self.state_path, self.keys_path,
                      self.demo_path):
@@ -240,6 +244,15 @@ class Setup:
         return self.state
 
     def _active_projects(self) -> list[int]:
+        if self.database:
+            from sqlalchemy import create_engine, text
+
+            engine = create_engine(self.database)
+            try:
+                with engine.connect() as conn:
+                    return [int(r[0]) for r in conn.execute(text("SELECT id FROM projects WHERE active ORDER BY id"))]
+            finally:
+                engine.dispose()
         con = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True)
         try:
             return [int(r[0]) for r in con.execute("SELECT id FROM projects WHERE active ORDER BY id")]
@@ -641,9 +654,10 @@ def summarise(load: Load, marks: dict[str, float], server_cpu: dict[str, float],
 
 # -- main -------------------------------------------------------------------------------------------------
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    root = Path(args.dir) if args.dir else REPO / "var" / "bench" / f"http-{args.candidates}"
+    backend = "" if not args.db else "-" + args.db.split(":", 1)[0].split("+", 1)[0]
+    root = Path(args.dir) if args.dir else REPO / "var" / "bench" / f"http-{args.candidates}{backend}"
     setup = Setup(root=root, candidates=args.candidates, encoder=args.encoder, keys_wanted=args.keys,
-                  seed=args.seed)
+                  seed=args.seed, database=args.db)
     t0 = time.perf_counter()
     if args.fresh:
         log(f"--fresh: removing the database, keys and indexes in {root} (the embedding cache stays)")
@@ -686,7 +700,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "feedback_share_target": args.feedback_share,
         "encoder": args.encoder,
         "encoder_id": index.get("encoder_id"),
-        "database": "sqlite (WAL)",
+        "database": "sqlite (WAL)" if not args.db else args.db.split("@")[-1],
         "rate_limiting": "disabled: HUOBAN_RATELIMIT_ENABLED=false in the server's environment",
         "client": f"aiohttp {aiohttp.__version__}, one asyncio process",
         "cpu_cores": os.cpu_count(),
@@ -724,6 +738,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--encoder", default="use", help="encoder for `huoban index` and serving")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--dir", default=None, help="bench directory (default: var/bench/http-<candidates>)")
+    parser.add_argument("--db", default=None, metavar="URL",
+                        help="serve from this server database (e.g. postgresql://postgres@127.0.0.1/huoban_bench; "
+                             "--fresh drops its tables) instead of a SQLite file in the bench directory")
     parser.add_argument("--fresh", action="store_true",
                         help="set up again from an empty database (earlier runs leave impressions and feedback)")
     parser.add_argument("--ready-timeout", type=float, default=120.0)
