@@ -56,6 +56,20 @@ ENGAGEMENT_ROUNDS = 2
 Progress = Callable[[str], None]
 
 
+def _mean(values: list[float | None]) -> float | None:
+    """Mean over the kinds that were evaluated (None when none was)."""
+    present = [v for v in values if v is not None]
+    return float(np.mean(present)) if present else None
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return round(a / b, 4) if a is not None and b else None
+
+
+def _round(value: float | None) -> float | None:
+    return round(value, 4) if value is not None else None
+
+
 def accept_probability(affinity: np.ndarray) -> np.ndarray:
     out: np.ndarray = 1.0 / (1.0 + np.exp(-BETA * (np.asarray(affinity, dtype=np.float64) - TAU)))
     return out
@@ -105,6 +119,7 @@ def simulate(*, rounds: int = 5, seed_value: int = 7, scale: int | None = None, 
         started = time.perf_counter()
         learned_all = engine.state.learned
         per_kind: dict[str, Any] = {}
+        evaluated: dict[str, int] = {}
         exposure: dict[str, dict[int, int]] = {"weights": defaultdict(int), "learned": defaultdict(int),
                                                "oracle": defaultdict(int)}
         events: list[dict[str, Any]] = []
@@ -183,8 +198,11 @@ def simulate(*, rounds: int = 5, seed_value: int = 7, scale: int | None = None, 
                         for cid in oracle:
                             exposure["oracle"][cid] += 1
                     serve(kind, b)
-                per_kind[kind] = {name: {"acceptance_at5": float(np.mean(v["acc"])),
-                                         "ndcg@10": float(np.mean(v["ndcg"]))} for name, v in metrics.items()}
+                # a kind none of whose projects had k eligible candidates left this round reports nulls
+                per_kind[kind] = {name: {"acceptance_at5": float(np.mean(v["acc"])) if v["acc"] else None,
+                                         "ndcg@10": float(np.mean(v["ndcg"])) if v["ndcg"] else None}
+                                  for name, v in metrics.items()}
+                evaluated[kind] = len(metrics["oracle"]["acc"])
             # founders come back: more sessions in the same round, already contacted candidates excluded
             for _ in range(sessions - 1):
                 for kind in KINDS:
@@ -217,18 +235,15 @@ def simulate(*, rounds: int = 5, seed_value: int = 7, scale: int | None = None, 
         result = retrain(factory, tmp / "var" / "models", seed=seed_value)
         with factory() as session:
             engine.sync_model(session)
-        summary = {
-            name: {
-                "acceptance_at5": float(np.mean([per_kind[kd][name]["acceptance_at5"] for kd in per_kind])),
-                "ndcg@10": float(np.mean([per_kind[kd][name]["ndcg@10"] for kd in per_kind])),
-            } for name in POLICIES
-        }
-        history.append({"round": r, "policies": summary, "by_kind": per_kind, "exposure_gini": ginis,
+        summary = {name: {metric: _mean([per_kind[kd][name][metric] for kd in per_kind])
+                          for metric in ("acceptance_at5", "ndcg@10")} for name in POLICIES}
+        history.append({"round": r, "policies": summary, "by_kind": per_kind, "projects_evaluated": evaluated,
+                        "exposure_gini": ginis,
                         "events": len(events), "model": {"version": result.version_id, "status": result.status},
                         "seconds": round(time.perf_counter() - started, 1)})
-        say(f"round {r}: acceptance@5 weights {summary['weights']['acceptance_at5']:.3f} learned "
-            f"{summary['learned']['acceptance_at5']:.3f} oracle {summary['oracle']['acceptance_at5']:.3f} "
-            f"(ceiling {summary['ceiling']['acceptance_at5']:.3f})")
+        shown = {name: summary[name]["acceptance_at5"] for name in POLICIES}
+        say(f"round {r}: acceptance@5 " + ", ".join(f"{name} {'n/a' if v is None else format(v, '.3f')}"
+                                                    for name, v in shown.items()))
     db.dispose()
     last = history[-1]
     return {
@@ -237,18 +252,18 @@ def simulate(*, rounds: int = 5, seed_value: int = 7, scale: int | None = None, 
                   "exploration": exploration, "acceptance": f"sigmoid({BETA} * (affinity - {TAU}))",
                   "examination": "1/position", "work_dir": str(tmp)},
         "summary": {
-            "acceptance_at5": {p: round(last["policies"][p]["acceptance_at5"], 4) for p in ("weights", "learned",
-                                                                                         "oracle")},
-            "ndcg@10": {p: round(last["policies"][p]["ndcg@10"], 4) for p in ("weights", "learned", "oracle")},
+            "acceptance_at5": {p: _round(last["policies"][p]["acceptance_at5"]) for p in ("weights", "learned",
+                                                                                          "oracle")},
+            "ndcg@10": {p: _round(last["policies"][p]["ndcg@10"]) for p in ("weights", "learned", "oracle")},
             "exposure_gini": {p: round(last["exposure_gini"][p], 4) for p in ("weights", "learned")},
         },
         # what the best possible learner could reach at the last round (see (d) in the module docstring)
         "ceiling": {
-            "acceptance_at5": round(last["policies"]["ceiling"]["acceptance_at5"], 4),
-            "share_of_oracle": round(last["policies"]["ceiling"]["acceptance_at5"]
-                                     / max(last["policies"]["oracle"]["acceptance_at5"], 1e-12), 4),
-            "learned_share_of_oracle": round(last["policies"]["learned"]["acceptance_at5"]
-                                             / max(last["policies"]["oracle"]["acceptance_at5"], 1e-12), 4),
+            "acceptance_at5": _round(last["policies"]["ceiling"]["acceptance_at5"]),
+            "share_of_oracle": _ratio(last["policies"]["ceiling"]["acceptance_at5"],
+                                      last["policies"]["oracle"]["acceptance_at5"]),
+            "learned_share_of_oracle": _ratio(last["policies"]["learned"]["acceptance_at5"],
+                                              last["policies"]["oracle"]["acceptance_at5"]),
         },
     }
 
@@ -263,7 +278,8 @@ def plot(result: dict[str, Any], path: Path) -> None:
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
     for ax, metric, title in ((axes[0], "acceptance_at5", "top-5 acceptance"), (axes[1], "ndcg@10", "NDCG@10")):
         for policy, style in (("weights", "o--"), ("learned", "o-"), ("oracle", "k:"), ("ceiling", "--")):
-            ax.plot(rounds, [h["policies"][policy][metric] for h in result["rounds"]], style, label=policy)
+            values = [h["policies"][policy][metric] for h in result["rounds"]]
+            ax.plot(rounds, [np.nan if v is None else v for v in values], style, label=policy)
         ax.set_title(title)
         ax.set_xlabel("round")
         ax.legend()

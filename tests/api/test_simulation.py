@@ -29,3 +29,17 @@ def test_small_closed_loop_reports_every_policy_and_the_ceiling(tmp_path: Path) 
     assert ceiling["learned_share_of_oracle"] == pytest.approx(
         result["rounds"][-1]["policies"]["learned"]["acceptance_at5"]
         / result["rounds"][-1]["policies"]["oracle"]["acceptance_at5"], abs=1e-4)
+    # strict JSON: a round in which some kind had no project left to evaluate reports null, never NaN
+    import json
+
+    json.dumps(result, allow_nan=False)
+
+
+def test_a_round_without_evaluated_projects_is_null_and_still_plotted(tmp_path: Path) -> None:
+    from api.simulation import POLICIES, _mean, plot
+
+    assert _mean([None, 0.2, 0.4]) == pytest.approx(0.3) and _mean([None, None]) is None
+    rounds = [{"round": r, "policies": {p: {"acceptance_at5": v, "ndcg@10": v} for p in POLICIES},
+               "exposure_gini": {"weights": 0.5, "learned": 0.4}} for r, v in ((1, 0.3), (2, None), (3, 0.2))]
+    plot({"rounds": rounds}, tmp_path / "curves.png")
+    assert (tmp_path / "curves.png").stat().st_size > 1000
