@@ -220,7 +220,10 @@ def retrain(factory: sessionmaker[Session], models_dir: Path, *, seed: int = 0, 
             w_l = float(weights[kind].weights.get("learned", 0.0))
             cand = replay(lists, blended_scores(lists, w, w_l, model))
             base = replay(lists, blended_scores(lists, w, w_l, None))
-            serv = replay(lists, blended_scores(lists, w, w_l, carried)) if carried is not None else base
+            # the serving model's track records were fitted on outcomes that may lie in this later slice: it is
+            # judged with records re-fitted on the earlier slice only, exactly like the candidate
+            judged = refit_effects(carried, train) if carried is not None else None
+            serv = replay(lists, blended_scores(lists, w, w_l, judged)) if judged is not None else base
             metrics[kind] = {"candidate": cand, "serving": serv, "weights_only": base,
                              "effects": model.feature_effects()}
             if cand["ndcg@10"] < serv["ndcg@10"] - tolerance:
@@ -240,6 +243,7 @@ def retrain(factory: sessionmaker[Session], models_dir: Path, *, seed: int = 0, 
             # from every outcome so far (the freshest outcomes say most about who is good right now)
             model = refit_effects(model, full)
             info["track_records"] = {"candidates": int(len(model.effects.ids)), "tau": round(model.effects.tau, 4)}
+            metrics[kind]["effects"] = model.feature_effects()  # of the model as served
             info["checksum"] = save_model(model, staging / f"{kind}.skops")
             info["artifact"] = f"{kind}.skops"
             kinds_manifest[kind] = info

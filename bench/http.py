@@ -117,7 +117,7 @@ def cli_env() -> dict[str, str]:
 def run_cli(args: list[str], *, timeout: float | None = None) -> subprocess.CompletedProcess[str]:
     """Run ``python -m api.cli ARGS``; raises BenchError with stderr's tail on failure."""
     cmd = [sys.executable, "-m", "api.cli", *args]
-    name = " ".join(a for a in args if not a.startswith(("sqlite", "/")))
+    name = " ".join(a for a in args if not a.startswith(("sqlite", "/", "postgres", "mysql")))
     try:
         proc = subprocess.run(cmd, cwd=REPO, env=cli_env(), capture_output=True, text=True, timeout=timeout,
                               check=False)
@@ -169,9 +169,14 @@ class Setup:
             self.state = json.loads(self.state_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             self.state = {}
-        present = self.state.get("database") == self.database if self.database else self.db_path.exists()
+        present = self.state.get("database") == self._db_tag if self.database else self.db_path.exists()
         if self.state.get("candidates") != self.candidates or not present:
-            self.state = {"candidates": self.candidates, "database": self.database, "steps": {}}
+            self.state = {"candidates": self.candidates, "database": self._db_tag, "steps": {}}
+
+    @property
+    def _db_tag(self) -> str | None:
+        """The server database as recorded in setup.json: host and name, never the password."""
+        return self.database.split("@")[-1] if self.database else None
 
     def save(self) -> None:
         tmp = self.state_path.with_suffix(".tmp")
@@ -654,7 +659,14 @@ def summarise(load: Load, marks: dict[str, float], server_cpu: dict[str, float],
 
 # -- main -------------------------------------------------------------------------------------------------
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    backend = "" if not args.db else "-" + args.db.split(":", 1)[0].split("+", 1)[0]
+    backend = ""
+    if args.db:
+        if not args.scratch_db:
+            raise BenchError("--db seeds that database (and --fresh drops its tables): pass --scratch-db to confirm "
+                             "it holds nothing you need")
+        import hashlib
+
+        backend = f"-{args.db.split(':', 1)[0].split('+', 1)[0]}-{hashlib.sha256(args.db.encode()).hexdigest()[:8]}"
     root = Path(args.dir) if args.dir else REPO / "var" / "bench" / f"http-{args.candidates}{backend}"
     setup = Setup(root=root, candidates=args.candidates, encoder=args.encoder, keys_wanted=args.keys,
                   seed=args.seed, database=args.db)
@@ -741,6 +753,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", default=None, metavar="URL",
                         help="serve from this server database (e.g. postgresql://postgres@127.0.0.1/huoban_bench; "
                              "--fresh drops its tables) instead of a SQLite file in the bench directory")
+    parser.add_argument("--scratch-db", action="store_true",
+                        help="confirm that the --db database is a scratch one the bench may seed and wipe")
     parser.add_argument("--fresh", action="store_true",
                         help="set up again from an empty database (earlier runs leave impressions and feedback)")
     parser.add_argument("--ready-timeout", type=float, default=120.0)

@@ -61,7 +61,7 @@ def gap(work_dir: Path, var: Path, n_projects: int, seed: int = 0, encoder: str 
         weights = WeightSet.default(kind)
         w = np.asarray(weights.vector(), dtype=np.float64)
         w_l = float(weights.weights.get("learned", 0.0))
-        C = truth.traits[kind].arrays
+        traits = truth.traits[kind]
         top5: dict[str, list[float]] = {}
         for pid in sample:
             ranking = state.matcher.rank(kind=kind, query_id=int(pid), weights=weights, k=len(state.tables[kind]),
@@ -71,7 +71,7 @@ def gap(work_dir: Path, var: Path, n_projects: int, seed: int = 0, encoder: str 
                 continue
             X = np.array([[m.features[name] for name in FEATURES] for m in ranking.matches])
             p = accept_probability(truth.affinity(kind, np.array([pid]), ids)[0])
-            quality = C["quality"][np.searchsorted(C["ids"], ids)].astype(np.float64)
+            quality = traits.take(ids).arrays["quality"].astype(np.float64)
             base = X @ w
             raw = model.raw(X) if model is not None else np.zeros(len(ids))
             records = model.effects.lookup(ids) if model is not None else np.zeros(len(ids))
@@ -87,9 +87,9 @@ def gap(work_dir: Path, var: Path, n_projects: int, seed: int = 0, encoder: str 
                                   "share_of_oracle": {k: round(float(np.mean(v)) / oracle, 3)
                                                       for k, v in top5.items() if k != "oracle"}}
         if model is not None and len(model.effects.ids) > 2:
-            q = C["quality"][np.searchsorted(C["ids"], model.effects.ids)].astype(np.float64)
+            q = traits.take(model.effects.ids).arrays["quality"].astype(np.float64)
             corr = float(np.corrcoef(q, model.effects.logit)[0, 1])
-            result["track_records"] = {"candidates": len(model.effects.ids), "of": len(C["ids"]),
+            result["track_records"] = {"candidates": len(model.effects.ids), "of": len(traits),
                                        "tau": round(model.effects.tau, 3), "corr_with_hidden_quality": round(corr, 3)}
         out["kinds"][kind] = result
     return out

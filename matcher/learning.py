@@ -347,8 +347,8 @@ def fit_effects(raw: np.ndarray, y: np.ndarray, w: np.ndarray, candidates: np.nd
     model fitted by Newton steps, with its prior variance estimated from the data (empirical Bayes).
 
     Sample weights are rescaled to mean 1 so that importance weights do not inflate the evidence. First
-    every candidate's unshrunk offset and its Fisher information are estimated; ``tau ** 2`` is the
-    between-candidate variance left after subtracting the sampling noise (method of moments, clipped to
+    every candidate's unshrunk offset and its sampling variance (robust to the weights) are estimated;
+    ``tau ** 2`` is the variance of the offsets left after subtracting that noise (method of moments, clipped to
     ``[min_tau, max_tau] ** 2``; ``default_tau`` when fewer than two candidates have evidence); then each
     offset is the posterior mode under ``N(0, tau ** 2)``."""
     raw = np.asarray(raw, dtype=np.float64)
@@ -361,18 +361,22 @@ def fit_effects(raw: np.ndarray, y: np.ndarray, w: np.ndarray, candidates: np.nd
 
     def solve(prior_precision: float) -> tuple[np.ndarray, np.ndarray]:
         u = np.zeros(len(ids))
-        info: np.ndarray = np.zeros(len(ids))
         for _ in range(iterations):
             p = 1.0 / (1.0 + np.exp(-(raw + u[inv])))
             grad = np.bincount(inv, w * (y - p), minlength=len(ids)) - prior_precision * u
             info = np.bincount(inv, w * p * (1.0 - p), minlength=len(ids))
             u = np.clip(u + grad / (info + prior_precision + 1e-9), -6.0, 6.0)
-        return u, info
+        p = 1.0 / (1.0 + np.exp(-(raw + u[inv])))
+        return u, p
 
-    free, info = solve(1e-3)  # (nearly) unshrunk offsets
+    free, p = solve(1e-3)  # (nearly) unshrunk offsets
+    info = np.bincount(inv, w * p * (1.0 - p), minlength=len(ids))
+    # sampling variance of each unshrunk offset: the robust (sandwich) form, since importance weights make
+    # 1 / information too small and would pass noise off as spread between candidates
+    noise = np.bincount(inv, (w * (y - p)) ** 2, minlength=len(ids)) / np.maximum(info, 1e-12) ** 2
     informed = info >= 1.0
-    if informed.sum() >= 2:
-        tau2 = float(np.mean(free[informed] ** 2 - 1.0 / info[informed]))
+    if informed.sum() >= 2:  # spread between candidates = variance of the offsets minus their noise
+        tau2 = float(np.var(free[informed]) - np.mean(noise[informed]))
     else:  # nothing to estimate a spread from: a cautious prior
         tau2 = default_tau ** 2
     tau = float(np.clip(np.sqrt(max(tau2, 0.0)), min_tau, max_tau))
@@ -568,10 +572,17 @@ def load_model(path: str | Path, *, checksum: str, version: str = "") -> Learned
         raise ModelArtifactError(f"model artifact {path} was trained on other features: {obj.get('features')}")
     effects = NO_EFFECTS
     if "effect_ids" in obj:
-        ids = np.asarray(obj["effect_ids"], dtype=np.int64)
-        logit = np.asarray(obj["effect_logit"], dtype=np.float64)
+        bad = ModelArtifactError(f"model artifact {path} holds malformed candidate track records")
+        try:
+            raw_ids, raw_logit = np.asarray(obj["effect_ids"]), np.asarray(obj["effect_logit"])
+            tau = float(obj.get("effect_tau", 0.0))
+        except (KeyError, TypeError, ValueError):
+            raise bad from None
+        if raw_ids.dtype.kind not in "iu" or raw_logit.dtype.kind != "f":
+            raise bad
+        ids, logit = raw_ids.astype(np.int64), raw_logit.astype(np.float64)
         if ids.ndim != 1 or ids.shape != logit.shape or (len(ids) > 1 and (np.diff(ids) <= 0).any()) \
-                or not np.isfinite(logit).all():
-            raise ModelArtifactError(f"model artifact {path} holds malformed candidate track records")
-        effects = CandidateEffects(ids, logit, float(obj.get("effect_tau", 0.0)))
+                or not np.isfinite(logit).all() or not (np.isfinite(tau) and tau >= 0.0):
+            raise bad
+        effects = CandidateEffects(ids, logit, tau)
     return LearnedModel(obj["pipeline"], obj["reference"], version=version, effects=effects)
