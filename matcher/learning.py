@@ -488,10 +488,7 @@ def fit(data: TrainingSet, *, seed: int = 0, eta: float = 1.0, max_iter: int = 2
     pipeline.fit(X, y, trees__sample_weight=w)
     rng = np.random.default_rng(seed)
     sample = X[rng.choice(len(X), size=min(len(X), 2000), replace=False)]
-    model = LearnedModel(pipeline, reference=sample)
-    if data.candidates is not None:
-        model = model.with_effects(fit_effects(model.raw(X), y, w, data.candidates[mask]))
-    return model
+    return refit_effects(LearnedModel(pipeline, reference=sample), data, eta=eta)
 
 
 def refit_effects(model: LearnedModel, data: TrainingSet, *, eta: float = 1.0) -> LearnedModel:
