@@ -19,6 +19,7 @@ class Config:
     EXPLORATION_SEED: int | None = None  # fixed seed for reproducible exploration (tests)
     MAX_K: int = 50
     RANKING_CACHE_SECONDS: float = 30.0  # reuse a served ranking while its inputs are unchanged; 0: off
+    IMPRESSION_FLUSH_SECONDS: float = 0.05  # served impressions are written in batches this often; 0: in the request
     SQLITE_CHECKPOINT_SECONDS: float = 1.0  # serving on SQLite: WAL checkpoints in a thread; 0: on commit
     GC_FREEZE: bool = True  # after loading, keep the long-lived matcher state out of the GC (api.app.freeze_heap)
     RETRAIN_AFTER_EVENTS: int = 0  # 0: no automatic retraining; else retrain after this many new outcomes

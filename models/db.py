@@ -11,6 +11,7 @@ import os
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -156,6 +157,12 @@ class _SqliteWriteGate:
     def __init__(self, timeout_s: float = 30.0) -> None:
         self.lock = threading.Lock()
         self.timeout_s = timeout_s
+        self.owner: int | None = None  # the thread whose transaction holds the slot
+
+    def held_here(self) -> bool:
+        """Whether this thread's own transaction holds the slot: a second write transaction of this thread
+        (on another connection) would wait for itself."""
+        return self.owner == threading.get_ident()
 
     def begin(self, conn: Any) -> None:
         # By default BEGIN IMMEDIATE takes the write lock at the start of the transaction: writes are
@@ -169,6 +176,7 @@ class _SqliteWriteGate:
         if not self.lock.acquire(timeout=self.timeout_s):
             raise sqlite3.OperationalError("database is locked (no write slot in this process)")
         conn.info["huoban_write_gate"] = self
+        self.owner = threading.get_ident()
         try:
             dbapi = conn.connection.dbapi_connection
             dbapi.execute("PRAGMA busy_timeout=0")
@@ -193,7 +201,17 @@ class _SqliteWriteGate:
     def release(conn: Any) -> None:
         gate = conn.info.pop("huoban_write_gate", None)
         if gate is not None:
+            gate.owner = None
             gate.lock.release()
+
+
+_GATES: weakref.WeakKeyDictionary[Engine, _SqliteWriteGate] = weakref.WeakKeyDictionary()
+
+
+def holds_write_gate(engine: Engine) -> bool:
+    """True when this thread has a write transaction open on ``engine`` (SQLite; always False elsewhere)."""
+    gate = _GATES.get(engine)
+    return gate is not None and gate.held_here()
 
 
 def reader(engine: Engine) -> Engine:
@@ -233,8 +251,10 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
         def _release_on_checkin(_dbapi_conn: Any, record: Any) -> None:
             gate_ = record.info.pop("huoban_write_gate", None)
             if gate_ is not None:
+                gate_.owner = None
                 gate_.lock.release()
 
+        _GATES[engine] = gate
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)

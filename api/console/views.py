@@ -360,10 +360,11 @@ def project() -> str:
     kind = request.args.get("kind", "mentor")
     if kind not in ("mentor", "investor", "provider"):
         abort(404)
-    session_ = db.session
+    session_ = db.reader  # reads only: the impressions go to the log (or to db.session if it is off)
     row = profile_svc.get_visible(session_, p, "project", int(p.profile_id))
     result = match_svc.serve(session_, kind=kind, query_id=row.id, space_id=row.space_id, direction="matches", k=10,
-                             viewer_user_id=p.user_id, exclude=match_svc.excluded_candidates(session_, row.id, kind))
+                             viewer_user_id=p.user_id, exclude=match_svc.excluded_candidates(session_, row.id, kind),
+                             writer=db.session)
     intros = [intro_svc.to_dict(session_, p, i) for i in session_.scalars(
         authz.intros_query(p).order_by(IntroRequest.id.desc()).limit(50))]
     return render_template("project.html", project=row, kind=kind, result=result, intros=intros)
@@ -378,6 +379,7 @@ def intro_create() -> Any:
             "impression_id": request.form.get("impression_id", type=int), "message": ""}
     if not data["project_id"] or data["candidate_kind"] not in CANDIDATE_MODELS or not data["candidate_id"]:
         abort(400)
+    intro_svc.impression_ready(data)  # before expire_due opens the write transaction
     session_ = db.session
     intro_svc.expire_due(session_)
     intro_svc.create(session_, p, data, int(current_app.config["INTRO_EXPIRY_DAYS"]))
@@ -406,7 +408,7 @@ def intro_feedback(intro_id: int) -> Any:
 @login_required("investor")
 def dealflow() -> str:
     p = g.principal
-    session_ = db.session
+    session_ = db.reader  # reads only, as in project()
     investor = profile_svc.get_visible(session_, p, "investor", int(p.profile_id))
     filters = {k: request.args.get(k) for k in ("round", "industry", "region") if request.args.get(k)}
     exclude = match_svc.excluded_projects(session_, investor.id)
@@ -415,7 +417,7 @@ def dealflow() -> str:
 
         exclude = exclude + _filtered_out(session_, filters)
     result = match_svc.serve(session_, kind="investor", query_id=investor.id, space_id=investor.space_id or 0,
-                             direction="dealflow", k=20, viewer_user_id=p.user_id, exclude=exclude)
+                             direction="dealflow", k=20, viewer_user_id=p.user_id, exclude=exclude, writer=db.session)
     intros = [intro_svc.to_dict(session_, p, i) for i in session_.scalars(
         authz.intros_query(p).order_by(IntroRequest.id.desc()).limit(50))]
     return render_template("dealflow.html", investor=investor, result=result, filters=filters, intros=intros)

@@ -87,6 +87,7 @@ def _filtered_out(session: Any, filters: dict[str, str]) -> list[int]:
         responses={409: "Duplicate, inactive or no capacity left"})
 def create_intro(data: dict[str, Any]) -> dict[str, Any]:
     p = current_principal()
+    intro_svc.impression_ready(data)  # before expire_due opens the write transaction
     session = db.session
     intro_svc.expire_due(session)
     intro = intro_svc.create(session, p, data, int(current_app.config["INTRO_EXPIRY_DAYS"]))

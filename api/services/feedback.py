@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from api import authz
 from api.auth import Principal
 from api.problems import problem
+from api.services.impression_log import current_log
 from models import FeedbackEvent, Impression, IntroRequest
 
 COMPARED = ("type", "impression_id", "intro_id", "rating", "amount", "notes")
@@ -45,8 +46,17 @@ _IMPRESSION_REF = select(Impression.id, Impression.space_id, Impression.directio
 
 def _resolve(session: Session, p: Principal, data: dict[str, Any]) -> tuple[Any, IntroRequest | None]:
     imp: Any = None
-    if data.get("impression_id") is not None:
-        imp = session.connection().execute(_IMPRESSION_REF, {"id": data["impression_id"]}).first()
+    impression_id = data.get("impression_id")
+    if impression_id is not None:
+        impressions = current_log()
+        impressions.make_visible(impression_id)  # still in this process's buffer: written now
+        imp = session.connection().execute(_IMPRESSION_REF, {"id": impression_id}).first()
+        if imp is None and impressions.buffered:
+            # served by another worker moments ago? end this transaction (on SQLite it holds the write lock
+            # that worker needs) and wait for its batch
+            session.rollback()
+            if impressions.make_visible(impression_id, exists=impressions.exists):
+                imp = session.connection().execute(_IMPRESSION_REF, {"id": impression_id}).first()
     intro = session.get(IntroRequest, data["intro_id"]) if data.get("intro_id") is not None else None
     if data.get("impression_id") is not None and imp is None:
         authz.not_found("impression")

@@ -23,6 +23,7 @@ from api import authz
 from api.auth import Principal
 from api.engine import CANDIDATE_MODELS, note_change
 from api.problems import problem
+from api.services.impression_log import current_log
 from models import FeedbackEvent, Impression, IntroRequest, Project
 
 ACTIVE = ("pending", "accepted")
@@ -57,7 +58,17 @@ def active_load(session: Session, kind: str, candidate_id: int) -> int:
         IntroRequest.ended_at.is_(None))) or 0)
 
 
+def impression_ready(data: dict[str, Any]) -> None:
+    """Make a just-served impression the request names visible (see :mod:`api.services.impression_log`);
+    call it before the request's write transaction starts."""
+    if data.get("impression_id") is not None:
+        impressions = current_log()
+        impressions.make_visible(data["impression_id"], exists=impressions.exists)
+
+
 def create(session: Session, p: Principal, data: dict[str, Any], expiry_days: int) -> IntroRequest:
+    if not session.in_transaction():
+        impression_ready(data)
     kind = data["candidate_kind"]
     project = session.get(Project, data["project_id"])
     if project is None or not authz.project_visible(session, p, project):

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from api.extensions import matching
 from api.problems import problem
+from api.services.impression_log import current_log
 from matcher import Exploration, Ranking, WeightSet
 from matcher.errors import MatcherError
 from matcher.profiles import CandidateProfile, ProjectProfile
@@ -180,12 +181,21 @@ def rank(session: Session, *, kind: str, query_id: int, space_id: int, direction
     return ranking, weights, (version_id if learned is not None else None)
 
 
-def log_impressions(session: Session, ranking: Ranking, weights: WeightSet, *, space_of: dict[int, int],
-                    viewer_user_id: int | None, model_version_id: int | None) -> tuple[str, list[int]]:
-    """Insert one impression per shown item (one statement) and return (request id, impression ids).
+def request_id() -> str:
+    """A UUID whose leading bits are the time in milliseconds (the layout of UUIDv7): ids of one second sort
+    together, so the impression log's request-id index grows at its end instead of at random pages."""
+    value = (int(time.time() * 1000) & ((1 << 48) - 1)) << 80 | random.getrandbits(80)
+    value = (value & ~(0xF << 76)) | (0x7 << 76)  # version 7
+    value = (value & ~(0x3 << 62)) | (0x2 << 62)  # RFC 4122 variant
+    return str(uuid.UUID(int=value))
+
+
+def impression_rows(ranking: Ranking, weights: WeightSet, *, space_of: dict[int, int],
+                    viewer_user_id: int | None, model_version_id: int | None) -> tuple[str, list[dict[str, Any]]]:
+    """One impression row per shown item (without ids), and the list's request id.
 
     An impression belongs to the space of its project (deal flow lists span spaces)."""
-    request_id = str(uuid.uuid4())
+    rid = request_id()
     now = dt.datetime.now(dt.UTC)
     rows = []
     for m in ranking.matches:
@@ -194,7 +204,7 @@ def log_impressions(session: Session, ranking: Ranking, weights: WeightSet, *, s
         else:
             project_id, candidate_id = m.id, ranking.query_id
         rows.append({
-            "request_id": request_id, "space_id": space_of[project_id], "direction": ranking.direction,
+            "request_id": rid, "space_id": space_of[project_id], "direction": ranking.direction,
             "project_id": project_id, "candidate_kind": ranking.kind, "candidate_id": candidate_id,
             "position": m.position, "score": round(m.score, 6),
             "features": {name: round(v, 6) for name, v in m.features.items()},
@@ -202,10 +212,23 @@ def log_impressions(session: Session, ranking: Ranking, weights: WeightSet, *, s
             "model_version_id": model_version_id, "weight_set_id": weights.id,
             "viewer_user_id": viewer_user_id, "created_at": now,
         })
+    return rid, rows
+
+
+def log_impressions(session: Session, ranking: Ranking, weights: WeightSet, *, space_of: dict[int, int],
+                    viewer_user_id: int | None, model_version_id: int | None) -> tuple[str, list[int]]:
+    """Insert the list's impressions in ``session``'s transaction (one statement) and return (request id,
+    impression ids). Serving goes through the process's buffered log instead (:func:`serve`)."""
+    rid, rows = impression_rows(ranking, weights, space_of=space_of, viewer_user_id=viewer_user_id,
+                                model_version_id=model_version_id)
+    return rid, _insert_impressions(session, rows)
+
+
+def _insert_impressions(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     if not rows:
-        return request_id, []
+        return []
     id_at = {pos: id_ for pos, id_ in session.connection().execute(_INSERT_IMPRESSIONS, rows)}
-    return request_id, [id_at[row["position"]] for row in rows]
+    return [id_at[row["position"]] for row in rows]
 
 
 def subject(profile: ProjectProfile | CandidateProfile) -> dict[str, Any]:
@@ -219,21 +242,28 @@ def subject(profile: ProjectProfile | CandidateProfile) -> dict[str, Any]:
 def serve(session: Session, *, kind: str, query_id: int, space_id: int, direction: str, k: int,
           viewer_user_id: int | None, diversity: float | None = None, exclude: Sequence[int] = (),
           writer: Session | None = None) -> dict[str, Any]:
-    """Rank with ``session`` (reads only) and log the impressions with ``writer`` (default: ``session``) in one
-    short transaction, so concurrent requests do not queue behind each other's ranking on SQLite."""
+    """Rank with ``session`` (reads only) and log the impressions through the process's buffered log
+    (:mod:`api.services.impression_log`); with the log off, with ``writer`` (default: ``session``) in one short
+    transaction, so concurrent requests do not queue behind each other's ranking on SQLite."""
     ranking, weights, version_id = rank(session, kind=kind, query_id=query_id, space_id=space_id,
                                         direction=direction, k=k, diversity=diversity, exclude=exclude)
-    if writer is None:
-        writer = session
-    else:
-        session.rollback()  # end the read transaction: no snapshot pins the WAL while the writer commits
     engine = matching.engine
     projects = engine.state.tables["project"]
     project_ids = [query_id] if direction == "matches" else [m.id for m in ranking.matches]
     space_of = {pid: int(projects.profile(pid).space_id) for pid in project_ids}  # type: ignore[union-attr]
-    request_id, impression_ids = log_impressions(writer, ranking, weights, space_of=space_of,
-                                                 viewer_user_id=viewer_user_id, model_version_id=version_id)
-    writer.commit()
+    buffer = current_log()
+    rid, rows = impression_rows(ranking, weights, space_of=space_of, viewer_user_id=viewer_user_id,
+                                model_version_id=version_id)
+    # the process's log writes the impressions within its interval; if it is off (or has no ids left while
+    # the caller holds SQLite's write slot) they go into the caller's transaction
+    impression_ids = buffer.append(rows) if buffer.buffered else None
+    if impression_ids is None:
+        if writer is None:
+            writer = session
+        else:
+            session.rollback()  # end the read transaction: no snapshot pins the WAL while the writer commits
+        impression_ids = _insert_impressions(writer, rows)
+        writer.commit()
     if direction == "matches":  # this process counts what it showed at once; the stats refresh reconciles
         engine.state.tables[kind].bump_impressions([m.id for m in ranking.matches])
     pool = engine.state.tables[kind if direction == "matches" else "project"]
@@ -246,7 +276,7 @@ def serve(session: Session, *, kind: str, query_id: int, space_id: int, directio
             "reasons": {"zh": m.reasons_zh, "en": m.reasons_en},
         })
     return {
-        "request_id": request_id, "direction": direction, "kind": kind, "query_id": query_id,
+        "request_id": rid, "direction": direction, "kind": kind, "query_id": query_id,
         "weight_set_version": weights.version, "model_version": version_id,
         "learned_active": ranking.learned_active, "eligible": ranking.eligible, "items": items,
     }

@@ -111,8 +111,18 @@ def env(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
         schema.drop()
 
 
+def flush_impressions(env: ApiEnv) -> int:
+    """Write the impressions this process still buffers (served lists are logged within
+    ``IMPRESSION_FLUSH_SECONDS``; a test that reads the log at once flushes first)."""
+    from api.services.impression_log import current_log
+
+    with env.app.app_context():
+        return current_log().flush()
+
+
 def _dispose(env: ApiEnv) -> None:
     from api.extensions import db
 
+    flush_impressions(env)
     with env.app.app_context():
         db.engine.dispose()

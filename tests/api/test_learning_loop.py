@@ -20,7 +20,7 @@ from api.extensions import db, matching
 from api.services.matching import log_impressions
 from matcher import WeightSet
 from models import FeedbackEvent, Job, ModelVersion
-from tests.api.conftest import ApiEnv
+from tests.api.conftest import ApiEnv, flush_impressions
 
 
 def log_rounds(env: ApiEnv, rounds: int = 2, seed: int = 0, invert: bool = False) -> None:
@@ -52,6 +52,7 @@ def log_rounds(env: ApiEnv, rounds: int = 2, seed: int = 0, invert: bool = False
 
 
 def retrain_here(env: ApiEnv, **kw) -> training.RunResult:  # type: ignore[no-untyped-def]
+    flush_impressions(env)  # what a training job started a moment later would read
     with env.app.app_context():
         result = training.retrain(db.factory, Path(env.app.config["VAR_DIR"]) / "models", min_positives=10, **kw)
         with db.factory() as session:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from sqlalchemy import select
 
@@ -69,11 +71,16 @@ def test_matches_explained_and_logged(env: ApiEnv) -> None:
         assert m["reasons"]["zh"] and m["reasons"]["en"]
         assert "学习模型尚未训练" in m["reasons"]["zh"][-1]
         assert "contact_email" not in m["subject"]
-    with env.app.app_context():
-        from api.extensions import db
+    # logged by the process's impression writer within its interval (no flush asked for here)
+    deadline = time.monotonic() + 5
+    rows: list[Impression] = []
+    while not rows and time.monotonic() < deadline:
+        time.sleep(0.02)
+        with env.app.app_context():
+            from api.extensions import db
 
-        rows = db.reader.scalars(select(Impression).where(Impression.request_id == body["request_id"])
-                                 .order_by(Impression.position)).all()
+            rows = db.reader.scalars(select(Impression).where(Impression.request_id == body["request_id"])
+                                     .order_by(Impression.position)).all()
     assert [r.position for r in rows] == [1, 2, 3, 4, 5]
     assert [r.id for r in rows] == [m["impression_id"] for m in body["items"]]
     assert rows[0].features["needs_coverage"] == pytest.approx(body["items"][0]["features"]["needs_coverage"], abs=1e-5)

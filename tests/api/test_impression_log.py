@@ -1,0 +1,185 @@
+"""The buffered impression log: reserved ids, group commit, visibility for feedback across processes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+import uuid
+from typing import Any
+
+import pytest
+from sqlalchemy import delete, func, insert, select, update
+
+from api import create_app
+from api.extensions import db
+from api.services.impression_log import ImpressionLog
+from models import Impression, Project
+from models.db import make_engine
+from tests.api.conftest import ApiEnv, flush_impressions
+
+
+def app_log(env: ApiEnv) -> ImpressionLog:
+    from api.services.impression_log import current_log
+
+    with env.app.app_context():
+        return current_log()
+
+
+def rows_for(project_id: int, space_id: int, n: int = 3) -> list[dict[str, Any]]:
+    now = dt.datetime.now(dt.UTC)
+    rid = str(uuid.uuid4())
+    return [{"request_id": rid, "space_id": space_id, "direction": "matches", "project_id": project_id,
+             "candidate_kind": "mentor", "candidate_id": 1000 + i, "position": i + 1, "score": 1.0 - i / 10,
+             "features": {"sem_need": 0.5}, "propensity": 1.0, "explored": False, "model_version_id": None,
+             "weight_set_id": None, "viewer_user_id": None, "created_at": now} for i in range(n)]
+
+
+@pytest.fixture
+def engine(env: ApiEnv):  # type: ignore[no-untyped-def]
+    flush_impressions(env)
+    eng = make_engine(env.url)
+    yield eng
+    eng.dispose()
+
+
+def stored(engine: Any, ids: list[int]) -> dict[int, Any]:
+    with engine.connect() as conn:
+        return {r.id: r for r in conn.execute(select(Impression.id, Impression.space_id, Impression.project_id)
+                                              .where(Impression.id.in_(ids)))}
+
+
+def test_reserved_ids_never_collide_with_rows_inserted_elsewhere(env: ApiEnv, engine: Any) -> None:
+    log = ImpressionLog(engine, interval=60)  # no background write during the test
+    pid, sid = env.ids["project1"], env.ids["space1"]
+    ids = log.append(rows_for(pid, sid))
+    assert ids is not None and len(set(ids)) == 3
+    # a row written without an id (the simulator, the log switched off) takes the next id after every
+    # reserved block, so the buffered rows still fit where they were promised
+    with engine.begin() as conn:
+        other = conn.execute(insert(Impression).returning(Impression.id), rows_for(pid, sid, 1)).scalar_one()
+    assert other > max(ids) and other >= ids[0] + log.block
+    assert stored(engine, ids) == {}  # buffered, not written yet
+    assert log.flush() == 3
+    assert set(stored(engine, ids)) == set(ids)
+    more = log.append(rows_for(pid, sid, 2))
+    assert more is not None and more[0] == ids[-1] + 1  # the same block goes on
+    assert log.flush() == 2
+
+
+def test_two_processes_reserve_disjoint_blocks(env: ApiEnv, engine: Any) -> None:
+    other_engine = make_engine(env.url)
+    try:
+        a, b = ImpressionLog(engine, interval=60, block=50), ImpressionLog(other_engine, interval=60, block=50)
+        pid, sid = env.ids["project1"], env.ids["space1"]
+        got: list[int] = []
+        for _ in range(30):  # both run through several blocks
+            got += a.append(rows_for(pid, sid, 4)) or []
+            got += b.append(rows_for(pid, sid, 3)) or []
+        assert len(got) == 30 * 7 == len(set(got))
+        assert a.flush() == 120 and b.flush() == 90
+        assert set(stored(engine, got)) == set(got)
+    finally:
+        other_engine.dispose()
+
+
+def test_the_writer_thread_writes_within_its_interval_and_stops_when_idle(env: ApiEnv, engine: Any) -> None:
+    log = ImpressionLog(engine, interval=0.05)
+    ids = log.append(rows_for(env.ids["project1"], env.ids["space1"]))
+    assert ids is not None
+    deadline = time.monotonic() + 5
+    while len(stored(engine, ids)) < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert set(stored(engine, ids)) == set(ids) and log.batches == 1 and not log.is_pending(ids[0])
+    thread = log._thread
+    assert thread is not None
+    thread.join(timeout=5)  # a second without rows: the thread ends (the next append starts another)
+    assert not thread.is_alive() and log._thread is None
+
+
+def test_a_row_takes_its_projects_space_at_write_time_and_a_deleted_project_drops_only_its_rows(
+        env: ApiEnv, engine: Any) -> None:
+    log = ImpressionLog(engine, interval=60)
+    with engine.begin() as conn:
+        template = conn.execute(select(Project.__table__).where(Project.id == env.ids["project1b"])).mappings().one()
+        values = {k: v for k, v in template.items() if k not in ("id",)}
+        moved = conn.execute(insert(Project).returning(Project.id), {**values, "name": "moved"}).scalar_one()
+        doomed = conn.execute(insert(Project).returning(Project.id), {**values, "name": "doomed"}).scalar_one()
+    kept = log.append(rows_for(moved, env.ids["space1"]))
+    lost = log.append(rows_for(doomed, env.ids["space1"]))
+    assert kept is not None and lost is not None
+    with engine.begin() as conn:  # both change while the rows wait in the buffer
+        conn.execute(update(Project).where(Project.id == moved).values(space_id=env.ids["space2"]))
+        conn.execute(delete(Project).where(Project.id == doomed))
+    assert log.flush() == 3
+    rows = stored(engine, kept + lost)
+    assert set(rows) == set(kept) and {r.space_id for r in rows.values()} == {env.ids["space2"]}
+
+
+def test_make_visible_waits_for_another_process_and_not_for_ids_never_given(env: ApiEnv, engine: Any) -> None:
+    other_engine = make_engine(env.url)
+    try:
+        serving = ImpressionLog(engine, interval=60)
+        asking = ImpressionLog(other_engine, interval=0.05, wait_s=5)
+        ids = serving.append(rows_for(env.ids["project1"], env.ids["space1"]))
+        assert ids is not None
+        timer = threading.Timer(0.3, serving.flush)  # the serving worker's batch, a moment later
+        timer.start()
+        started = time.monotonic()
+        assert asking.make_visible(ids[1], exists=asking.exists) is True
+        assert 0.25 < time.monotonic() - started < 5
+        timer.join()
+        assert asking.make_visible(ids[1], exists=asking.exists) is False  # already there: no wait
+        with engine.connect() as conn:
+            top = conn.execute(select(func.max(Impression.id))).scalar_one()
+        started = time.monotonic()
+        assert asking.make_visible(top + 10**6, exists=asking.exists) is False
+        assert time.monotonic() - started < 1  # beyond every reserved id: answered at once
+    finally:
+        other_engine.dispose()
+
+
+def test_feedback_to_another_worker_moments_after_the_list_was_served(env: ApiEnv) -> None:
+    """Two apps on one database stand for two gunicorn workers: the list is served by one (its impressions
+    still buffered), the founder's feedback lands on the other at once."""
+    app_log(env).interval = 0.5  # a long batch interval makes the race certain
+    try:
+        served = env.call("founder1", "get", f"/api/v1/projects/{env.ids['project1']}/matches?kind=mentor&k=3")
+        assert served.status_code == 200
+        impression_id = served.json["items"][0]["impression_id"]
+        other = create_app({**{k: env.app.config[k] for k in ("DATABASE_URL", "VAR_DIR", "ENCODER")},
+                            "LOAD_MATCHER": False, "RATELIMIT_ENABLED": False, "TESTING": True})
+        with other.app_context():
+            assert db.engine.connect().execute(select(Impression.id).where(Impression.id == impression_id)).first() \
+                is None  # not written yet
+        r = other.test_client().post("/api/v1/feedback", headers=env.headers("founder1"), json={
+            "event_id": f"cross-{uuid.uuid4().hex}", "type": "viewed", "impression_id": impression_id})
+        assert r.status_code == 201, r.json
+        assert r.json["impression_id"] == impression_id and r.json["candidate_id"] == served.json["items"][0][
+            "subject"]["id"]
+        with other.app_context():
+            db.engine.dispose()
+    finally:
+        app_log(env).interval = 0.05
+
+
+def test_feedback_in_the_same_worker_writes_the_buffer_first(env: ApiEnv) -> None:
+    log = app_log(env)
+    log.interval = 60
+    try:
+        flush_impressions(env)
+        served = env.call("founder1", "get", f"/api/v1/projects/{env.ids['project1']}/matches?kind=provider&k=2")
+        impression_id = served.json["items"][1]["impression_id"]
+        assert log.is_pending(impression_id)
+        r = env.call("founder1", "post", "/api/v1/feedback",
+                     json={"event_id": f"same-{uuid.uuid4().hex}", "type": "dismissed", "impression_id": impression_id})
+        assert r.status_code == 201, r.json
+        assert not log.is_pending(impression_id)
+    finally:
+        log.interval = 0.05
+
+
+def test_unknown_impression_is_still_a_404(env: ApiEnv) -> None:
+    r = env.call("founder1", "post", "/api/v1/feedback",
+                 json={"event_id": f"none-{uuid.uuid4().hex}", "type": "viewed", "impression_id": 2_000_000_000})
+    assert r.status_code == 404 and r.headers["Content-Type"].startswith("application/problem+json")
