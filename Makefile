@@ -60,9 +60,9 @@ bench: install
 	$(PY) -m bench.allocate --projects 5000 --mentors 2000 --json > bench/results/allocate.json
 	$(PY) -m bench.index --json > bench/results/index.json
 	$(PY) -m bench.retrain --events 1000000 --json > bench/results/retrain.json
-	$(PY) -m bench.http --candidates 10000 --seconds 60 --json > /dev/null  # writes bench/results/http.json
-	$(PY) -m bench.http --candidates 10000 --seconds 60 --rate 300 --concurrency 8 --json \
-	  --out bench/results/http-open.json > /dev/null
+	$(PY) -m bench.http --candidates 10000 --seconds 60 --json > /dev/null  # open loop; writes bench/results/http.json
+	$(PY) -m bench.http --candidates 10000 --seconds 60 --rate 0 --json \
+	  --out bench/results/http-closed.json > /dev/null
 	test -f $(BENCH_DEALS)/rounds.csv || $(PY) -m bench.backtest_data --out $(BENCH_DEALS)
 	$(HUOBAN) backtest --data $(BENCH_DEALS) --cutoff 2023-01-01 --until 2025-01-01 --json > bench/results/backtest.json
 	$(HUOBAN) simulate --rounds 5 --seed 7 --json --plot bench/results/simulation.png > bench/results/simulation.json

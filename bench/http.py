@@ -1,6 +1,6 @@
 """End-to-end HTTP load test of the served API: gunicorn, real database, real indexes, real API keys.
 
-    python -m bench.http --candidates 10000 --seconds 60 [--concurrency 32] [--rate R] [--json]
+    python -m bench.http --candidates 10000 --seconds 60 [--concurrency 32] [--rate 330] [--json]
 
 Set-up (once per ``--candidates``, under ``var/bench/http-<candidates>/``, reused when complete): ``huoban db
 upgrade``, ``seed --scale N`` (N profiles per kind), ``index --encoder use``, ``demo-accounts``, and one
@@ -31,13 +31,15 @@ responses and exceptions (time-outs, resets).
 
 Two load shapes:
 
-* closed loop (default): ``--concurrency`` workers, each sending its next request as soon as its previous
+* open loop (default, ``--rate 330``): requests are scheduled at R per second whatever the server does (at
+  most ``--concurrency`` connections), and latency counts from the scheduled time, so a stalled server is not
+  hidden by the client waiting for it (no coordinated omission). This answers "p99 at 300 req/s"; the default
+  rate is the goal's 300 plus 10 %, so the achieved rate clears 300 and the latency is taken under more load
+  than the goal asks for. Its warm-up still runs closed-loop, so one-off costs leave no backlog for the
+  measured window to inherit. ``goal.met`` is judged on this shape only.
+* closed loop (``--rate 0``): ``--concurrency`` workers, each sending its next request as soon as its previous
   one returned. This finds the throughput ceiling; the latency then includes queueing (Little's law: mean
   latency ~= concurrency / throughput), so p99 at saturation says little about p99 at a lower load.
-* open loop (``--rate R``): requests are scheduled at R per second whatever the server does (at most
-  ``--concurrency`` connections), and latency counts from the scheduled time, so a stalled server is not
-  hidden by the client waiting for it (no coordinated omission). This answers "p99 at 300 req/s". Its
-  warm-up still runs closed-loop, so one-off costs leave no backlog for the measured window to inherit.
 
 The output also has a per-second ``timeline`` ([second, requests, p50_ms, p99_ms]) of the measured window.
 Note what the load is: 51 founder keys asking for 3 kinds, so most matches are answered from the ranking
@@ -211,10 +213,11 @@ class Setup:
     def run(self) -> dict[str, Any]:
         self.root.mkdir(parents=True, exist_ok=True)
         self.load()
-        if self.complete():
-            log(f"reusing the complete set-up in {self.root}")
-            return self.state
         db = ["--db", self.db_url]
+        if self.complete():
+            log(f"reusing the complete set-up in {self.root} (huoban db upgrade: the schema of this code)")
+            run_cli(["db", "upgrade", *db])
+            return self.state
         if not self.done("db"):
             log("huoban db upgrade")
             t0 = time.perf_counter()
@@ -719,8 +722,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "server_alive_at_end": alive,
         "setup_seconds": setup_seconds,
         "bench_dir": str(root),
-        "goal": {**GOAL, "met": bool(numbers["requests"] and numbers["rps"] >= GOAL["rps"]
-                                     and (numbers["p99_ms"] or 0) <= GOAL["p99_ms"] and numbers["errors"] == 0)},
+        "goal": {**GOAL, "met": (bool(numbers["requests"] and numbers["rps"] >= GOAL["rps"]
+                                      and (numbers["p99_ms"] or 0) <= GOAL["p99_ms"] and numbers["errors"] == 0)
+                                 if args.rate > 0 else None),
+                 "judged_on": "open loop" if args.rate > 0 else
+                 "not judged: a closed loop's latency is its queue (concurrency / throughput)"},
         "at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
     return result
@@ -735,8 +741,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds of load excluded from the numbers (pays one-off costs: each key's scrypt "
                              "check in each worker, the first rankings)")
     parser.add_argument("--concurrency", type=int, default=32, help="concurrent connections (workers)")
-    parser.add_argument("--rate", type=float, default=0.0,
-                        help="open loop: schedule this many requests per second (default: closed loop)")
+    parser.add_argument("--rate", type=float, default=330.0,
+                        help="open loop: schedule this many requests per second (default 330: the goal's 300 "
+                             "plus 10 %%); 0: closed loop, to find the throughput ceiling")
     parser.add_argument("--requests-per-connection", type=int, default=100,
                         help="renew a kept-alive connection after about this many requests (1: one per request; "
                              "0: never)")

@@ -92,16 +92,21 @@ def main() -> int:
                   f"{t['cached_profiles_per_s']} profiles/s. Peak memory with {m['scale_per_kind']:,} profiles per "
                   f"kind ({m['rows']:,} rows, dim {m['dim']}x2): {m['peak_rss_mb']} MB "
                   f"({m['bytes_per_profile']:,} bytes per profile).", ""]
-    for name, shape, how in (("http.json", "closed loop, 32 connections", "--candidates 10000 --seconds 60 --json"),
-                             ("http-open.json", "open loop at 300 req/s",
-                              "--candidates 10000 --seconds 60 --rate 300 --concurrency 8 --json")):
+    for name, shape, how in (("http.json", "open loop at 330 req/s, 32 connections",
+                              "--candidates 10000 --seconds 60 --json"),
+                             ("http-closed.json", "closed loop, 32 connections (throughput ceiling)",
+                              "--candidates 10000 --seconds 60 --rate 0 --json")):
         http = _load(name)
         if not http:
             continue
-        ok = http["rps"] >= 300 and http["p99_ms"] <= 50 and http["errors"] == 0
-        lines += [f"## HTTP, {shape} (`python -m bench.http {how}`)", "",
-                  f"{http['rps']} req/s, p50 {http['p50_ms']} ms, p99 {http['p99_ms']} ms, {http['errors']} errors "
-                  f"over {http['requests']:,} requests. Goal >= 300 req/s, p99 <= 50 ms, 0 errors: {_goal(ok)}.", ""]
+        line = (f"{http['rps']} req/s, p50 {http['p50_ms']} ms, p99 {http['p99_ms']} ms, {http['errors']} errors "
+                f"over {http['requests']:,} requests.")
+        if http.get("target_rate"):
+            ok = http["rps"] >= 300 and http["p99_ms"] <= 50 and http["errors"] == 0
+            line += f" Goal >= 300 req/s, p99 <= 50 ms, 0 errors: {_goal(ok)}."
+        else:
+            line += " (Latency here is queueing: 32 clients / throughput; the goal is judged on the open loop.)"
+        lines += [f"## HTTP, {shape} (`python -m bench.http {how}`)", "", line, ""]
     rt = _load("retrain.json")
     if rt:
         lines += ["## Retraining (`python -m bench.retrain --events 1000000 --json`)", "",

@@ -45,13 +45,15 @@ log = logging.getLogger("huoban.impressions")
 _TABLE = Impression.__table__
 _PROJECTS = Project.__table__
 # An impression's space is its project's space *when the row is written*: a project moved to another space
-# meanwhile takes its whole history along (profiles.move), including rows that were still buffered. A row
-# whose project was deleted meanwhile selects nothing and is not written.
+# meanwhile takes its whole history along (profiles.update), including rows that were still buffered. A row
+# whose project was deleted meanwhile selects nothing and is not written. On PostgreSQL the project row is
+# read FOR SHARE: a batch and a move touching the same project then follow one another (the move updates the
+# project row before its history), never interleave (SQLite has one writer at a time anyway).
 _COPIED = [c for c in _TABLE.c if c.name != "space_id"]
 _INSERT = insert(_TABLE).from_select(
     [c.name for c in _COPIED] + ["space_id"],
     select(*[bindparam(c.name, type_=c.type) for c in _COPIED], _PROJECTS.c.space_id)
-    .where(_PROJECTS.c.id == bindparam("project_id", type_=_PROJECTS.c.id.type)))
+    .where(_PROJECTS.c.id == bindparam("project_id", type_=_PROJECTS.c.id.type)).with_for_update(read=True))
 _EXISTS = select(_TABLE.c.id).where(_TABLE.c.id == bindparam("id"))  # built once
 
 _LIVE: weakref.WeakSet[ImpressionLog] = weakref.WeakSet()

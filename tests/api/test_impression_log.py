@@ -150,8 +150,7 @@ def test_feedback_to_another_worker_moments_after_the_list_was_served(env: ApiEn
         other = create_app({**{k: env.app.config[k] for k in ("DATABASE_URL", "VAR_DIR", "ENCODER")},
                             "LOAD_MATCHER": False, "RATELIMIT_ENABLED": False, "TESTING": True})
         with other.app_context():
-            assert db.engine.connect().execute(select(Impression.id).where(Impression.id == impression_id)).first() \
-                is None  # not written yet
+            assert db.reader.scalar(select(Impression.id).where(Impression.id == impression_id)) is None  # not yet
         r = other.test_client().post("/api/v1/feedback", headers=env.headers("founder1"), json={
             "event_id": f"cross-{uuid.uuid4().hex}", "type": "viewed", "impression_id": impression_id})
         assert r.status_code == 201, r.json
@@ -183,3 +182,37 @@ def test_unknown_impression_is_still_a_404(env: ApiEnv) -> None:
     r = env.call("founder1", "post", "/api/v1/feedback",
                  json={"event_id": f"none-{uuid.uuid4().hex}", "type": "viewed", "impression_id": 2_000_000_000})
     assert r.status_code == 404 and r.headers["Content-Type"].startswith("application/problem+json")
+
+
+def test_a_batch_and_a_move_of_its_project_never_interleave(env: ApiEnv, engine: Any) -> None:
+    """The move runs as profiles.update runs it, in another process's transaction; the batch written
+    meanwhile waits for it (PostgreSQL: FOR SHARE on the project row; SQLite: the single writer), so its rows
+    land in the new space rather than in the old one after the move has carried the rest along."""
+    from sqlalchemy.orm import Session
+
+    from api.services.profiles import _move_project
+
+    log = ImpressionLog(engine, interval=60)
+    with engine.begin() as conn:
+        template = conn.execute(select(Project.__table__).where(Project.id == env.ids["project1b"])).mappings().one()
+        pid = conn.execute(insert(Project).returning(Project.id),
+                           {**{k: v for k, v in template.items() if k != "id"}, "name": "mover",
+                            "space_id": env.ids["space1"]}).scalar_one()
+    ids = log.append(rows_for(pid, env.ids["space1"]))
+    assert ids is not None
+    mover = make_engine(env.url)
+    try:
+        with Session(mover) as session:
+            row = session.get(Project, pid)
+            row.space_id = env.ids["space2"]
+            _move_project(session, pid, env.ids["space2"])
+            writer = threading.Thread(target=log.flush)
+            writer.start()
+            writer.join(0.5)
+            assert writer.is_alive()  # waiting for the move
+            session.commit()
+        writer.join(10)
+        assert not writer.is_alive()
+    finally:
+        mover.dispose()
+    assert {r.space_id for r in stored(engine, ids).values()} == {env.ids["space2"]}
