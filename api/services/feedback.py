@@ -55,8 +55,9 @@ def _resolve(session: Session, p: Principal, data: dict[str, Any]) -> tuple[Any,
             # served by another worker moments ago? end this transaction (on SQLite it holds the write lock
             # that worker needs) and wait for its batch
             session.rollback()
-            if impressions.make_visible(impression_id, exists=impressions.exists):
-                imp = session.connection().execute(_IMPRESSION_REF, {"id": impression_id}).first()
+            impressions.make_visible(impression_id, exists=impressions.exists)
+            # read again whatever the wait said: the batch may have landed between the miss and the wait
+            imp = session.connection().execute(_IMPRESSION_REF, {"id": impression_id}).first()
     intro = session.get(IntroRequest, data["intro_id"]) if data.get("intro_id") is not None else None
     if data.get("impression_id") is not None and imp is None:
         authz.not_found("impression")

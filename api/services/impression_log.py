@@ -28,6 +28,7 @@ import atexit
 import collections
 import logging
 import os
+import sqlite3
 import threading
 import time
 import weakref
@@ -35,7 +36,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Engine, bindparam, insert, select, text
-from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from models import Impression, Project
 from models.db import holds_write_gate, reader
@@ -57,23 +58,36 @@ _INSERT = insert(_TABLE).from_select(
 _EXISTS = select(_TABLE.c.id).where(_TABLE.c.id == bindparam("id"))  # built once
 
 _LIVE: weakref.WeakSet[ImpressionLog] = weakref.WeakSet()
+# the database is away or busy (SQLite's write gate raises sqlite3's own error, unwrapped): keep the rows
+_TRANSIENT = (OperationalError, InterfaceError, sqlite3.OperationalError)
+
+
+class _Unsettled(Exception):
+    def __init__(self, rest: list[dict[str, Any]], cause: BaseException) -> None:
+        super().__init__(str(cause))
+        self.rest = rest
+        self.cause = cause
 
 
 class ImpressionLog:
     """One per app and process. ``interval`` <= 0, or a database without a reservable counter: rows are
     written by the caller's transaction, as before (``buffered`` is False)."""
 
-    def __init__(self, engine: Engine, interval: float = 0.05, *, block: int = 2048, wait_s: float = 2.0,
+    def __init__(self, engine: Engine, interval: float = 0.05, *, block: int = 2048, wait_s: float | None = None,
                  max_pending: int = 200_000) -> None:
         self.engine = engine
         self.interval = interval
         self.block = block
-        self.wait_s = wait_s
+        # long enough for another worker's next batch (it writes every `interval`), short enough that ids
+        # which will never appear (the unused rest of a block, a deleted project's rows) cost little
+        self.wait_s = wait_s if wait_s is not None else max(0.25, 4 * interval)
         self.max_pending = max_pending
         self.backend = engine.url.get_backend_name()
         self.buffered = interval > 0 and self.backend in ("sqlite", "postgresql")
-        self._lock = threading.Lock()  # the buffer, the reserved ids, the thread handle
+        self._lock = threading.Lock()  # the buffer, the reserved ids, the thread handle (never held for I/O)
+        self._reserve_lock = threading.Lock()  # one reservation at a time
         self._write_lock = threading.Lock()  # one batch at a time, in order
+        self._waiter = threading.Semaphore(1)  # one request of this process waits for another's batch at a time
         self._reset()
         self.written = 0
         self.dropped = 0
@@ -128,13 +142,10 @@ class ImpressionLog:
         """Give each row an id, buffer them, and return the ids (in the rows' order). None when ids ran out
         while this thread holds SQLite's write slot (reserving more would wait for itself): the caller
         writes the rows in its own transaction instead."""
+        ids = self._take_ids(len(rows))
+        if ids is None:
+            return None
         with self._lock:
-            self._check_fork()
-            if len(self._ids) < len(rows):
-                if holds_write_gate(self.engine):
-                    return None
-                self._ids.extend(self._reserve(max(self.block, len(rows))))
-            ids = [self._ids.popleft() for _ in rows]
             for id_, row in zip(ids, rows, strict=True):
                 row["id"] = id_
                 self._pending.append(row)
@@ -150,6 +161,23 @@ class ImpressionLog:
                 self._thread.start()
         return ids
 
+    def _take_ids(self, n: int) -> list[int] | None:
+        with self._lock:
+            self._check_fork()
+            if len(self._ids) >= n:
+                return [self._ids.popleft() for _ in range(n)]
+        if holds_write_gate(self.engine):
+            return None
+        with self._reserve_lock:  # the database write happens outside _lock: serving goes on meanwhile
+            with self._lock:
+                if len(self._ids) >= n:  # another thread reserved meanwhile
+                    return [self._ids.popleft() for _ in range(n)]
+            fresh = self._reserve(max(self.block, n))
+            with self._lock:
+                self._check_fork()
+                self._ids.extend(fresh)
+                return [self._ids.popleft() for _ in range(n)]
+
     def is_pending(self, impression_id: int) -> bool:
         with self._lock:
             self._check_fork()
@@ -158,7 +186,12 @@ class ImpressionLog:
     def make_visible(self, impression_id: int, exists: Callable[[int], bool] | None = None) -> bool:
         """Make sure a committed transaction holds this impression if it was served at all: write it now if it
         waits in this process's buffer; with ``exists``, wait (up to ``wait_s``) for an id that another
-        process reserved but has not written yet. True when something was written or waited for."""
+        process reserved but has not written yet. True when something was written or waited for.
+
+        The wait happens before anything is authorised (the row is not there to authorise against), so it is
+        bounded twice: ``wait_s`` (~4 batch intervals) and one waiting request per process - a second one
+        meanwhile does not wait (its caller answers 404 and the client may retry). What the wait reveals is
+        whether an id has been handed out, which the ids in any served list already tell."""
         if not self.buffered:
             return False
         if self.is_pending(impression_id):
@@ -168,14 +201,19 @@ class ImpressionLog:
         if exists is None or exists(impression_id):
             return False
         self._not_in_a_write()
-        deadline = time.monotonic() + self.wait_s
         if impression_id > self._high_water():
             return False  # never handed out: the caller answers 404
-        while time.monotonic() < deadline:
-            time.sleep(min(self.interval, 0.02))
-            if exists(impression_id):
-                return True
-        return False
+        if not self._waiter.acquire(blocking=False):
+            return False
+        try:
+            deadline = time.monotonic() + self.wait_s
+            while time.monotonic() < deadline:
+                time.sleep(min(self.interval, 0.02))
+                if exists(impression_id):
+                    return True
+            return False
+        finally:
+            self._waiter.release()
 
     def _not_in_a_write(self) -> None:
         if holds_write_gate(self.engine):
@@ -217,20 +255,22 @@ class ImpressionLog:
                 return 0
             try:
                 written = self._write(batch)
-            except (OperationalError, InterfaceError):
+            except _Unsettled as exc:
                 with self._lock:  # back to the front, in order: nothing is lost while the database is away
-                    self._pending.extendleft(reversed(batch))
-                raise
-            except Exception as exc:  # a statement the database cannot run at all: retrying cannot help
-                self.dropped += len(batch)
-                log.error("%d impressions dropped: %s", len(batch), exc)
-                written = 0
+                    self._pending.extendleft(reversed(exc.rest))
+                    unsettled = {row["id"] for row in exc.rest}
+                    for row in batch:
+                        if row["id"] not in unsettled:
+                            self._pending_ids.discard(row["id"])
+                raise exc.cause from None
             with self._lock:
                 for row in batch:
                     self._pending_ids.discard(row["id"])
             return written
 
     def _write(self, batch: list[dict[str, Any]]) -> int:
+        """Write a batch: settled rows are written or dropped (refused by the database); on a transient error
+        the rows not yet settled are raised back in :class:`_Unsettled`."""
         try:
             with self.engine.begin() as conn:
                 # (drivers do not agree on an executemany's row count: count the rows with a project instead)
@@ -242,15 +282,20 @@ class ImpressionLog:
             self.written += written
             self.dropped += len(batch) - written  # rows whose project was deleted meanwhile
             return written
-        except IntegrityError:
-            pass  # some row is refused (its project deleted meanwhile, say): keep the others
+        except _TRANSIENT as exc:
+            raise _Unsettled(batch, exc) from exc
+        except DBAPIError:
+            pass  # some row is refused (a constraint, a value): write the others one by one
         written = 0
-        for row in batch:
+        for i, row in enumerate(batch):
             try:
                 with self.engine.begin() as conn:
                     conn.execute(_INSERT, [row])
                 written += 1
-            except IntegrityError as exc:
+            except _TRANSIENT as exc:
+                self.written += written
+                raise _Unsettled(batch[i:], exc) from exc
+            except DBAPIError as exc:
                 self.dropped += 1
                 log.error("impression %s (project %s, %s %s) refused and dropped: %s", row["id"],
                           row.get("project_id"), row.get("candidate_kind"), row.get("candidate_id"),
@@ -265,7 +310,7 @@ class ImpressionLog:
             return
         try:
             self.flush()
-        except DBAPIError as exc:
+        except Exception as exc:  # noqa: BLE001 - at exit: say so, and let the other logs write theirs
             log.error("impressions lost at exit: %s", exc)
 
 
@@ -276,6 +321,7 @@ def _flush_all() -> None:
 
 
 _APP_KEY = "huoban.impression_log"
+_CREATE = threading.Lock()
 
 
 def current_log() -> ImpressionLog:
@@ -287,6 +333,9 @@ def current_log() -> ImpressionLog:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     found = app.extensions.get(_APP_KEY)
     if found is None:
-        found = app.extensions[_APP_KEY] = ImpressionLog(
-            db.engine, float(app.config.get("IMPRESSION_FLUSH_SECONDS", 0.05)))
+        with _CREATE:  # one log per app: two would hand out ids the other's feedback path cannot find
+            found = app.extensions.get(_APP_KEY)
+            if found is None:
+                found = app.extensions[_APP_KEY] = ImpressionLog(
+                    db.engine, float(app.config.get("IMPRESSION_FLUSH_SECONDS", 0.05)))
     return found  # type: ignore[no-any-return]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -139,43 +141,113 @@ def test_make_visible_waits_for_another_process_and_not_for_ids_never_given(env:
         other_engine.dispose()
 
 
+@contextlib.contextmanager
+def held_log(env: ApiEnv) -> Iterator[ImpressionLog]:
+    """The app's log replaced by one that writes only when told to (no writer thread of an earlier test
+    can flush in between), put back afterwards."""
+    from api.services.impression_log import _APP_KEY
+
+    flush_impressions(env)
+    before = app_log(env)
+    with env.app.app_context():
+        held = ImpressionLog(db.engine, interval=60)
+    env.app.extensions[_APP_KEY] = held
+    try:
+        yield held
+    finally:
+        held.flush()
+        env.app.extensions[_APP_KEY] = before
+
+
 def test_feedback_to_another_worker_moments_after_the_list_was_served(env: ApiEnv) -> None:
     """Two apps on one database stand for two gunicorn workers: the list is served by one (its impressions
-    still buffered), the founder's feedback lands on the other at once."""
-    app_log(env).interval = 0.5  # a long batch interval makes the race certain
-    try:
+    still buffered), the founder's feedback lands on the other at once and waits for the first's batch."""
+    with held_log(env) as serving:
         served = env.call("founder1", "get", f"/api/v1/projects/{env.ids['project1']}/matches?kind=mentor&k=3")
         assert served.status_code == 200
         impression_id = served.json["items"][0]["impression_id"]
+        assert serving.is_pending(impression_id)
         other = create_app({**{k: env.app.config[k] for k in ("DATABASE_URL", "VAR_DIR", "ENCODER")},
                             "LOAD_MATCHER": False, "RATELIMIT_ENABLED": False, "TESTING": True})
-        with other.app_context():
-            assert db.reader.scalar(select(Impression.id).where(Impression.id == impression_id)) is None  # not yet
-        r = other.test_client().post("/api/v1/feedback", headers=env.headers("founder1"), json={
-            "event_id": f"cross-{uuid.uuid4().hex}", "type": "viewed", "impression_id": impression_id})
-        assert r.status_code == 201, r.json
-        assert r.json["impression_id"] == impression_id and r.json["candidate_id"] == served.json["items"][0][
-            "subject"]["id"]
-        with other.app_context():
-            db.engine.dispose()
-    finally:
-        app_log(env).interval = 0.05
+        try:
+            with other.app_context():
+                assert db.reader.scalar(select(Impression.id).where(Impression.id == impression_id)) is None
+            timer = threading.Timer(0.1, serving.flush)  # the serving worker's next batch
+            timer.start()
+            r = other.test_client().post("/api/v1/feedback", headers=env.headers("founder1"), json={
+                "event_id": f"cross-{uuid.uuid4().hex}", "type": "viewed", "impression_id": impression_id})
+            timer.join()
+            assert r.status_code == 201, r.json
+            assert r.json["impression_id"] == impression_id
+            assert r.json["candidate_id"] == served.json["items"][0]["subject"]["id"]
+        finally:
+            with other.app_context():
+                db.engine.dispose()
 
 
 def test_feedback_in_the_same_worker_writes_the_buffer_first(env: ApiEnv) -> None:
-    log = app_log(env)
-    log.interval = 60
-    try:
-        flush_impressions(env)
+    with held_log(env) as log:
         served = env.call("founder1", "get", f"/api/v1/projects/{env.ids['project1']}/matches?kind=provider&k=2")
         impression_id = served.json["items"][1]["impression_id"]
         assert log.is_pending(impression_id)
         r = env.call("founder1", "post", "/api/v1/feedback",
                      json={"event_id": f"same-{uuid.uuid4().hex}", "type": "dismissed", "impression_id": impression_id})
         assert r.status_code == 201, r.json
-        assert not log.is_pending(impression_id)
-    finally:
-        log.interval = 0.05
+        assert not log.is_pending(impression_id) and log.batches == 1
+
+
+def test_the_wait_for_another_worker_is_short_and_one_at_a_time(env: ApiEnv, engine: Any) -> None:
+    """An id inside some worker's reserved block that never gets written (the block's unused rest) must not
+    hold request threads: each wait is bounded, and a second request meanwhile does not wait at all."""
+    holder = ImpressionLog(engine, interval=60)
+    ids = holder.append(rows_for(env.ids["project1"], env.ids["space1"], 1))
+    assert ids is not None
+    never = ids[0] + 5  # reserved by `holder`, never used
+    asking = ImpressionLog(engine, interval=0.05)
+    assert asking.wait_s == pytest.approx(0.25)
+    results: list[tuple[bool, float]] = []
+
+    def ask() -> None:
+        t0 = time.monotonic()
+        results.append((asking.make_visible(never, exists=asking.exists), time.monotonic() - t0))
+
+    first = threading.Thread(target=ask)
+    first.start()
+    time.sleep(0.05)
+    ask()  # meanwhile: returns at once
+    first.join()
+    (second_ok, second_s), (first_ok, first_s) = results
+    assert not first_ok and not second_ok
+    assert 0.2 < first_s < 1.5 and second_s < 0.15
+    holder.flush()
+
+
+def test_a_busy_database_keeps_the_rows_and_a_refused_row_costs_only_itself(env: ApiEnv, engine: Any,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    log = ImpressionLog(engine, interval=60)
+    ids = log.append(rows_for(env.ids["project1"], env.ids["space1"], 4))
+    assert ids is not None
+    real_begin = engine.begin
+    calls = {"n": 0}
+
+    def busy_once() -> Any:
+        calls["n"] += 1
+        if calls["n"] == 1:  # as the write gate raises it after 30 s without the write slot
+            raise sqlite3.OperationalError("database is locked (no write slot in this process)")
+        return real_begin()
+
+    monkeypatch.setattr(engine, "begin", busy_once)
+    with pytest.raises(sqlite3.OperationalError):
+        log.flush()
+    assert all(log.is_pending(i) for i in ids) and log.dropped == 0  # kept, in order
+    # one row of the batch now collides with a row written meanwhile under its id: only that row is refused
+    with engine.connect() as conn, conn.begin():
+        conn.execute(insert(Impression), [{**rows_for(env.ids["project1"], env.ids["space1"], 1)[0], "id": ids[2]}])
+    assert log.flush() == 3
+    assert log.dropped == 1 and not any(log.is_pending(i) for i in ids)
+    assert set(stored(engine, ids)) == set(ids)  # three from the batch, one from the collision
 
 
 def test_unknown_impression_is_still_a_404(env: ApiEnv) -> None:
