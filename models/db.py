@@ -199,7 +199,12 @@ class _SqliteWriteGate:
 
     @staticmethod
     def release(conn: Any) -> None:
-        gate = conn.info.pop("huoban_write_gate", None)
+        _SqliteWriteGate.free(conn.info)
+
+    @staticmethod
+    def free(info: dict[str, Any]) -> None:
+        """Give the slot back if the connection (``info`` of it or of its pool record) holds it."""
+        gate = info.pop("huoban_write_gate", None)
         if gate is not None:
             gate.owner = None
             gate.lock.release()
@@ -249,10 +254,7 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
 
         @event.listens_for(engine, "checkin")
         def _release_on_checkin(_dbapi_conn: Any, record: Any) -> None:
-            gate_ = record.info.pop("huoban_write_gate", None)
-            if gate_ is not None:
-                gate_.owner = None
-                gate_.lock.release()
+            _SqliteWriteGate.free(record.info)
 
         _GATES[engine] = gate
         return engine

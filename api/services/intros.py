@@ -67,8 +67,7 @@ def impression_ready(data: dict[str, Any]) -> None:
 
 
 def create(session: Session, p: Principal, data: dict[str, Any], expiry_days: int) -> IntroRequest:
-    if not session.in_transaction():
-        impression_ready(data)
+    """Ask for an introduction. Callers run :func:`impression_ready` first, before their transaction starts."""
     kind = data["candidate_kind"]
     project = session.get(Project, data["project_id"])
     if project is None or not authz.project_visible(session, p, project):
