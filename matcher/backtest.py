@@ -1,4 +1,4 @@
-"""Backtest of investor recommendation on a space's own deal history.
+"""Backtest of investor recommendation on a space's own deal history, with the service's own ranker.
 
 Data: a directory of UTF-8 CSV files (header row) - ``companies.csv`` (company_id, name, industries
 ``|``-separated free-text tags, region, city, founded_on, description), ``rounds.csv`` (round_id,
@@ -10,44 +10,55 @@ cutoff; queries = rounds dated in [cutoff, until) with at least one investment; 
 at least ``min_history`` history investments, profiled from history only; ground truth = the investors of
 the query round (those that are not candidates count as misses). With ``exclude_prior_investors``, investors
 that invested in the company before the cutoff leave both the truth and the candidates of that query, and
-queries left without truth are dropped. Nothing dated on or after the cutoff informs any query, and nothing
-about a round's size is used. Metrics at k, macro-averaged: Recall, NDCG (binary gain, ideal DCG over
-min(|truth|, k)), HR, MRR; baselines in the same run: random, global popularity, round popularity,
-region x round popularity backing off to round, then global.
+queries left without truth are dropped. Nothing dated on or after the cutoff informs any query: every
+vocabulary, IDF, profile, the ALS peer and the model come from earlier investments. Metrics at k,
+macro-averaged: Recall, NDCG (binary gain, ideal DCG over min(|truth|, k)), HR, MRR, next to every baseline of
+``matcher.history.BASELINES`` and the ALS peer, all from the same history columns.
 
-The method ("huoban") learns from history: it builds investor profiles as of ``cutoff - train_window``,
-trains a gradient-boosted ranker on the rounds of the last ``train_window`` before the cutoff (labels: who
-invested; negatives drawn uniformly), then rebuilds the profiles as of the cutoff and scores every candidate
-of every query round. Pair features: activity
-(total, recency-weighted, days since last deal), round mix (share of this round, of neighbouring rounds),
-region and city mix, tag affinity (TF-IDF over normalised tags, and embeddings of the tags so that synonyms
-and other languages meet), the investor's own description embedded against the company's tags and description,
-co-investment with the company's earlier investors, follow-on, the company's age against the investor's usual
-one, and the investor kind.
+The method is the service's investor ranking, not a side model: the CSVs become the same profiles the
+service holds (:func:`deal_log`, :func:`profiles_for`), the same :class:`~matcher.ranking.Matcher` computes
+the thesis features, and :func:`matcher.investor_ranker.train_ranker` - the code ``huoban retrain`` runs -
+learns and selects over windows of history before the cutoff (``training``, ``validation``, ``selected``).
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import math
 import re
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy import sparse
 
-from matcher.encoders import Encoder
+from matcher.build import lexical_texts, upsert_profiles
+from matcher.config import MatcherConfig, WeightSet
+from matcher.encoders import Encoder, KeywordEncoder
 from matcher.errors import ConfigError, MatcherError
+from matcher.history import Company as HistCompany
+from matcher.history import DealLog, HistoryView, Investment, normalise_tag
+from matcher.history import Query as HistQuery
+from matcher.investor_ranker import (
+    InvestorRanker,
+    RankerContext,
+    TrainConfig,
+    Window,
+    evaluate,
+    feature_names,
+    train_ranker,
+)
+from matcher.lexical import LexicalEncoder
 from matcher.metrics import hit_rate_at_k, mrr_at_k, ndcg_at_k, recall_at_k
-from matcher.taxonomy import ROUNDS
+from matcher.profiles import CandidateProfile, ProfileTable, ProjectProfile
+from matcher.ranking import Matcher
+from matcher.taxonomy import INDUSTRIES, ROUNDS
 
-__all__ = ["BacktestError", "DealData", "load_deals", "run_backtest"]
+__all__ = ["BacktestError", "DealData", "deal_log", "investor_profile", "load_deals", "query_profile",
+           "run_backtest"]
 
 Progress = Callable[[str], None]
 
@@ -84,12 +95,6 @@ class DealData:
 
 
 _TAG_SPLIT = re.compile(r"[|,;，；、/]+")
-
-
-def normalise_tag(tag: str) -> str:
-    # full-width to half-width, lower case, no inner spaces
-    out = "".join(chr(ord(c) - 0xFEE0) if 0xFF01 <= ord(c) <= 0xFF5E else c for c in tag)
-    return re.sub(r"\s+", "", out.strip().lower())
 
 
 def _read(path: Path, required: Sequence[str]) -> list[dict[str, str]]:
@@ -163,437 +168,222 @@ def load_deals(directory: str | Path) -> DealData:
     return DealData(companies, rounds, investments, kinds, descriptions)
 
 
-# -- profiles -------------------------------------------------------------------------------------------
-ROUND_ORDER = {code: i for i, code in enumerate(ROUNDS.codes)}
-HALF_LIFE_DAYS = 365.0
+# -- the CSVs as the service's own records ------------------------------------------------------------------
+def deal_log(data: DealData) -> tuple[DealLog, dict[str, int]]:
+    """The deal records as a :class:`~matcher.history.DealLog`; investor ids become integers 1..n in the
+    order of their CSV ids (returned as the mapping)."""
+    names = sorted({inv for _, inv in data.investments} | set(data.investor_kind) | set(data.investor_description))
+    ids = {name: i + 1 for i, name in enumerate(names)}
+    companies = {c.id: HistCompany(c.id, tuple(c.tags), c.region, c.city, "", c.founded)
+                 for c in data.companies.values()}
+    investments = [Investment(ids[inv], data.rounds[rid].company, rid, data.rounds[rid].label, data.rounds[rid].date)
+                   for rid, inv in data.investments]
+    return DealLog(companies, investments, {ids[k]: v for k, v in data.investor_kind.items()}), ids
+
+
+STAGE_OF_ROUND = {"seed": "seed", "angel": "seed", "crowdfunding": "seed", "pre_a": "early", "a": "early",
+                  "a_plus": "early", "b": "growth", "c_plus": "growth", "strategic": "growth", "other": "growth",
+                  "pe": "expansion", "ipo": "expansion"}
+
+
+def _tag_text(tags: Sequence[str]) -> str:
+    return " ".join(tags)
+
+
+def query_profile(pid: int, company: Company, label: str) -> ProjectProfile:
+    """A company raising a round, as the service holds a project: the taxonomy industries its tags name, the
+    description as what it needs, its tags as its domain; languages open, no city code (free-text places are
+    history features)."""
+    industries = []
+    for t in company.tags:
+        try:
+            code = INDUSTRIES.parse(t)
+        except ValueError:
+            continue
+        if code not in industries:
+            industries.append(code)
+    tags = _tag_text(company.tags)
+    return ProjectProfile(id=pid, space_id=0, stage=STAGE_OF_ROUND.get(label, "early"), industries=tuple(industries),
+                          needs=("financing",), city="nationwide", languages=("zh", "en"),
+                          need_text=company.description or tags, domain_text=tags or company.description,
+                          round_sought=label, curated=True)
+
+
+def investor_profile(iid: int, kind: str, description: str) -> CandidateProfile:
+    """An investor known from deal records: its description as its thesis, nothing declared (no rounds,
+    industries or ticket: history speaks for it)."""
+    return CandidateProfile(id=iid, kind="investor", space_id=None, industries=(), stages=(), serves=("financing",),
+                            languages=("zh", "en"), city="nationwide", regions=("nationwide",),
+                            offer_text=description, expertise_text="", subtype=kind)
 
 
 @dataclass
-class Profiles:
-    """Investor profiles from the investments dated before ``as_of``."""
-
-    as_of: dt.date
-    investors: list[str]
-    index: dict[str, int]
-    n: np.ndarray  # (J,)
-    recent: np.ndarray  # recency-weighted count
-    last_days: np.ndarray  # days since the last deal
-    round_counts: np.ndarray  # (J, R)
-    region_counts: sparse.csr_matrix  # (J, G)
-    city_counts: sparse.csr_matrix  # (J, C)
-    tag_tfidf: sparse.csr_matrix  # (J, V) L2-normalised
-    tag_recent: sparse.csr_matrix  # same, recency-weighted
-    tag_vec: np.ndarray  # (J, d) unit (zeros when unknown)
-    coinvest: sparse.csr_matrix  # (J, J) rounds together
-    portfolio: dict[str, set[int]]  # company -> investors (rows) that invested in it
-    median_age: np.ndarray  # years
-    kind: np.ndarray  # (J, K) one-hot
-    desc_vec: np.ndarray  # (J, d) the investor's own description, unit (zeros when empty)
+class _Query:
+    round_id: str
+    company: str
+    label: str
+    date: dt.date
+    truth: set[int]
+    excluded: set[int]
 
 
-class Vocab:
-    def __init__(self) -> None:
-        self.ids: dict[str, int] = {}
-
-    def get(self, key: str) -> int:
-        if key not in self.ids:
-            self.ids[key] = len(self.ids)
-        return self.ids[key]
-
-
-@dataclass
-class Spaces:
-    """Shared vocabularies and tag vectors (the same columns for every profile build)."""
-
-    tags: Vocab
-    regions: Vocab
-    cities: Vocab
-    kinds: list[str]
-    idf: np.ndarray
-    tag_vectors: np.ndarray  # (V, d) unit rows, zeros when no encoder
-    text_vectors: dict[str, np.ndarray] = field(default_factory=dict)  # description -> unit vector
-
-
-def encode_descriptions(spaces: Spaces, texts: Sequence[str], encoder: Encoder | None) -> None:
-    """Embed the distinct non-empty descriptions (investors', queried companies') once."""
-    todo = sorted({t for t in texts if t and t not in spaces.text_vectors})
-    if encoder is None or not todo or spaces.tag_vectors.shape[1] <= 1:
-        return
-    vectors = np.asarray(encoder.encode(todo), dtype=np.float32)
-    for text, v in zip(todo, vectors, strict=True):
-        n = float(np.linalg.norm(v))
-        spaces.text_vectors[text] = v / n if n > 0 else v
-
-
-def build_spaces(data: DealData, history_before: dt.date, encoder: Encoder | None) -> Spaces:
-    tags, regions, cities = Vocab(), Vocab(), Vocab()
-    df: Counter[int] = Counter()
-    companies_seen = 0
-    for c in data.companies.values():
-        ids = {tags.get(t) for t in c.tags}
-        regions.get(c.region)
-        cities.get(c.city)
-        df.update(ids)
-        companies_seen += 1
-    idf = np.ones(len(tags.ids))
-    for t, n in df.items():
-        idf[t] = math.log((1 + companies_seen) / (1 + n)) + 1.0
-    if encoder is not None and tags.ids:
-        names = sorted(tags.ids, key=tags.ids.__getitem__)
-        vectors = np.asarray(encoder.encode(names), dtype=np.float32)
-    else:
-        vectors = np.zeros((len(tags.ids), 1), dtype=np.float32)
-    kinds = sorted({k for k in data.investor_kind.values() if k})
-    return Spaces(tags, regions, cities, kinds, idf, vectors)
-
-
-def _company_tag_row(c: Company, spaces: Spaces) -> dict[int, float]:
-    out: dict[int, float] = {}
-    for t in c.tags:
-        j = spaces.tags.ids.get(t)
-        if j is not None:
-            out[j] = spaces.idf[j]
-    norm = math.sqrt(sum(v * v for v in out.values())) or 1.0
-    return {k: v / norm for k, v in out.items()}
-
-
-def _company_vec(c: Company, spaces: Spaces, with_description: bool = False) -> np.ndarray:
-    """Unit mean of the company's tag embeddings (plus its description's, when asked and known)."""
-    d = spaces.tag_vectors.shape[1]
-    ids = [spaces.tags.ids[t] for t in c.tags if t in spaces.tags.ids]
-    parts = []
-    if ids and d > 1:
-        tv = spaces.tag_vectors[ids].mean(axis=0)
-        tn = float(np.linalg.norm(tv))
-        if tn > 0:
-            parts.append(tv / tn)
-    if with_description and c.description in spaces.text_vectors:
-        parts.append(spaces.text_vectors[c.description])
-    if not parts:
-        return np.zeros(d, dtype=np.float32)
-    v = np.mean(parts, axis=0)
-    n = float(np.linalg.norm(v))
-    out: np.ndarray = v / n if n > 0 else v
-    return out
-
-
-def build_profiles(data: DealData, as_of: dt.date, spaces: Spaces, min_history: int = 1) -> Profiles:
+def _window_queries(data: DealData, log: DealLog, ids: dict[str, int], start: dt.date, end: dt.date,
+                    exclude_prior: bool) -> list[_Query]:
     by_round: dict[str, list[str]] = defaultdict(list)
     for rid, inv in data.investments:
-        if data.rounds[rid].date < as_of:
-            by_round[rid].append(inv)
-    counts = Counter(inv for invs in by_round.values() for inv in invs)
-    investors = sorted(i for i, n in counts.items() if n >= min_history)
-    index = {inv: j for j, inv in enumerate(investors)}
-    J, R = len(investors), len(ROUNDS)
-    n = np.zeros(J)
-    recent = np.zeros(J)
-    last = np.full(J, np.inf)
-    round_counts = np.zeros((J, R))
-    reg_rows, reg_cols, city_rows, city_cols = [], [], [], []
-    tag_r, tag_c, tag_v, tag_w = [], [], [], []
-    ages: dict[int, list[float]] = defaultdict(list)
-    portfolio: dict[str, set[int]] = defaultdict(set)
-    co_r, co_c = [], []
-    d = spaces.tag_vectors.shape[1]
-    vec_sum = np.zeros((J, d))
-    for rid, invs in by_round.items():
-        rnd = data.rounds[rid]
-        company = data.companies[rnd.company]
-        days = (as_of - rnd.date).days
-        decay = 0.5 ** (days / HALF_LIFE_DAYS)
-        rows = [index[i] for i in invs if i in index]
-        trow = _company_tag_row(company, spaces)
-        cvec = _company_vec(company, spaces)
-        age = (rnd.date - company.founded).days / 365.25 if company.founded else None
-        for j in rows:
-            n[j] += 1
-            recent[j] += decay
-            last[j] = min(last[j], days)
-            round_counts[j, ROUND_ORDER[rnd.label]] += 1
-            reg_rows.append(j)
-            reg_cols.append(spaces.regions.get(company.region))
-            city_rows.append(j)
-            city_cols.append(spaces.cities.get(company.city))
-            for t, w in trow.items():
-                tag_r.append(j)
-                tag_c.append(t)
-                tag_v.append(w)
-                tag_w.append(w * decay)
-            vec_sum[j] += cvec
-            if age is not None and age >= 0:
-                ages[j].append(age)
-            portfolio[rnd.company].add(j)
-        for a in rows:
-            for b in rows:
-                if a != b:
-                    co_r.append(a)
-                    co_c.append(b)
-    G, C, V = len(spaces.regions.ids), len(spaces.cities.ids), len(spaces.tags.ids)
-    ones = np.ones
-    region = sparse.csr_matrix((ones(len(reg_rows)), (reg_rows, reg_cols)), shape=(J, G))
-    city = sparse.csr_matrix((ones(len(city_rows)), (city_rows, city_cols)), shape=(J, C))
-
-    def l2(m: sparse.csr_matrix) -> sparse.csr_matrix:
-        norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
-        norms[norms == 0] = 1.0
-        out: sparse.csr_matrix = sparse.diags(1.0 / norms) @ m
-        return out.tocsr()
-
-    tag_tfidf = l2(sparse.csr_matrix((tag_v, (tag_r, tag_c)), shape=(J, V)))
-    tag_recent = l2(sparse.csr_matrix((tag_w, (tag_r, tag_c)), shape=(J, V)))
-    norms = np.linalg.norm(vec_sum, axis=1, keepdims=True)
-    tag_vec = np.divide(vec_sum, norms, out=np.zeros_like(vec_sum), where=norms > 0)
-    coinvest = sparse.csr_matrix((ones(len(co_r)), (co_r, co_c)), shape=(J, J))
-    median_age = np.array([float(np.median(ages[j])) if ages.get(j) else np.nan for j in range(J)])
-    kind = np.zeros((J, max(len(spaces.kinds), 1)))
-    for inv, j in index.items():
-        k = data.investor_kind.get(inv, "")
-        if k in spaces.kinds:
-            kind[j, spaces.kinds.index(k)] = 1.0
-    desc_vec = np.zeros((J, d), dtype=np.float32)
-    for inv, j in index.items():
-        text = data.investor_description.get(inv, "")
-        if text in spaces.text_vectors:
-            desc_vec[j] = spaces.text_vectors[text]
-    return Profiles(as_of, investors, index, n, recent, np.where(np.isinf(last), 1e4, last), round_counts, region,
-                    city, tag_tfidf, tag_recent, tag_vec, coinvest, portfolio, median_age, kind, desc_vec)
-
-
-FEATURE_NAMES = (
-    "log_n", "log_recent", "log_days_since_last", "round_share", "log_round_count", "near_round_share",
-    "region_share", "city_share", "tag_cosine", "tag_recent_cosine", "tag_embedding", "coinvest",
-    "coinvest_any", "prior_investor", "age_gap", "round_order", "description_embedding",
-)
-
-
-def pair_features(P: Profiles, spaces: Spaces, company: Company, label: str, date: dt.date,
-                  prior: set[int]) -> np.ndarray:
-    """Features of one query round against every candidate, shape (J, F + kinds)."""
-    J = len(P.investors)
-    r = ROUND_ORDER[label]
-    n = np.maximum(P.n, 1.0)
-    rc = P.round_counts
-    near = rc[:, max(r - 1, 0):r + 2].sum(axis=1)
-    g = spaces.regions.ids.get(company.region)
-    c = spaces.cities.ids.get(company.city)
-    region = np.asarray(P.region_counts[:, g].todense()).ravel() if g is not None and g < P.region_counts.shape[1] \
-        else np.zeros(J)
-    city = np.asarray(P.city_counts[:, c].todense()).ravel() if c is not None and c < P.city_counts.shape[1] \
-        else np.zeros(J)
-    trow = _company_tag_row(company, spaces)
-    q = sparse.csr_matrix((list(trow.values()), ([0] * len(trow), list(trow.keys()))),
-                          shape=(1, P.tag_tfidf.shape[1]))
-    tag_cos = np.asarray((P.tag_tfidf @ q.T).todense()).ravel()
-    tag_rec = np.asarray((P.tag_recent @ q.T).todense()).ravel()
-    cvec = _company_vec(company, spaces, with_description=True)
-    emb = P.tag_vec @ cvec if P.tag_vec.shape[1] > 1 else np.zeros(J)
-    desc = P.desc_vec @ cvec if P.desc_vec.shape[1] > 1 else np.zeros(J)
-    prior_rows = sorted(prior)
-    if prior_rows:
-        co = np.asarray(P.coinvest[prior_rows].sum(axis=0)).ravel()
-    else:
-        co = np.zeros(J)
-    prior_flag = np.zeros(J)
-    prior_flag[prior_rows] = 1.0
-    if company.founded:
-        age = max((date - company.founded).days / 365.25, 0.05)
-        gap = np.where(np.isnan(P.median_age), 1.0, np.abs(np.log(age) - np.log(np.maximum(P.median_age, 0.05))))
-    else:
-        gap = np.full(J, 1.0)
-    X = np.column_stack([
-        np.log1p(P.n), np.log1p(P.recent), np.log1p(P.last_days), rc[:, r] / n, np.log1p(rc[:, r]), near / n,
-        region / n, city / n, tag_cos, tag_rec, emb, np.log1p(co), (co > 0).astype(float), prior_flag, gap,
-        np.full(J, r, dtype=float), desc,
-    ])
-    return np.hstack([X, P.kind])
-
-
-def prior_score(X: np.ndarray) -> np.ndarray:
-    """A cheap, unlearned relevance score: the ranking when there is too little history to learn from."""
-    f = {name: i for i, name in enumerate(FEATURE_NAMES)}
-    out: np.ndarray = (X[:, f["log_recent"]] + 2.0 * X[:, f["round_share"]] + 2.0 * X[:, f["tag_cosine"]]
-                       + 1.0 * X[:, f["tag_embedding"]] + 0.5 * X[:, f["log_round_count"]]
-                       + 1.0 * X[:, f["region_share"]] + 1.0 * X[:, f["coinvest"]] + 3.0 * X[:, f["prior_investor"]])
-    return out
-
-
-# -- the run ----------------------------------------------------------------------------------------------
-def _company_prior(data: DealData, P: Profiles, before: dt.date) -> dict[str, set[int]]:
-    """Company -> candidate rows that invested in it before ``before`` (from history only)."""
-    out: dict[str, set[int]] = defaultdict(set)
-    for rid, inv in data.investments:
-        rnd = data.rounds[rid]
-        if rnd.date < before and inv in P.index:
-            out[rnd.company].add(P.index[inv])
-    return out
-
-
-def _queries(data: DealData, start: dt.date, end: dt.date) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = defaultdict(list)
-    for rid, inv in data.investments:
         if start <= data.rounds[rid].date < end:
-            out[rid].append(inv)
-    return dict(sorted(out.items(), key=lambda kv: (data.rounds[kv[0]].date, kv[0])))
-
-
-def _metrics(rankings: list[list[int]], truths: list[set[int]], k: int) -> dict[str, float]:
-    rel = [{t: 1.0 for t in truth} for truth in truths]
-    return {
-        f"recall@{k}": float(np.mean([recall_at_k(r, t, k) for r, t in zip(rankings, rel, strict=True)])),
-        f"ndcg@{k}": float(np.mean([ndcg_at_k(r, t, k) for r, t in zip(rankings, rel, strict=True)])),
-        f"hr@{k}": float(np.mean([hit_rate_at_k(r, t, k) for r, t in zip(rankings, rel, strict=True)])),
-        f"mrr@{k}": float(np.mean([mrr_at_k(r, t, k) for r, t in zip(rankings, rel, strict=True)])),
-    }
-
-
-def _top(scores: np.ndarray, k: int, allowed: np.ndarray) -> list[int]:
-    s = np.where(allowed, scores, -np.inf)
-    k = min(k, int(allowed.sum()))
-    if k <= 0:
-        return []
-    part = np.argpartition(-s, k - 1)[:k]
-    return [int(i) for i in part[np.lexsort((part, -s[part]))]]
+            by_round[rid].append(inv)
+    out: list[_Query] = []
+    for rid in sorted(by_round, key=lambda r: (data.rounds[r].date, r)):
+        rnd = data.rounds[rid]
+        truth = {ids[i] for i in by_round[rid]}
+        excluded: set[int] = set()
+        if exclude_prior:
+            excluded = {int(i) for i in log.company_investors(rnd.company, start)}
+            truth -= excluded
+            if not truth:
+                continue
+        out.append(_Query(rid, rnd.company, rnd.label, rnd.date, truth, excluded))
+    return out
 
 
 def run_backtest(data: DealData, *, cutoff: dt.date, until: dt.date, exclude_prior_investors: bool = False,
                  min_history: int = 1, k: int = 10, seed: int = 0, encoder: Encoder | None = None,
-                 train_window_days: int = 365, negatives: int = 300, progress: Progress | None = None,
-                 details: bool = False) -> dict[str, Any]:
+                 train_windows: int = 2, window_days: int | None = None, config: TrainConfig | None = None,
+                 progress: Progress | None = None, details: bool = False) -> dict[str, Any]:
     """The protocol of the module docstring; returns the JSON-ready result.
 
-    ``details`` adds ``per_query``: each query's round id, ground truth and Huoban's top k (investor ids).
-    """
+    Windows: the test window [cutoff, until); validation = the window of the same length just before the
+    cutoff; ``train_windows`` earlier windows (those with at least 20 queries) train. ``details`` adds
+    ``per_query``: each query's round id, ground truth and Huoban's top k (investor ids)."""
     say = progress or (lambda m: None)
     if until <= cutoff:
         raise ConfigError("--until must be after --cutoff")
     started = time.perf_counter()
-    rng = np.random.default_rng(seed)
-    spaces = build_spaces(data, cutoff, encoder)
-    t0 = cutoff - dt.timedelta(days=train_window_days)
-    train_q = _queries(data, t0, cutoff)
-    queries = _queries(data, cutoff, until)
-    # descriptions are static attributes (no dates), so embedding them leaks nothing about later rounds
-    encode_descriptions(spaces, [*data.investor_description.values(),
-                                 *(data.companies[data.rounds[r].company].description for r in (*train_q, *queries))],
-                        encoder)
-    say(f"{len(spaces.tags.ids)} distinct tags, {len(spaces.text_vectors)} descriptions embedded, "
-        f"{len(data.investments)} investments")
-
-    # ---- train inside history: profiles as of t0, labels from rounds in [t0, cutoff) ----
-    # Negatives are drawn uniformly from all candidates. Hard negatives (the popular, the prior investors)
-    # looked tempting but bias the sample: the model then learns that being obscure predicts a deal, and
-    # ranks thousands of one-deal investors first (NDCG@10 fell below popularity in our runs).
-    P0 = build_profiles(data, t0, spaces, min_history)
-    prior0 = _company_prior(data, P0, t0)
-    X_rows: list[np.ndarray] = []
-    y_rows: list[np.ndarray] = []
-    for rid, invs in train_q.items():
-        rnd = data.rounds[rid]
-        company = data.companies[rnd.company]
-        prior_rows = prior0.get(rnd.company, set())
-        positives = np.array([P0.index[i] for i in invs if i in P0.index], dtype=np.int64)
-        if exclude_prior_investors:  # train as the queries are asked: earlier investors are not candidates
-            positives = positives[~np.isin(positives, list(prior_rows))]
-        if len(positives) == 0:
-            continue
-        X = pair_features(P0, spaces, company, rnd.label, rnd.date, prior_rows)
-        rand = rng.choice(len(P0.investors), size=min(negatives, len(P0.investors)), replace=False)
-        if exclude_prior_investors:
-            rand = rand[~np.isin(rand, list(prior_rows))]
-        rows = np.unique(np.concatenate([positives, rand]))
-        y = np.isin(rows, positives).astype(np.int64)
-        X_rows.append(X[rows])
-        y_rows.append(y)
-    model = None
-    train_info: dict[str, Any] = {"as_of": t0.isoformat(), "queries": len(X_rows)}
-    if len(X_rows) >= 30:
-        from sklearn.ensemble import HistGradientBoostingClassifier
-
-        Xt = np.vstack(X_rows)
-        yt = np.concatenate(y_rows)
-        model = HistGradientBoostingClassifier(max_iter=300, learning_rate=0.06, max_leaf_nodes=31,
-                                               min_samples_leaf=30, l2_regularization=1.0, early_stopping=True,
-                                               validation_fraction=0.1, n_iter_no_change=20, random_state=seed)
-        model.fit(Xt, yt)
-        train_info.update(rows=int(len(yt)), positives=int(yt.sum()), iterations=int(model.n_iter_))
-        say(f"trained on {len(yt)} pairs from {len(X_rows)} rounds of the year before the cutoff")
-    else:
-        say("too little history before the cutoff to learn from; ranking by the unlearned prior score")
-
-    # ---- test: profiles as of the cutoff ----
-    P = build_profiles(data, cutoff, spaces, min_history)
-    prior = _company_prior(data, P, cutoff)
-    J = len(P.investors)
-    global_count = P.n
-    round_count = P.round_counts
-    region_round: dict[tuple[str, str], np.ndarray] = {}
-    for rid, inv in data.investments:
-        rnd = data.rounds[rid]
-        if rnd.date < cutoff and inv in P.index:
-            key = (data.companies[rnd.company].region, rnd.label)
-            arr = region_round.setdefault(key, np.zeros(J))
-            arr[P.index[inv]] += 1
-    earlier: dict[str, set[str]] = defaultdict(set)
-    for rid, inv in data.investments:
-        if data.rounds[rid].date < cutoff:
-            earlier[data.rounds[rid].company].add(inv)
-    results: dict[str, list[list[int]]] = defaultdict(list)
-    truths: list[set[int]] = []
-    per_query: list[dict[str, Any]] = []
-    ids_out = 0
-    for rid, invs in queries.items():
-        rnd = data.rounds[rid]
-        company = data.companies[rnd.company]
-        allowed = np.ones(J, dtype=bool)
-        truth_ids = set(invs)
-        if exclude_prior_investors:
-            before = earlier.get(rnd.company, set())  # its investors before the cutoff, candidates or not
-            truth_ids -= before
-            for inv in before:
-                if inv in P.index:
-                    allowed[P.index[inv]] = False
-            if not truth_ids:
-                continue
-        # truth as candidate rows; non-candidates stay as misses (negative sentinels never ranked)
-        truth: set[int] = set()
-        for inv in truth_ids:
-            if inv in P.index:
-                truth.add(P.index[inv])
-            else:
-                ids_out -= 1
-                truth.add(ids_out)
-        truths.append(truth)
-        X = pair_features(P, spaces, company, rnd.label, rnd.date, prior.get(rnd.company, set()))
-        scores = model.predict_proba(X)[:, 1] if model is not None else prior_score(X)
-        results["huoban"].append(_top(scores, k, allowed))
-        if details:
-            per_query.append({"round_id": rid, "truth": sorted(truth_ids),
-                              "huoban": [P.investors[j] for j in results["huoban"][-1]]})
-        results["random"].append(_top(rng.random(J), k, allowed))
-        results["popularity"].append(_top(global_count, k, allowed))
-        results["round_popularity"].append(_top(round_count[:, ROUND_ORDER[rnd.label]] * 1e6 + global_count, k,
-                                                allowed))
-        rr = region_round.get((company.region, rnd.label), np.zeros(J))
-        results["region_round_popularity"].append(
-            _top(rr * 1e12 + round_count[:, ROUND_ORDER[rnd.label]] * 1e6 + global_count, k, allowed))
-    if not truths:
+    log, ids = deal_log(data)
+    names = {v: k_ for k_, v in ids.items()}
+    span = dt.timedelta(days=window_days or min(max((until - cutoff).days, 90), 730))
+    enc = encoder or KeywordEncoder()
+    windows_spec = [(cutoff, until)] + [(cutoff - span * (i + 1), cutoff - span * i) for i in range(train_windows + 1)]
+    queries = [_window_queries(data, log, ids, a, b, exclude_prior_investors) for a, b in windows_spec]
+    if not queries[0]:
         raise ConfigError("no query rounds in [cutoff, until) with ground truth; check the dates")
+
+    # the profiles the service would hold: one project per query round, every known investor
+    matcher, project_rows = _matcher(data, ids, queries, enc)
+    weights = WeightSet.default("investor")
+    companies_before = {int(c) for c in np.unique(log.company[: log.before(cutoff)])}
+    tag_texts = sorted({t for c in companies_before for t in log.companies[log.company_keys[c]].tags}
+                       | {t for qs in queries for q in qs for t in data.companies[q.company].tags})
+    tag_vectors = _unit_rows(tag_texts, enc)
+    say(f"{len(log)} investments, {len(ids)} investors, {len(tag_texts)} tags; windows "
+        + ", ".join(f"[{a}, {b}): {len(q)} queries" for (a, b), q in zip(windows_spec, queries, strict=True)))
+
+    def window(i: int) -> Window | None:
+        start, _ = windows_spec[i]
+        qs = queries[i]
+        view = HistoryView(log, start, tag_vectors)
+        if len(view) == 0 or not qs:
+            return None
+        cand = view.ids[view.n >= min_history]
+        hq = [HistQuery(log.companies[q.company], q.label, q.date) for q in qs]
+        ctx = RankerContext.build(view, hq, seed=seed)
+        rows = project_rows[i]
+        inv_rows = matcher.tables["investor"]
+
+        def thesis(qi: int, inv_ids: np.ndarray) -> np.ndarray:
+            return matcher.thesis_features(np.array([rows[qi]]), inv_rows.rows_of(inv_ids), weights)
+
+        return Window(ctx, [q.truth for q in qs], [q.excluded for q in qs], np.sort(cand), thesis)
+
+    test = window(0)
+    assert test is not None
+    validation = window(1)
+    train = [w for w in (window(i) for i in range(2, len(windows_spec))) if w is not None and len(w.truths) >= 20]
+    if validation is not None and len(validation.truths) < 20:
+        train, validation = ([validation, *train] if validation.truths else train), None
+    cfg = config or TrainConfig(seed=seed)
+    ranker = train_ranker(train, validation, exclude_prior=exclude_prior_investors, config=cfg, progress=say) \
+        if train else InvestorRanker("baseline:recency_popularity", feature_names(log.kinds), depth=cfg.depth,
+                                     report={"selected": "baseline:recency_popularity",
+                                             "reason": "too little history before the cutoff to learn from"})
+    tops: dict[str, list[list[int]]] = {}
+    scores = evaluate(test, {"huoban": ranker}, exclude_prior=exclude_prior_investors, depth=ranker.depth, k=k,
+                      top_out=tops)
+    shortlist_recall = scores.pop("_shortlist_recall")
+    random_scores = _random_baseline(test, k, seed)
+    baselines = {"random": random_scores, **{n: v for n, v in scores.items() if n != "huoban"}}
+    best_name = max((n for n in baselines if n != "random"), key=lambda n: baselines[n][f"ndcg@{k}"])
+    huoban = scores["huoban"]
     out: dict[str, Any] = {
-        "queries": len(truths),
-        "candidates": J,
-        "huoban": _metrics(results["huoban"], truths, k),
-        "baselines": {name: _metrics(results[name], truths, k)
-                      for name in ("random", "popularity", "round_popularity", "region_round_popularity")},
+        "queries": len(test.truths),
+        "candidates": int(len(test.candidates)),
+        "huoban": huoban,
+        "baselines": baselines,
+        "selected": ranker.selected,
+        "validation": ranker.report.get("validation"),
+        "best_baseline": best_name,
+        "ndcg_ratio_to_best_baseline": round(huoban[f"ndcg@{k}"] / max(baselines[best_name][f"ndcg@{k}"], 1e-12), 3),
+        "ndcg_ratio_to_als": round(huoban[f"ndcg@{k}"] / max(baselines["als"][f"ndcg@{k}"], 1e-12), 3),
+        "shortlist_recall": round(shortlist_recall, 4),
         "protocol": {"cutoff": cutoff.isoformat(), "until": until.isoformat(), "k": k, "min_history": min_history,
-                     "exclude_prior_investors": exclude_prior_investors, "history_investments":
-                     sum(1 for rid, _ in data.investments if data.rounds[rid].date < cutoff)},
-        "training": train_info,
-        "encoder": getattr(encoder, "id", None),
+                     "exclude_prior_investors": exclude_prior_investors,
+                     "history_investments": log.before(cutoff), "window_days": span.days},
+        "training": {k_: v for k_, v in ranker.report.items() if k_ not in ("validation", "features")},
+        "encoder": getattr(encoder, "id", None) or enc.id,
         "seconds": round(time.perf_counter() - started, 1),
     }
     if details:
-        out["per_query"] = per_query
-    best = max(out["baselines"].values(), key=lambda m: m[f"ndcg@{k}"])
-    out["ndcg_ratio_to_best_baseline"] = round(out["huoban"][f"ndcg@{k}"] / max(best[f"ndcg@{k}"], 1e-12), 3)
+        out["per_query"] = [{"round_id": q.round_id, "truth": sorted(names[t] for t in q.truth),
+                             "huoban": [names[t] for t in top]}
+                            for q, top in zip(queries[0], tops["huoban"], strict=True)]
     return out
+
+
+def _unit_rows(texts: Sequence[str], encoder: Encoder) -> dict[str, np.ndarray]:
+    if not texts:
+        return {}
+    vectors = np.asarray(encoder.encode(list(texts)), dtype=np.float64)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    vectors = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+    return dict(zip(texts, vectors, strict=True))
+
+
+def _matcher(data: DealData, ids: dict[str, int], queries: Sequence[Sequence[_Query]],
+             encoder: Encoder) -> tuple[Matcher, list[list[int]]]:
+    """Profile tables (one project per query round of every window, every investor) and a Matcher over them;
+    returns the Matcher and, per window, the project row of each query."""
+    projects: list[ProjectProfile] = []
+    rows: list[list[int]] = []
+    for qs in queries:
+        rows.append([])
+        for q in qs:
+            rows[-1].append(len(projects))
+            projects.append(query_profile(len(projects) + 1, data.companies[q.company], q.label))
+    investors = [investor_profile(i, data.investor_kind.get(name, ""), data.investor_description.get(name, ""))
+                 for name, i in sorted(ids.items(), key=lambda kv: kv[1])]
+    config = MatcherConfig()
+    lexical = LexicalEncoder(n_features=config.lexical_features, terms=config.lexical_terms)
+    lexical.fit(lexical_texts([*projects, *investors]) or [""])
+    tables: dict[str, ProfileTable] = {}
+    for kind, items in (("project", projects), ("investor", investors)):
+        table = ProfileTable(kind, encoder.dim, config)
+        upsert_profiles(table, items, encoder, lexical)
+        tables[kind] = table
+    for kind in ("mentor", "provider"):
+        tables[kind] = ProfileTable(kind, encoder.dim, config)
+    matcher = Matcher(tables, lexical, config)
+    # rows of the project table are insertion order (ids 1..n)
+    return matcher, rows
+
+
+def _random_baseline(w: Window, k: int, seed: int) -> dict[str, float]:
+    rng = np.random.default_rng(seed)
+    sums = np.zeros(4)
+    for qi, truth in enumerate(w.truths):
+        allowed = w.candidates[~np.isin(w.candidates, list(w.excluded[qi]))] if w.excluded[qi] else w.candidates
+        top = [int(x) for x in rng.permutation(allowed)[:k]]
+        rel = {int(t): 1.0 for t in truth}
+        sums += (ndcg_at_k(top, rel, k), recall_at_k(top, rel, k), hit_rate_at_k(top, rel, k), mrr_at_k(top, rel, k))
+    n = max(len(w.truths), 1)
+    return {f"ndcg@{k}": sums[0] / n, f"recall@{k}": sums[1] / n, f"hr@{k}": sums[2] / n, f"mrr@{k}": sums[3] / n}

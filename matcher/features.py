@@ -135,7 +135,8 @@ def hard_mask(P: Cols, C: Cols, *, kind: str, direction: str, config: MatcherCon
         seeking = P["rounds"] != 0
         if direction == "dealflow":
             ok &= seeking
-        ok &= ~seeking | ((P["rounds"] & C["rounds"]) != 0)
+        # an investor that declares no rounds (e.g. known from deal records only) is not ruled out by round
+        ok &= ~seeking | ((P["rounds"] & C["rounds"]) != 0) | (C["rounds"] == 0)
         funding = P["funding"]
         tol = config.ticket_tolerance
         in_range = (funding >= C["ticket_min"] * (1.0 - tol)) & (funding <= C["ticket_max"] * (1.0 + tol))

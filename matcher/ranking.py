@@ -199,6 +199,52 @@ class Matcher:
         self._calibration[kind] = (sizes, values)
         return values
 
+    def _dense_lex(self, table: ProfileTable, row: int) -> np.ndarray:
+        out = np.zeros(self.lexical.n_features, dtype=np.float32)
+        terms = table.lex_weights[row] > 0  # rows are zero-padded
+        out[table.lex_ids[row][terms]] = table.lex_weights[row][terms].astype(np.float32)
+        return out
+
+    def thesis_features(self, project_rows: np.ndarray, investor_rows: np.ndarray, weights: WeightSet) -> np.ndarray:
+        """The investor thesis features of aligned (project row, investor row) pairs, one side a single row
+        (broadcast): shape (n, len(THESIS_FEATURES)) in the order of ``matcher.investor_ranker.THESIS_FEATURES``
+        - the query-dependent named features, with ``round_fit`` from the declared rounds only (1 declared,
+        0.5 none declared, 0 other rounds: the history features carry the portfolio's round mix), then
+        ``thesis_score`` = the operator-weighted sum of those named features."""
+        from matcher.investor_ranker import THESIS_FEATURES
+
+        projects, pool = self.tables["project"], self.tables["investor"]
+        pr = np.asarray(project_rows, dtype=np.int64)
+        ir = np.asarray(investor_rows, dtype=np.int64)
+        if len(pr) != 1 and len(ir) != 1 and len(pr) != len(ir):
+            raise ConfigError("thesis_features: pair arrays must align or one side must be a single row")
+        names = QUERY_COLUMNS + INVESTOR_COLUMNS
+        P = {name: projects.cols[name][pr] for name in names}
+        C = {name: pool.cols[name][ir] for name in names}
+        X = query_features(P, C, kind="investor")
+        rounds_p, rounds_c = P["rounds"], C["rounds"]
+        X[:, FEATURE_INDEX["round_fit"]] = np.where(rounds_c == 0, 0.5, np.where((rounds_p & rounds_c) != 0, 1.0, 0.0))
+        d = pool.field_dim
+        pv, cv = projects.vectors(pr), pool.vectors(ir)
+        cal = self.calibration("investor")
+        first = 2.0 * (pv[:, :d] * cv[:, :d]).sum(axis=1)
+        second = 2.0 * (pv[:, d:] * cv[:, d:]).sum(axis=1)
+        X[:, FEATURE_INDEX["sem_need"]] = calibrate(first.astype(np.float32), cal[0], cal[1])
+        X[:, FEATURE_INDEX["sem_domain"]] = calibrate(second.astype(np.float32), cal[2], cal[3])
+        if len(pr) == 1:
+            X[:, FEATURE_INDEX["lexical"]] = self.lexical.similarity(self._dense_lex(projects, int(pr[0])),
+                                                                     pool.lex_ids[ir], pool.lex_weights[ir])
+        else:
+            X[:, FEATURE_INDEX["lexical"]] = self.lexical.similarity(self._dense_lex(pool, int(ir[0])),
+                                                                     projects.lex_ids[pr], projects.lex_weights[pr])
+        named = [n for n in THESIS_FEATURES if n != "thesis_score"]
+        cols = [FEATURE_INDEX[n] for n in named]
+        w = np.array([float(weights.weights.get(n, 0.0)) for n in named], dtype=np.float64)
+        out = np.empty((len(X), len(THESIS_FEATURES)), dtype=np.float64)
+        out[:, : len(named)] = X[:, cols]
+        out[:, len(named)] = out[:, : len(named)] @ w
+        return out
+
     def _tables_for(self, kind: str, direction: str) -> tuple[ProfileTable, ProfileTable]:
         if kind not in KINDS:
             raise ConfigError(f"unknown candidate kind {kind!r}; valid: {', '.join(KINDS)}")

@@ -157,10 +157,13 @@ def test_nothing_on_or_after_the_cutoff_informs_a_ranking(tmp_path: Path) -> Non
 
 
 def test_learned_ranking_beats_the_baselines_on_the_sample() -> None:
-    out = run(SAMPLE)
-    assert out["training"]["positives"] > 100
-    best = max(m["ndcg@10"] for m in out["baselines"].values())
+    out = run(SAMPLE, exclude_prior_investors=True)
+    assert out["training"]["train_queries"] > 100
+    assert out["selected"] == "learned"
+    assert out["validation"]["learned"] > out["validation"]["best_baseline_ndcg@10"]
+    best = max(m["ndcg@10"] for name, m in out["baselines"].items())
     assert out["huoban"]["ndcg@10"] > best
+    assert out["ndcg_ratio_to_best_baseline"] == pytest.approx(out["huoban"]["ndcg@10"] / best, abs=1e-3)
     assert out["baselines"]["random"]["ndcg@10"] < 0.1
     assert 0.0 <= out["huoban"]["ndcg@10"] <= 1.0
 
@@ -181,7 +184,11 @@ def test_cli_prints_the_documented_json(tmp_path: Path) -> None:
     assert out["queries"] > 100 and out["candidates"] > 100
     keys = {"recall@10", "ndcg@10", "hr@10", "mrr@10"}
     assert set(out["huoban"]) == keys
-    assert set(out["baselines"]) == {"random", "popularity", "round_popularity", "region_round_popularity"}
+    assert set(out["baselines"]) == {"random", "popularity", "recency_popularity", "round_popularity",
+                                     "region_round_popularity", "region_round_industry_popularity", "tag_popularity",
+                                     "coinvestor_network", "prior_investors_then_popularity", "als"}
+    assert out["selected"] == "learned" or out["selected"].startswith("baseline:")
+    assert set(out["validation"]) >= {"learned", "best_baseline", "best_baseline_ndcg@10"}
     assert all(set(m) == keys for m in out["baselines"].values())
 
 

@@ -1,0 +1,397 @@
+"""The investor ranker: one learned ranking over investment history and thesis, with baselines it must beat.
+
+Used by the service (a project's investor matches, an investor's deal flow, cohort allocation, the
+operators' preview) and by ``huoban backtest``, with the same feature code, learner and training code.
+
+Features of a (query round, investor) pair = the history features of :mod:`matcher.history` (activity,
+round / region / industry mix, co-investment and follow networks, usual company age, follow-on), the
+investor-kind one-hot, the ALS peer's score, and the thesis features the caller computes from the
+profiles (semantic and lexical similarity, declared rounds, industries, regions, ticket; see
+``THESIS_FEATURES``). A new investor without history still gets a score from its thesis.
+
+Training (:func:`train_ranker`) walks windows of history before the cut-off: for each window the history
+is viewed as of the window's start and the rounds inside it are the queries, exactly as the live ranking
+(or the backtest) will see a stale view of the past. The latest window validates: early stopping, the
+choice between the learned model and every baseline (``selected``) and the reported ``validation``
+scores. Negatives include the plausible ones for that round (the top of every baseline: same round,
+region, industry, syndicate) and uniform draws. The learner is LightGBM's lambdarank over query groups;
+the artifact is LightGBM's own text format plus JSON (no pickle).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from matcher.history import (
+    BASELINE_COLUMNS,
+    BASELINES,
+    HISTORY_FEATURES,
+    AlsPeer,
+    EncodedQueries,
+    HistoryView,
+    Query,
+    baseline_scores,
+    history_features,
+)
+from matcher.metrics import ndcg_at_k
+
+__all__ = [
+    "THESIS_FEATURES",
+    "InvestorRanker",
+    "RankerContext",
+    "Window",
+    "evaluate",
+    "feature_names",
+    "train_ranker",
+]
+
+# Thesis features (computed by the caller from the profiles, named as in matcher.config.FEATURES, plus the
+# operator-weighted sum of the query-dependent named features).
+THESIS_FEATURES: tuple[str, ...] = ("sem_need", "sem_domain", "lexical", "stage_fit", "round_fit", "industry",
+                                    "needs_coverage", "region", "language", "ticket_fit", "thesis_score")
+ThesisFn = Callable[[int, np.ndarray], np.ndarray]  # (query index, investor ids) -> (n, len(THESIS_FEATURES))
+
+
+def feature_names(kinds: Sequence[str]) -> list[str]:
+    return [*HISTORY_FEATURES, *(f"kind:{k}" for k in kinds), "als", *THESIS_FEATURES]
+
+
+@dataclass
+class RankerContext:
+    """Everything needed to score one set of queries against investors: the view, encoded queries, ALS."""
+
+    view: HistoryView
+    queries: list[Query]
+    eq: EncodedQueries
+    als: AlsPeer
+    users: np.ndarray
+
+    @classmethod
+    def build(cls, view: HistoryView, queries: Sequence[Query], *, als: AlsPeer | None = None,
+              prior: Sequence[Sequence[int]] | None = None, seed: int = 0) -> RankerContext:
+        eq = view.encode(list(queries), prior)
+        peer = als if als is not None else AlsPeer(seed=seed).fit(view)
+        return cls(view, list(queries), eq, peer, peer.user_factors(view, list(queries), eq))
+
+    def matrix(self, q: np.ndarray, investor_ids: np.ndarray, thesis: np.ndarray | None,
+               only: Sequence[str] | None = None) -> np.ndarray:
+        """Feature matrix (n, len(feature_names)) of aligned pairs (query index, investor id); ``only`` limits
+        the history columns computed (the baselines' columns for a shortlist)."""
+        j = self.view.rows_of(investor_ids)
+        H = history_features(self.view, self.eq, q, j, only)
+        als = self.als.score(self.users, q, investor_ids)
+        T = thesis if thesis is not None else np.full((len(q), len(THESIS_FEATURES)), np.nan)
+        return np.hstack([H, als[:, None], T]).astype(np.float32)
+
+
+@dataclass
+class Window:
+    """Queries of one stretch of time with their truth, scored against a view of the history before it."""
+
+    context: RankerContext
+    truths: list[set[int]]  # investor ids of each query round (ids without history count as misses)
+    excluded: list[set[int]]  # investor ids that may not be ranked for the query (e.g. earlier investors)
+    candidates: np.ndarray  # investor ids that may be ranked (sorted)
+    thesis: ThesisFn | None = None
+    rows: tuple[tuple[int, bool, int], list[QueryRows]] | None = field(default=None, repr=False)
+
+
+def _lexicographic_top(scores: np.ndarray, ids: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k best scores, ties by smaller id."""
+    if len(scores) == 0:
+        return np.zeros(0, dtype=np.int64)
+    k = min(k, len(scores))
+    part = np.argpartition(-scores, k - 1)[:k]
+    kth = scores[part].min()
+    part = np.flatnonzero(scores >= kth)
+    return part[np.lexsort((ids[part], -scores[part]))][:k]
+
+
+class InvestorRanker:
+    """A selected ranking: ``learned`` (a LightGBM model) or ``baseline:<name>``.
+
+    ``score(X)`` gives a raw score per row (higher = better) from the full feature matrix; ``mean`` and
+    ``std`` of the raw score over training pairs let callers put it on a fixed [0, 1] scale."""
+
+    def __init__(self, selected: str, names: Sequence[str], model_text: str | None = None,
+                 mean: float = 0.0, std: float = 1.0, report: dict[str, Any] | None = None,
+                 depth: int = 50) -> None:
+        self.selected = selected
+        self.depth = int(depth)
+        self.names = list(names)
+        self.model_text = model_text
+        self.mean = float(mean)
+        self.std = float(std) if std > 0 else 1.0
+        self.report = report or {}
+        self._booster: Any = None
+        if model_text is not None:
+            import lightgbm as lgb
+
+            self._booster = lgb.Booster(model_str=model_text)
+            if self._booster.feature_name() != [n.replace(":", "_") for n in self.names]:
+                raise ValueError("ranker model and feature names disagree")
+
+    @property
+    def kinds(self) -> list[str]:
+        return [n.split(":", 1)[1] for n in self.names if n.startswith("kind:")]
+
+    def score(self, X: np.ndarray) -> np.ndarray:
+        if len(X) == 0:
+            return np.zeros(0)
+        if self.selected == "learned":
+            out: np.ndarray = np.asarray(self._booster.predict(X, num_threads=1), dtype=np.float64)
+            return out
+        name = self.selected.split(":", 1)[1]
+        H = X[:, : len(HISTORY_FEATURES)]
+        if name == "als":
+            base = X[:, self.names.index("als")].astype(np.float64) * 1e3 + H[:, 0]
+        else:
+            base = baseline_scores(name, H)
+        # the thesis score breaks ties (a baseline says nothing about investors without history)
+        thesis = np.nan_to_num(X[:, self.names.index("thesis_score")].astype(np.float64))
+        out = base + 1e-3 * thesis
+        return out
+
+    def contributions(self, X: np.ndarray) -> np.ndarray:
+        """(n, F + 1) additive contributions to the raw score (last column: the base value); SHAP values for
+        the learned model, everything on the baseline's columns otherwise."""
+        if self.selected == "learned":
+            out: np.ndarray = np.asarray(self._booster.predict(X, pred_contrib=True, num_threads=1))
+            return out
+        raw = self.score(X)
+        out = np.zeros((len(X), len(self.names) + 1))
+        out[:, 0] = raw  # credited to activity
+        return out
+
+    def to_json(self) -> str:
+        return json.dumps({"selected": self.selected, "names": self.names, "model": self.model_text,
+                           "mean": self.mean, "std": self.std, "report": self.report,
+                           "depth": self.depth}, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> InvestorRanker:
+        obj = json.loads(text)
+        return cls(obj["selected"], obj["names"], obj.get("model"), obj.get("mean", 0.0), obj.get("std", 1.0),
+                   obj.get("report") or {}, obj.get("depth", 50))
+
+
+# -- two stages: a shortlist from every baseline, then the ranker ------------------------------------------
+SHORTLIST_BASELINES = ("recency_popularity", "round_popularity", "region_round_popularity",
+                       "region_round_industry_popularity", "tag_popularity", "coinvestor_network",
+                       "prior_investors_then_popularity")
+
+
+def shortlist(X: np.ndarray, ids: np.ndarray, depth: int, extra: np.ndarray | None = None) -> np.ndarray:
+    """Sorted row indices of the union of the top ``depth`` rows of every shortlist baseline and the ALS
+    peer, plus ``extra`` rows (e.g. the best by thesis). The ranker orders only these; the shortlist is
+    where training draws its negatives from, so training sees what ranking sees."""
+    picked: list[np.ndarray] = [] if extra is None else [np.asarray(extra, dtype=np.int64)]
+    H = X[:, : len(HISTORY_FEATURES)]
+    for name in SHORTLIST_BASELINES:
+        picked.append(_lexicographic_top(baseline_scores(name, H), ids, depth))
+    als = X[:, len(HISTORY_FEATURES) + _n_kinds(X)]
+    picked.append(_lexicographic_top(als.astype(np.float64), ids, depth))
+    return np.unique(np.concatenate(picked))
+
+
+def _n_kinds(X: np.ndarray) -> int:
+    return int(X.shape[1] - len(HISTORY_FEATURES) - 1 - len(THESIS_FEATURES))
+
+
+@dataclass
+class QueryRows:
+    """One query of a window, compact: the shortlist with its full features, and what ranks after it."""
+
+    short_ids: np.ndarray  # shortlisted investor ids
+    X: np.ndarray  # (len(short_ids), F)
+    fill: np.ndarray  # the best non-shortlisted ids by recent activity (at most k): the ranking's tail
+    baseline_tops: dict[str, np.ndarray]  # every baseline's top k ids over all allowed candidates
+
+
+def query_rows(w: Window, qi: int, depth: int, *, exclude_prior: bool, k: int = 10) -> QueryRows:
+    ids = w.candidates[~np.isin(w.candidates, list(w.excluded[qi]))] if w.excluded[qi] else w.candidates
+    X = w.context.matrix(np.full(len(ids), qi, dtype=np.int64), ids, None, only=BASELINE_COLUMNS)
+    short = shortlist(X, ids, depth)
+    tops = {name: ids[_lexicographic_top(fn(X), ids, k)] for name, fn in baseline_scorers(exclude_prior).items()}
+    rest = np.setdiff1d(np.arange(len(ids)), short)
+    fill = ids[rest[_lexicographic_top(baseline_scores("recency_popularity", X[rest, : len(HISTORY_FEATURES)]),
+                                       ids[rest], k)]]
+    thesis = w.thesis(qi, ids[short]) if w.thesis is not None and len(short) else None
+    Xs = w.context.matrix(np.full(len(short), qi, dtype=np.int64), ids[short], thesis)
+    return QueryRows(ids[short], Xs, fill, tops)
+
+
+def rank_rows(ranker: InvestorRanker, rows: QueryRows, k: int) -> np.ndarray:
+    """The ranker's top k investor ids: shortlisted rows by the ranker, then the rest by recent activity."""
+    top: np.ndarray = rows.short_ids[_lexicographic_top(ranker.score(rows.X), rows.short_ids, k)]
+    if len(top) < k:
+        top = np.concatenate([top, rows.fill[: k - len(top)]])
+    return top
+
+
+def window_rows(w: Window, depth: int, *, exclude_prior: bool, k: int = 10) -> list[QueryRows]:
+    """Every query of a window (computed once; training and evaluation share them)."""
+    if w.rows is None or w.rows[0] != (depth, exclude_prior, k):
+        w.rows = ((depth, exclude_prior, k), [query_rows(w, qi, depth, exclude_prior=exclude_prior, k=k)
+                                              for qi in range(len(w.truths))])
+    return w.rows[1]
+
+
+def evaluate(w: Window, rankers: dict[str, InvestorRanker], *, exclude_prior: bool, depth: int, k: int = 10,
+             baselines: bool = True, top_out: dict[str, list[list[int]]] | None = None) -> dict[str, Any]:
+    """Macro NDCG@k (and recall, HR, MRR) of every ranker and baseline over the window's queries, every
+    allowed candidate ranked (binary gain, ideal DCG over min(|truth|, k); truth outside the candidates
+    counts as a miss). ``top_out`` collects each method's top k investor ids per query."""
+    from matcher.metrics import hit_rate_at_k, mrr_at_k, recall_at_k
+
+    rows_all = window_rows(w, depth, exclude_prior=exclude_prior, k=k)
+    sums: dict[str, np.ndarray] = {}
+    recall_sh = 0.0
+    for rows, truth in zip(rows_all, w.truths, strict=True):
+        rel = {int(t): 1.0 for t in truth}
+        recall_sh += len(set(rows.short_ids.tolist()) & set(rel)) / max(len(rel), 1)
+        tops: dict[str, list[int]] = {name: [int(t) for t in rank_rows(r, rows, k)] for name, r in rankers.items()}
+        if baselines:
+            tops.update({name: [int(t) for t in top] for name, top in rows.baseline_tops.items()})
+        for name, top in tops.items():
+            sums.setdefault(name, np.zeros(4))
+            sums[name] += (ndcg_at_k(top, rel, k), recall_at_k(top, rel, k), hit_rate_at_k(top, rel, k),
+                           mrr_at_k(top, rel, k))
+            if top_out is not None:
+                top_out.setdefault(name, []).append(top)
+    n = max(len(w.truths), 1)
+    out: dict[str, Any] = {name: {f"ndcg@{k}": v[0] / n, f"recall@{k}": v[1] / n, f"hr@{k}": v[2] / n,
+                                  f"mrr@{k}": v[3] / n} for name, v in sums.items()}
+    out["_shortlist_recall"] = recall_sh / n
+    return out
+
+
+def _baseline_fn(name: str) -> Callable[[np.ndarray], np.ndarray]:
+    def fn(X: np.ndarray) -> np.ndarray:
+        return baseline_scores(name, X[:, : len(HISTORY_FEATURES)])
+
+    return fn
+
+
+def baseline_scorers(exclude_prior: bool) -> dict[str, Callable[[np.ndarray], np.ndarray]]:
+    """Every baseline as a function of the full feature matrix (ALS: the peer's score, ties by activity)."""
+    out: dict[str, Callable[[np.ndarray], np.ndarray]] = {}
+    for b in BASELINES:
+        if b == "random" or (b == "prior_investors_then_popularity" and exclude_prior):
+            continue
+        out[b] = _baseline_fn(b)
+    out["als"] = lambda X: X[:, len(HISTORY_FEATURES) + _n_kinds(X)].astype(np.float64) * 1e3 + X[:, 0]
+    return out
+
+
+# -- training -----------------------------------------------------------------------------------------------
+@dataclass
+class TrainConfig:
+    depth: int = 50  # shortlist: top rows of every baseline
+    learning_rate: float = 0.1
+    num_leaves: int = 15
+    min_data_in_leaf: int = 50
+    max_rounds: int = 300
+    early_stopping: int = 30
+    seed: int = 0
+    # one thread: LightGBM's OpenMP workers spin while waiting, and next to any other busy process (a serving
+    # worker, a second job) two threads ran 20-30x slower than one on this 2-core machine
+    threads: int = 1
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _dataset(windows: Sequence[Window], cfg: TrainConfig, names: Sequence[str], exclude_prior: bool
+             ) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """Shortlisted rows of every query with at least one shortlisted positive, grouped by query."""
+    xs: list[np.ndarray] = []
+    ys: list[np.ndarray] = []
+    groups: list[int] = []
+    for w in windows:
+        for rows, truth in zip(window_rows(w, cfg.depth, exclude_prior=exclude_prior), w.truths, strict=True):
+            y = np.isin(rows.short_ids, list(truth)).astype(np.int64)
+            if y.sum() == 0 or y.sum() == len(y):
+                continue
+            xs.append(rows.X)
+            ys.append(y)
+            groups.append(len(y))
+    if not xs:
+        return np.zeros((0, len(names)), dtype=np.float32), np.zeros(0, dtype=np.int64), []
+    return np.vstack(xs), np.concatenate(ys), groups
+
+
+def _params(cfg: TrainConfig, names: Sequence[str]) -> dict[str, Any]:
+    monotone = [1 if n == "thesis_score" else 0 for n in names]
+    return {"objective": "lambdarank", "metric": "ndcg", "eval_at": [10], "learning_rate": cfg.learning_rate,
+            "num_leaves": cfg.num_leaves, "min_data_in_leaf": cfg.min_data_in_leaf, "feature_fraction": 0.8,
+            "bagging_fraction": 0.8, "bagging_freq": 1, "lambda_l2": 1.0, "num_threads": cfg.threads,
+            "seed": cfg.seed, "deterministic": True, "force_row_wise": True, "verbose": -1,
+            "lambdarank_truncation_level": 30, "monotone_constraints": monotone, "max_bin": 63,
+            "monotone_constraints_method": "basic", **cfg.extra}
+
+
+def train_ranker(train: Sequence[Window], validation: Window | None, *, exclude_prior: bool,
+                 config: TrainConfig | None = None, refit: bool = True,
+                 progress: Callable[[str], None] | None = None) -> InvestorRanker:
+    """Fit on ``train`` windows, early-stop and select on ``validation``, then (``refit``) fit again on every
+    window with the chosen number of rounds. Returns the selected ranker with its report."""
+    import lightgbm as lgb
+
+    say = progress or (lambda m: None)
+    cfg = config or TrainConfig()
+    kinds = train[0].context.view.kinds if train else (validation.context.view.kinds if validation else [])
+    names = feature_names(kinds)
+    X, y, groups = _dataset(train, cfg, names, exclude_prior)
+    say(f"ranker: {len(groups)} training queries, {len(y)} pairs ({int(y.sum())} positive)")
+    report: dict[str, Any] = {"train_queries": len(groups), "train_pairs": int(len(y)), "features": names,
+                              "shortlist_depth": cfg.depth}
+    lgb_names = [n.replace(":", "_") for n in names]
+    booster = None
+    if len(groups) >= 20 and y.sum() > 0:
+        params = _params(cfg, names)
+        dtrain = lgb.Dataset(X, y, group=groups, feature_name=lgb_names, free_raw_data=False)
+        valid_sets: list[Any] = []
+        callbacks: list[Callable[..., Any]] = []
+        if validation is not None:
+            Xv, yv, gv = _dataset([validation], cfg, names, exclude_prior)
+            if gv:
+                valid_sets = [lgb.Dataset(Xv, yv, group=gv, reference=dtrain, feature_name=lgb_names)]
+                callbacks = [lgb.early_stopping(cfg.early_stopping, verbose=False)]
+        booster = lgb.train(params, dtrain, num_boost_round=cfg.max_rounds, valid_sets=valid_sets,
+                            callbacks=callbacks)
+        report["rounds"] = int(booster.best_iteration or booster.current_iteration())
+        say(f"ranker: {report['rounds']} boosting rounds")
+    learned = InvestorRanker("learned", names, booster.model_to_string(num_iteration=report["rounds"]),
+                             depth=cfg.depth) if booster is not None else None
+
+    selected = "learned" if learned is not None else "baseline:recency_popularity"
+    if validation is not None:
+        scores = evaluate(validation, {"learned": learned} if learned is not None else {},
+                          exclude_prior=exclude_prior, depth=cfg.depth)
+        ndcg = {n: v["ndcg@10"] for n, v in scores.items() if not n.startswith("_")}
+        best_base = max((n for n in ndcg if n != "learned"), key=lambda n: ndcg[n])
+        report["validation"] = {"ndcg@10": {n: round(v, 4) for n, v in ndcg.items()},
+                                "learned": round(ndcg["learned"], 4) if "learned" in ndcg else None,
+                                "best_baseline": best_base, "best_baseline_ndcg@10": round(ndcg[best_base], 4),
+                                "shortlist_recall": round(scores["_shortlist_recall"], 4),
+                                "queries": len(validation.truths)}
+        if learned is None or ndcg["learned"] <= ndcg[best_base]:
+            selected = f"baseline:{best_base}"
+        say(f"ranker validation: learned {ndcg.get('learned')} vs {best_base} {ndcg[best_base]:.4f}")
+    report["selected"] = selected
+    if selected == "learned" and refit and validation is not None:
+        X2, y2, g2 = _dataset([*train, validation], cfg, names, exclude_prior)
+        booster = lgb.train(_params(cfg, names), lgb.Dataset(X2, y2, group=g2, feature_name=lgb_names),
+                            num_boost_round=max(report.get("rounds", 1), 1))
+        learned = InvestorRanker("learned", names, booster.model_to_string(), depth=cfg.depth)
+        X, y = X2, y2
+    ranker = learned if selected == "learned" and learned is not None else \
+        InvestorRanker(selected, names, depth=cfg.depth)
+    raw = ranker.score(X) if len(X) else np.zeros(1)
+    ranker.mean, ranker.std = float(np.mean(raw)), float(np.std(raw)) or 1.0
+    ranker.report = report
+    return ranker
