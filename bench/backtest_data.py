@@ -1,6 +1,7 @@
 """Synthetic historical deal records for the investor-recommendation backtest.
 
     python -m bench.backtest_data --out DIR [--investors 7000] [--companies 20000] [--seed 0] [--stats]
+    python -m bench.backtest_data --out DIR --preset us|cn [--scale 1.0] [--seed 0]   # see "Presets" below
     python -m bench.backtest_data --summarize DIR      # the same statistics for any directory in this format
 
 Writes ``companies.csv``, ``rounds.csv``, ``investments.csv`` and ``investors.csv`` (UTF-8, header row) in the
@@ -85,6 +86,64 @@ Calibration (defaults, seeds 0-2): ~56-58k investments, ~37k rounds (~27.5k with
 investors in 2023-2024, top 1% of investors ~30% of investments, mean syndicate ~2.1, a previous investor
 rejoins in ~39% of later rounds, NDCG@10 on the 2023-2024 window ~0.05-0.06 (global popularity) and ~0.07-0.08
 (popularity within the round label): the range typical of real Chinese VC data. ``--stats`` prints them.
+
+Presets
+-------
+Every parameter above lives in a ``World`` (a frozen dataclass); ``DEFAULT`` is built from the module constants
+and writes the same files as before this section existed, byte for byte (a test compares it with
+``bench/data/backtest_sample``). ``--preset us`` and ``--preset cn`` are two other worlds, calibrated so that
+``python -m bench.deal_stats DIR --compare us|cn`` lies within +-20 % of the statistics measured on two real deal
+sets (kept outside the repository; the targets are ``bench.deal_stats.TARGETS``) and that their backtest
+windows have the real sets' query and candidate counts (+-25 %). ``--investors`` / ``--companies`` size the
+simulated market (default: the preset's), ``--scale F`` multiplies both (e.g. 0.1 for a quick sample). The
+world parameters the default leaves off: ``Sector.sub_w`` (sub-sector weights), ``partner_home_exp`` (repeat and
+static-partner followers weighted by their home bias on the company too), ``home_bias_size_damp`` (0.3 in the
+default) and ``company_share`` (1 in the default).
+
+``us``: US venture deals 2000-2013 (a Crunchbase-like export), backtest window 2012 (``--cutoff 2012-01-01
+--until 2013-01-01``). A market of 9,000 investors x 15,000 companies: ~60k investments, ~45k before the
+cutoff; ~7.5 s. ``US_SECTORS``: 15 latent sectors with their own history (the dot-com bust, web 2.0 from 2005,
+the cleantech boom of 2007-2010 and its bust, mobile from 2008, health IT and education rising), each company
+tagged with exactly one Crunchbase category code (``web``, ``software``, ``biotech``, ``mobile``, ...) drawn
+from its sector (``sub_w``); 5 % untagged; no descriptions; masked English names. ``US_REGIONS``: states (CA
+40 %, NY 9 %, MA 8.5 %, ...) and a few countries (GBR, ISR, CAN, ...) with their cities; sector clusters
+``US_SECTOR_REGION_BOOST`` (biotech in MA/NJ/MD/NC, medtech in MN, adtech and fintech in NY, ...). Labels
+seed, angel, a, b, c_plus, other (venture of unknown series, the only side round), pe, ipo, crowdfunding;
+kinds angel, vc, cvc, accelerator, pe. Changed from the default world, and why:
+- a strong home bias not damped by size (vc 2.4, angel 2.8; ``home_bias_size_damp`` 0), also on co-investor
+  picks (``partner_home_exp`` 1): the real active investors do a median 57 % of their deals in one state,
+  and region x round popularity is the best naive baseline there;
+- steadier big investors (yearly drift 0.12, evergreen slope 0.5 up to 0.95, generalist share up to 0.8,
+  trend 0.5), so that history popularity predicts the window as well as on the real set;
+- syndicates of ~2.8 (``syndicate_mean``), narrower stage widths, few new investors after 2011.
+Seed 0 against the targets: top 1 % / 10 % 0.309 / 0.711 (0.29 / 0.68), one-deal investors 0.643 (0.60), top
+region 0.556 (0.57), top round 0.45 (0.48), investors per round 2.79 (2.77), co-invested new investors 0.297
+(0.31), 1 tag, no descriptions; 6,960 candidates and 2,830 queries with ``--exclude-prior-investors`` (7,177 /
+2,816); NDCG@10 region x round popularity 0.099, round 0.080, global 0.068 (real: best 0.097). Seeds 0-5 stay
+within +-20 % except the co-investment share of seed 3 (0.236); region x round NDCG@10 0.068-0.115.
+
+``cn``: Chinese venture deals 2010-2018 (a small export), window 2017-2018 (``--cutoff 2017-01-01 --until
+2019-01-01``). The simulated market has 1,850 investors x 5,100 companies, but only a random 15 % of its
+companies are written (``company_share``, drawn from a fifth RNG child), investors without a written deal are
+left out and the others renumbered: ~790 companies, ~1.7k investments, ~670 investors; < 1 s. Why: in the
+real set only 5 % of the new investors of follow-on rounds had co-invested with an earlier investor of the
+company, a network as sparse as an export that covers a slice of the market; a complete 500-investor market
+gave ~20 % whatever the syndicate rules. The default's sectors and tags with hotness for 2010-2018
+(``CN_HOT``: local services and fintech peak in 2014-2015, e-commerce cools, AI rises from 2016) and that
+decade's buzzwords (``CN_BUZZWORDS``: 移动互联网, O2O, 共享经济, 新零售, 区块链, ...); median 2 tags; every
+company has a Chinese description, half of the investors one; regions as the default but Beijing 45 % and
+Shanghai 20 % (``CN_REGION_W``). Changed from the default world, and why:
+- flat activity (size sigma 1.3 capped at 12x the median; no size effect on leading, duration or generalism;
+  few evergreen funds) and ~4-year windows with a yearly drift of 0.5: the real top 1 % hold 9 % and round
+  popularity reaches only NDCG@10 0.035;
+- generalists (``sector_floor`` 0.15-0.35) with a home bias not damped by size: 60 % of an active investor's
+  deals in one province without closed local syndicates;
+- syndicates of ~2 with a thin tail (dispersion 5, at most 6), no repeat or static-partner followers.
+Seed 0 against the targets: top 1 % / 10 % 0.076 / 0.387 (0.09 / 0.40), one-deal investors 0.573 (0.57), top
+region 0.60, top round 0.40, investors per round 1.98, co-invested new investors 0.055 (0.05), 2 tags, all
+descriptions; 467 candidates and 386 queries (476 / 381); NDCG@10 round popularity 0.039, region x round
+0.046, global 0.037 (real: round popularity 0.035). Over seeds 0-5 the co-investment share (~400 slots)
+ranges 0.035-0.071 and the top 1 % share 0.070-0.093.
 """
 
 from __future__ import annotations
@@ -94,8 +153,9 @@ import csv
 import datetime as dt
 import math
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -229,7 +289,8 @@ class Sector:
     parents: Sequence[str]                    # broad tags, first is the most common
     subs: Sequence[tuple[Sequence[str], str, str]]  # (tag synonyms, zh product phrase, en product phrase)
     share: float
-    hot: Sequence[float]                      # 2015..2024
+    hot: Sequence[float]                      # one multiplier per year of the world (2015..2024 here)
+    sub_w: Sequence[float] = ()               # weights of the sub-sectors (empty: uniform)
 
 
 SECTORS: list[Sector] = [
@@ -455,6 +516,428 @@ STAGE_EN = {0: "seed", 1: "angel", 2: "early-stage", 3: "early-stage", 4: "growt
 KIND_ZH = {"angel": "天使投资人", "vc": "创投机构", "cvc": "产业资本", "government_fund": "政府引导基金",
            "bank_credit": "金融机构"}
 
+ZH_COMPANY_TEMPLATES = [
+    "{city}一家{product}提供商",
+    "专注于{product}的科技公司",
+    "致力于为客户提供{product}",
+    "{product}研发商",
+    "一家以{product}为核心业务的创新企业",
+    "{product}",
+]
+EN_COMPANY_TEMPLATES = [
+    "A {city_en}startup building {product}.",
+    "Provider of {product}.",
+    "Develops {product} for customers in China and abroad.",
+]
+
+
+
+# -- worlds: the default one above and the presets -------------------------------------------------------
+@dataclass(frozen=True)
+class World:
+    """Every parameter of the generative model. The generator reads its parameters from here only.
+
+    ``DEFAULT`` is built from the module constants above, so it writes the files it always wrote (byte for byte);
+    a preset is another ``World`` (``PRESETS``), calibrated on the statistics of a real deal set.
+    """
+
+    name: str
+    years: Sequence[int]                      # calendar years; rounds after the last one are never written
+    sectors: Sequence[Sector]                 # ``hot`` has one entry per year of ``years``
+    neighbours: Mapping[str, Sequence[str]]
+    buzzwords: Mapping[str, Sequence[float]]  # tag -> probability per year
+    regions: Sequence[tuple[str, float, Sequence[tuple[str, float]]]]
+    sector_region_boost: Mapping[str, Mapping[str, float]]
+    # rounds
+    entry_label_p: Mapping[str, float]
+    next_label: Mapping[str, Mapping[str, float]]
+    p_side_round: Mapping[str, float]
+    p_side_strategic: float
+    side_entry: Mapping[str, float]           # ladder position of companies that enter with a side round
+    continue_logit: Mapping[str, float]
+    q_survival: float
+    hot_survival: float
+    gap_median_y: Mapping[str, float]
+    gap_sigma: float
+    hot_speedup: float
+    q_speedup: float
+    entry_year_w: Sequence[float]
+    month_w: Sequence[float]
+    p_undisclosed: Mapping[str, float]
+    syndicate_mean: Mapping[str, float]
+    syndicate_dispersion: float
+    max_syndicate: int
+    # investors
+    kinds: Sequence[str]
+    kind_p: Sequence[float]
+    kind_size: Sequence[float]
+    size_sigma: float
+    size_cap: float
+    kind_stage: Mapping[str, tuple[Sequence[tuple[float, float, float]], tuple[float, float]]]
+    stage_width_size: float
+    stage_floor: float
+    label_kind_boost: Mapping[str, Mapping[str, float]]
+    n_focus: Mapping[str, tuple[int, float]]
+    focus_size_kinds: Sequence[str]           # kinds whose number of focus sectors grows with size
+    kind_sectors: Mapping[str, tuple[Sequence[str], float, float]]  # kind -> (sectors, base, boost) focus weights
+    sector_floor: Mapping[str, float]
+    generalist_size: float
+    generalist_max: float
+    focus_concentration: float
+    trend_max: float
+    home_bias: Mapping[str, float]
+    home_bias_size_damp: float                # home bias / (1 + this x log1p(relative size))
+    lead_prop: Mapping[str, float]
+    lead_size_exp: float
+    start_year_w: Mapping[int, float]
+    duration_median_y: float
+    duration_sigma: float
+    duration_size_exp: float
+    evergreen_slope: float
+    evergreen_max: float
+    ramp_up_y: float
+    ramp_down_y: float
+    year_drift_sigma: float
+    static_partners_mean: float
+    investor_region_w: Mapping[str, Mapping[str, float]]  # empty: all regions by company share, flattened
+    # deals
+    follow_base: Mapping[str, float]
+    follow_decay: float
+    follow_inactive: float
+    p_new_money_with_insiders: float
+    p_repeat: float
+    repeat_exp: float
+    p_static: float
+    partner_home_exp: float                   # co-investor picks x (home bias on the company) ** this
+    # text
+    p_empty_tags: float
+    p_parent_tag: float
+    p_sub_tag: float
+    p_second_sub_tag: float
+    p_cross_tag: float
+    p_empty_company_desc: float
+    p_empty_investor_desc: float
+    p_en_desc: float
+    p_empty_founded: float
+    p_empty_region: float
+    p_empty_city: float
+    stage_zh: Mapping[int, str]
+    stage_en: Mapping[int, str]
+    kind_zh: Mapping[str, str]
+    zh_company_templates: Sequence[str]
+    en_company_templates: Sequence[str]
+    company_name: str                         # format with ``no`` (1-based)
+    investor_name: str
+    company_share: float                      # share of the simulated market's companies that is written
+    # command-line defaults
+    investors: int
+    companies: int
+    cutoff: str
+    until: str
+
+    @cached_property
+    def n_years(self) -> int:
+        return len(self.years)
+
+    @cached_property
+    def n_quarters(self) -> int:
+        return 4 * len(self.years)
+
+    @cached_property
+    def hot(self) -> np.ndarray:
+        """Sector hotness, S x years."""
+        return np.array([s.hot for s in self.sectors], dtype=float)
+
+    @cached_property
+    def sec(self) -> dict[str, int]:
+        return {s.code: i for i, s in enumerate(self.sectors)}
+
+    @cached_property
+    def kind_index(self) -> dict[str, int]:
+        return {name: i for i, name in enumerate(self.kinds)}
+
+    def year_index(self, day: int) -> int:
+        y = dt.date.fromordinal(day).year
+        return min(max(y - self.years[0], 0), self.n_years - 1)
+
+    def quarter_index(self, day: int) -> int:
+        d = dt.date.fromordinal(day)
+        q = (d.year - self.years[0]) * 4 + (d.month - 1) // 3
+        return min(max(q, 0), self.n_quarters - 1)
+
+
+DEFAULT = World(
+    name="default", years=YEARS, sectors=SECTORS, neighbours=NEIGHBOURS, buzzwords=BUZZWORDS, regions=REGIONS,
+    sector_region_boost=SECTOR_REGION_BOOST,
+    entry_label_p=ENTRY_LABEL_P, next_label=NEXT_LABEL, p_side_round=P_SIDE_ROUND, p_side_strategic=P_SIDE_STRATEGIC,
+    side_entry={"angel": 0.2, "a": 0.35, "b": 0.3, "c_plus": 0.15}, continue_logit=CONTINUE_LOGIT,
+    q_survival=Q_SURVIVAL, hot_survival=HOT_SURVIVAL, gap_median_y=GAP_MEDIAN_Y, gap_sigma=GAP_SIGMA,
+    hot_speedup=HOT_SPEEDUP, q_speedup=Q_SPEEDUP, entry_year_w=ENTRY_YEAR_W, month_w=MONTH_W,
+    p_undisclosed=P_UNDISCLOSED, syndicate_mean=SYNDICATE_MEAN, syndicate_dispersion=SYNDICATE_DISPERSION,
+    max_syndicate=MAX_SYNDICATE,
+    kinds=KINDS, kind_p=KIND_P, kind_size=KIND_SIZE, size_sigma=SIZE_SIGMA, size_cap=SIZE_CAP, kind_stage=KIND_STAGE,
+    stage_width_size=STAGE_WIDTH_SIZE, stage_floor=STAGE_FLOOR, label_kind_boost=LABEL_KIND_BOOST, n_focus=N_FOCUS,
+    focus_size_kinds=["vc"], kind_sectors={"government_fund": (HARD_TECH, 0.3, 2.5), "cvc": (CVC_SECTORS, 0.2, 1.0)},
+    sector_floor=SECTOR_FLOOR, generalist_size=GENERALIST_SIZE, generalist_max=GENERALIST_MAX,
+    focus_concentration=FOCUS_CONCENTRATION, trend_max=TREND_MAX, home_bias=HOME_BIAS, home_bias_size_damp=0.3,
+    lead_prop=LEAD_PROP,
+    lead_size_exp=LEAD_SIZE_EXP, start_year_w=START_YEAR_W, duration_median_y=DURATION_MEDIAN_Y,
+    duration_sigma=DURATION_SIGMA, duration_size_exp=DURATION_SIZE_EXP, evergreen_slope=EVERGREEN_SLOPE,
+    evergreen_max=EVERGREEN_MAX, ramp_up_y=RAMP_UP_Y, ramp_down_y=RAMP_DOWN_Y, year_drift_sigma=YEAR_DRIFT_SIGMA,
+    static_partners_mean=STATIC_PARTNERS_MEAN, investor_region_w=INVESTOR_REGION_W,
+    follow_base=FOLLOW_BASE, follow_decay=FOLLOW_DECAY, follow_inactive=FOLLOW_INACTIVE,
+    p_new_money_with_insiders=P_NEW_MONEY_WITH_INSIDERS, p_repeat=P_REPEAT, repeat_exp=REPEAT_EXP, p_static=P_STATIC,
+    partner_home_exp=0.0,
+    p_empty_tags=P_EMPTY_TAGS, p_parent_tag=P_PARENT_TAG, p_sub_tag=P_SUB_TAG, p_second_sub_tag=P_SECOND_SUB_TAG,
+    p_cross_tag=P_CROSS_TAG, p_empty_company_desc=P_EMPTY_COMPANY_DESC, p_empty_investor_desc=P_EMPTY_INVESTOR_DESC,
+    p_en_desc=P_EN_DESC, p_empty_founded=P_EMPTY_FOUNDED, p_empty_region=P_EMPTY_REGION, p_empty_city=P_EMPTY_CITY,
+    stage_zh=STAGE_ZH, stage_en=STAGE_EN, kind_zh=KIND_ZH, zh_company_templates=ZH_COMPANY_TEMPLATES,
+    en_company_templates=EN_COMPANY_TEMPLATES, company_name="公司_{no:06d}", investor_name="投资机构_{no:04d}",
+    company_share=1.0, investors=7000, companies=20000, cutoff="2023-01-01", until="2025-01-01",
+)
+
+
+
+# -- preset "us": US venture deals 2000-2013 (a Crunchbase-like export) ------------------------------------
+US_YEARS = list(range(2000, 2014))
+
+
+def _us_sector(code: str, tags: Mapping[str, float], share: float, hot: Sequence[float]) -> Sector:
+    """A latent US sector: every company carries exactly one category code, drawn from ``tags``."""
+    return Sector(code, [next(iter(tags))], [([t], t, t) for t in tags], share, hot, list(tags.values()))
+
+
+US_SECTORS: list[Sector] = [
+    # dot-com peak in 2000, the bust, then web 2.0 from 2005
+    _us_sector("internet", {"web": 0.5, "social": 0.12, "search": 0.05, "news": 0.07, "photo_video": 0.05,
+                            "music": 0.04, "messaging": 0.03, "travel": 0.04, "public_relations": 0.04, "other": 0.06},
+               1.4, [1.8, 0.9, 0.6, 0.6, 0.7, 0.95, 1.2, 1.35, 1.25, 1.05, 1.1, 1.1, 1.0, 0.95]),
+    _us_sector("mobile", {"mobile": 0.72, "messaging": 0.1, "games_video": 0.08, "social": 0.1},
+               0.7, [0.6, 0.5, 0.4, 0.4, 0.45, 0.5, 0.6, 0.8, 1.0, 1.3, 1.7, 1.95, 2.0, 1.9]),
+    _us_sector("enterprise", {"software": 0.52, "enterprise": 0.3, "analytics": 0.1, "consulting": 0.03,
+                              "other": 0.05},
+               1.5, [1.1, 1.0, 0.9, 0.9, 0.95, 1.0, 1.0, 1.0, 1.0, 1.0, 1.1, 1.25, 1.35, 1.4]),
+    _us_sector("infrastructure", {"network_hosting": 0.42, "security": 0.33, "software": 0.15, "hardware": 0.1},
+               0.6, [1.9, 1.3, 1.0, 0.95, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.95, 1.0, 1.05, 1.05]),
+    _us_sector("ecommerce", {"ecommerce": 0.72, "fashion": 0.13, "travel": 0.08, "other": 0.07},
+               0.6, [1.4, 0.5, 0.4, 0.45, 0.55, 0.7, 0.8, 0.9, 0.9, 1.0, 1.3, 1.6, 1.65, 1.5]),
+    _us_sector("media_games", {"games_video": 0.7, "music": 0.1, "photo_video": 0.1, "news": 0.1},
+               0.5, [0.9, 0.5, 0.4, 0.5, 0.6, 0.9, 1.3, 1.5, 1.4, 1.2, 1.3, 1.3, 1.1, 0.9]),
+    _us_sector("adtech", {"advertising": 0.75, "analytics": 0.15, "public_relations": 0.1},
+               0.45, [1.2, 0.6, 0.5, 0.55, 0.7, 0.9, 1.1, 1.3, 1.2, 1.1, 1.2, 1.25, 1.15, 1.0]),
+    _us_sector("biotech", {"biotech": 0.95, "health": 0.05},
+               1.1, [1.1, 1.1, 1.0, 1.0, 1.05, 1.05, 1.05, 1.05, 1.0, 0.9, 0.9, 0.9, 0.9, 0.95]),
+    _us_sector("medtech", {"medical": 0.75, "health": 0.25},
+               0.6, [0.9, 0.95, 1.0, 1.0, 1.05, 1.1, 1.1, 1.1, 1.05, 0.95, 0.9, 0.85, 0.85, 0.85]),
+    _us_sector("health_it", {"health": 0.6, "software": 0.2, "analytics": 0.2},
+               0.3, [0.5, 0.5, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.3, 1.5, 1.7, 1.8]),
+    # the cleantech boom and bust
+    _us_sector("cleantech", {"cleantech": 0.86, "semiconductor": 0.05, "hardware": 0.04, "manufacturing": 0.05},
+               0.6, [0.2, 0.2, 0.25, 0.3, 0.45, 0.7, 1.1, 1.8, 2.0, 1.7, 1.5, 1.2, 0.85, 0.65]),
+    _us_sector("semis_hardware", {"semiconductor": 0.5, "hardware": 0.4, "network_hosting": 0.1},
+               0.7, [2.1, 1.6, 1.3, 1.2, 1.1, 1.0, 0.95, 0.9, 0.8, 0.7, 0.7, 0.65, 0.6, 0.6]),
+    _us_sector("fintech", {"finance": 0.85, "analytics": 0.07, "ecommerce": 0.08},
+               0.3, [0.9, 0.6, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9, 0.8, 0.8, 1.0, 1.2, 1.35, 1.5]),
+    _us_sector("education", {"education": 1.0},
+               0.2, [0.6, 0.5, 0.5, 0.5, 0.55, 0.6, 0.7, 0.8, 0.8, 0.9, 1.1, 1.4, 1.8, 1.9]),
+    _us_sector("other", {"other": 0.4, "consulting": 0.08, "real_estate": 0.08, "transportation": 0.1,
+                         "manufacturing": 0.1, "hospitality": 0.05, "sports": 0.05, "legal": 0.04, "automotive": 0.06,
+                         "nonprofit": 0.04},
+               0.45, [0.8, 0.7, 0.7, 0.7, 0.75, 0.8, 0.9, 1.0, 1.0, 1.0, 1.1, 1.2, 1.25, 1.3]),
+]
+US_REGIONS: list[tuple[str, float, list[tuple[str, float]]]] = [
+    ("CA", 0.40, [("San Francisco", 0.32), ("Palo Alto", 0.07), ("Mountain View", 0.06), ("San Jose", 0.05),
+                  ("Sunnyvale", 0.05), ("Menlo Park", 0.04), ("Redwood City", 0.05), ("San Mateo", 0.04),
+                  ("Santa Clara", 0.04), ("Los Angeles", 0.08), ("San Diego", 0.07), ("Santa Monica", 0.03),
+                  ("Irvine", 0.03), ("Berkeley", 0.01), ("Oakland", 0.02), ("Emeryville", 0.01),
+                  ("South San Francisco", 0.03)]),
+    ("NY", 0.09, [("New York", 0.9), ("Brooklyn", 0.07), ("Rochester", 0.03)]),
+    ("MA", 0.085, [("Boston", 0.34), ("Cambridge", 0.3), ("Waltham", 0.12), ("Burlington", 0.06),
+                   ("Lexington", 0.05), ("Woburn", 0.04), ("Bedford", 0.04), ("Newton", 0.05)]),
+    ("WA", 0.03, [("Seattle", 0.7), ("Bellevue", 0.15), ("Redmond", 0.1), ("Kirkland", 0.05)]),
+    ("TX", 0.035, [("Austin", 0.5), ("Dallas", 0.2), ("Houston", 0.2), ("San Antonio", 0.1)]),
+    ("CO", 0.02, [("Boulder", 0.45), ("Denver", 0.45), ("Colorado Springs", 0.1)]),
+    ("IL", 0.02, [("Chicago", 0.9), ("Evanston", 0.1)]),
+    ("PA", 0.02, [("Philadelphia", 0.5), ("Pittsburgh", 0.4), ("Malvern", 0.1)]),
+    ("NJ", 0.014, [("Princeton", 0.4), ("Newark", 0.3), ("Hoboken", 0.3)]),
+    ("VA", 0.015, [("Reston", 0.3), ("Arlington", 0.25), ("McLean", 0.2), ("Herndon", 0.25)]),
+    ("MD", 0.01, [("Baltimore", 0.5), ("Rockville", 0.3), ("Bethesda", 0.2)]),
+    ("NC", 0.012, [("Durham", 0.4), ("Raleigh", 0.4), ("Research Triangle Park", 0.2)]),
+    ("GA", 0.012, [("Atlanta", 1.0)]),
+    ("FL", 0.014, [("Miami", 0.4), ("Tampa", 0.2), ("Orlando", 0.2), ("Boca Raton", 0.2)]),
+    ("UT", 0.01, [("Salt Lake City", 0.6), ("Provo", 0.2), ("Lehi", 0.2)]),
+    ("OR", 0.008, [("Portland", 1.0)]),
+    ("MN", 0.008, [("Minneapolis", 0.7), ("Saint Paul", 0.3)]),
+    ("OH", 0.009, [("Columbus", 0.4), ("Cincinnati", 0.3), ("Cleveland", 0.3)]),
+    ("CT", 0.007, [("Stamford", 0.5), ("New Haven", 0.5)]),
+    ("MI", 0.006, [("Ann Arbor", 0.6), ("Detroit", 0.4)]),
+    ("AZ", 0.006, [("Scottsdale", 0.5), ("Phoenix", 0.5)]),
+    ("DC", 0.006, [("Washington", 1.0)]),
+    ("MO", 0.004, [("St. Louis", 0.6), ("Kansas City", 0.4)]),
+    ("TN", 0.004, [("Nashville", 1.0)]),
+    ("NH", 0.003, [("Nashua", 0.5), ("Portsmouth", 0.5)]),
+    ("WI", 0.003, [("Madison", 0.6), ("Milwaukee", 0.4)]),
+    ("GBR", 0.02, [("London", 0.85), ("Cambridge", 0.1), ("Oxford", 0.05)]),
+    ("ISR", 0.015, [("Tel Aviv", 0.6), ("Herzliya", 0.25), ("Jerusalem", 0.15)]),
+    ("CAN", 0.015, [("Toronto", 0.45), ("Vancouver", 0.3), ("Montreal", 0.25)]),
+    ("IND", 0.006, [("Bangalore", 0.6), ("Mumbai", 0.4)]),
+    ("CHN", 0.006, [("Beijing", 0.6), ("Shanghai", 0.4)]),
+    ("DEU", 0.004, [("Berlin", 0.7), ("Munich", 0.3)]),
+    ("FRA", 0.004, [("Paris", 1.0)]),
+]
+US_SECTOR_REGION_BOOST = {
+    "biotech": {"MA": 2.0, "NJ": 2.5, "MD": 2.0, "NC": 2.0, "PA": 1.5, "WA": 1.3},
+    "medtech": {"MN": 4.0, "MA": 1.5, "CA": 1.1},
+    "cleantech": {"CO": 2.5, "TX": 1.4, "MA": 1.3},
+    "internet": {"NY": 1.6, "CA": 1.1},
+    "adtech": {"NY": 2.2},
+    "fintech": {"NY": 2.2},
+    "ecommerce": {"NY": 1.4, "WA": 1.3},
+    "semis_hardware": {"CA": 1.3, "TX": 1.6, "ISR": 1.8},
+    "infrastructure": {"VA": 2.5, "MA": 1.3, "ISR": 1.8},
+    "media_games": {"WA": 1.4, "CA": 1.2},
+    "education": {"NY": 1.3, "DC": 1.8},
+}
+US_KINDS = ["angel", "vc", "cvc", "accelerator", "pe"]
+
+US = World(
+    name="us", years=US_YEARS, sectors=US_SECTORS, neighbours={}, buzzwords={}, regions=US_REGIONS,
+    sector_region_boost=US_SECTOR_REGION_BOOST,
+    # Rounds: seed / angel / a / b / c_plus (C and later series), other (venture of unknown series and
+    # unattributed money), pe, ipo (post-IPO), crowdfunding: no pre_a, a_plus or strategic in this world.
+    entry_label_p={"seed": 0.24, "angel": 0.18, "a": 0.3, "b": 0.07, "c_plus": 0.03, "other": 0.1, "pe": 0.015,
+                   "crowdfunding": 0.005},
+    next_label={"seed": {"angel": 0.15, "a": 0.85}, "crowdfunding": {"seed": 0.5, "a": 0.5},
+                "angel": {"a": 0.85, "b": 0.15}, "a": {"b": 0.9, "c_plus": 0.1},
+                "b": {"c_plus": 0.85, "pe": 0.1, "ipo": 0.05}, "c_plus": {"c_plus": 0.7, "pe": 0.15, "ipo": 0.15},
+                "pe": {"pe": 0.5, "ipo": 0.5}, "ipo": {"ipo": 1.0}},
+    p_side_round={"seed": 0.06, "crowdfunding": 0.05, "angel": 0.07, "a": 0.14, "b": 0.15, "c_plus": 0.18, "pe": 0.2,
+                  "ipo": 0.5},
+    p_side_strategic=0.0, side_entry={"seed": 0.3, "a": 0.35, "b": 0.25, "c_plus": 0.1},
+    continue_logit={"seed": 0.2, "crowdfunding": -1.0, "angel": 0.0, "a": 0.2, "b": -0.1, "c_plus": -0.5,
+                    "pe": -1.0, "ipo": -1.8},
+    q_survival=0.9, hot_survival=0.6,
+    gap_median_y={"seed": 0.9, "crowdfunding": 1.0, "angel": 1.0, "a": 1.2, "b": 1.3, "c_plus": 1.4, "pe": 1.5,
+                  "ipo": 1.6},
+    gap_sigma=0.55, hot_speedup=0.5, q_speedup=0.15,
+    entry_year_w=[0.35, 0.2, 0.15, 0.17, 0.25, 0.45, 0.7, 0.9, 0.95, 0.85, 1.1, 1.35, 1.4, 1.5],
+    month_w=[0.95, 0.95, 1.0, 1.0, 1.0, 1.05, 1.05, 0.95, 1.0, 1.05, 1.0, 0.95],
+    p_undisclosed={"seed": 0.3, "angel": 0.35, "a": 0.15, "b": 0.12, "c_plus": 0.12, "other": 0.3, "pe": 0.3,
+                   "ipo": 0.5, "crowdfunding": 0.5},
+    syndicate_mean={"seed": 2.1, "angel": 2.3, "a": 2.5, "b": 3.0, "c_plus": 3.2, "other": 2.1, "pe": 1.8,
+                    "ipo": 1.5, "crowdfunding": 1.5},
+    syndicate_dispersion=0.9, max_syndicate=15,
+    kinds=US_KINDS, kind_p=[0.25, 0.55, 0.09, 0.03, 0.08], kind_size=[0.45, 1.0, 0.7, 1.5, 0.6],
+    size_sigma=1.35, size_cap=150.0,
+    kind_stage={
+        "angel": ([(1.0, 0.9, 0.5)], (0.7, 1.2)),
+        "vc": ([(0.4, 2.0, 0.8), (0.4, 4.0, 0.7), (0.2, 5.8, 0.7)], (0.8, 1.4)),
+        "cvc": ([(1.0, 4.5, 1.0)], (1.2, 2.0)),
+        "accelerator": ([(1.0, 0.2, 0.3)], (0.5, 0.9)),
+        "pe": ([(1.0, 6.5, 0.7)], (0.9, 1.5)),
+    },
+    stage_width_size=0.1, stage_floor=0.02,
+    label_kind_boost={"crowdfunding": {"angel": 4.0, "vc": 0.3}, "pe": {"pe": 3.0}, "ipo": {"pe": 2.0, "cvc": 1.5}},
+    n_focus={"angel": (1, 0.5), "vc": (1, 1.0), "cvc": (1, 0.3), "accelerator": (3, 2.0), "pe": (2, 1.5)},
+    focus_size_kinds=["vc"], kind_sectors={},
+    sector_floor={"angel": 0.05, "vc": 0.06, "cvc": 0.02, "accelerator": 0.3, "pe": 0.15},
+    # Big investors are generalists that follow the market and keep investing (steady popularity), and local
+    # whatever their size (home_bias_size_damp 0; co-investors too, partner_home_exp below).
+    generalist_size=3.0, generalist_max=0.8, focus_concentration=1.5, trend_max=0.5,
+    home_bias={"angel": 2.8, "vc": 2.4, "cvc": 1.5, "accelerator": 1.0, "pe": 1.2}, home_bias_size_damp=0.0,
+    lead_prop={"angel": 0.4, "vc": 1.0, "cvc": 0.5, "accelerator": 0.6, "pe": 0.8}, lead_size_exp=0.4,
+    start_year_w={**{y: 0.3 for y in range(1985, 2000)}, 2000: 0.6, 2001: 0.25, 2002: 0.2, 2003: 0.2, 2004: 0.3,
+                  2005: 0.45, 2006: 0.6, 2007: 0.7, 2008: 0.7, 2009: 0.65, 2010: 0.85, 2011: 0.8, 2012: 0.6,
+                  2013: 0.4},
+    duration_median_y=6.0, duration_sigma=0.55, duration_size_exp=0.25, evergreen_slope=0.5, evergreen_max=0.95,
+    ramp_up_y=0.6, ramp_down_y=1.2, year_drift_sigma=0.12, static_partners_mean=2.0,
+    investor_region_w={
+        "angel": {"CA": 0.42, "NY": 0.12, "MA": 0.08},
+        "vc": {"CA": 0.46, "NY": 0.14, "MA": 0.13},
+        "cvc": {"CA": 0.5, "NY": 0.1, "WA": 0.05, "MA": 0.05},
+        "accelerator": {},
+        "pe": {"NY": 0.35, "CA": 0.25, "MA": 0.15, "IL": 0.05, "CT": 0.05},
+    },
+    follow_base={"angel": 0.2, "vc": 0.45, "cvc": 0.35, "accelerator": 0.15, "pe": 0.3},
+    follow_decay=0.5, follow_inactive=0.25, p_new_money_with_insiders=0.75, p_repeat=0.3, repeat_exp=0.7,
+    p_static=0.15, partner_home_exp=1.0,
+    # Text: exactly one category code per company (a few without), no descriptions, a fifth without founding date.
+    p_empty_tags=0.05, p_parent_tag=0.0, p_sub_tag=1.0, p_second_sub_tag=0.0, p_cross_tag=0.0,
+    p_empty_company_desc=1.0, p_empty_investor_desc=1.0, p_en_desc=1.0, p_empty_founded=0.2, p_empty_region=0.02,
+    p_empty_city=0.03, stage_zh=STAGE_ZH, stage_en=STAGE_EN, kind_zh={k: k for k in US_KINDS},
+    zh_company_templates=EN_COMPANY_TEMPLATES, en_company_templates=EN_COMPANY_TEMPLATES,
+    company_name="Company_{no:06d}", investor_name="Investor_{no:05d}",
+    company_share=1.0, investors=9000, companies=15000, cutoff="2012-01-01", until="2013-01-01",
+)
+
+
+# -- preset "cn": Chinese venture deals 2010-2018 (a small IT-Juzi-like export) ------------------------------
+CN_YEARS = list(range(2010, 2019))
+CN_HOT = {  # 2010..2018
+    "enterprise": [0.7, 0.7, 0.8, 0.9, 1.0, 1.0, 1.05, 1.15, 1.25],
+    "ai": [0.2, 0.2, 0.25, 0.3, 0.4, 0.6, 1.0, 1.3, 1.4],
+    "semis": [0.4, 0.35, 0.3, 0.3, 0.3, 0.3, 0.4, 0.5, 0.7],
+    "meddevice": [0.5, 0.5, 0.5, 0.55, 0.6, 0.6, 0.7, 0.8, 1.0],
+    "biopharma": [0.5, 0.5, 0.5, 0.5, 0.55, 0.6, 0.7, 0.9, 1.2],
+    "digital_health": [0.4, 0.5, 0.6, 0.8, 1.2, 1.3, 1.4, 1.1, 1.0],
+    "nev": [0.3, 0.3, 0.3, 0.35, 0.4, 0.5, 0.6, 0.8, 0.9],
+    "cleantech": [1.0, 0.9, 0.7, 0.6, 0.5, 0.5, 0.5, 0.5, 0.5],
+    "consumer": [1.0, 1.0, 1.0, 1.0, 1.1, 1.2, 1.1, 1.0, 1.0],
+    "ecommerce": [1.8, 1.6, 1.4, 1.4, 1.5, 1.6, 1.4, 1.3, 1.1],
+    "fintech": [0.5, 0.6, 0.8, 1.2, 1.7, 1.8, 1.6, 1.2, 1.0],
+    "education": [0.8, 0.8, 0.9, 1.1, 1.3, 1.4, 1.5, 1.4, 1.3],
+    "media": [1.2, 1.3, 1.4, 1.5, 1.6, 1.6, 1.5, 1.3, 1.1],
+    "local": [0.8, 1.0, 1.2, 1.6, 2.0, 2.0, 1.6, 1.2, 1.0],
+    "intelligent_mfg": [0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.7, 0.9, 1.0],
+    "hardware": [0.6, 0.7, 0.9, 1.2, 1.5, 1.4, 1.3, 1.2, 1.0],
+    "logistics": [0.8, 0.8, 0.9, 1.0, 1.1, 1.1, 1.1, 1.0, 1.0],
+    "autotech": [0.3, 0.3, 0.4, 0.5, 0.6, 0.7, 0.9, 1.0, 1.1],
+    "agri": [0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.7],
+    "materials": [0.6, 0.6, 0.5, 0.5, 0.4, 0.4, 0.4, 0.5, 0.6],
+    "aerospace": [0.2, 0.2, 0.2, 0.2, 0.25, 0.3, 0.35, 0.45, 0.55],
+}
+CN_SECTORS = [Sector(s.code, s.parents, s.subs, s.share, CN_HOT[s.code]) for s in SECTORS]
+CN_BUZZWORDS = {  # 2010..2018
+    "人工智能": [0.005, 0.005, 0.005, 0.01, 0.01, 0.02, 0.04, 0.07, 0.08],
+    "AI": [0.0, 0.0, 0.0, 0.0, 0.005, 0.01, 0.02, 0.03, 0.04],
+    "移动互联网": [0.02, 0.04, 0.06, 0.06, 0.05, 0.04, 0.03, 0.02, 0.02],
+    "大数据": [0.0, 0.0, 0.01, 0.04, 0.06, 0.06, 0.06, 0.05, 0.04],
+    "O2O": [0.0, 0.0, 0.0, 0.02, 0.05, 0.05, 0.02, 0.01, 0.005],
+    "共享经济": [0.0, 0.0, 0.0, 0.0, 0.0, 0.01, 0.04, 0.03, 0.01],
+    "新零售": [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.005, 0.03, 0.03],
+    "区块链": [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.005, 0.03, 0.05],
+    "物联网": [0.02, 0.03, 0.03, 0.03, 0.03, 0.03, 0.03, 0.03, 0.02],
+    "SaaS": [0.0, 0.0, 0.0, 0.0, 0.005, 0.01, 0.01, 0.015, 0.02],
+}
+
+# Startups of that decade cluster more in Beijing and Shanghai than the default world's.
+CN_REGION_W = {"北京": 0.45, "上海": 0.2, "广东": 0.12, "浙江": 0.06, "江苏": 0.04}
+CN_REGIONS = [(name, CN_REGION_W.get(name, w), cities) for name, w, cities in REGIONS]
+
+# Only what differs from the default world (see "Presets" in the module docstring for why).
+CN = replace(
+    DEFAULT, name="cn", years=CN_YEARS, sectors=CN_SECTORS, buzzwords=CN_BUZZWORDS, regions=CN_REGIONS,
+    entry_year_w=[0.15, 0.2, 0.25, 0.35, 0.6, 0.9, 1.1, 1.2, 1.2],
+    # syndicates of ~2 with a thin tail: few co-investment ties
+    syndicate_dispersion=5.0, max_syndicate=6, p_repeat=0.0, p_static=0.0,
+    # flat activity, short windows, yearly drift: popularity predicts little
+    size_sigma=1.3, size_cap=12.0, lead_size_exp=0.0, duration_median_y=4.0, duration_size_exp=0.0,
+    evergreen_slope=0.05, year_drift_sigma=0.5,
+    start_year_w={**{y: 0.3 for y in range(2000, 2010)}, 2010: 0.5, 2011: 0.6, 2012: 0.5, 2013: 0.6, 2014: 0.9,
+                  2015: 1.1, 2016: 0.9, 2017: 0.6, 2018: 0.4},
+    # generalists, but local ones
+    sector_floor={"angel": 0.25, "vc": 0.25, "cvc": 0.15, "government_fund": 0.25, "bank_credit": 0.35},
+    generalist_size=0.0,
+    home_bias={"angel": 2.5, "vc": 1.6, "cvc": 1.4, "government_fund": 3.5, "bank_credit": 2.0},
+    home_bias_size_damp=0.0,
+    # every company described (in Chinese), every company tagged
+    p_empty_tags=0.0, p_empty_company_desc=0.0, p_empty_investor_desc=0.5, p_en_desc=0.0,
+    # a 15 % slice of a 1,850-investor x 5,100-company market
+    company_share=0.15, investors=1850, companies=5100, cutoff="2017-01-01", until="2019-01-01",
+)
+
+PRESETS: dict[str, World] = {"us": US, "cn": CN}
+
 
 # -- helpers --------------------------------------------------------------------------------------------
 def _p(weights: Sequence[float]) -> np.ndarray:
@@ -463,23 +946,9 @@ def _p(weights: Sequence[float]) -> np.ndarray:
     return out
 
 
-def _year_index(day: int) -> int:
-    y = dt.date.fromordinal(day).year
-    return min(max(y - YEARS[0], 0), N_YEARS - 1)
-
-
-def _quarter_index(day: int) -> int:
-    d = dt.date.fromordinal(day)
-    q = (d.year - YEARS[0]) * 4 + (d.month - 1) // 3
-    return min(max(q, 0), N_QUARTERS - 1)
-
-
 def _year_float(day: int) -> float:
     d = dt.date.fromordinal(day)
     return d.year + (d.timetuple().tm_yday - 0.5) / 366.0
-
-
-HOT = np.array([s.hot for s in SECTORS], dtype=float)  # S x years
 
 
 # -- investors ------------------------------------------------------------------------------------------
@@ -499,102 +968,108 @@ class Investors:
     lead: np.ndarray         # lead propensity
     partners: list[list[int]]
     stage_centre: np.ndarray
+    ramp_up_y: float
+    ramp_down_y: float
 
     def activity(self, t: float | np.ndarray) -> np.ndarray:
         """Ramp of every investor's activity at fractional year ``t`` (without size and drift)."""
-        up = np.clip((t - self.start) / RAMP_UP_Y, 0.0, 1.0)
-        down = np.clip((self.end - t) / RAMP_DOWN_Y, 0.0, 1.0)
+        up = np.clip((t - self.start) / self.ramp_up_y, 0.0, 1.0)
+        down = np.clip((self.end - t) / self.ramp_down_y, 0.0, 1.0)
         return up * down
 
 
-def _make_investors(rng: np.random.Generator, n: int) -> Investors:
-    kind = rng.choice(len(KINDS), size=n, p=_p(KIND_P))
-    size = np.exp(rng.normal(0.0, SIZE_SIGMA, n)) * np.asarray(KIND_SIZE)[kind]
-    size = np.minimum(size, SIZE_CAP * np.median(size))
+def _make_investors(rng: np.random.Generator, n: int, wd: World = DEFAULT) -> Investors:
+    kind = rng.choice(len(wd.kinds), size=n, p=_p(wd.kind_p))
+    size = np.exp(rng.normal(0.0, wd.size_sigma, n)) * np.asarray(wd.kind_size)[kind]
+    size = np.minimum(size, wd.size_cap * np.median(size))
     rel = size / np.median(size)
+    S = len(wd.sectors)
+    y0, y1 = wd.years[0], wd.years[-1]
 
-    years = sorted(START_YEAR_W)
-    start = rng.choice(years, size=n, p=_p([START_YEAR_W[y] for y in years])) + rng.random(n)
-    duration = DURATION_MEDIAN_Y * np.exp(rng.normal(0.0, DURATION_SIGMA, n)) * rel ** DURATION_SIZE_EXP
+    years = sorted(wd.start_year_w)
+    start = rng.choice(years, size=n, p=_p([wd.start_year_w[y] for y in years])) + rng.random(n)
+    duration = wd.duration_median_y * np.exp(rng.normal(0.0, wd.duration_sigma, n)) * rel ** wd.duration_size_exp
     end = start + np.maximum(duration, 0.8)
-    evergreen = rng.random(n) < np.minimum(EVERGREEN_MAX, EVERGREEN_SLOPE * np.log1p(rel))
-    end[evergreen] = np.maximum(end[evergreen], 2026.0 + rng.random(int(evergreen.sum())) * 5)
-    # Everyone who started before 2015 but would have stopped before it: shift the window into the data.
-    late = end < 2015.5
-    start[late] = 2015.0 - rng.random(late.sum()) * 3
+    evergreen = rng.random(n) < np.minimum(wd.evergreen_max, wd.evergreen_slope * np.log1p(rel))
+    end[evergreen] = np.maximum(end[evergreen], y1 + 2.0 + rng.random(int(evergreen.sum())) * 5)
+    # Everyone who started before the data but would have stopped early in it: shift the window into the data.
+    late = end < y0 + 0.5
+    start[late] = float(y0) - rng.random(late.sum()) * 3
     end[late] = start[late] + np.maximum(duration[late], 1.5) + 2
-    drift = np.exp(rng.normal(0.0, YEAR_DRIFT_SIGMA, (n, N_YEARS)))
+    drift = np.exp(rng.normal(0.0, wd.year_drift_sigma, (n, wd.n_years)))
 
-    share = np.array([s.share for s in SECTORS])
+    share = np.array([s.share for s in wd.sectors])
     pref = np.zeros((n, S))
-    hard = np.zeros(S)
-    hard[[SEC[c] for c in HARD_TECH]] = 1.0
-    cvc_mask = np.zeros(S)
-    cvc_mask[[SEC[c] for c in CVC_SECTORS]] = 1.0
+    kind_mask: dict[str, tuple[np.ndarray, float, float]] = {}
+    for kname, (codes, base, boost) in wd.kind_sectors.items():
+        mask = np.zeros(S)
+        mask[[wd.sec[c] for c in codes]] = 1.0
+        kind_mask[kname] = (mask, base, boost)
     for i in range(n):
-        kname = KINDS[kind[i]]
-        vint = int(min(max(math.floor(start[i]), YEARS[0]), YEARS[-1])) - YEARS[0]
-        w = share * HOT[:, vint]
-        if kname == "government_fund":
-            w = w * (0.3 + 2.5 * hard)
-        elif kname == "cvc":
-            w = w * (0.2 + cvc_mask)
-        lo, extra = N_FOCUS[kname]
-        if kname == "vc":
+        kname = wd.kinds[kind[i]]
+        vint = int(min(max(math.floor(start[i]), y0), y1)) - y0
+        w = share * wd.hot[:, vint]
+        if kname in kind_mask:
+            mask, base, boost = kind_mask[kname]
+            w = w * (base + boost * mask)
+        lo, extra = wd.n_focus[kname]
+        if kname in wd.focus_size_kinds:
             extra = extra * (1.0 + 1.2 * math.log1p(rel[i]))
         m = min(S, lo + int(rng.poisson(extra)))
         focus = rng.choice(S, size=m, replace=False, p=w / w.sum())
-        pref[i, focus] = rng.dirichlet(np.full(m, FOCUS_CONCENTRATION))
+        pref[i, focus] = rng.dirichlet(np.full(m, wd.focus_concentration))
     pref /= pref.sum(axis=1, keepdims=True)
-    floor = np.array([SECTOR_FLOOR[KINDS[k]] for k in kind])
-    generalist = np.minimum(GENERALIST_MAX, floor * (1.0 + GENERALIST_SIZE * np.log1p(rel)))
-    trend = rng.random(n) * TREND_MAX
+    floor = np.array([wd.sector_floor[wd.kinds[k]] for k in kind])
+    generalist = np.minimum(wd.generalist_max, floor * (1.0 + wd.generalist_size * np.log1p(rel)))
+    trend = rng.random(n) * wd.trend_max
 
     centre = np.zeros(n)
     width = np.zeros(n)
-    for k, kname in enumerate(KINDS):
+    for k, kname in enumerate(wd.kinds):
         idx = np.flatnonzero(kind == k)
-        modes, (wlo, whi) = KIND_STAGE[kname]
+        modes, (wlo, whi) = wd.kind_stage[kname]
         pick = rng.choice(len(modes), size=idx.size, p=_p([m[0] for m in modes]))
         mu = np.array([m[1] for m in modes])[pick]
         sd = np.array([m[2] for m in modes])[pick]
         centre[idx] = np.clip(rng.normal(mu, sd), 0.0, 8.0)
         width[idx] = rng.uniform(wlo, whi, idx.size)
     # Bigger VCs cover more stages.
-    width *= 1.0 + STAGE_WIDTH_SIZE * np.log1p(rel)
+    width *= 1.0 + wd.stage_width_size * np.log1p(rel)
     stage_fit = np.zeros((n, len(LABELS)))
     for j, lab in enumerate(LABELS):
-        fit = np.exp(-0.5 * ((FIT_LEVEL[lab] - centre) / width) ** 2) + STAGE_FLOOR
+        fit = np.exp(-0.5 * ((FIT_LEVEL[lab] - centre) / width) ** 2) + wd.stage_floor
         if lab == "other":
             fit = 0.5 + 0.5 * fit
-        for kname, mult in LABEL_KIND_BOOST.get(lab, {}).items():
-            fit[kind == K[kname]] *= mult
+        for kname, mult in wd.label_kind_boost.get(lab, {}).items():
+            if kname in wd.kind_index:
+                fit[kind == wd.kind_index[kname]] *= mult
         stage_fit[:, j] = fit
 
-    company_region_w = _p([w for _, w, _ in REGIONS])
+    R = len(wd.regions)
+    company_region_w = _p([w for _, w, _ in wd.regions])
     region = np.zeros(n, dtype=int)
-    for k, kname in enumerate(KINDS):
+    for k, kname in enumerate(wd.kinds):
         idx = np.flatnonzero(kind == k)
-        named = INVESTOR_REGION_W[kname]
+        named = wd.investor_region_w[kname]
         if named:
-            w = np.array([named.get(name, 0.0) for name, _, _ in REGIONS])
+            w = np.array([named.get(name, 0.0) for name, _, _ in wd.regions])
             rest = 1.0 - w.sum()
             w = w + rest * company_region_w * (w == 0)
-        else:  # government funds: provinces by company share, flattened
+        else:  # e.g. government funds: provinces by company share, flattened
             w = company_region_w ** 0.5
         region[idx] = rng.choice(R, size=idx.size, p=w / w.sum())
-    bias = np.array([HOME_BIAS[KINDS[k]] for k in kind]) * rng.uniform(0.6, 1.4, n)
-    bias /= 1.0 + 0.3 * np.log1p(rel)  # big platforms invest nationally
+    bias = np.array([wd.home_bias[wd.kinds[k]] for k in kind]) * rng.uniform(0.6, 1.4, n)
+    bias /= 1.0 + wd.home_bias_size_damp * np.log1p(rel)  # big platforms invest nationally
     region_mult = np.ones((n, R))
     region_mult[np.arange(n), region] = np.exp(bias)
 
-    lead = np.array([LEAD_PROP[KINDS[k]] for k in kind]) * rel ** LEAD_SIZE_EXP
+    lead = np.array([wd.lead_prop[wd.kinds[k]] for k in kind]) * rel ** wd.lead_size_exp
 
     # Static partners: similar sectors, same region more likely, weighted by size.
     partners: list[list[int]] = []
     sqrt_size = np.sqrt(size)
     for i in range(n):
-        m = int(rng.poisson(STATIC_PARTNERS_MEAN * (1.0 + 0.5 * math.log1p(rel[i]))))
+        m = int(rng.poisson(wd.static_partners_mean * (1.0 + 0.5 * math.log1p(rel[i]))))
         if m == 0:
             partners.append([])
             continue
@@ -614,7 +1089,7 @@ def _make_investors(rng: np.random.Generator, n: int) -> Investors:
     return Investors(kind=kind, size=size, start=start, end=end, drift=drift, pref=pref,
                      generalist=generalist, trend=trend,
                      stage_fit=stage_fit, region=region, region_mult=region_mult, lead=lead,
-                     partners=partners, stage_centre=centre)
+                     partners=partners, stage_centre=centre, ramp_up_y=wd.ramp_up_y, ramp_down_y=wd.ramp_down_y)
 
 
 # -- companies and their rounds --------------------------------------------------------------------------
@@ -636,73 +1111,77 @@ class Rounds:
     disclosed: np.ndarray
 
 
-def _sample_day(rng: np.random.Generator, year: int) -> int:
-    month = int(rng.choice(12, p=_p(MONTH_W))) + 1
+def _sample_day(rng: np.random.Generator, year: int, month_w: Sequence[float]) -> int:
+    month = int(rng.choice(12, p=_p(month_w))) + 1
     first = dt.date(year, month, 1)
     nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
     return first.toordinal() + int(rng.integers(0, (nxt - first).days))
 
 
-def _make_companies(rng: np.random.Generator, n: int) -> tuple[Companies, Rounds]:
-    entry_year = rng.choice(N_YEARS, size=n, p=_p(ENTRY_YEAR_W))
-    share = np.array([s.share for s in SECTORS])
+def _make_companies(rng: np.random.Generator, n: int, wd: World = DEFAULT) -> tuple[Companies, Rounds]:
+    S, R = len(wd.sectors), len(wd.regions)
+    entry_year = rng.choice(wd.n_years, size=n, p=_p(wd.entry_year_w))
+    share = np.array([s.share for s in wd.sectors])
     sector = np.zeros(n, dtype=int)
-    for y in range(N_YEARS):
+    for y in range(wd.n_years):
         idx = np.flatnonzero(entry_year == y)
-        w = share * HOT[:, y]
+        w = share * wd.hot[:, y]
         sector[idx] = rng.choice(S, size=idx.size, p=w / w.sum())
-    sub = np.array([int(rng.integers(0, len(SECTORS[s].subs))) for s in sector])
-    base_rw = np.array([w for _, w, _ in REGIONS])
+    sub = np.array([int(rng.integers(0, len(wd.sectors[s].subs))) if not wd.sectors[s].sub_w
+                    else int(rng.choice(len(wd.sectors[s].subs), p=_p(wd.sectors[s].sub_w))) for s in sector])
+    base_rw = np.array([w for _, w, _ in wd.regions])
     region = np.zeros(n, dtype=int)
     for s in range(S):
         idx = np.flatnonzero(sector == s)
-        boost = SECTOR_REGION_BOOST.get(SECTORS[s].code, {})
-        w = base_rw * np.array([boost.get(name, 1.0) for name, _, _ in REGIONS])
+        boost = wd.sector_region_boost.get(wd.sectors[s].code, {})
+        w = base_rw * np.array([boost.get(name, 1.0) for name, _, _ in wd.regions])
         region[idx] = rng.choice(R, size=idx.size, p=w / w.sum())
     city = []
     for r in region:
-        names = [c for c, _ in REGIONS[r][2]]
-        city.append(names[int(rng.choice(len(names), p=_p([w for _, w in REGIONS[r][2]])))])
+        names = [c for c, _ in wd.regions[r][2]]
+        city.append(names[int(rng.choice(len(names), p=_p([w for _, w in wd.regions[r][2]])))])
     quality = rng.normal(0.0, 1.0, n)
 
-    entry_labels = list(ENTRY_LABEL_P)
-    entry_p = _p([ENTRY_LABEL_P[x] for x in entry_labels])
-    end_day = END.toordinal()
+    entry_labels = list(wd.entry_label_p)
+    entry_p = _p([wd.entry_label_p[x] for x in entry_labels])
+    side_entry = list(wd.side_entry)
+    side_entry_p = [wd.side_entry[x] for x in side_entry]
+    end_day = dt.date(wd.years[-1], 12, 31).toordinal()
     r_company: list[int] = []
     r_label: list[int] = []
     r_day: list[int] = []
     founded: list[int | None] = []
     for c in range(n):
-        day = _sample_day(rng, YEARS[int(entry_year[c])])
+        day = _sample_day(rng, wd.years[int(entry_year[c])], wd.month_w)
         lab = entry_labels[int(rng.choice(len(entry_labels), p=entry_p))]
         # Ladder state: side rounds (strategic / other) enter at a random level.
-        ladder = lab if lab in LADDER else str(rng.choice(["angel", "a", "b", "c_plus"], p=[0.2, 0.35, 0.3, 0.15]))
+        ladder = lab if lab in LADDER else str(rng.choice(side_entry, p=side_entry_p))
         level = LADDER[ladder]
         lag_y = 0.6 * math.exp(0.35 * level) * math.exp(float(rng.normal(0.0, 0.5)))
-        founded.append(None if rng.random() < P_EMPTY_FOUNDED else day - int(lag_y * 365.25))
+        founded.append(None if rng.random() < wd.p_empty_founded else day - int(lag_y * 365.25))
         while day <= end_day:
             r_company.append(c)
             r_label.append(L[lab])
             r_day.append(day)
-            yi = _year_index(day)
-            hot = HOT[sector[c], yi]
-            logit = CONTINUE_LOGIT[ladder] + Q_SURVIVAL * quality[c] + HOT_SURVIVAL * math.log(hot)
+            yi = wd.year_index(day)
+            hot = wd.hot[sector[c], yi]
+            logit = wd.continue_logit[ladder] + wd.q_survival * quality[c] + wd.hot_survival * math.log(hot)
             if rng.random() >= 1.0 / (1.0 + math.exp(-logit)):
                 break
-            gap = GAP_MEDIAN_Y[ladder] * math.exp(float(rng.normal(0.0, GAP_SIGMA)))
-            gap /= hot ** HOT_SPEEDUP * math.exp(Q_SPEEDUP * quality[c])
+            gap = wd.gap_median_y[ladder] * math.exp(float(rng.normal(0.0, wd.gap_sigma)))
+            gap /= hot ** wd.hot_speedup * math.exp(wd.q_speedup * quality[c])
             day += max(45, int(gap * 365.25))
-            if rng.random() < P_SIDE_ROUND[ladder]:
-                lab = "strategic" if rng.random() < P_SIDE_STRATEGIC else "other"
+            if rng.random() < wd.p_side_round[ladder]:
+                lab = "strategic" if rng.random() < wd.p_side_strategic else "other"
             else:
-                nxt = NEXT_LABEL[ladder]
+                nxt = wd.next_label[ladder]
                 keys = list(nxt)
                 ladder = keys[int(rng.choice(len(keys), p=_p([nxt[k] for k in keys])))]
                 lab = ladder
     company = np.array(r_company)
     label = np.array(r_label)
     day_arr = np.array(r_day)
-    undisclosed_p = np.array([P_UNDISCLOSED[x] for x in LABELS])[label]
+    undisclosed_p = np.array([wd.p_undisclosed.get(x, 0.0) for x in LABELS])[label]
     disclosed = rng.random(company.size) >= undisclosed_p
     return (Companies(sector=sector, sub=sub, region=region, city=city, quality=quality, founded=founded),
             Rounds(company=company, label=label, day=day_arr, disclosed=disclosed))
@@ -733,35 +1212,36 @@ def _pick_weighted(rng: np.random.Generator, ids: list[int], w: np.ndarray, excl
     return ids[int(rng.choice(len(ids), p=w / total))]
 
 
-def _syndicate_size(rng: np.random.Generator, label: str) -> int:
-    mean_extra = SYNDICATE_MEAN[label] - 1.0
-    r = SYNDICATE_DISPERSION
+def _syndicate_size(rng: np.random.Generator, label: str, wd: World) -> int:
+    mean_extra = wd.syndicate_mean[label] - 1.0
+    r = wd.syndicate_dispersion
     extra = rng.negative_binomial(r, r / (r + mean_extra))
-    return int(min(1 + extra, MAX_SYNDICATE))
+    return int(min(1 + extra, wd.max_syndicate))
 
 
-def _assign(rng: np.random.Generator, inv: Investors, comp: Companies, rounds: Rounds) -> list[list[int]]:
+def _assign(rng: np.random.Generator, inv: Investors, comp: Companies, rounds: Rounds,
+            wd: World = DEFAULT) -> list[list[int]]:
     n = inv.kind.size
     order = np.lexsort((np.arange(rounds.day.size), rounds.day))
     participants: list[list[int]] = [[] for _ in range(rounds.day.size)]
     company_history: dict[int, list[tuple[int, int]]] = {}  # company -> [(investor, company round number)]
     company_round_no: dict[int, int] = {}
     co: list[dict[int, int]] = [{} for _ in range(n)]
-    follow_base = np.array([FOLLOW_BASE[k] for k in KINDS])[inv.kind]
+    follow_base = np.array([wd.follow_base[k] for k in wd.kinds])[inv.kind]
     # Sector fit per year: (1 - g) x focus reweighted by hot ** trend + g x the year's market mix.
-    hot_pow = np.exp(np.log(HOT.T)[:, None, :] * inv.trend[None, :, None])  # years x n x S
+    hot_pow = np.exp(np.log(wd.hot.T)[:, None, :] * inv.trend[None, :, None])  # years x n x S
     focus = inv.pref[None, :, :] * hot_pow
     focus /= focus.sum(axis=2, keepdims=True)
-    market = np.array([s.share for s in SECTORS])[None, :] * HOT.T  # years x S
+    market = np.array([s.share for s in wd.sectors])[None, :] * wd.hot.T  # years x S
     market /= market.sum(axis=1, keepdims=True)
     g = inv.generalist[None, :, None]
     sector_fit = (1.0 - g) * focus + g * market[:, None, :]
     sector_fit /= sector_fit.mean(axis=2, keepdims=True)
     del hot_pow, focus
     sector_fit_t = np.ascontiguousarray(sector_fit.transpose(0, 2, 1))  # years x S x n
-    quarter_t = np.array([YEARS[0] + (q + 0.5) / 4 for q in range(N_QUARTERS)])
+    quarter_t = np.array([wd.years[0] + (q + 0.5) / 4 for q in range(wd.n_quarters)])
     ramp_q = np.stack([inv.activity(t) for t in quarter_t])  # quarters x n
-    act_q = ramp_q * inv.size[None, :] * inv.drift[:, np.arange(N_QUARTERS) // 4].T
+    act_q = ramp_q * inv.size[None, :] * inv.drift[:, np.arange(wd.n_quarters) // 4].T
     stage_fit_t = np.ascontiguousarray(inv.stage_fit.T)
     region_mult_t = np.ascontiguousarray(inv.region_mult.T)
 
@@ -773,11 +1253,11 @@ def _assign(rng: np.random.Generator, inv: Investors, comp: Companies, rounds: R
             continue
         label = LABELS[int(rounds.label[r])]
         day = int(rounds.day[r])
-        yi = _year_index(day)
-        q = _quarter_index(day)
+        yi = wd.year_index(day)
+        q = wd.quarter_index(day)
         lab_i = int(rounds.label[r])
         ramp = ramp_q[q]
-        k = _syndicate_size(rng, label)
+        k = _syndicate_size(rng, label, wd)
         chosen: list[int] = []
 
         # 1. follow-on by earlier investors of the company.
@@ -785,17 +1265,17 @@ def _assign(rng: np.random.Generator, inv: Investors, comp: Companies, rounds: R
         for j, no in company_history.get(c, []):
             last_seen[j] = no
         for j, no in last_seen.items():
-            p = follow_base[j] * FOLLOW_DECAY ** (rno - 1 - no)
+            p = follow_base[j] * wd.follow_decay ** (rno - 1 - no)
             p *= 0.3 + 0.7 * min(1.0, inv.stage_fit[j, lab_i])
-            p *= 1.0 if ramp[j] > 0 else FOLLOW_INACTIVE
+            p *= 1.0 if ramp[j] > 0 else wd.follow_inactive
             if rng.random() < p:
                 chosen.append(j)
         if len(chosen) > k:
             k = len(chosen)
         n_new = k - len(chosen)
-        if chosen and n_new == 0 and rng.random() < P_NEW_MONEY_WITH_INSIDERS * 0.5:
+        if chosen and n_new == 0 and rng.random() < wd.p_new_money_with_insiders * 0.5:
             n_new = 1
-        elif chosen and n_new > 0 and rng.random() >= P_NEW_MONEY_WITH_INSIDERS:
+        elif chosen and n_new > 0 and rng.random() >= wd.p_new_money_with_insiders:
             n_new = 0
 
         base = act_q[q] * sector_fit_t[yi, comp.sector[c]] * stage_fit_t[lab_i] * region_mult_t[comp.region[c]]
@@ -811,14 +1291,18 @@ def _assign(rng: np.random.Generator, inv: Investors, comp: Companies, rounds: R
         for _ in range(n_new):
             pick: int | None = None
             u = rng.random()
-            if anchor is not None and u < P_REPEAT and co[anchor]:
+            if anchor is not None and u < wd.p_repeat and co[anchor]:
                 ids = list(co[anchor])
                 cnt = np.array([co[anchor][j] for j in ids], dtype=float)
-                w = cnt ** REPEAT_EXP * ramp[ids] * (0.2 + np.minimum(1.0, inv.stage_fit[ids, lab_i]))
+                w = cnt ** wd.repeat_exp * ramp[ids] * (0.2 + np.minimum(1.0, inv.stage_fit[ids, lab_i]))
+                if wd.partner_home_exp:
+                    w = w * region_mult_t[comp.region[c], ids] ** wd.partner_home_exp
                 pick = _pick_weighted(rng, ids, w, chosen)
-            elif anchor is not None and u < P_REPEAT + P_STATIC and inv.partners[anchor]:
+            elif anchor is not None and u < wd.p_repeat + wd.p_static and inv.partners[anchor]:
                 ids = inv.partners[anchor]
                 w = ramp[ids] * inv.size[ids] ** 0.5 * (0.2 + np.minimum(1.0, inv.stage_fit[ids, lab_i]))
+                if wd.partner_home_exp:
+                    w = w * region_mult_t[comp.region[c], ids] ** wd.partner_home_exp
                 pick = _pick_weighted(rng, ids, w, chosen)
             if pick is None:
                 pick = _draw(rng, base, chosen)
@@ -843,15 +1327,15 @@ def _assign(rng: np.random.Generator, inv: Investors, comp: Companies, rounds: R
     disclosed = np.flatnonzero(rounds.disclosed & np.array([len(p) > 0 for p in participants]))
     disclosed = disclosed[np.lexsort((disclosed, rounds.day[disclosed]))]
     d_t = np.array([_year_float(int(d)) for d in rounds.day[disclosed]])
-    d_year = np.array([_year_index(int(d)) for d in rounds.day[disclosed]])
+    d_year = np.array([wd.year_index(int(d)) for d in rounds.day[disclosed]])
     d_sector = comp.sector[rounds.company[disclosed]]
     d_region = comp.region[rounds.company[disclosed]]
     d_label = rounds.label[disclosed]
     for j in (int(x) for x in np.flatnonzero(counts == 0)) if disclosed.size else ():
         lo, hi = (int(x) for x in np.searchsorted(d_t, [inv.start[j], inv.end[j]]))
         sl = slice(lo, hi)
-        ramp_j = np.clip((d_t[sl] - inv.start[j]) / RAMP_UP_Y, 0, 1)
-        ramp_j = ramp_j * np.clip((inv.end[j] - d_t[sl]) / RAMP_DOWN_Y, 0, 1)
+        ramp_j = np.clip((d_t[sl] - inv.start[j]) / wd.ramp_up_y, 0, 1)
+        ramp_j = ramp_j * np.clip((inv.end[j] - d_t[sl]) / wd.ramp_down_y, 0, 1)
         w = ramp_j * sector_fit[d_year[sl], j, d_sector[sl]] * inv.stage_fit[j, d_label[sl]]
         w = w * inv.region_mult[j, d_region[sl]]
         if not w.sum() > 0:  # active window entirely outside the data: anything that fits
@@ -871,23 +1355,23 @@ def _pick(rng: np.random.Generator, options: Sequence[str], decay: float = 0.6) 
     return options[int(rng.choice(len(options), p=w / w.sum()))]
 
 
-def _tags(rng: np.random.Generator, sector: int, sub: int, year: int) -> str:
-    if rng.random() < P_EMPTY_TAGS:
+def _tags(rng: np.random.Generator, sector: int, sub: int, year: int, wd: World = DEFAULT) -> str:
+    if rng.random() < wd.p_empty_tags:
         return ""
-    sec = SECTORS[sector]
+    sec = wd.sectors[sector]
     tags: list[str] = []
-    if rng.random() < P_PARENT_TAG:
+    if rng.random() < wd.p_parent_tag:
         tags.append(_pick(rng, sec.parents, 0.45))
-    if rng.random() < P_SUB_TAG or not tags:
+    if rng.random() < wd.p_sub_tag or not tags:
         syn = sec.subs[sub][0]
         tags.append(_pick(rng, syn))
-        if len(syn) > 1 and rng.random() < P_SECOND_SUB_TAG:
+        if len(syn) > 1 and rng.random() < wd.p_second_sub_tag:
             tags.append(_pick(rng, syn[1:]))
-    if rng.random() < P_CROSS_TAG:
-        other = SECTORS[SEC[str(rng.choice(NEIGHBOURS[sec.code]))]]
+    if rng.random() < wd.p_cross_tag:
+        other = wd.sectors[wd.sec[str(rng.choice(wd.neighbours[sec.code]))]]
         tags.append(_pick(rng, other.subs[int(rng.integers(0, len(other.subs)))][0]) if rng.random() < 0.6
                     else _pick(rng, other.parents, 0.45))
-    for word, probs in BUZZWORDS.items():
+    for word, probs in wd.buzzwords.items():
         if rng.random() < probs[year]:
             tags.append(word)
     if len(tags) > 1 and rng.random() < 0.25:
@@ -899,65 +1383,68 @@ def _tags(rng: np.random.Generator, sector: int, sub: int, year: int) -> str:
     return "|".join(out)
 
 
-ZH_COMPANY_TEMPLATES = [
-    "{city}一家{product}提供商",
-    "专注于{product}的科技公司",
-    "致力于为客户提供{product}",
-    "{product}研发商",
-    "一家以{product}为核心业务的创新企业",
-    "{product}",
-]
-EN_COMPANY_TEMPLATES = [
-    "A {city_en}startup building {product}.",
-    "Provider of {product}.",
-    "Develops {product} for customers in China and abroad.",
-]
-
-
-def _company_description(rng: np.random.Generator, sector: int, sub: int, city: str) -> str:
-    if rng.random() < P_EMPTY_COMPANY_DESC:
+def _company_description(rng: np.random.Generator, sector: int, sub: int, city: str, wd: World = DEFAULT) -> str:
+    if rng.random() < wd.p_empty_company_desc:
         return ""
-    _, zh, en = SECTORS[sector].subs[sub]
-    if rng.random() < P_EN_DESC:
-        tpl = EN_COMPANY_TEMPLATES[int(rng.integers(0, len(EN_COMPANY_TEMPLATES)))]
+    _, zh, en = wd.sectors[sector].subs[sub]
+    if rng.random() < wd.p_en_desc:
+        tpl = wd.en_company_templates[int(rng.integers(0, len(wd.en_company_templates)))]
         return tpl.format(product=en, city_en="")
-    tpl = ZH_COMPANY_TEMPLATES[int(rng.integers(0, len(ZH_COMPANY_TEMPLATES)))]
+    tpl = wd.zh_company_templates[int(rng.integers(0, len(wd.zh_company_templates)))]
     return tpl.format(product=zh, city=city or "国内")
 
 
-def _investor_description(rng: np.random.Generator, inv: Investors, i: int) -> str:
-    if rng.random() < P_EMPTY_INVESTOR_DESC:
+def _investor_description(rng: np.random.Generator, inv: Investors, i: int, wd: World = DEFAULT) -> str:
+    if rng.random() < wd.p_empty_investor_desc:
         return ""
-    kname = KINDS[inv.kind[i]]
+    kname = wd.kinds[inv.kind[i]]
     top = np.argsort(-inv.pref[i], kind="stable")[:2]
-    secs_zh = [SECTORS[s].parents[0] for s in top]
+    secs_zh = [wd.sectors[s].parents[0] for s in top]
     if secs_zh[0] == secs_zh[1]:
-        secs_zh = [SECTORS[top[0]].parents[0]]
+        secs_zh = [wd.sectors[top[0]].parents[0]]
     lvl = int(round(float(inv.stage_centre[i])))
-    region = REGIONS[inv.region[i]][0]
-    if rng.random() < P_EN_DESC:
-        secs_en = [SECTORS[s].subs[0][2] for s in top]
-        return f"Invests in {STAGE_EN[lvl]} companies in {' and '.join(secs_en)}."
+    region = wd.regions[inv.region[i]][0]
+    if rng.random() < wd.p_en_desc:
+        secs_en = [wd.sectors[s].subs[0][2] for s in top]
+        return f"Invests in {wd.stage_en[lvl]} companies in {' and '.join(secs_en)}."
     tpl = int(rng.integers(0, 4))
     if tpl == 0:
-        return f"专注于{'、'.join(secs_zh)}领域的{STAGE_ZH[lvl]}投资"
+        return f"专注于{'、'.join(secs_zh)}领域的{wd.stage_zh[lvl]}投资"
     if tpl == 1:
-        return f"{region}的{KIND_ZH[kname]}，重点关注{secs_zh[0]}"
+        return f"{region}的{wd.kind_zh[kname]}，重点关注{secs_zh[0]}"
     if tpl == 2:
-        return f"主要投资{STAGE_ZH[lvl]}的{'、'.join(secs_zh)}项目"
-    return f"{KIND_ZH[kname]}，投资阶段以{STAGE_ZH[lvl]}为主"
+        return f"主要投资{wd.stage_zh[lvl]}的{'、'.join(secs_zh)}项目"
+    return f"{wd.kind_zh[kname]}，投资阶段以{wd.stage_zh[lvl]}为主"
 
 
 # -- output ---------------------------------------------------------------------------------------------
-def generate(out: Path, investors: int = 7000, companies: int = 20000, seed: int = 0) -> dict[str, int]:
+def generate(out: Path, investors: int | None = None, companies: int | None = None, seed: int = 0,
+             preset: str | None = None) -> dict[str, int]:
+    """Write the four CSV files of ``preset`` (None: the default world) into ``out``; returns the counts.
+
+    ``investors`` / ``companies`` default to the world's own sizes (the default world: 7000 / 20000).
+    """
+    wd = PRESETS[preset] if preset is not None else DEFAULT
+    investors = wd.investors if investors is None else investors
+    companies = wd.companies if companies is None else companies
     ss = np.random.SeedSequence(seed)
     rng_inv, rng_comp, rng_deal, rng_text = (np.random.default_rng(s) for s in ss.spawn(4))
-    inv = _make_investors(rng_inv, investors)
-    comp, rounds = _make_companies(rng_comp, companies)
-    parts = _assign(rng_deal, inv, comp, rounds)
+    inv = _make_investors(rng_inv, investors, wd)
+    comp, rounds = _make_companies(rng_comp, companies, wd)
+    parts = _assign(rng_deal, inv, comp, rounds, wd)
 
     # Ids follow the order of the first round; rounds are written in date order.
     order = np.lexsort((np.arange(rounds.day.size), rounds.day))
+    # A world may write only a share of its market's companies (a data provider's coverage): the co-investment
+    # network in the files is then as sparse as in such an export. Investors left without a written investment
+    # are left out and the others numbered in their order.
+    investor_ids = np.arange(investors)
+    if wd.company_share < 1.0:
+        rng_cover = np.random.default_rng(ss.spawn(1)[0])
+        covered = rng_cover.random(companies) < wd.company_share
+        order = order[covered[rounds.company[order]]]
+        investor_ids = np.unique(np.array([j for r in order for j in parts[r]], dtype=np.int64))
+    iid = {int(j): f"I{no + 1:05d}" for no, j in enumerate(investor_ids)}
     first_round: dict[int, int] = {}
     for r in order:
         first_round.setdefault(int(rounds.company[r]), len(first_round))
@@ -973,12 +1460,13 @@ def generate(out: Path, investors: int = 7000, companies: int = 20000, seed: int
         w.writerow(["company_id", "name", "industries", "region", "city", "founded_on", "description"])
         for c, no in first_round.items():
             s, sb = int(comp.sector[c]), int(comp.sub[c])
-            region = "" if rng_text.random() < P_EMPTY_REGION else REGIONS[comp.region[c]][0]
-            city = "" if rng_text.random() < P_EMPTY_CITY else comp.city[c]
+            region = "" if rng_text.random() < wd.p_empty_region else wd.regions[comp.region[c]][0]
+            city = "" if rng_text.random() < wd.p_empty_city else comp.city[c]
             f = comp.founded[c]
-            w.writerow([cid[c], f"公司_{no + 1:06d}", _tags(rng_text, s, sb, _year_index(first_day[c])), region,
+            w.writerow([cid[c], wd.company_name.format(no=no + 1),
+                        _tags(rng_text, s, sb, wd.year_index(first_day[c]), wd), region,
                         city, dt.date.fromordinal(f).isoformat() if f is not None else "",
-                        _company_description(rng_text, s, sb, comp.city[c])])
+                        _company_description(rng_text, s, sb, comp.city[c], wd)])
     with open(out / "rounds.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["round_id", "company_id", "round", "date"])
@@ -990,16 +1478,16 @@ def generate(out: Path, investors: int = 7000, companies: int = 20000, seed: int
         w.writerow(["round_id", "investor_id"])
         for no, r in enumerate(order):
             for j in parts[r]:
-                w.writerow([f"R{no + 1:06d}", f"I{j + 1:05d}"])
+                w.writerow([f"R{no + 1:06d}", iid[j]])
                 n_inv_rows += 1
     with open(out / "investors.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["investor_id", "name", "kind", "description"])
-        for j in range(investors):
-            w.writerow([f"I{j + 1:05d}", f"投资机构_{j + 1:04d}", KINDS[inv.kind[j]],
-                        _investor_description(rng_text, inv, j)])
-    return {"companies": len(first_round), "rounds": int(rounds.day.size), "investments": n_inv_rows,
-            "investors": investors}
+        for no, j in enumerate(int(x) for x in investor_ids):
+            w.writerow([iid[j], wd.investor_name.format(no=no + 1), wd.kinds[inv.kind[j]],
+                        _investor_description(rng_text, inv, j, wd)])
+    return {"companies": len(first_round), "rounds": int(order.size), "investments": n_inv_rows,
+            "investors": int(investor_ids.size)}
 
 
 # -- statistics and naive baselines -----------------------------------------------------------------------
@@ -1120,6 +1608,9 @@ def summarize(data: Path, cutoff: str = "2023-01-01", until: str = "2025-01-01")
             repeat_pair_rounds += any((a, b) in hist_pairs for a in truth_ids for b in truth_ids if a < b)
 
     n_disclosed = len(by_round)
+    first_year = min((int(r["date"][:4]) for r in rounds), default=YEARS[0])
+    last_year = max((int(r["date"][:4]) for r in rounds), default=YEARS[-1])
+    years = range(first_year, last_year + 1)
     return {
         "companies": len(companies),
         "rounds": len(rounds),
@@ -1148,7 +1639,7 @@ def summarize(data: Path, cutoff: str = "2023-01-01", until: str = "2025-01-01")
         "empty_industries": round(sum(not c["industries"] for c in companies.values()) / max(1, len(companies)), 3),
         "distinct_tags": len({t for c in companies.values() for t in c["industries"].split("|") if t}),
         "round_labels": {lab: round(label_counts.get(lab, 0) / max(1, len(rounds)), 3) for lab in LABELS},
-        "rounds_per_year": {str(y): sum(r["date"][:4] == str(y) for r in rounds) for y in YEARS},
+        "rounds_per_year": {str(y): sum(r["date"][:4] == str(y) for r in rounds) for y in years},
         "ndcg@10": {k: round(float(np.mean(v)), 4) if v else None for k, v in scores.items()},
     }
 
@@ -1161,26 +1652,36 @@ def _print_summary(stats: dict[str, object]) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m bench.backtest_data", description=__doc__.split("\n")[0])
     ap.add_argument("--out", type=Path, help="directory for the 4 CSV files")
-    ap.add_argument("--investors", type=int, default=7000)
-    ap.add_argument("--companies", type=int, default=20000)
+    ap.add_argument("--preset", choices=sorted(PRESETS), help="a world calibrated on a real deal set (see above)")
+    ap.add_argument("--investors", type=int, help="default: the world's (7000 without --preset)")
+    ap.add_argument("--companies", type=int, help="default: the world's (20000 without --preset)")
+    ap.add_argument("--scale", type=float, default=1.0,
+                    help="multiply the world's default --investors and --companies (e.g. 0.1 for a quick sample)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--stats", action="store_true", help="print statistics and naive baselines afterwards")
     ap.add_argument("--summarize", type=Path, help="only print the statistics of an existing directory")
-    ap.add_argument("--cutoff", default="2023-01-01")
-    ap.add_argument("--until", default="2025-01-01")
+    ap.add_argument("--cutoff", help="window start of the statistics (default: the world's, 2023-01-01)")
+    ap.add_argument("--until", help="window end of the statistics (default: the world's, 2025-01-01)")
     args = ap.parse_args(argv)
+    wd = PRESETS[args.preset] if args.preset else DEFAULT
+    cutoff = args.cutoff or wd.cutoff
+    until = args.until or wd.until
     if args.summarize is not None:
-        _print_summary(summarize(args.summarize, args.cutoff, args.until))
+        _print_summary(summarize(args.summarize, cutoff, until))
         return
     if args.out is None:
         ap.error("--out is required (or --summarize DIR)")
-    if args.investors < 1 or args.companies < 1:
+    if not args.scale > 0:
+        ap.error("--scale must be positive")
+    investors = args.investors if args.investors is not None else max(1, round(wd.investors * args.scale))
+    companies = args.companies if args.companies is not None else max(1, round(wd.companies * args.scale))
+    if investors < 1 or companies < 1:
         ap.error("--investors and --companies must be at least 1")
     t0 = time.perf_counter()
-    counts = generate(args.out, investors=args.investors, companies=args.companies, seed=args.seed)
+    counts = generate(args.out, investors=investors, companies=companies, seed=args.seed, preset=args.preset)
     print(f"wrote {args.out}: {counts} in {time.perf_counter() - t0:.1f}s")
     if args.stats:
-        _print_summary(summarize(args.out, args.cutoff, args.until))
+        _print_summary(summarize(args.out, cutoff, until))
 
 
 if __name__ == "__main__":
