@@ -274,10 +274,13 @@ def retrain(db_url: str | None, var_dir: str | None, seed_value: int, tolerance:
                 job.status, job.progress, job.message = "running", fraction, message
                 job.started_at = job.started_at or dt.datetime.now(dt.UTC)
 
+    from api.engine import MatchEngine
+
+    encoder = MatchEngine(settings).encoder  # the serving encoder (through its cache): the ranker's thesis features
     try:
         try:
             result = run_retrain(factory, settings.models_dir, seed=seed_value, tolerance=tolerance,
-                                 promote=promote, progress=progress, hold_seconds=hold_seconds)
+                                 promote=promote, progress=progress, hold_seconds=hold_seconds, encoder=encoder)
         except Exception as exc:
             if job_id is not None:
                 with factory() as session, session.begin():

@@ -43,7 +43,9 @@ from matcher import (
 from matcher.build import lexical_texts
 from matcher.config import DEFAULT_ENCODER
 from matcher.errors import IndexError_
+from matcher.history import AlsPeer
 from matcher.index import set_search_threads
+from matcher.investor_ranker import InvestorHistory, InvestorRanker
 from matcher.profiles import CandidateProfile, ProjectProfile, investor_focus_text, provider_expertise_text
 from matcher.ranking import LearnedScorer
 from models import (
@@ -107,6 +109,7 @@ def project_profile(row: Project, stats: Stats | None = None) -> ProjectProfile:
         need_text=row.needs_statement or row.one_liner, domain_text=row.one_liner, name=row.name,
         round_sought=row.round_sought, funding_sought=int(row.funding_sought or 0), updated_at=row.updated_at,
         curated=bool(row.dealflow_curated), active=bool(row.active), accepted=s.accepted, requests=s.requests,
+        founded_on=row.founded_on,
     )
 
 
@@ -232,6 +235,7 @@ class EngineState:
     built_at: float = field(default_factory=time.time)
     pins: dict[int, int] = field(default_factory=dict)  # space -> pinned model version
     versions: dict[int, dict[str, LearnedScorer]] = field(default_factory=dict)  # loaded versions
+    history: InvestorHistory | None = None  # the serving version's investor ranker over today's deal log
 
     def learned_for(self, space_id: int | None) -> tuple[dict[str, LearnedScorer], int | None]:
         """The models serving a space: its pinned version, else the network's serving version."""
@@ -250,6 +254,8 @@ class MatchEngine:
         self._lock = threading.RLock()
         self._last_refresh = 0.0
         self._refused: set[int] = set()
+        # what "now" is for the investor ranker's view of the deal log and its queries (tests pin it)
+        self.clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
         set_search_threads(self.settings.search_threads)
 
     # -- parts -------------------------------------------------------------------------------------------
@@ -335,7 +341,8 @@ class MatchEngine:
         state = EngineState(tables=tables, matcher=Matcher(tables, lexical, self.config),
                             last_change_id=last_change, learned=old.learned if old else {},
                             learned_version_id=old.learned_version_id if old else None,
-                            pins=old.pins if old else {}, versions=old.versions if old else {})
+                            pins=old.pins if old else {}, versions=old.versions if old else {},
+                            history=old.history if old else None)
         with self._lock:
             self._state = state
 
@@ -351,7 +358,29 @@ class MatchEngine:
             self._state = EngineState(tables=state.tables, matcher=state.matcher,
                                       last_change_id=state.last_change_id, learned=dict(models),
                                       learned_version_id=version_id, built_at=state.built_at,
-                                      pins=dict(pins if pins is not None else state.pins), versions=loaded)
+                                      pins=dict(pins if pins is not None else state.pins), versions=loaded,
+                                      history=state.history)
+
+    def set_history(self, history: InvestorHistory | None) -> None:
+        """Swap the investor ranker's serving state in one assignment."""
+        with self._lock:
+            self.state.history = history
+
+    def refresh_history(self, session: Session, ranker: tuple[InvestorRanker, AlsPeer] | None = None,
+                        today: dt.date | None = None) -> None:
+        """Serve ``ranker`` (default: the one serving now) over the deal log as of ``today`` (default: today)."""
+        from api.history import serving_history
+
+        current = self._state.history if self._state is not None else None
+        if ranker is None:
+            if current is None:
+                return
+            ranker = (current.ranker, current.als)
+        started = time.perf_counter()
+        history = serving_history(session, ranker[0], ranker[1], self.encoder, today=today or self.clock().date())
+        self.set_history(history)
+        log.info("investor ranker %s over %d investments as of %s (%.2f s)", ranker[0].selected,
+                 len(history.view.log), history.view.as_of, time.perf_counter() - started)
 
     # -- incremental changes -----------------------------------------------------------------------------
     def upsert(self, session: Session, kind: str, ids: Sequence[int]) -> None:
@@ -403,9 +432,27 @@ class MatchEngine:
         pins = {s: v for s, v in pins.items() if v in versions}
         if network == state.learned_version_id and pins == state.pins:
             return False
+        network_changed = network != state.learned_version_id
         self.set_learned(learned, network, pins=pins, versions=versions)
+        if network_changed:
+            self._load_history_ranker(session, network)
         log.info("serving model version %s; space pins %s", network, pins or "none")
         return True
+
+    def _load_history_ranker(self, session: Session, version_id: int | None) -> None:
+        from api.training import load_version_history
+        from models import ModelVersion
+
+        row = session.get(ModelVersion, version_id) if version_id is not None else None
+        try:
+            loaded = load_version_history(row) if row is not None else None
+        except Exception as exc:  # noqa: BLE001 - ModelArtifactError and I/O errors alike
+            log.error("investor ranker of version %s refused: %s; the previous one keeps serving", version_id, exc)
+            return
+        if loaded is None:
+            self.set_history(None)
+            return
+        self.refresh_history(session, loaded)
 
     def apply_changes(self, session: Session, *, force: bool = False) -> int:
         """Replay logged changes newer than this process has seen (at most every refresh interval)."""
@@ -417,6 +464,8 @@ class MatchEngine:
         self._last_refresh = now
         self.sync_model(session)
         state = self.state
+        if state.history is not None and state.history.view.as_of != self.clock().date():
+            self.refresh_history(session)  # a new day: the view of the log moves on
         rows = session.execute(
             select(IndexChange.id, IndexChange.kind, IndexChange.entity_id, IndexChange.op)
             .where(IndexChange.id > state.last_change_id).order_by(IndexChange.id)
@@ -429,6 +478,8 @@ class MatchEngine:
         for kind, ids in by_kind.items():
             if kind in state.tables:
                 self.upsert(session, kind, sorted(ids))
+        if "history" in by_kind or "investor" in by_kind:  # new investments, or an investor's kind changed
+            self.refresh_history(session)
         with self._lock:
             state.last_change_id = max(int(r[0]) for r in rows)
         return len(rows)

@@ -435,6 +435,9 @@ class MatchOut(Schema):
     contributions = Dict(keys=String(), values=Float(), required=True,
                          metadata={"description": "per factor; they add up to score"})
     learned_breakdown = Dict(keys=String(), values=Float(), required=True)
+    history_breakdown = Dict(keys=String(), values=Float(), required=True, metadata={
+        "description": "investors: the investment-history ranker's contribution by group (activity, round, "
+                       "region, industry, network, follow_on, company_age, kind); empty otherwise"})
     reasons = Nested(Reasons, required=True)
 
 

@@ -38,7 +38,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from matcher.config import FEATURES, WeightSet
+from matcher.encoders import Encoder
 from matcher.errors import ModelArtifactError
+from matcher.history import AlsPeer
+from matcher.investor_ranker import InvestorRanker
 from matcher.learning import (
     MIN_EXAMINATION_SHARE,
     UNOBSERVED,
@@ -155,7 +158,43 @@ def load_version_models(row: ModelVersion) -> dict[str, LearnedModel]:
     for kind, info in (row.manifest.get("kinds") or {}).items():
         if info.get("artifact"):
             out[kind] = load_model(info["artifact"], checksum=info["checksum"], version=str(row.id))
+    load_version_history(row)  # a version is served whole or not at all
     return out
+
+
+def load_version_history(row: ModelVersion) -> tuple[InvestorRanker, AlsPeer] | None:
+    """The version's investor ranker and ALS peer (checksum verified), None when it has none."""
+    from api.history import load_history
+
+    info = row.manifest.get("history") or {}
+    if not info.get("artifact"):
+        return None
+    return load_history(info["artifact"], info["checksum"])
+
+
+def _train_history(factory: sessionmaker[Session], encoder: Encoder, staging: Path, current: ModelVersion | None, *,
+                   seed: int, span_days: int, now: dt.datetime) -> dict[str, Any]:
+    """Train the investor ranker into ``staging``; without enough history, carry the serving one over."""
+    from api.history import ARTIFACT, describe, save_history, train_history
+
+    with factory() as session:
+        weights = network_weights(session, "investor")
+        result = train_history(session, encoder, now=now, weights=weights, span_days=span_days, seed=seed)
+    if isinstance(result, str):
+        carried = (current.manifest.get("history") or {}) if current is not None else {}
+        if carried.get("artifact"):
+            return {**carried, "carried_from": current.id if current is not None else None,
+                    "report": f"{result}; the serving ranker is carried over"}
+        return {"report": result}
+    ranker, als = result
+    info = describe(ranker)
+    info["checksum"] = save_history(ranker, als, staging / ARTIFACT)
+    info["artifact"] = ARTIFACT
+    val = info.get("validation") or {}
+    info["report"] = (f"selected {ranker.selected}; validation NDCG@10 learned {val.get('learned')} vs "
+                      f"{val.get('best_baseline')} {val.get('best_baseline_ndcg@10')}") if val else \
+        f"selected {ranker.selected} (no validation window)"
+    return info
 
 
 def _libraries() -> dict[str, str]:
@@ -171,8 +210,11 @@ def _libraries() -> dict[str, str]:
 
 def retrain(factory: sessionmaker[Session], models_dir: Path, *, seed: int = 0, tolerance: float = 0.01,
             test_share: float = 0.2, min_positives: int = 20, since: dt.datetime | None = None,
-            promote: bool = True, progress: Progress | None = None, hold_seconds: float = 0.0) -> RunResult:
-    """One training run (see the module docstring)."""
+            promote: bool = True, progress: Progress | None = None, hold_seconds: float = 0.0,
+            encoder: Encoder | None = None, history_span_days: int = 365,
+            now: dt.datetime | None = None) -> RunResult:
+    """One training run (see the module docstring). With ``encoder``, the investor ranker is trained on the
+    deal history too (``history`` in the manifest; see :mod:`api.history`)."""
     tick = progress or (lambda fraction, message: None)
     started = _now()
     tick(0.02, "reading logs")
@@ -248,6 +290,13 @@ def retrain(factory: sessionmaker[Session], models_dir: Path, *, seed: int = 0, 
             info["artifact"] = f"{kind}.skops"
             kinds_manifest[kind] = info
             trained_any = True
+        history_info: dict[str, Any] | None = None
+        if encoder is not None:
+            tick(0.86, "training the investor ranker on the deal history")
+            history_info = _train_history(factory, encoder, staging, current, seed=seed, span_days=history_span_days,
+                                          now=now or started)
+            reasons.append(f"investor ranker: {history_info['report']}")
+            trained_any = trained_any or bool(history_info.get("artifact")) and not history_info.get("carried_from")
         if hold_seconds:
             tick(0.9, "holding (fault-injection test)")
             time.sleep(hold_seconds)
@@ -255,6 +304,8 @@ def retrain(factory: sessionmaker[Session], models_dir: Path, *, seed: int = 0, 
         manifest = {"seed": seed, "tolerance": tolerance, "test_share": test_share, "features": list(FEATURES),
                     "libraries": _libraries(), "started_at": started.isoformat(), "kinds": kinds_manifest,
                     "since": since.isoformat() if since else None, "previous_serving": current_id}
+        if history_info is not None:
+            manifest["history"] = history_info
         if not trained_any and not worse:
             shutil.rmtree(staging, ignore_errors=True)
             return RunResult(None, "skipped", False, "; ".join(reasons) or "nothing to train", metrics, manifest)
@@ -264,7 +315,7 @@ def retrain(factory: sessionmaker[Session], models_dir: Path, *, seed: int = 0, 
             session.add(row)
             session.flush()
             final = models_dir / f"v{row.id}"
-            for info in kinds_manifest.values():
+            for info in [*kinds_manifest.values(), *([history_info] if history_info else [])]:
                 if info.get("carried_from") is not None:
                     info["artifact"] = str(Path(info["artifact"]))
                 elif info.get("artifact"):
@@ -278,8 +329,10 @@ def retrain(factory: sessionmaker[Session], models_dir: Path, *, seed: int = 0, 
             row.manifest = manifest
             row.artifact_path = str(final)
             # one digest over the per-kind artifact checksums (those are in the manifest)
-            row.checksum = hashlib.sha256(json.dumps({k: v.get("checksum") for k, v in kinds_manifest.items()},
-                                                     sort_keys=True).encode()).hexdigest()
+            digests = {k: v.get("checksum") for k, v in kinds_manifest.items()}
+            if history_info is not None:
+                digests["history"] = history_info.get("checksum")
+            row.checksum = hashlib.sha256(json.dumps(digests, sort_keys=True).encode()).hexdigest()
             row.report = report
             os.replace(staging, final)  # artifacts in place before the row can become visible
             if promote_now:

@@ -27,7 +27,6 @@ import csv
 import datetime as dt
 import re
 import time
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,30 +34,16 @@ from typing import Any
 
 import numpy as np
 
-from matcher.build import lexical_texts, upsert_profiles
-from matcher.config import MatcherConfig, WeightSet
 from matcher.encoders import Encoder, KeywordEncoder
 from matcher.errors import ConfigError, MatcherError
 from matcher.history import Company as HistCompany
-from matcher.history import DealLog, HistoryView, Investment, normalise_tag
-from matcher.history import Query as HistQuery
-from matcher.investor_ranker import (
-    InvestorRanker,
-    RankerContext,
-    TrainConfig,
-    Window,
-    evaluate,
-    feature_names,
-    train_ranker,
-)
-from matcher.lexical import LexicalEncoder
+from matcher.history import DealLog, Investment, normalise_tag
+from matcher.investor_ranker import InvestorRanker, TrainConfig, Window, evaluate, feature_names, train_ranker
+from matcher.investor_training import investor_profile, prepare_windows, window_specs
 from matcher.metrics import hit_rate_at_k, mrr_at_k, ndcg_at_k, recall_at_k
-from matcher.profiles import CandidateProfile, ProfileTable, ProjectProfile
-from matcher.ranking import Matcher
-from matcher.taxonomy import INDUSTRIES, ROUNDS
+from matcher.taxonomy import ROUNDS
 
-__all__ = ["BacktestError", "DealData", "deal_log", "investor_profile", "load_deals", "query_profile",
-           "run_backtest"]
+__all__ = ["BacktestError", "DealData", "deal_log", "load_deals", "run_backtest"]
 
 Progress = Callable[[str], None]
 
@@ -181,81 +166,15 @@ def deal_log(data: DealData) -> tuple[DealLog, dict[str, int]]:
     return DealLog(companies, investments, {ids[k]: v for k, v in data.investor_kind.items()}), ids
 
 
-STAGE_OF_ROUND = {"seed": "seed", "angel": "seed", "crowdfunding": "seed", "pre_a": "early", "a": "early",
-                  "a_plus": "early", "b": "growth", "c_plus": "growth", "strategic": "growth", "other": "growth",
-                  "pe": "expansion", "ipo": "expansion"}
-
-
-def _tag_text(tags: Sequence[str]) -> str:
-    return " ".join(tags)
-
-
-def query_profile(pid: int, company: Company, label: str) -> ProjectProfile:
-    """A company raising a round, as the service holds a project: the taxonomy industries its tags name, the
-    description as what it needs, its tags as its domain; languages open, no city code (free-text places are
-    history features)."""
-    industries = []
-    for t in company.tags:
-        try:
-            code = INDUSTRIES.parse(t)
-        except ValueError:
-            continue
-        if code not in industries:
-            industries.append(code)
-    tags = _tag_text(company.tags)
-    return ProjectProfile(id=pid, space_id=0, stage=STAGE_OF_ROUND.get(label, "early"), industries=tuple(industries),
-                          needs=("financing",), city="nationwide", languages=("zh", "en"),
-                          need_text=company.description or tags, domain_text=tags or company.description,
-                          round_sought=label, curated=True)
-
-
-def investor_profile(iid: int, kind: str, description: str) -> CandidateProfile:
-    """An investor known from deal records: its description as its thesis, nothing declared (no rounds,
-    industries or ticket: history speaks for it)."""
-    return CandidateProfile(id=iid, kind="investor", space_id=None, industries=(), stages=(), serves=("financing",),
-                            languages=("zh", "en"), city="nationwide", regions=("nationwide",),
-                            offer_text=description, expertise_text="", subtype=kind)
-
-
-@dataclass
-class _Query:
-    round_id: str
-    company: str
-    label: str
-    date: dt.date
-    truth: set[int]
-    excluded: set[int]
-
-
-def _window_queries(data: DealData, log: DealLog, ids: dict[str, int], start: dt.date, end: dt.date,
-                    exclude_prior: bool) -> list[_Query]:
-    by_round: dict[str, list[str]] = defaultdict(list)
-    for rid, inv in data.investments:
-        if start <= data.rounds[rid].date < end:
-            by_round[rid].append(inv)
-    out: list[_Query] = []
-    for rid in sorted(by_round, key=lambda r: (data.rounds[r].date, r)):
-        rnd = data.rounds[rid]
-        truth = {ids[i] for i in by_round[rid]}
-        excluded: set[int] = set()
-        if exclude_prior:
-            excluded = {int(i) for i in log.company_investors(rnd.company, start)}
-            truth -= excluded
-            if not truth:
-                continue
-        out.append(_Query(rid, rnd.company, rnd.label, rnd.date, truth, excluded))
-    return out
-
-
 def run_backtest(data: DealData, *, cutoff: dt.date, until: dt.date, exclude_prior_investors: bool = False,
                  min_history: int = 1, k: int = 10, seed: int = 0, encoder: Encoder | None = None,
                  train_windows: int = 2, window_days: int | None = None, config: TrainConfig | None = None,
                  progress: Progress | None = None, details: bool = False) -> dict[str, Any]:
     """The protocol of the module docstring; returns the JSON-ready result.
 
-    Windows: the test window [cutoff, until); validation = the window of the same length just before the
-    cutoff; ``train_windows`` earlier windows (those with at least 20 queries) train. ``details`` adds
-    ``per_query``: each query's round id, ground truth and Huoban's top k (investor ids)."""
+    Windows: the test window [cutoff, until); validation = the window of the same length (90 days to two
+    years) just before the cutoff; ``train_windows`` earlier windows with at least 20 queries train. ``details``
+    adds ``per_query``: each query's round id, ground truth and Huoban's top k (investor ids)."""
     say = progress or (lambda m: None)
     if until <= cutoff:
         raise ConfigError("--until must be after --cutoff")
@@ -264,44 +183,20 @@ def run_backtest(data: DealData, *, cutoff: dt.date, until: dt.date, exclude_pri
     names = {v: k_ for k_, v in ids.items()}
     span = dt.timedelta(days=window_days or min(max((until - cutoff).days, 90), 730))
     enc = encoder or KeywordEncoder()
-    windows_spec = [(cutoff, until)] + [(cutoff - span * (i + 1), cutoff - span * i) for i in range(train_windows + 1)]
-    queries = [_window_queries(data, log, ids, a, b, exclude_prior_investors) for a, b in windows_spec]
-    if not queries[0]:
+    specs = window_specs(cutoff, span, 1 + train_windows, test_until=until)
+    investors = [investor_profile(i, data.investor_kind.get(name, ""), data.investor_description.get(name, ""))
+                 for name, i in sorted(ids.items(), key=lambda kv: kv[1])]
+    windows, queries, _ = prepare_windows(
+        log, specs, exclude_prior=exclude_prior_investors, min_history=min_history, investors=investors, encoder=enc,
+        descriptions={c.id: c.description for c in data.companies.values() if c.description}, seed=seed,
+        held_out=0, progress=say)
+    test = windows[0]
+    if test is None:
         raise ConfigError("no query rounds in [cutoff, until) with ground truth; check the dates")
-
-    # the profiles the service would hold: one project per query round, every known investor
-    matcher, project_rows = _matcher(data, ids, queries, enc)
-    weights = WeightSet.default("investor")
-    companies_before = {int(c) for c in np.unique(log.company[: log.before(cutoff)])}
-    tag_texts = sorted({t for c in companies_before for t in log.companies[log.company_keys[c]].tags}
-                       | {t for qs in queries for q in qs for t in data.companies[q.company].tags})
-    tag_vectors = _unit_rows(tag_texts, enc)
-    say(f"{len(log)} investments, {len(ids)} investors, {len(tag_texts)} tags; windows "
-        + ", ".join(f"[{a}, {b}): {len(q)} queries" for (a, b), q in zip(windows_spec, queries, strict=True)))
-
-    def window(i: int) -> Window | None:
-        start, _ = windows_spec[i]
-        qs = queries[i]
-        view = HistoryView(log, start, tag_vectors)
-        if len(view) == 0 or not qs:
-            return None
-        cand = view.ids[view.n >= min_history]
-        hq = [HistQuery(log.companies[q.company], q.label, q.date) for q in qs]
-        ctx = RankerContext.build(view, hq, seed=seed)
-        rows = project_rows[i]
-        inv_rows = matcher.tables["investor"]
-
-        def thesis(qi: int, inv_ids: np.ndarray) -> np.ndarray:
-            return matcher.thesis_features(np.array([rows[qi]]), inv_rows.rows_of(inv_ids), weights)
-
-        return Window(ctx, [q.truth for q in qs], [q.excluded for q in qs], np.sort(cand), thesis)
-
-    test = window(0)
-    assert test is not None
-    validation = window(1)
-    train = [w for w in (window(i) for i in range(2, len(windows_spec))) if w is not None and len(w.truths) >= 20]
+    validation = windows[1]
+    train = [w for w in windows[2:] if w is not None and len(w.truths) >= 20]
     if validation is not None and len(validation.truths) < 20:
-        train, validation = ([validation, *train] if validation.truths else train), None
+        train, validation = [validation, *train], None
     cfg = config or TrainConfig(seed=seed)
     ranker = train_ranker(train, validation, exclude_prior=exclude_prior_investors, config=cfg, progress=say) \
         if train else InvestorRanker("baseline:recency_popularity", feature_names(log.kinds), depth=cfg.depth,
@@ -311,8 +206,7 @@ def run_backtest(data: DealData, *, cutoff: dt.date, until: dt.date, exclude_pri
     scores = evaluate(test, {"huoban": ranker}, exclude_prior=exclude_prior_investors, depth=ranker.depth, k=k,
                       top_out=tops)
     shortlist_recall = scores.pop("_shortlist_recall")
-    random_scores = _random_baseline(test, k, seed)
-    baselines = {"random": random_scores, **{n: v for n, v in scores.items() if n != "huoban"}}
+    baselines = {"random": _random_baseline(test, k, seed), **{n: v for n, v in scores.items() if n != "huoban"}}
     best_name = max((n for n in baselines if n != "random"), key=lambda n: baselines[n][f"ndcg@{k}"])
     huoban = scores["huoban"]
     out: dict[str, Any] = {
@@ -330,51 +224,14 @@ def run_backtest(data: DealData, *, cutoff: dt.date, until: dt.date, exclude_pri
                      "exclude_prior_investors": exclude_prior_investors,
                      "history_investments": log.before(cutoff), "window_days": span.days},
         "training": {k_: v for k_, v in ranker.report.items() if k_ not in ("validation", "features")},
-        "encoder": getattr(encoder, "id", None) or enc.id,
+        "encoder": enc.id,
         "seconds": round(time.perf_counter() - started, 1),
     }
     if details:
-        out["per_query"] = [{"round_id": q.round_id, "truth": sorted(names[t] for t in q.truth),
+        out["per_query"] = [{"round_id": q.round, "truth": sorted(names[t] for t in q.truth),
                              "huoban": [names[t] for t in top]}
                             for q, top in zip(queries[0], tops["huoban"], strict=True)]
     return out
-
-
-def _unit_rows(texts: Sequence[str], encoder: Encoder) -> dict[str, np.ndarray]:
-    if not texts:
-        return {}
-    vectors = np.asarray(encoder.encode(list(texts)), dtype=np.float64)
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    vectors = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
-    return dict(zip(texts, vectors, strict=True))
-
-
-def _matcher(data: DealData, ids: dict[str, int], queries: Sequence[Sequence[_Query]],
-             encoder: Encoder) -> tuple[Matcher, list[list[int]]]:
-    """Profile tables (one project per query round of every window, every investor) and a Matcher over them;
-    returns the Matcher and, per window, the project row of each query."""
-    projects: list[ProjectProfile] = []
-    rows: list[list[int]] = []
-    for qs in queries:
-        rows.append([])
-        for q in qs:
-            rows[-1].append(len(projects))
-            projects.append(query_profile(len(projects) + 1, data.companies[q.company], q.label))
-    investors = [investor_profile(i, data.investor_kind.get(name, ""), data.investor_description.get(name, ""))
-                 for name, i in sorted(ids.items(), key=lambda kv: kv[1])]
-    config = MatcherConfig()
-    lexical = LexicalEncoder(n_features=config.lexical_features, terms=config.lexical_terms)
-    lexical.fit(lexical_texts([*projects, *investors]) or [""])
-    tables: dict[str, ProfileTable] = {}
-    for kind, items in (("project", projects), ("investor", investors)):
-        table = ProfileTable(kind, encoder.dim, config)
-        upsert_profiles(table, items, encoder, lexical)
-        tables[kind] = table
-    for kind in ("mentor", "provider"):
-        tables[kind] = ProfileTable(kind, encoder.dim, config)
-    matcher = Matcher(tables, lexical, config)
-    # rows of the project table are insertion order (ids 1..n)
-    return matcher, rows
 
 
 def _random_baseline(w: Window, k: int, seed: int) -> dict[str, float]:

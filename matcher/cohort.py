@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 from scipy import sparse
@@ -18,6 +19,7 @@ from scipy import sparse
 from matcher.allocation import Allocation, allocate
 from matcher.config import FEATURE_INDEX, WeightSet
 from matcher.features import POOL_FEATURES, calibrate, hard_mask, query_features
+from matcher.investor_ranker import InvestorHistory
 from matcher.profiles import ProfileTable
 from matcher.ranking import LearnedScorer, Matcher
 
@@ -44,9 +46,16 @@ def score_edges(
     learned: LearnedScorer | None = None,
     acceptance_prior: float = 0.3,
     block: int = 256,
+    history: InvestorHistory | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each project's ``top`` best eligible candidates: (project ids, candidate ids, scores) as edges."""
+    """Each project's ``top`` best eligible candidates: (project ids, candidate ids, scores) as edges.
+
+    Investors with ``history``: each project's list is :meth:`Matcher.rank` itself (the investor ranker
+    scores a shortlist per project), without exposure and diversity."""
     projects, pool = matcher.tables["project"], matcher.tables[kind]
+    if kind == "investor" and history is not None:
+        return _ranked_edges(matcher, project_ids=project_ids, weights=weights, candidate_ids=candidate_ids, top=top,
+                             now=now, learned=learned, acceptance_prior=acceptance_prior, history=history)
     cfg = matcher.config
     now_ts = now.timestamp() if isinstance(now, dt.datetime) else \
         dt.datetime.now(dt.UTC).timestamp() if now is None else float(now)
@@ -113,6 +122,29 @@ def score_edges(
     return np.concatenate(out_p), np.concatenate(out_c), np.concatenate(out_s)
 
 
+def _ranked_edges(matcher: Matcher, *, project_ids: Sequence[int], weights: WeightSet,
+                  candidate_ids: Sequence[int] | None, top: int, now: dt.datetime | float | None,
+                  learned: LearnedScorer | None, acceptance_prior: float, history: InvestorHistory
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    pool = matcher.tables["investor"]
+    plain = replace(weights, weights={**weights.weights, "exposure": 0.0}, diversity=0.0)
+    outside: list[int] = []
+    if candidate_ids is not None:
+        allowed = set(int(c) for c in candidate_ids)
+        outside = [int(i) for i in pool.cols["ids"] if int(i) not in allowed]
+    out_p: list[int] = []
+    out_c: list[int] = []
+    out_s: list[float] = []
+    for pid in project_ids:
+        ranking = matcher.rank(kind="investor", query_id=int(pid), weights=plain, k=top, exclude=outside, now=now,
+                               learned=learned, acceptance_prior=acceptance_prior, explain=False, history=history)
+        for m in ranking.matches:
+            out_p.append(int(pid))
+            out_c.append(m.id)
+            out_s.append(m.score)
+    return (np.asarray(out_p, dtype=np.int64), np.asarray(out_c, dtype=np.int64), np.asarray(out_s, dtype=np.float64))
+
+
 def allocate_cohort(
     matcher: Matcher,
     *,
@@ -125,6 +157,7 @@ def allocate_cohort(
     candidate_ids: Sequence[int] | None = None,
     now: dt.datetime | float | None = None,
     learned: LearnedScorer | None = None,
+    history: InvestorHistory | None = None,
 ) -> tuple[Allocation, dict[tuple[int, int], float]]:
     """Assign ``project_ids`` to candidates of ``kind`` within their remaining capacity.
 
@@ -133,7 +166,8 @@ def allocate_cohort(
     of every edge considered."""
     pool = matcher.tables[kind]
     ep, ec, es = score_edges(matcher, kind=kind, project_ids=project_ids, weights=weights,
-                             candidate_ids=candidate_ids, top=candidates_per_project, now=now, learned=learned)
+                             candidate_ids=candidate_ids, top=candidates_per_project, now=now, learned=learned,
+                             history=history)
     edges = {(int(p), int(c)): float(s) for p, c, s in zip(ep, ec, es, strict=True)}
     cand_ids = np.unique(ec)
     col_of = {int(c): j for j, c in enumerate(cand_ids)}

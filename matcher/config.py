@@ -33,7 +33,7 @@ FEATURES: tuple[str, ...] = (
 N_FEATURES = len(FEATURES)
 FEATURE_INDEX = {name: i for i, name in enumerate(FEATURES)}
 # Contributions that are not columns of the feature matrix.
-EXTRA_FACTORS: tuple[str, ...] = ("learned", "exposure")
+EXTRA_FACTORS: tuple[str, ...] = ("learned", "exposure", "history")
 WEIGHT_NAMES: tuple[str, ...] = FEATURES + EXTRA_FACTORS
 KINDS: tuple[str, ...] = ("mentor", "investor", "provider")
 # The product's default encoder: the winner of `python -m bench.encoders` on the bilingual relevance set
@@ -59,16 +59,19 @@ _BASE = {
     # operator's named factors together (they sum to ~1), so what the loop learns can actually steer
     "learned": 1.0,
     "exposure": 0.15,
+    # investors: the investment-history ranker's score in [0, 1] (matcher.investor_ranker), when one is serving;
+    # the named weights then shape its thesis score instead of adding up on their own
+    "history": 0.0,
 }
 
 DEFAULT_WEIGHTS: dict[str, dict[str, float]] = {
     "mentor": dict(_BASE),
     "provider": {**_BASE, "sem_domain": 0.08, "industry": 0.08, "needs_coverage": 0.30, "region": 0.08},
     "investor": {**_BASE, "round_fit": 0.14, "ticket_fit": 0.08, "needs_coverage": 0.06, "stage_fit": 0.08,
-                 "capacity_headroom": 0.0, "exposure": 0.05},
+                 "capacity_headroom": 0.0, "exposure": 0.05, "history": 1.0},
     # deal flow: curated projects ranked for one investor's thesis
     "dealflow": {**_BASE, "round_fit": 0.16, "ticket_fit": 0.10, "needs_coverage": 0.04, "stage_fit": 0.10,
-                 "capacity_headroom": 0.0, "acceptance": 0.0, "exposure": 0.0},
+                 "capacity_headroom": 0.0, "acceptance": 0.0, "exposure": 0.0, "history": 1.0},
 }
 WEIGHT_LIMIT = 10.0
 

@@ -6,7 +6,8 @@ strongest; factors that pulled the score down are stated as such.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Mapping, Sequence
 
 from matcher.profiles import CandidateProfile, ProjectProfile
 from matcher.taxonomy import INDUSTRIES, NEEDS, REGIONS, ROUNDS, STAGES
@@ -36,8 +37,9 @@ def reasons(
     *,
     learned_active: bool,
     learned_probability: float | None,
+    extra: Sequence[Reason] = (),
 ) -> tuple[list[str], list[str]]:
-    out: list[Reason] = []
+    out: list[Reason] = list(extra)
     c = contributions
 
     shared_ind = [code for code in project.industries if code in candidate.industries]
@@ -115,3 +117,48 @@ def reasons(
     # strongest positive factors first, then the ones that pulled the score down, then notes
     out.sort(key=lambda r: (r[2] <= -1e8, r[2] < 0, -abs(r[2])))
     return [r[0] for r in out], [r[1] for r in out]
+
+
+def history_reasons(names: Sequence[str], values: Sequence[float], breakdown: Mapping[str, float],
+                    project: ProjectProfile) -> list[Reason]:
+    """Reasons from an investor's deal history (the investor ranker's features of this pair), each weighted
+    by the contribution of its group (``breakdown``): round, region, industry, co-investors, activity."""
+    v = {name: float(x) for name, x in zip(names, values, strict=True)}
+    b = breakdown
+    out: list[Reason] = []
+
+    def count(name: str) -> int:
+        x = v.get(name, 0.0)
+        return int(round(math.expm1(x))) if math.isfinite(x) else 0
+
+    n_round = count("h_log_round_count")
+    share = v.get("h_round_share", 0.0)
+    if project.round_sought and n_round >= 2 and math.isfinite(share):
+        out.append((f"常投{ROUNDS.zh(project.round_sought)}：{n_round}笔，占其投资的{share:.0%}",
+                    f"Often backs this round ({ROUNDS.en(project.round_sought)}): {n_round} deals, {share:.0%} of "
+                    "its total", b.get("round", 0.0)))
+    n_region = int(round(v.get("h_region_share", 0.0) * math.expm1(v.get("h_log_n", 0.0))))
+    if n_region >= 2:
+        from matcher.taxonomy import region_of_city
+
+        place = region_of_city(project.city) if project.city in REGIONS else ""
+        zh = REGIONS.zh(place) if place in REGIONS else "本地区"
+        en = REGIONS.en(place) if place in REGIONS else "this region"
+        out.append((f"在{zh}投过{n_region}家公司", f"{n_region} deals in this region ({en})", b.get("region", 0.0)))
+    n_ind = count("h_log_tag_count")
+    if n_ind >= 2:
+        out.append((f"投过{n_ind}家同领域公司", f"Backed {n_ind} companies in this field", b.get("industry", 0.0)))
+    partners = int(v.get("h_coinvest_partners", 0.0))
+    if partners >= 1:
+        out.append((f"与本项目已有的{partners}家投资方合投过", f"Has co-invested with {partners} of your investors",
+                    b.get("network", 0.0)))
+    elif count("h_log_follow") >= 1:
+        out.append(("常在本项目已有投资方之后跟投", "Often invests after your existing investors",
+                    b.get("network", 0.0)))
+    if v.get("h_prior_investor", 0.0) >= 1:
+        out.append(("已投资过本项目", "Already an investor in this project", b.get("network", 0.0)))
+    recent = count("h_log_recent")
+    if recent >= 2:
+        out.append((f"近期活跃：按时间加权约{recent}笔投资", f"Active lately: ~{recent} deals, recency-weighted",
+                    b.get("activity", 0.0)))
+    return out

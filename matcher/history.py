@@ -323,6 +323,11 @@ class HistoryView:
         inv_company = _csr(j, comp, np.ones(len(j)), (J, nC))
         inv_company_recent = _csr(j, comp, decay, (J, nC))
         self.tag_counts = (inv_company @ company_tags).tocsr()
+        # the market's shares (smoothing targets of the naive-Bayes features)
+        total = max(float(len(j)), 1.0)
+        self.p_round = np.bincount(lab, minlength=R) / total
+        self.p_region = np.bincount(reg[has_reg], minlength=max(G, 1)) / total
+        self.p_tag = np.asarray(self.tag_counts.sum(axis=0)).ravel() / total
         self.tag_tfidf = _l2_rows((inv_company @ company_tfidf).tocsr())
         self.tag_recent = _l2_rows((inv_company_recent @ company_tfidf).tocsr())
         # (round, tag) and (region, round, tag) counts: one row per investment expanded over its company's tags
@@ -379,7 +384,7 @@ class HistoryView:
                 self.median_log_age[int(grp_j[0])] = float(np.median(vals))
         # kind
         self.kinds = log.kinds
-        self.kind = np.zeros((J, max(len(self.kinds), 1)))
+        self.kind = np.zeros((J, len(self.kinds)))
         for r_, iid in enumerate(self.ids.tolist()):
             k = log.investor_kinds.get(int(iid))
             if k in self.kinds:
@@ -507,12 +512,19 @@ HISTORY_FEATURES: tuple[str, ...] = (
     "h_age_gap",  # |log company age - log of its usual company age|; NaN unknown
     "q_log_prior",  # the company's earlier investors (same for every candidate of a query)
     "q_level",  # the round's ladder level
+    # a naive-Bayes view of the same counts: log P(investor) + log P(round | investor) + log P(region | investor)
+    # + log P(tags | investor), each share smoothed towards the market's (alpha = 2 deals)
+    "h_nb_round",
+    "h_nb_region",
+    "h_nb_tag",
+    "h_nb_score",
 )
+NB_ALPHA = 2.0
 
 
 BASELINE_COLUMNS: tuple[str, ...] = ("h_log_n", "h_log_recent", "h_log_round_count", "h_log_region_round",
                                       "h_log_region_round_tag", "h_log_tag_count", "h_log_coinvest",
-                                      "h_prior_investor")
+                                      "h_prior_investor", "h_nb_score")
 
 
 def history_features(view: HistoryView, eq: EncodedQueries, q: np.ndarray, j: np.ndarray,
@@ -603,6 +615,29 @@ def history_features(view: HistoryView, eq: EncodedQueries, q: np.ndarray, j: np
     # query-level columns hold for every candidate, with or without history
     if "q_log_prior" in want:
         F[:, idx["q_log_prior"]] = np.log1p(eq.n_prior[q])
+    nb_parts = {"h_nb_round", "h_nb_region", "h_nb_tag", "h_nb_score"}
+    if want & nb_parts:
+        a = NB_ALPHA
+        nj = view.n[jj]
+        rc = view.round_counts[jj, labc] if len(jj) else np.zeros(0)
+        nb_round = np.where(lab_ok, np.log((rc + a * view.p_round[labc] + 1e-9) / (nj + a)), 0.0)
+        g_ok = reg >= 0
+        gc = _pick(view.region_counts_c, jj, reg)
+        pg = view.p_region[np.maximum(reg, 0)] if len(view.p_region) else np.zeros(len(jj))
+        nb_region = np.where(g_ok, np.log((gc + a * pg + 1e-9) / (nj + a)), 0.0)
+        n_tags = np.asarray(eq.tags.sum(axis=1)).ravel()[qq] if len(view.tags) else np.zeros(len(jj))
+        if len(view.tags) and len(jj):
+            tc = _rowdot(view.tag_counts, jj, eq.tags, qq) / np.maximum(n_tags, 1.0)
+            pt = np.asarray(eq.tags @ view.p_tag).ravel()[qq] / np.maximum(n_tags, 1.0)
+        else:
+            tc = pt = np.zeros(len(jj))
+        nb_tag = np.where(n_tags > 0, np.log((tc + a * pt + 1e-9) / (nj + a)), 0.0)
+        put("h_nb_round", nb_round)
+        put("h_nb_region", nb_region)
+        put("h_nb_tag", nb_tag)
+        put("h_nb_score", np.log(view.recent[jj] + 0.1) + nb_round + nb_region + nb_tag)
+        if "h_nb_score" in want:
+            F[~have, idx["h_nb_score"]] = np.nan
     if "q_level" in want:
         F[:, idx["q_level"]] = np.where(eq.label[q] >= 0, _LEVELS[np.maximum(eq.label[q], 0)], np.nan)
     for name in ("h_round_share", "h_near_round_share"):

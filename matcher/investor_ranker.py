@@ -20,6 +20,7 @@ the artifact is LightGBM's own text format plus JSON (no pickle).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from matcher.history import (
     BASELINES,
     HISTORY_FEATURES,
     AlsPeer,
+    Company,
     EncodedQueries,
     HistoryView,
     Query,
@@ -39,9 +41,11 @@ from matcher.history import (
     history_features,
 )
 from matcher.metrics import ndcg_at_k
+from matcher.profiles import ProjectProfile
 
 __all__ = [
     "THESIS_FEATURES",
+    "InvestorHistory",
     "InvestorRanker",
     "RankerContext",
     "Window",
@@ -163,9 +167,8 @@ class InvestorRanker:
         if self.selected == "learned":
             out: np.ndarray = np.asarray(self._booster.predict(X, pred_contrib=True, num_threads=1))
             return out
-        raw = self.score(X)
         out = np.zeros((len(X), len(self.names) + 1))
-        out[:, 0] = raw  # credited to activity
+        out[:, -1] = self.score(X)  # a baseline is one number: all of it is the base value
         return out
 
     def to_json(self) -> str:
@@ -194,6 +197,8 @@ def shortlist(X: np.ndarray, ids: np.ndarray, depth: int, extra: np.ndarray | No
     H = X[:, : len(HISTORY_FEATURES)]
     for name in SHORTLIST_BASELINES:
         picked.append(_lexicographic_top(baseline_scores(name, H), ids, depth))
+    nb = np.nan_to_num(H[:, HISTORY_FEATURES.index("h_nb_score")].astype(np.float64), nan=-1e9)
+    picked.append(_lexicographic_top(nb, ids, depth))
     als = X[:, len(HISTORY_FEATURES) + _n_kinds(X)]
     picked.append(_lexicographic_top(als.astype(np.float64), ids, depth))
     return np.unique(np.concatenate(picked))
@@ -213,16 +218,31 @@ class QueryRows:
     baseline_tops: dict[str, np.ndarray]  # every baseline's top k ids over all allowed candidates
 
 
+def shortlist_rows(ctx: RankerContext, qi: int, ids: np.ndarray, thesis_all: np.ndarray | None,
+                   depth: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Stage one for query ``qi`` over the allowed investor ``ids`` (sorted): the baseline columns of every
+    candidate, the shortlist (every baseline's top ``depth``, the ALS peer's and the thesis score's), and the
+    full features of the shortlisted rows. ``thesis_all`` holds the thesis features of every candidate (rows
+    aligned with ``ids``; None: unknown). Returns (baseline matrix of all, shortlisted row indices, their
+    full matrix). The served ranking and the backtest both rank through this function."""
+    q = np.full(len(ids), qi, dtype=np.int64)
+    X = ctx.matrix(q, ids, None, only=BASELINE_COLUMNS)
+    extra = None
+    if thesis_all is not None and len(ids):
+        extra = _lexicographic_top(np.asarray(thesis_all[:, -1], dtype=np.float64), ids, depth)
+    short = shortlist(X, ids, depth, extra)
+    Xs = ctx.matrix(q[: len(short)], ids[short], thesis_all[short] if thesis_all is not None else None)
+    return X, short, Xs
+
+
 def query_rows(w: Window, qi: int, depth: int, *, exclude_prior: bool, k: int = 10) -> QueryRows:
     ids = w.candidates[~np.isin(w.candidates, list(w.excluded[qi]))] if w.excluded[qi] else w.candidates
-    X = w.context.matrix(np.full(len(ids), qi, dtype=np.int64), ids, None, only=BASELINE_COLUMNS)
-    short = shortlist(X, ids, depth)
+    thesis_all = w.thesis(qi, ids) if w.thesis is not None and len(ids) else None
+    X, short, Xs = shortlist_rows(w.context, qi, ids, thesis_all, depth)
     tops = {name: ids[_lexicographic_top(fn(X), ids, k)] for name, fn in baseline_scorers(exclude_prior).items()}
     rest = np.setdiff1d(np.arange(len(ids)), short)
     fill = ids[rest[_lexicographic_top(baseline_scores("recency_popularity", X[rest, : len(HISTORY_FEATURES)]),
                                        ids[rest], k)]]
-    thesis = w.thesis(qi, ids[short]) if w.thesis is not None and len(short) else None
-    Xs = w.context.matrix(np.full(len(short), qi, dtype=np.int64), ids[short], thesis)
     return QueryRows(ids[short], Xs, fill, tops)
 
 
@@ -395,3 +415,116 @@ def train_ranker(train: Sequence[Window], validation: Window | None, *, exclude_
     ranker.mean, ranker.std = float(np.mean(raw)), float(np.std(raw)) or 1.0
     ranker.report = report
     return ranker
+
+
+# -- serving -------------------------------------------------------------------------------------------------
+PROJECT_KEY = "p{}"  # a project's company key in the service's deal log
+
+
+def company_of_project(pid: int, industries: Sequence[str], city: str, founded: dt.date | None) -> Company:
+    """A project as a company of the service's deal log: its industries as tags, its city and macro region."""
+    from matcher.taxonomy import REGIONS, region_of_city
+
+    place = city if city in REGIONS and city != "nationwide" else ""
+    region = region_of_city(place) if place else ""
+    return Company(PROJECT_KEY.format(pid), tuple(industries), region if region != place else "", place, "", founded)
+
+
+def project_company(project: ProjectProfile) -> Company:
+    return company_of_project(project.id, project.industries, project.city, project.founded_on)
+
+
+@dataclass
+class InvestorHistory:
+    """Serving state of the investor ranking: the selected ranker, the deal history viewed as of a date, the
+    ALS peer fitted when the ranker was trained, and (backtest) company facts by project id."""
+
+    ranker: InvestorRanker
+    view: HistoryView
+    als: AlsPeer
+    companies: dict[int, Company] = field(default_factory=dict)
+    exclude_prior: bool = True  # a project's own earlier investors are not recommended to it
+
+    def backed_projects(self, investor_id: int) -> list[int]:
+        """Projects (by id) whose company this investor backed before the view date."""
+        log = self.view.log
+        m = log.before(self.view.as_of)
+        keys = {log.company_keys[int(c)] for c in np.unique(log.company[:m][log.investor[:m] == investor_id])}
+        prefix = PROJECT_KEY.format("")
+        return sorted(int(k[len(prefix):]) for k in keys if k.startswith(prefix) and k[len(prefix):].isdigit())
+
+    def prior_investors(self, project: ProjectProfile) -> np.ndarray:
+        """Investor ids that backed the project's company before the view date."""
+        return self.view.log.company_investors(self.company(project).key, self.view.as_of)
+
+    def company(self, project: ProjectProfile) -> Company:
+        return self.companies.get(project.id) or project_company(project)
+
+    def context(self, projects: Sequence[ProjectProfile], day: dt.date) -> RankerContext:
+        queries = [Query(self.company(p), p.round_sought, day) for p in projects]
+        return RankerContext.build(self.view, queries, als=self.als)
+
+    def h(self, raw: np.ndarray) -> np.ndarray:
+        """The ranker's raw score on a fixed [0, 1] scale: a logistic of its standardised value (the mean and
+        spread over the pairs it was trained on), the same for every query."""
+        z = (np.asarray(raw, dtype=np.float64) - self.ranker.mean) / self.ranker.std
+        out: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
+        return out
+
+
+# explanation groups of the ranker's features (the thesis features keep their own names)
+GROUPS: dict[str, str] = {
+    "h_log_n": "activity", "h_log_recent": "activity", "h_log_recent90": "activity",
+    "h_log_days_since_last": "activity", "h_log_years_active": "activity",
+    "h_round_share": "round", "h_log_round_count": "round", "h_log_round_recent": "round",
+    "h_near_round_share": "round", "h_level_gap": "round", "q_level": "round",
+    "h_region_share": "region", "h_log_region_count": "region", "h_city_share": "region", "h_macro_share": "region",
+    "h_log_region_round": "region",
+    "h_tag_cosine": "industry", "h_tag_recent_cosine": "industry", "h_log_tag_count": "industry",
+    "h_log_round_tag": "industry", "h_log_region_round_tag": "industry", "h_tag_embedding": "industry",
+    "h_log_coinvest": "network", "h_coinvest_partners": "network", "h_log_follow": "network",
+    "h_prior_investor": "network", "q_log_prior": "network", "als": "network",
+    "h_followon_rate": "follow_on", "h_age_gap": "company_age",
+    "h_nb_round": "round", "h_nb_region": "region", "h_nb_tag": "industry", "h_nb_score": "activity",
+}
+
+
+def attribute(history: InvestorHistory, X: np.ndarray, weight: float, thesis_weights: dict[str, float]
+              ) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Split ``weight x h(raw)`` of each row of X into (history part (n,), named thesis parts {name: (n,)},
+    history groups {group: (n,)}) that add up to it exactly: the part at the ranker's base value goes to
+    ``history``, the rest in proportion to each feature's additive contribution to the raw score (SHAP for
+    the learned model); ``thesis_score`` is split over the named features by their weighted values."""
+    r = history.ranker
+    phi = r.contributions(X)
+    raw = phi.sum(axis=1)
+    total = weight * history.h(raw)
+    base = weight * history.h(phi[:, -1])
+    parts = phi[:, :-1]
+    sums = parts.sum(axis=1, keepdims=True)
+    share = np.divide(parts, sums, out=np.zeros_like(parts), where=np.abs(sums) > 1e-12)
+    moved = share * (total - base)[:, None]
+    n = len(X)
+    hist = base.copy()
+    named: dict[str, np.ndarray] = {}
+    groups: dict[str, np.ndarray] = {}
+    thesis_names = [t for t in THESIS_FEATURES if t != "thesis_score"]
+    offset = len(r.names) - len(THESIS_FEATURES)
+    for i, name in enumerate(r.names):
+        col = moved[:, i]
+        if name == "thesis_score":
+            vals = np.nan_to_num(X[:, offset: offset + len(thesis_names)].astype(np.float64))
+            w = np.array([thesis_weights.get(t, 0.0) for t in thesis_names])
+            wx = vals * w
+            den = wx.sum(axis=1, keepdims=True)
+            split = np.divide(wx, den, out=np.zeros_like(wx), where=np.abs(den) > 1e-12)
+            for j, t in enumerate(thesis_names):
+                named[t] = named.get(t, np.zeros(n)) + split[:, j] * col
+            hist += np.where(np.abs(den[:, 0]) > 1e-12, 0.0, col)
+        elif name in thesis_names:
+            named[name] = named.get(name, np.zeros(n)) + col
+        else:
+            hist += col
+            g = GROUPS.get(name, "kind" if name.startswith("kind:") else "other")
+            groups[g] = groups.get(g, np.zeros(n)) + col
+    return hist, named, groups

@@ -65,6 +65,7 @@ class ProjectProfile:
     active: bool = True
     accepted: int = 0  # intros from investors the founder accepted (deal flow acceptance)
     requests: int = 0
+    founded_on: dt.date | None = None
 
     kind = "project"
 

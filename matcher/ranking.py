@@ -27,7 +27,7 @@ import numpy as np
 
 from matcher.config import FEATURE_INDEX, FEATURES, KINDS, MatcherConfig, WeightSet
 from matcher.errors import ConfigError
-from matcher.explain import reasons
+from matcher.explain import history_reasons, reasons
 from matcher.features import (
     INVESTOR_COLUMNS,
     POOL_FEATURES,
@@ -39,6 +39,7 @@ from matcher.features import (
     pool_features,
     query_features,
 )
+from matcher.investor_ranker import InvestorHistory, attribute, shortlist_rows
 from matcher.lexical import LexicalEncoder
 from matcher.profiles import CandidateProfile, ProfileTable, ProjectProfile
 
@@ -88,6 +89,7 @@ class Match:
     reasons_en: list[str]
     explored: bool = False
     propensity: float = 1.0
+    history_breakdown: dict[str, float] = field(default_factory=dict)  # the history contribution by group
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,7 @@ class Matcher:
         self.lexical = lexical
         self.config = config or MatcherConfig()
         self._calibration: dict[str, tuple[tuple[int, int], tuple[float, float, float, float]]] = {}
+        self._pinned: set[str] = set()
         self._static: dict[str, tuple[tuple[int, int, int, int, float], dict[str, np.ndarray]]] = {}
 
     def _pool_features(self, table: ProfileTable, now: float, prior: float) -> dict[str, np.ndarray]:
@@ -173,6 +176,30 @@ class Matcher:
             return values
         return cached[1]
 
+    def pin_calibration(self, kind: str, project_rows: np.ndarray) -> tuple[float, float, float, float]:
+        """Calibrate ``kind`` on these project rows only and keep it whatever the tables do (the backtest
+        calibrates on the rounds before the cutoff, so a later company cannot move a score)."""
+        projects, pool = self.tables["project"], self.tables[kind]
+        values = self._estimate(projects.vectors(np.asarray(project_rows, dtype=np.int64)), pool,
+                                len(project_rows), len(pool))
+        self._calibration[kind] = ((-1, -1), values)
+        self._pinned.add(kind)
+        return values
+
+    def _estimate(self, project_vectors: np.ndarray, pool: ProfileTable, n_p: int, n_c: int
+                  ) -> tuple[float, float, float, float]:
+        if min(n_p, n_c) == 0:
+            return (0.0, 1.0, 0.0, 1.0)
+        rng = np.random.default_rng(0)
+        n = 4000
+        pr = rng.integers(0, n_p, n)
+        cr = rng.integers(0, n_c, n)
+        d = pool.field_dim
+        pv, cv = project_vectors[pr], pool.vectors(cr)
+        first = 2.0 * np.einsum("ij,ij->i", pv[:, :d], cv[:, :d])
+        second = 2.0 * np.einsum("ij,ij->i", pv[:, d:], cv[:, d:])
+        return (float(first.mean()), float(first.std()) or 1.0, float(second.mean()), float(second.std()) or 1.0)
+
     def calibration(self, kind: str) -> tuple[float, float, float, float]:
         """(mean, std) of each field cosine over random project-candidate pairs of this kind.
 
@@ -181,21 +208,15 @@ class Matcher:
         projects, pool = self.tables["project"], self.tables[kind]
         sizes = (len(projects), len(pool))
         cached = self._calibration.get(kind)
+        if cached is not None and kind in self._pinned:
+            return cached[1]
         if cached is not None:
             (n_p, n_c), values = cached
             if abs(sizes[0] - n_p) <= 0.1 * max(n_p, 1) and abs(sizes[1] - n_c) <= 0.1 * max(n_c, 1):
                 return values
         if min(sizes) == 0:
             return (0.0, 1.0, 0.0, 1.0)
-        rng = np.random.default_rng(0)
-        n = 4000
-        pr = rng.integers(0, sizes[0], n)
-        cr = rng.integers(0, sizes[1], n)
-        d = pool.field_dim
-        pv, cv = projects.vectors(pr), pool.vectors(cr)
-        first = 2.0 * np.einsum("ij,ij->i", pv[:, :d], cv[:, :d])
-        second = 2.0 * np.einsum("ij,ij->i", pv[:, d:], cv[:, d:])
-        values = (float(first.mean()), float(first.std()) or 1.0, float(second.mean()), float(second.std()) or 1.0)
+        values = self._estimate(projects.vectors(), pool, sizes[0], sizes[1])
         self._calibration[kind] = (sizes, values)
         return values
 
@@ -271,8 +292,14 @@ class Matcher:
         exhaustive: bool = False,
         explain: bool = True,
         exploration: Exploration | None = None,
+        history: InvestorHistory | None = None,
     ) -> Ranking:
-        """Rank the pool for one query. Raises KeyError when the query id is not in its table."""
+        """Rank the pool for one query. Raises KeyError when the query id is not in its table.
+
+        With ``history`` (investors only), the investment-history ranker orders the investors: its shortlist
+        (every baseline's top, the ALS peer's and the thesis score's) replaces the semantic retrieval, and its
+        score on [0, 1] times the ``history`` weight replaces the weighted sum of the named features (which
+        reach it through the thesis score); learned and exposure terms add as usual."""
         if k < 1:
             raise ConfigError("k must be >= 1")
         cfg = self.config
@@ -298,6 +325,16 @@ class Matcher:
             eligible[pool.rows_of(excluded)] = False
         if not matches_dir and query_id in pool:  # never recommend a profile to itself
             eligible[pool.rows_of([query_id])] = False
+        if history is not None and kind == "investor" and history.exclude_prior and matches_dir:
+            project = q_table.profiles[q_row]
+            assert isinstance(project, ProjectProfile)
+            prior = [int(i) for i in history.prior_investors(project) if int(i) in pool]
+            if prior:  # its own investors are not new matches for it
+                eligible[pool.rows_of(prior)] = False
+        elif history is not None and kind == "investor" and history.exclude_prior:
+            backed = [i for i in history.backed_projects(query_id) if i in pool]
+            if backed:  # nor its own portfolio new deals for an investor
+                eligible[pool.rows_of(backed)] = False
         elig_rows = np.flatnonzero(eligible)
         w = np.asarray(weights.vector(), dtype=np.float32)
         w_learned = float(weights.weights.get("learned", 0.0))
@@ -316,7 +353,25 @@ class Matcher:
         q_lex = np.zeros(self.lexical.n_features, dtype=np.float32)
         q_terms = q_table.lex_weights[q_row] > 0  # rows are zero-padded
         q_lex[q_table.lex_ids[q_row][q_terms]] = q_table.lex_weights[q_row][q_terms].astype(np.float32)
-        if exhaustive:
+        use_history = history is not None and kind == "investor"
+        X_hist = np.zeros((0, 0), dtype=np.float32)
+        if use_history:
+            assert history is not None
+            day = dt.datetime.fromtimestamp(now_ts, dt.UTC).date()
+            if matches_dir:
+                project = q_table.profiles[q_row]
+                assert isinstance(project, ProjectProfile)
+                ctx = history.context([project], day)
+                thesis_all = self.thesis_features(np.array([q_row]), elig_rows, weights)
+                _, cand_local, X_hist = shortlist_rows(ctx, 0, sub["ids"], thesis_all, history.ranker.depth)
+            else:
+                projects = [pool.profiles[int(r)] for r in elig_rows]
+                ctx = history.context([p for p in projects if isinstance(p, ProjectProfile)], day)
+                thesis = self.thesis_features(elig_rows, np.array([q_row]), weights)
+                cand_local = np.arange(len(elig_rows))
+                X_hist = ctx.matrix(cand_local, np.full(len(elig_rows), query_id, dtype=np.int64), thesis)
+            retrieved = len(cand_local)
+        elif exhaustive:
             cand_local = np.arange(len(elig_rows))
             retrieved = len(elig_rows)
         else:
@@ -403,6 +458,11 @@ class Matcher:
         X[:, FEATURE_INDEX["sem_domain"]] = calibrate(cos_b, cal[2], cal[3])
         X[:, FEATURE_INDEX["lexical"]] = self.lexical.similarity(q_lex, pool.lex_ids[rows], pool.lex_weights[rows])
         base = X @ w
+        w_history = float(weights.weights.get("history", 0.0))
+        if use_history:
+            assert history is not None
+            # the named weights reach the ranker through its thesis score; they do not add up again here
+            base = np.zeros(len(rows), dtype=np.float64) + w_history * history.h(history.ranker.score(X_hist))
         ids = pool.cols["ids"][rows]
         if learned is not None:
             p_learned = np.clip(np.asarray(learned.predict(X, ids), dtype=np.float32), 0.0, 1.0)
@@ -446,16 +506,30 @@ class Matcher:
         if learned_active and explain and shown:
             assert learned is not None
             attr, baseline = learned.attribute(X[shown], ids[shown])
+        hist_part: np.ndarray = np.zeros(len(shown))
+        hist_named: dict[str, np.ndarray] = {}
+        hist_groups: dict[str, np.ndarray] = {}
+        if use_history and shown:
+            assert history is not None
+            hist_part, hist_named, hist_groups = attribute(history, X_hist[shown], w_history,
+                                                           dict(weights.weights))
         for pos, i in enumerate(shown, start=1):
             i = int(i)
             feats = {name: float(X[i, j]) for j, name in enumerate(FEATURES)}
-            contrib = {name: float(w[j] * X[i, j]) for j, name in enumerate(FEATURES)}
+            row = shown.index(i)
+            history_breakdown: dict[str, float] = {}
+            if use_history:
+                contrib = {name: float(hist_named[name][row]) if name in hist_named else 0.0 for name in FEATURES}
+                contrib["history"] = float(hist_part[row])
+                history_breakdown = {g: float(v[row]) for g, v in sorted(hist_groups.items())}
+            else:
+                contrib = {name: float(w[j] * X[i, j]) for j, name in enumerate(FEATURES)}
+                contrib["history"] = 0.0
             contrib["learned"] = float(w_learned * p_learned[i])
             contrib["exposure"] = float(exposure_part[i])
             contrib["diversity"] = float(diversity[i])
             breakdown: dict[str, float] = {}
             if learned_active and explain:
-                row = shown.index(i)
                 breakdown = {"baseline": float(w_learned * baseline[row])}
                 breakdown.update({name: float(w_learned * attr[row, j]) for j, name in enumerate(FEATURES)})
             rz: list[str] = []
@@ -465,12 +539,14 @@ class Matcher:
                 q_profile = q_table.profiles[q_row]
                 project, candidate = (q_profile, pool_profile) if matches_dir else (pool_profile, q_profile)
                 assert isinstance(project, ProjectProfile) and isinstance(candidate, CandidateProfile)
+                extra = history_reasons(history.ranker.names, X_hist[i], history_breakdown, project) \
+                    if use_history and history is not None else []
                 rz, ren = reasons(project, candidate, feats, contrib, learned_active=learned_active,
-                                  learned_probability=float(p_learned[i]) if learned_active else None)
+                                  learned_probability=float(p_learned[i]) if learned_active else None, extra=extra)
             matches.append(Match(
                 id=int(ids[i]), position=pos, score=float(sum(contrib.values())), features=feats,
                 contributions=contrib, learned_breakdown=breakdown, reasons_zh=rz, reasons_en=ren,
-                explored=i == explored_idx, propensity=propensity.get(i, 1.0),
+                explored=i == explored_idx, propensity=propensity.get(i, 1.0), history_breakdown=history_breakdown,
             ))
         return Ranking(
             direction=direction, kind=kind, query_id=query_id, matches=matches, eligible=len(elig_rows),

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from api import authz
 from api.auth import Principal
+from api.engine import note_change
 from api.problems import problem
 from api.services.impression_log import current_log
 from models import FeedbackEvent, Impression, IntroRequest
@@ -140,6 +141,8 @@ def record(session: Session, p: Principal, data: dict[str, Any]) -> tuple[dict[s
         occurred_at=data.get("occurred_at") or dt.datetime.now(dt.UTC),
     )
     session.add(row)
+    if row.type == "invested" and row.candidate_kind == "investor":
+        note_change(session, "history", row.project_id)  # every worker's investor ranker sees the new deal
     try:
         session.commit()
     except IntegrityError:

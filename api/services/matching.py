@@ -161,8 +161,9 @@ def rank(session: Session, *, kind: str, query_id: int, space_id: int, direction
     if query_id not in table:
         engine.upsert(session, "project" if direction == "matches" else "investor", [query_id])
     pool = state.tables[kind if direction == "matches" else "project"]
+    history = state.history if kind == "investor" else None
     key = (id(state), direction, kind, query_id, k, weights.id, weights.version, weights.diversity, version_id,
-           id(learned), table.version, pool.version, tuple(sorted(set(exclude))))
+           id(learned), id(history), table.version, pool.version, tuple(sorted(set(exclude))))
     cache = ranking_cache()
     cached = cache.get(key)
     if cached is not None:
@@ -171,7 +172,7 @@ def rank(session: Session, *, kind: str, query_id: int, space_id: int, direction
         ranking = state.matcher.rank(
             kind=kind, query_id=query_id, weights=weights, k=k, direction=direction, exclude=exclude,
             learned=learned, exploration=_exploration(float(current_app.config["EXPLORATION_SHARE"])),
-            acceptance_prior=0.3,
+            acceptance_prior=0.3, history=history, now=engine.clock(),
         )
     except KeyError:
         problem(404, f"no such {'project' if direction == 'matches' else 'investor'} in the matcher")
@@ -273,6 +274,7 @@ def serve(session: Session, *, kind: str, query_id: int, space_id: int, directio
             "position": m.position, "impression_id": imp_id, "score": m.score, "explored": m.explored,
             "propensity": m.propensity, "subject": subject(pool.profile(m.id)), "features": m.features,
             "contributions": m.contributions, "learned_breakdown": m.learned_breakdown,
+            "history_breakdown": m.history_breakdown,
             "reasons": {"zh": m.reasons_zh, "en": m.reasons_en},
         })
     return {

@@ -161,10 +161,13 @@ def preview(session: Session, space_id: int, kind: str, data: dict[str, Any], sa
             exclude = excluded_candidates(session, qid, cand_kind)
         else:  # deal flow of this space's projects only
             exclude = excluded_projects(session, qid) + other_space_projects
+        history = state.history if cand_kind == "investor" else None
         before = state.matcher.rank(kind=cand_kind, query_id=qid, weights=current, k=k, direction=direction,
-                                    exclude=exclude, learned=learned, explain=False)
+                                    exclude=exclude, learned=learned, explain=False, history=history,
+                                    now=engine.clock())
         after = state.matcher.rank(kind=cand_kind, query_id=qid, weights=new, k=k, direction=direction,
-                                   exclude=exclude, learned=learned, explain=False)
+                                   exclude=exclude, learned=learned, explain=False, history=history,
+                                   now=engine.clock())
         b_ids = [m.id for m in before.matches]
         a_ids = [m.id for m in after.matches]
         moves = []
@@ -231,7 +234,8 @@ def allocation(session: Session, p: Principal, space_id: int, data: dict[str, An
     result, edges = allocate_cohort(state.matcher, kind=kind, project_ids=ids, weights=weights,
                                     per_project=data["per_project"], cover=data["cover"],
                                     candidates_per_project=data["candidates_per_project"], candidate_ids=candidates,
-                                    learned=state.learned_for(space_id)[0].get(kind))
+                                    learned=state.learned_for(space_id)[0].get(kind),
+                                    history=state.history if kind == "investor" else None, now=engine.clock())
     seconds = time.perf_counter() - started
     projects = state.tables["project"]
     pairs = [{"project_id": pid, "project_name": projects.profile(pid).name, "candidate_id": cid,

@@ -1,0 +1,226 @@
+"""Investment history as features: known answers, nothing from after the view date, the ALS fold-in, the
+ranker's selection and artifact."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pytest
+from scipy import sparse
+
+from matcher.history import (
+    BASELINES,
+    HISTORY_FEATURES,
+    AlsPeer,
+    Company,
+    DealLog,
+    HistoryView,
+    Investment,
+    Query,
+    baseline_scores,
+    history_features,
+)
+from matcher.investor_ranker import (
+    InvestorRanker,
+    RankerContext,
+    TrainConfig,
+    Window,
+    evaluate,
+    feature_names,
+    train_ranker,
+)
+
+D = dt.date
+
+
+def small_log(extra: list[Investment] | None = None, extra_companies: dict[str, Company] | None = None) -> DealLog:
+    """Investors 1-3. A (ai, east/shanghai) raised an angel round from 1 and 2, then an A round from 3;
+    B (bio, north/beijing) raised an A round from 1; C (ai, east/hangzhou) an angel round from 2."""
+    companies = {
+        "A": Company("A", ("ai",), "east", "shanghai", "", D(2018, 1, 1)),
+        "B": Company("B", ("bio",), "north", "beijing", "", D(2016, 1, 1)),
+        "C": Company("C", ("ai", "saas"), "east", "hangzhou", "", None),
+        "Q": Company("Q", ("ai",), "east", "shanghai", "", D(2019, 1, 1)),
+        **(extra_companies or {}),
+    }
+    deals = [
+        Investment(1, "A", "A1", "angel", D(2019, 3, 1)), Investment(2, "A", "A1", "angel", D(2019, 3, 1)),
+        Investment(3, "A", "A2", "a", D(2020, 6, 1)), Investment(1, "B", "B1", "a", D(2019, 9, 1)),
+        Investment(2, "C", "C1", "angel", D(2020, 2, 1)), *(extra or []),
+    ]
+    return DealLog(companies, deals, {1: "angel", 2: "vc", 3: "vc"})
+
+
+def feats(view: HistoryView, query: Query, prior: list[int] | None = None) -> dict[int, dict[str, float]]:
+    eq = view.encode([query], None if prior is None else [prior])
+    F = history_features(view, eq, np.zeros(len(view.ids), dtype=np.int64), np.arange(len(view.ids)))
+    return {int(i): dict(zip(HISTORY_FEATURES, F[r], strict=False)) for r, i in enumerate(view.ids)}
+
+
+def test_features_have_known_answers() -> None:
+    view = HistoryView(small_log(), D(2021, 1, 1))
+    assert view.ids.tolist() == [1, 2, 3]
+    f = feats(view, Query(Company("Q", ("ai",), "east", "shanghai", "", D(2019, 1, 1)), "a", D(2021, 1, 1)),
+              prior=[2])
+    # investor 1: two deals (angel in A, a in B); one of them a Series A, one in the east region
+    assert math.expm1(f[1]["h_log_n"]) == pytest.approx(2)
+    assert f[1]["h_round_share"] == pytest.approx(0.5)
+    assert f[1]["h_region_share"] == pytest.approx(0.5)
+    assert f[1]["h_city_share"] == pytest.approx(0.5)  # A is in shanghai
+    assert math.expm1(f[1]["h_log_tag_count"]) == pytest.approx(1)  # one "ai" company
+    assert math.expm1(f[1]["h_log_region_round"]) == pytest.approx(0)  # its Series A was in the north
+    # investor 1 shared round A1 with investor 2 (the query company's earlier investor)
+    assert math.expm1(f[1]["h_log_coinvest"]) == pytest.approx(1) and f[1]["h_coinvest_partners"] == 1
+    # investor 3 came into A after 1 and 2 had: it "follows" 2
+    assert math.expm1(f[3]["h_log_follow"]) == pytest.approx(1) and f[3]["h_log_coinvest"] == 0
+    assert f[2]["h_prior_investor"] == 1 and f[1]["h_prior_investor"] == 0
+    assert math.expm1(f[3]["h_log_region_round"]) == pytest.approx(1)  # Series A in the east
+    # investor 3 invested in A when it was 2.4 years old; the query company is 2.0 years old
+    age_a = (D(2020, 6, 1) - D(2018, 1, 1)).days / 365.25
+    age_q = (D(2021, 1, 1) - D(2019, 1, 1)).days / 365.25
+    assert f[3]["h_age_gap"] == pytest.approx(abs(math.log(age_q) - math.log(age_a)))
+    # investor 2: A at 1.2 years; C has no founding date and counts for nothing
+    age_2 = (D(2019, 3, 1) - D(2018, 1, 1)).days / 365.25
+    assert f[2]["h_age_gap"] == pytest.approx(abs(math.log(age_q) - math.log(age_2)))
+    # naive Bayes: log recent + smoothed shares (alpha 2): round a for investor 3 = (1 + 2 x 2/5) / (1 + 2)
+    assert f[3]["h_nb_round"] == pytest.approx(math.log((1 + 2 * 2 / 5) / 3))
+
+
+def test_the_view_knows_nothing_dated_on_or_after_its_date() -> None:
+    """Vocabulary, IDF and every profile come from before the date: a company that first appears later, with
+    tags nobody used before, changes no number of the view."""
+    late = {"Z": Company("Z", ("quantum", "ai"), "west", "chengdu", "", None)}
+    a = HistoryView(small_log(), D(2021, 1, 1))
+    b = HistoryView(small_log([Investment(1, "Z", "Z1", "a", D(2021, 1, 1)), Investment(3, "Z", "Z2", "b",
+                                                                                       D(2022, 5, 1))], late),
+                    D(2021, 1, 1))
+    assert a.tags == b.tags and "quantum" not in b.tags
+    np.testing.assert_array_equal(a.idf, b.idf)
+    q = Query(Company("Q", ("ai", "quantum"), "east", "shanghai", "", D(2019, 1, 1)), "a", D(2021, 2, 1))
+    fa, fb = feats(a, q), feats(b, q)
+    assert fa.keys() == fb.keys()
+    for i in fa:
+        np.testing.assert_array_equal(np.array(list(fa[i].values())), np.array(list(fb[i].values())))
+
+
+def test_baselines_back_off_from_the_most_specific_count() -> None:
+    view = HistoryView(small_log(), D(2021, 1, 1))
+    eq = view.encode([Query(Company("Q", ("ai",), "east", "", "", None), "a", D(2021, 1, 1))])
+    F = history_features(view, eq, np.zeros(3, dtype=np.int64), np.arange(3))
+    s = baseline_scores("region_round_industry_popularity", F)
+    # 3 did a Series A in an east-region ai company; 1 a Series A elsewhere; 2 no Series A at all
+    assert np.argsort(-s).tolist() == [2, 0, 1]
+    assert set(BASELINES) >= {"tag_popularity", "coinvestor_network", "recency_popularity"}
+    with pytest.raises(ValueError, match="unknown baseline"):
+        baseline_scores("nope", F)
+
+
+def test_als_fold_in_is_implicits_own_least_squares() -> None:
+    from implicit.cpu.als import AlternatingLeastSquares  # noqa: F401 - the reference implementation
+
+    view = HistoryView(small_log(), D(2021, 1, 1))
+    peer = AlsPeer(factors=4, iterations=5).fit(view)
+    q = [Query(Company("Q", ("ai",), "east", "shanghai", "", None), "a", D(2021, 1, 1))]
+    eq = view.encode(q, [[2]])
+    ours = peer.user_factors(view, q, eq)
+    # implicit's own recalculate_user over the same items: investor 2, and the round / region / city / tag tokens
+    J = len(peer.ids)
+    items = [int(np.searchsorted(peer.ids, 2))] + [J + peer.tokens[t] for t in ("r:3", "g:east", "c:shanghai", "t:ai")]
+    vals = [1.0] + [peer.token_weight] * 4
+    ui = sparse.csr_matrix((np.array(vals, dtype=np.float32), ([0] * 5, items)), shape=(1, J + len(peer.tokens)))
+    ref = _reference_fold_in(peer, ui)
+    np.testing.assert_allclose(ours[0], ref, atol=1e-5)
+    again = AlsPeer.from_state(peer.state())
+    np.testing.assert_allclose(again.user_factors(view, q, eq), ours, atol=1e-5)
+
+
+def _reference_fold_in(peer: AlsPeer, ui: sparse.csr_matrix) -> np.ndarray:
+    """x = (Y'Y + Y' (C - I) Y + reg I)^-1 Y' C p, confidence C = alpha x value (implicit's convention)."""
+    Y = peer.item_factors
+    assert Y is not None
+    c = peer.alpha * ui.data
+    Yi = Y[ui.indices]
+    A = Y.T @ Y + (Yi.T * (c - 1.0)) @ Yi + peer.regularization * np.eye(Y.shape[1])
+    return np.linalg.solve(A, Yi.T @ c)
+
+
+# -- the ranker ------------------------------------------------------------------------------------------
+def _window(log: DealLog, start: D, end: D, seed: int = 0) -> Window:
+    from matcher.investor_training import WindowSpec, window_queries
+
+    view = HistoryView(log, start)
+    qs = window_queries(log, WindowSpec(start, end), exclude_prior=True)
+    ctx = RankerContext.build(view, [Query(log.companies[q.company], q.label, q.date) for q in qs], seed=seed)
+    return Window(ctx, [set(q.truth) for q in qs], [set(q.excluded) for q in qs], view.ids.copy())
+
+
+def busy_log(validation_rule: str, seed: int = 0) -> DealLog:
+    """60 investors over 2016-2020, each active for two years and focused on a hidden mix of sectors; each
+    round goes to 2 investors drawn by activity x sector fit - so no single count (activity, sector) ranks
+    well on its own. In 2020 (``validation_rule="popular"``) the rule changes: the 2 most active investors of
+    2016-2019 take every round."""
+    rng = np.random.default_rng(seed)
+    n_inv = 60
+    sectors = ["ai", "bio", "energy", "retail"]
+    fit = rng.dirichlet(np.full(len(sectors), 0.3), size=n_inv)
+    start = rng.integers(2015, 2020, n_inv)
+    companies: dict[str, Company] = {}
+    deals: list[Investment] = []
+    counts = np.zeros(n_inv)
+    for i in range(900):
+        day = D(2016, 1, 1) + dt.timedelta(days=int(i * 2.0))
+        s = int(rng.integers(len(sectors)))
+        key = f"c{i}"
+        companies[key] = Company(key, (sectors[s],), "east", "", "", None)
+        if day.year == 2020 and validation_rule == "popular":
+            chosen = np.argsort(-counts, kind="stable")[:2]
+        else:
+            active = (start <= day.year) & (day.year < start + 2)
+            w = fit[:, s] * active + 1e-6
+            chosen = rng.choice(n_inv, size=2, replace=False, p=w / w.sum())
+        for j in chosen.tolist():
+            deals.append(Investment(j + 1, key, f"r{i}", "a", day))
+            if day.year < 2020:
+                counts[j] += 1
+    return DealLog(companies, deals, {})
+
+
+def test_the_learned_ranker_is_kept_when_it_wins_on_validation() -> None:
+    log = busy_log("sector")
+    train = [_window(log, D(2018, 1, 1), D(2019, 1, 1)), _window(log, D(2017, 1, 1), D(2018, 1, 1))]
+    validation = _window(log, D(2019, 1, 1), D(2020, 1, 1))
+    ranker = train_ranker(train, validation, exclude_prior=True, config=TrainConfig(seed=0))
+    val = ranker.report["validation"]
+    assert ranker.selected == "learned"
+    assert val["learned"] > val["best_baseline_ndcg@10"]
+
+
+def test_the_ranker_falls_back_to_the_best_baseline_when_it_loses_on_validation() -> None:
+    """In the validation year the two most active investors take every round: no model trained on the
+    earlier years' sector rule can beat plain popularity there, so the baseline is selected."""
+    log = busy_log("popular")
+    train = [_window(log, D(2018, 1, 1), D(2019, 1, 1)), _window(log, D(2017, 1, 1), D(2018, 1, 1))]
+    validation = _window(log, D(2020, 1, 1), D(2021, 1, 1))
+    ranker = train_ranker(train, validation, exclude_prior=True, config=TrainConfig(seed=0))
+    val = ranker.report["validation"]
+    assert val["learned"] <= val["best_baseline_ndcg@10"]
+    assert ranker.selected == f"baseline:{val['best_baseline']}"
+    # what is served then ranks exactly as that baseline does
+    scores = evaluate(validation, {"served": ranker}, exclude_prior=True, depth=ranker.depth)
+    assert scores["served"]["ndcg@10"] == pytest.approx(scores[val["best_baseline"]]["ndcg@10"])
+
+
+def test_ranker_artifact_round_trip_scores_the_same() -> None:
+    log = busy_log("sector", seed=1)
+    train = [_window(log, D(2018, 1, 1), D(2019, 1, 1))]
+    validation = _window(log, D(2019, 1, 1), D(2020, 1, 1))
+    ranker = train_ranker(train, validation, exclude_prior=True, config=TrainConfig(seed=0))
+    again = InvestorRanker.from_json(ranker.to_json())
+    X = np.random.default_rng(0).random((50, len(feature_names([])))).astype(np.float32)
+    np.testing.assert_array_equal(ranker.score(X), again.score(X))
+    assert (again.selected, again.mean, again.std, again.depth) == (ranker.selected, ranker.mean, ranker.std,
+                                                                    ranker.depth)
+    phi = again.contributions(X)
+    np.testing.assert_allclose(phi.sum(axis=1), again.score(X), atol=1e-6)
