@@ -38,6 +38,7 @@ run: install
 	$(HUOBAN) db upgrade
 	$(HUOBAN) seed --if-empty --progress
 	$(HUOBAN) index --progress
+	$(HUOBAN) retrain --if-none  # first start: the investor ranker learns from the seeded deal history
 	$(HUOBAN) demo-accounts
 	@echo "Demo API keys and console passwords: var/demo-accounts.txt (readable by you only)"
 	$(HUOBAN) serve --host $(HOST) --port $(PORT)

@@ -249,20 +249,30 @@ def index(db_url: str | None, var_dir: str | None, encoder: str | None, rebuild:
 @click.option("--job", "job_id", type=int, default=None, hidden=True, help="Report progress into this job row.")
 @click.option("--hold-seconds", type=float, default=0.0, hidden=True,
               help="Pause after fitting (fault-injection tests).")
+@click.option("--if-none", is_flag=True, help="Only when no model version exists yet (first start).")
 @friendly_errors
 def retrain(db_url: str | None, var_dir: str | None, seed_value: int, tolerance: float, promote: bool,
-            as_json: bool, job_id: int | None, hold_seconds: float) -> None:
-    """Train a model per kind on the logged outcomes; promote it if it is not worse than serving."""
+            as_json: bool, job_id: int | None, hold_seconds: float, if_none: bool) -> None:
+    """Train a model per kind on the logged outcomes and the investor ranker on the deal history; promote the
+    version if it is not worse than serving."""
     import datetime as dt
     import json
 
+    from sqlalchemy import func, select
+
     from api.training import retrain as run_retrain
-    from models import Job
+    from models import Job, ModelVersion
     from models.db import make_engine, make_session_factory
 
     settings = engine_settings(var_dir, None)
     engine = make_engine(resolve_db(db_url))
     factory = make_session_factory(engine)
+    if if_none:
+        with factory() as session:
+            if session.scalar(select(func.count()).select_from(ModelVersion)):
+                click.echo("a model version exists already; nothing to do (--if-none)", err=True)
+                engine.dispose()
+                return
 
     def progress(fraction: float, message: str) -> None:
         if job_id is None:

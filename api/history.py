@@ -91,7 +91,7 @@ def load_deal_log(session: Session) -> DealLog:
 
 
 def train_history(session: Session, encoder: Encoder, *, now: dt.datetime, weights: WeightSet, span_days: int = 365,
-                  train_windows: int = 2, seed: int = 0, min_queries: int = 20,
+                  train_windows: int = 5, seed: int = 0, min_queries: int = 20,
                   progress: Callable[[str], None] | None = None) -> tuple[InvestorRanker, AlsPeer] | str:
     """Train the investor ranker on the service's deal log (windows of ``span_days`` back from ``now``: the
     latest validates, the earlier ones train) and fit the ALS peer on the whole log. Returns the pair, or the
@@ -104,11 +104,12 @@ def train_history(session: Session, encoder: Encoder, *, now: dt.datetime, weigh
     investors = [p for p in load_profiles(session, "investor").values()]
     projects = {f"p{pid}": p for pid, p in load_profiles(session, "project").items()}
     specs = window_specs(now.date(), dt.timedelta(days=span_days), 1 + train_windows)
-    windows, _, _ = prepare_windows(deal_log, specs, exclude_prior=True, min_history=1,
-                                    investors=investors, encoder=encoder, weights=weights,
-                                    projects=projects, seed=seed, progress=progress)  # type: ignore[arg-type]
+    windows = prepare_windows(deal_log, specs, exclude_prior=True, min_history=1,
+                              investors=investors,  # type: ignore[arg-type]
+                              encoder=encoder, weights=weights, projects=projects,  # type: ignore[arg-type]
+                              seed=seed, progress=progress).windows
     validation = windows[0]
-    train = [w for w in windows[1:] if w is not None and len(w.truths) >= min_queries]
+    train = [w for w in windows[1:] if w is not None and len(w.truths) >= 5]
     if validation is not None and len(validation.truths) < min_queries:
         train, validation = [validation, *train], None
     if not train:

@@ -622,7 +622,7 @@ class PreviewOut(Schema):
 
 
 class AllocationIn(StrictSchema):
-    kind = String(load_default="mentor", validate=OneOf(("mentor", "provider")))
+    kind = String(load_default="mentor", validate=OneOf(("mentor", "investor", "provider")))
     project_ids = List(Integer(validate=Range(min=1, max=MAX_ID)), validate=Length(max=20000))
     candidate_ids = List(Integer(validate=Range(min=1, max=MAX_ID)), validate=Length(max=20000))
     per_project = Integer(load_default=1, validate=Range(min=1, max=5))

@@ -132,6 +132,7 @@ class InvestorRanker:
         self.mean = float(mean)
         self.std = float(std) if std > 0 else 1.0
         self.report = report or {}
+        self.learned_candidate: InvestorRanker | None = None
         self._booster: Any = None
         if model_text is not None:
             import lightgbm as lgb
@@ -411,6 +412,7 @@ def train_ranker(train: Sequence[Window], validation: Window | None, *, exclude_
         X, y = X2, y2
     ranker = learned if selected == "learned" and learned is not None else \
         InvestorRanker(selected, names, depth=cfg.depth)
+    ranker.learned_candidate = learned  # kept for diagnostics (not part of the artifact)
     raw = ranker.score(X) if len(X) else np.zeros(1)
     ranker.mean, ranker.std = float(np.mean(raw)), float(np.std(raw)) or 1.0
     ranker.report = report

@@ -25,8 +25,8 @@ from matcher.profiles import CandidateProfile, ProfileTable, ProjectProfile
 from matcher.ranking import Matcher
 from matcher.taxonomy import INDUSTRIES, ROUNDS
 
-__all__ = ["RoundQuery", "WindowSpec", "investor_profile", "prepare_windows", "query_profile", "unit_vectors",
-           "window_queries", "window_specs"]
+__all__ = ["Prepared", "RoundQuery", "WindowSpec", "investor_profile", "prepare_windows", "query_profile",
+           "unit_vectors", "window_queries", "window_specs"]
 
 Progress = Callable[[str], None]
 
@@ -47,18 +47,34 @@ class RoundQuery:
     excluded: frozenset[int]
 
 
+@dataclass
+class Prepared:
+    """Windows (None where a window has no history or no query), their queries, the Matcher whose project
+    table holds one profile per query, and each window's project rows (aligned with its queries)."""
+
+    windows: list[Window | None]
+    queries: list[list[RoundQuery]]
+    matcher: Matcher
+    project_rows: list[list[int]]
+
+
 @dataclass(frozen=True)
 class WindowSpec:
     start: dt.date
     end: dt.date
 
 
-def window_specs(cutoff: dt.date, span: dt.timedelta, count: int, *, test_until: dt.date | None = None
-                 ) -> list[WindowSpec]:
-    """[test window (when ``test_until``)], then ``count`` windows of length ``span`` back from ``cutoff``: the
-    first of those validates, the rest train."""
+def window_specs(cutoff: dt.date, span: dt.timedelta, count: int, *, test_until: dt.date | None = None,
+                 train_span: dt.timedelta | None = None) -> list[WindowSpec]:
+    """[the test window [cutoff, test_until) when given], the validation window [cutoff - span, cutoff), then
+    ``count - 1`` training windows of ``train_span`` (default ``span``) further back, newest first."""
     out = [WindowSpec(cutoff, test_until)] if test_until is not None else []
-    out += [WindowSpec(cutoff - span * (i + 1), cutoff - span * i) for i in range(count)]
+    if count <= 0:
+        return out
+    out.append(WindowSpec(cutoff - span, cutoff))
+    step = train_span or span
+    end = cutoff - span
+    out += [WindowSpec(end - step * (i + 1), end - step * i) for i in range(count - 1)]
     return out
 
 
@@ -151,7 +167,7 @@ def prepare_windows(log: DealLog, specs: Sequence[WindowSpec], *, exclude_prior:
                     investors: Sequence[CandidateProfile], encoder: Encoder, weights: WeightSet | None = None,
                     descriptions: Mapping[str, str] | None = None,
                     projects: Mapping[str, ProjectProfile] | None = None, seed: int = 0, held_out: int | None = None,
-                    progress: Progress | None = None) -> tuple[list[Window | None], list[list[RoundQuery]], Matcher]:
+                    progress: Progress | None = None) -> Prepared:
     """Every window's queries, its view of the history, its ALS peer and the thesis features of its pairs.
 
     Each query round becomes a project profile (``projects[company key]`` when the company is a project of
@@ -159,8 +175,7 @@ def prepare_windows(log: DealLog, specs: Sequence[WindowSpec], *, exclude_prior:
     ``descriptions[company key]``); ``investors`` are the candidates' profiles. Tag embeddings come from
     ``encoder`` for the tags of companies with history before the latest window start and of the queries.
     The queries of window ``held_out`` (the backtest's test window) inform no shared statistic (lexical IDF,
-    semantic calibration). Returns (windows (None where a window has no history or no query), queries per
-    window, the Matcher)."""
+    semantic calibration)."""
     say = progress or (lambda m: None)
     queries = [window_queries(log, s, exclude_prior=exclude_prior) for s in specs]
     descriptions = descriptions or {}
@@ -206,4 +221,4 @@ def prepare_windows(log: DealLog, specs: Sequence[WindowSpec], *, exclude_prior:
             return matcher.thesis_features(np.array([prow[qi]]), inv_table.rows_of(inv_ids), w)
 
         out.append(Window(ctx, [set(q.truth) for q in qs], [set(q.excluded) for q in qs], np.sort(cand), thesis))
-    return out, queries, matcher
+    return Prepared(out, queries, matcher, rows)

@@ -269,7 +269,8 @@ def allocation() -> str:
     authz.manage_space(g.principal, sid)
     result = None
     if request.method == "POST":
-        data = {"kind": request.form.get("kind", "mentor") if request.form.get("kind") in ("mentor", "provider")
+        data = {"kind": request.form.get("kind", "mentor")
+                if request.form.get("kind") in ("mentor", "investor", "provider")
                 else "mentor", "per_project": max(1, min(5, int(request.form.get("per_project", 1) or 1))),
                 "cover": bool(request.form.get("cover")), "candidates_per_project": 30}
         result = operators.allocation(db.session, g.principal, sid, data)
