@@ -65,7 +65,14 @@ bench: install
 	$(PY) -m bench.http --candidates 10000 --seconds 60 --rate 0 --json \
 	  --out bench/results/http-closed.json > /dev/null
 	test -f $(BENCH_DEALS)/rounds.csv || $(PY) -m bench.backtest_data --out $(BENCH_DEALS)
-	$(HUOBAN) backtest --data $(BENCH_DEALS) --cutoff 2023-01-01 --until 2025-01-01 --json > bench/results/backtest.json
+	test -f $(BENCH_DEALS)-us/rounds.csv || $(PY) -m bench.backtest_data --preset us --out $(BENCH_DEALS)-us
+	test -f $(BENCH_DEALS)-cn/rounds.csv || $(PY) -m bench.backtest_data --preset cn --out $(BENCH_DEALS)-cn
+	$(HUOBAN) backtest --data $(BENCH_DEALS) --cutoff 2023-01-01 --until 2025-01-01 --exclude-prior-investors \
+	  --json > bench/results/backtest.json
+	$(HUOBAN) backtest --data $(BENCH_DEALS)-us --cutoff 2012-01-01 --until 2013-01-01 --exclude-prior-investors \
+	  --json > bench/results/backtest_us.json
+	$(HUOBAN) backtest --data $(BENCH_DEALS)-cn --cutoff 2017-01-01 --until 2019-01-01 --exclude-prior-investors \
+	  --json > bench/results/backtest_cn.json
 	$(HUOBAN) simulate --rounds 5 --seed 7 --json --plot bench/results/simulation.png > bench/results/simulation.json
 	$(PY) -m bench.report
 

@@ -478,7 +478,7 @@ class MatchEngine:
         for kind, ids in by_kind.items():
             if kind in state.tables:
                 self.upsert(session, kind, sorted(ids))
-        if "history" in by_kind or "investor" in by_kind:  # new investments, or an investor's kind changed
+        if "history" in by_kind:  # new investments (an investor's kind, rarely edited, follows with the day)
             self.refresh_history(session)
         with self._lock:
             state.last_change_id = max(int(r[0]) for r in rows)

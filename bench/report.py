@@ -127,16 +127,21 @@ def main() -> int:
                   f"{share:.0%} (goal 85%: {_goal(share >= 0.85)}); exposure Gini no worse: "
                   f"{_goal(s['exposure_gini']['learned'] <= s['exposure_gini']['weights'])}.", "",
                   "![simulation](simulation.png)", ""]
-    bt = _load("backtest.json")
-    if bt:
-        best = max(bt["baselines"].items(), key=lambda kv: kv[1]["ndcg@10"])
-        lines += ["## Backtest on synthetic deal records (`huoban backtest ... --json`)", "",
-                  f"{bt['queries']:,} query rounds, {bt['candidates']:,} candidate investors, {bt['seconds']} s.", "",
+    for name, title in (("backtest.json", "default synthetic deals"), ("backtest_us.json", "the US preset"),
+                        ("backtest_cn.json", "the Chinese preset")):
+        bt = _load(name)
+        if not bt:
+            continue
+        lines += [f"## Investor backtest on {title} (`huoban backtest ... --exclude-prior-investors --json`)", "",
+                  f"{bt['queries']:,} query rounds, {bt['candidates']:,} candidate investors, {bt['seconds']} s; "
+                  f"selected: {bt.get('selected', 'learned')}.", "",
                   "| method | NDCG@10 | Recall@10 | HR@10 | MRR@10 |", "| --- | --- | --- | --- | --- |"]
-        for name, m in [("huoban", bt["huoban"]), *bt["baselines"].items()]:
-            lines.append(f"| {name} | {m['ndcg@10']:.4f} | {m['recall@10']:.4f} | {m['hr@10']:.4f} "
+        for method, m in [("huoban", bt["huoban"]), *bt["baselines"].items()]:
+            lines.append(f"| {method} | {m['ndcg@10']:.4f} | {m['recall@10']:.4f} | {m['hr@10']:.4f} "
                          f"| {m['mrr@10']:.4f} |")
-        lines += ["", f"Huoban / best baseline ({best[0]}): {bt['ndcg_ratio_to_best_baseline']}x.", ""]
+        best = bt.get("best_baseline") or max(bt["baselines"].items(), key=lambda kv: kv[1]["ndcg@10"])[0]
+        lines += ["", f"Huoban / best baseline ({best}): {bt['ndcg_ratio_to_best_baseline']}x; "
+                      f"/ ALS: {bt.get('ndcg_ratio_to_als', '-')}x.", ""]
     (RESULTS / "SUMMARY.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(RESULTS / "SUMMARY.md")
     return 0

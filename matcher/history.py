@@ -520,6 +520,7 @@ HISTORY_FEATURES: tuple[str, ...] = (
     "h_nb_score",
 )
 NB_ALPHA = 2.0
+_COLUMN = {name: i for i, name in enumerate(HISTORY_FEATURES)}
 
 
 BASELINE_COLUMNS: tuple[str, ...] = ("h_log_n", "h_log_recent", "h_log_round_count", "h_log_region_round",
@@ -661,7 +662,11 @@ BASELINES: tuple[str, ...] = (
 
 def baseline_scores(name: str, F: np.ndarray, *, seed: int = 0) -> np.ndarray:
     """Score of baseline ``name`` for rows of a history-feature matrix (higher = better)."""
-    f = {n: np.asarray(F[:, i], dtype=np.float64) for i, n in enumerate(HISTORY_FEATURES)}
+    class _Cols:  # columns on demand: a baseline reads two or three of them
+        def __getitem__(self, name: str) -> np.ndarray:
+            return np.asarray(F[:, _COLUMN[name]], dtype=np.float64)
+
+    f = _Cols()
     pop = f["h_log_n"]
     out: np.ndarray
     if name == "random":

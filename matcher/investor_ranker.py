@@ -83,14 +83,14 @@ class RankerContext:
         return cls(view, list(queries), eq, peer, peer.user_factors(view, list(queries), eq))
 
     def matrix(self, q: np.ndarray, investor_ids: np.ndarray, thesis: np.ndarray | None,
-               only: Sequence[str] | None = None) -> np.ndarray:
+               only: Sequence[str] | None = None, dtype: Any = np.float32) -> np.ndarray:
         """Feature matrix (n, len(feature_names)) of aligned pairs (query index, investor id); ``only`` limits
         the history columns computed (the baselines' columns for a shortlist)."""
         j = self.view.rows_of(investor_ids)
         H = history_features(self.view, self.eq, q, j, only)
         als = self.als.score(self.users, q, investor_ids)
         T = thesis if thesis is not None else np.full((len(q), len(THESIS_FEATURES)), np.nan)
-        return np.hstack([H, als[:, None], T]).astype(np.float32)
+        return np.hstack([H, als[:, None], T]).astype(dtype, copy=False)
 
 
 @dataclass
@@ -227,7 +227,7 @@ def shortlist_rows(ctx: RankerContext, qi: int, ids: np.ndarray, thesis_all: np.
     aligned with ``ids``; None: unknown). Returns (baseline matrix of all, shortlisted row indices, their
     full matrix). The served ranking and the backtest both rank through this function."""
     q = np.full(len(ids), qi, dtype=np.int64)
-    X = ctx.matrix(q, ids, None, only=BASELINE_COLUMNS)
+    X = ctx.matrix(q, ids, None, only=BASELINE_COLUMNS, dtype=np.float64)  # float64: baselines read it as is
     extra = None
     if thesis_all is not None and len(ids):
         extra = _lexicographic_top(np.asarray(thesis_all[:, -1], dtype=np.float64), ids, depth)
@@ -314,12 +314,14 @@ def baseline_scorers(exclude_prior: bool) -> dict[str, Callable[[np.ndarray], np
 @dataclass
 class TrainConfig:
     depth: int = 50  # shortlist: top rows of every baseline
+    max_train_queries: int = 6000  # newest training windows first, until this many queries (bounds the time)
     learning_rate: float = 0.1
     num_leaves: int = 15
     min_data_in_leaf: int = 50
     max_rounds: int = 300
     early_stopping: int = 30
     seed: int = 0
+    monotone: bool = True
     # one thread: LightGBM's OpenMP workers spin while waiting, and next to any other busy process (a serving
     # worker, a second job) two threads ran 20-30x slower than one on this 2-core machine
     threads: int = 1
@@ -345,8 +347,23 @@ def _dataset(windows: Sequence[Window], cfg: TrainConfig, names: Sequence[str], 
     return np.vstack(xs), np.concatenate(ys), groups
 
 
+# Domain knowledge as monotone constraints: more of the same history (deals in this round, region, industry,
+# with these co-investors), a closer fit or a higher thesis score never lowers a candidate; a longer silence or
+# a bigger gap to its usual round or company age never raises it. Overall activity stays free (a busy
+# generalist and a focused specialist can both be the better match).
+MONOTONE: dict[str, int] = {
+    **{n: 1 for n in ("h_log_recent", "h_log_recent90", "h_round_share", "h_log_round_count", "h_log_round_recent",
+                      "h_near_round_share", "h_region_share", "h_log_region_count", "h_city_share", "h_macro_share",
+                      "h_log_region_round", "h_tag_cosine", "h_tag_recent_cosine", "h_log_tag_count",
+                      "h_log_round_tag", "h_log_region_round_tag", "h_tag_embedding", "h_log_coinvest",
+                      "h_coinvest_partners", "h_log_follow", "h_nb_round", "h_nb_region", "h_nb_tag", "h_nb_score",
+                      "als", "thesis_score")},
+    **{n: -1 for n in ("h_log_days_since_last", "h_level_gap", "h_age_gap")},
+}
+
+
 def _params(cfg: TrainConfig, names: Sequence[str]) -> dict[str, Any]:
-    monotone = [1 if n == "thesis_score" else 0 for n in names]
+    monotone = [MONOTONE.get(n, 0) if cfg.monotone else (1 if n == "thesis_score" else 0) for n in names]
     return {"objective": "lambdarank", "metric": "ndcg", "eval_at": [10], "learning_rate": cfg.learning_rate,
             "num_leaves": cfg.num_leaves, "min_data_in_leaf": cfg.min_data_in_leaf, "feature_fraction": 0.8,
             "bagging_fraction": 0.8, "bagging_freq": 1, "lambda_l2": 1.0, "num_threads": cfg.threads,
@@ -364,12 +381,18 @@ def train_ranker(train: Sequence[Window], validation: Window | None, *, exclude_
 
     say = progress or (lambda m: None)
     cfg = config or TrainConfig()
+    used: list[Window] = []
+    for w in train:  # newest first: fresher windows are worth more than older ones
+        if used and sum(len(u.truths) for u in used) + len(w.truths) > cfg.max_train_queries:
+            break
+        used.append(w)
+    train = used
     kinds = train[0].context.view.kinds if train else (validation.context.view.kinds if validation else [])
     names = feature_names(kinds)
     X, y, groups = _dataset(train, cfg, names, exclude_prior)
     say(f"ranker: {len(groups)} training queries, {len(y)} pairs ({int(y.sum())} positive)")
     report: dict[str, Any] = {"train_queries": len(groups), "train_pairs": int(len(y)), "features": names,
-                              "shortlist_depth": cfg.depth}
+                              "shortlist_depth": cfg.depth, "train_windows": len(train)}
     lgb_names = [n.replace(":", "_") for n in names]
     booster = None
     if len(groups) >= 20 and y.sum() > 0:

@@ -198,6 +198,9 @@ def prepare_windows(log: DealLog, specs: Sequence[WindowSpec], *, exclude_prior:
         [r for i, window_rows in enumerate(rows) if i != held_out for r in window_rows]
     matcher = thesis_matcher(profiles, investors, encoder, fit_rows=fit_rows)
     inv_table = matcher.tables["investor"]
+    table_ids = inv_table.cols["ids"]
+    row_of = np.full(int(table_ids.max()) + 2 if len(table_ids) else 1, -1, dtype=np.int64)
+    row_of[table_ids] = np.arange(len(table_ids))  # id -> row without a Python loop per query
     w = weights or WeightSet.default("investor")
     latest = max(s.start for s in specs) if specs else dt.date.min  # history before any window start is past
     history_companies = {int(c) for c in np.unique(log.company[: log.before(latest)])}
@@ -213,12 +216,12 @@ def prepare_windows(log: DealLog, specs: Sequence[WindowSpec], *, exclude_prior:
             out.append(None)
             continue
         cand = view.ids[view.n >= min_history]
-        cand = cand[np.isin(cand, inv_table.cols["ids"])]
+        cand = cand[np.isin(cand, table_ids)]
         hq = [Query(log.companies[q.company], q.label, q.date) for q in qs]
         ctx = RankerContext.build(view, hq, seed=seed)
 
         def thesis(qi: int, inv_ids: np.ndarray, prow: list[int] = prow) -> np.ndarray:
-            return matcher.thesis_features(np.array([prow[qi]]), inv_table.rows_of(inv_ids), w)
+            return matcher.thesis_features(np.array([prow[qi]]), row_of[inv_ids], w)
 
         out.append(Window(ctx, [set(q.truth) for q in qs], [set(q.excluded) for q in qs], np.sort(cand), thesis))
     return Prepared(out, queries, matcher, rows)

@@ -21,7 +21,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -164,6 +164,7 @@ class Matcher:
         self.config = config or MatcherConfig()
         self._calibration: dict[str, tuple[tuple[int, int], tuple[float, float, float, float]]] = {}
         self._pinned: set[str] = set()
+        self._lex_rows: dict[str, tuple[tuple[int, int], Any]] = {}
         self._static: dict[str, tuple[tuple[int, int, int, int, float], dict[str, np.ndarray]]] = {}
 
     def _pool_features(self, table: ProfileTable, now: float, prior: float) -> dict[str, np.ndarray]:
@@ -220,6 +221,22 @@ class Matcher:
         self._calibration[kind] = (sizes, values)
         return values
 
+    def _lexical_rows(self, table: ProfileTable) -> Any:
+        """The table's lexical rows as one sparse matrix (rows x features), cached per table version."""
+        from scipy import sparse
+
+        key = (id(table), table.version)
+        cached = self._lex_rows.get(table.kind)
+        if cached is None or cached[0] != key:
+            ids, w = table.lex_ids, table.lex_weights.astype(np.float32)
+            keep = w.ravel() > 0
+            r = np.repeat(np.arange(len(ids)), ids.shape[1])[keep]
+            m = sparse.csr_matrix((w.ravel()[keep], (r, ids.ravel()[keep])),
+                                  shape=(len(ids), self.lexical.n_features))
+            self._lex_rows[table.kind] = (key, m)
+            return m
+        return cached[1]
+
     def _dense_lex(self, table: ProfileTable, row: int) -> np.ndarray:
         out = np.zeros(self.lexical.n_features, dtype=np.float32)
         terms = table.lex_weights[row] > 0  # rows are zero-padded
@@ -246,15 +263,22 @@ class Matcher:
         rounds_p, rounds_c = P["rounds"], C["rounds"]
         X[:, FEATURE_INDEX["round_fit"]] = np.where(rounds_c == 0, 0.5, np.where((rounds_p & rounds_c) != 0, 1.0, 0.0))
         d = pool.field_dim
-        pv, cv = projects.vectors(pr), pool.vectors(ir)
         cal = self.calibration("investor")
-        first = 2.0 * (pv[:, :d] * cv[:, :d]).sum(axis=1)
-        second = 2.0 * (pv[:, d:] * cv[:, d:]).sum(axis=1)
+        if len(pr) == 1 or len(ir) == 1:  # one side is one vector: products over the other table, no gather
+            one, many, rows = (projects, pool, ir) if len(pr) == 1 else (pool, projects, pr)
+            v = one.vectors(pr if len(pr) == 1 else ir)[0]
+            m = many.vectors()
+            first = 2.0 * (m[:, :d] @ v[:d])[rows]
+            second = 2.0 * (m[:, d:] @ v[d:])[rows]
+        else:
+            pv, cv = projects.vectors(pr), pool.vectors(ir)
+            first = 2.0 * (pv[:, :d] * cv[:, :d]).sum(axis=1)
+            second = 2.0 * (pv[:, d:] * cv[:, d:]).sum(axis=1)
         X[:, FEATURE_INDEX["sem_need"]] = calibrate(first.astype(np.float32), cal[0], cal[1])
         X[:, FEATURE_INDEX["sem_domain"]] = calibrate(second.astype(np.float32), cal[2], cal[3])
         if len(pr) == 1:
-            X[:, FEATURE_INDEX["lexical"]] = self.lexical.similarity(self._dense_lex(projects, int(pr[0])),
-                                                                     pool.lex_ids[ir], pool.lex_weights[ir])
+            lex = self._lexical_rows(pool) @ self._dense_lex(projects, int(pr[0]))
+            X[:, FEATURE_INDEX["lexical"]] = np.asarray(lex).ravel()[ir]
         else:
             X[:, FEATURE_INDEX["lexical"]] = self.lexical.similarity(self._dense_lex(pool, int(ir[0])),
                                                                      projects.lex_ids[pr], projects.lex_weights[pr])

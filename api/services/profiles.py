@@ -189,6 +189,8 @@ def delete(session: Session, kind: str, row: Any) -> None:
     session.delete(row)
     session.flush()
     note_change(session, kind, row.id, op="delete")
+    if kind in ("project", "investor"):  # its investments (portfolio rows, invested feedback) leave the deal log
+        note_change(session, "history", row.id, op="delete")
 
 
 def refresh_index(session: Session, kind: str, ids: list[int]) -> None:
