@@ -249,7 +249,8 @@ def index(db_url: str | None, var_dir: str | None, encoder: str | None, rebuild:
 @click.option("--job", "job_id", type=int, default=None, hidden=True, help="Report progress into this job row.")
 @click.option("--hold-seconds", type=float, default=0.0, hidden=True,
               help="Pause after fitting (fault-injection tests).")
-@click.option("--if-none", is_flag=True, help="Only when no model version exists yet (first start).")
+@click.option("--if-none", is_flag=True,
+              help="Only when no serving version has trained the investor ranker yet (first start, upgrades).")
 @friendly_errors
 def retrain(db_url: str | None, var_dir: str | None, seed_value: int, tolerance: float, promote: bool,
             as_json: bool, job_id: int | None, hold_seconds: float, if_none: bool) -> None:
@@ -258,7 +259,7 @@ def retrain(db_url: str | None, var_dir: str | None, seed_value: int, tolerance:
     import datetime as dt
     import json
 
-    from sqlalchemy import func, select
+    from sqlalchemy import select
 
     from api.training import retrain as run_retrain
     from models import Job, ModelVersion
@@ -269,8 +270,10 @@ def retrain(db_url: str | None, var_dir: str | None, seed_value: int, tolerance:
     factory = make_session_factory(engine)
     if if_none:
         with factory() as session:
-            if session.scalar(select(func.count()).select_from(ModelVersion)):
-                click.echo("a model version exists already; nothing to do (--if-none)", err=True)
+            serving = session.scalars(select(ModelVersion).where(ModelVersion.status == "serving")).first()
+            if serving is not None and "history" in (serving.manifest or {}):
+                click.echo(f"version {serving.id} serves and has tried the investor ranker; nothing to do "
+                           "(--if-none)", err=True)
                 engine.dispose()
                 return
 

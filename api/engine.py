@@ -235,7 +235,19 @@ class EngineState:
     built_at: float = field(default_factory=time.time)
     pins: dict[int, int] = field(default_factory=dict)  # space -> pinned model version
     versions: dict[int, dict[str, LearnedScorer]] = field(default_factory=dict)  # loaded versions
-    history: InvestorHistory | None = None  # the serving version's investor ranker over today's deal log
+    histories: dict[int, InvestorHistory] = field(default_factory=dict)  # version -> its investor ranker, served
+
+    @property
+    def history(self) -> InvestorHistory | None:
+        """The network serving version's investor ranker over today's deal log (None: it has none)."""
+        return self.histories.get(self.learned_version_id) if self.learned_version_id is not None else None
+
+    def history_for(self, space_id: int | None) -> InvestorHistory | None:
+        """The investor ranker of the version serving a space (its pinned one, else the network's)."""
+        pinned = self.pins.get(space_id) if space_id is not None else None
+        if pinned is not None and pinned in self.versions:
+            return self.histories.get(pinned)
+        return self.history
 
     def learned_for(self, space_id: int | None) -> tuple[dict[str, LearnedScorer], int | None]:
         """The models serving a space: its pinned version, else the network's serving version."""
@@ -256,6 +268,10 @@ class MatchEngine:
         self._refused: set[int] = set()
         # what "now" is for the investor ranker's view of the deal log and its queries (tests pin it)
         self.clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
+        self._history_lock = threading.Lock()
+        self._rankers: dict[int, tuple[InvestorRanker, AlsPeer] | None] = {}  # loaded once per version
+        self._history_day: dt.date | None = None
+        self._history_serial = 0
         set_search_threads(self.settings.search_threads)
 
     # -- parts -------------------------------------------------------------------------------------------
@@ -342,7 +358,7 @@ class MatchEngine:
                             last_change_id=last_change, learned=old.learned if old else {},
                             learned_version_id=old.learned_version_id if old else None,
                             pins=old.pins if old else {}, versions=old.versions if old else {},
-                            history=old.history if old else None)
+                            histories=old.histories if old else {})
         with self._lock:
             self._state = state
 
@@ -359,28 +375,50 @@ class MatchEngine:
                                       last_change_id=state.last_change_id, learned=dict(models),
                                       learned_version_id=version_id, built_at=state.built_at,
                                       pins=dict(pins if pins is not None else state.pins), versions=loaded,
-                                      history=state.history)
+                                      histories=state.histories)
 
-    def set_history(self, history: InvestorHistory | None) -> None:
-        """Swap the investor ranker's serving state in one assignment."""
-        with self._lock:
-            self.state.history = history
+    def refresh_history(self, session: Session, today: dt.date | None = None) -> None:
+        """Serve every loaded version's investor ranker over the deal log as of today (default: the clock's).
 
-    def refresh_history(self, session: Session, ranker: tuple[InvestorRanker, AlsPeer] | None = None,
-                        today: dt.date | None = None) -> None:
-        """Serve ``ranker`` (default: the one serving now) over the deal log as of ``today`` (default: today)."""
-        from api.history import serving_history
+        One refresh at a time (a lock): a refresh that read the set of versions before a switch can never
+        install a stale set after it. Versions whose ranker artifact fails to load serve without one (logged)."""
+        from api.history import serving_view
+        from api.training import load_version_history
+        from models import ModelVersion
 
-        current = self._state.history if self._state is not None else None
-        if ranker is None:
-            if current is None:
+        with self._history_lock:
+            state = self._state
+            if state is None:
                 return
-            ranker = (current.ranker, current.als)
-        started = time.perf_counter()
-        history = serving_history(session, ranker[0], ranker[1], self.encoder, today=today or self.clock().date())
-        self.set_history(history)
-        log.info("investor ranker %s over %d investments as of %s (%.2f s)", ranker[0].selected,
-                 len(history.view.log), history.view.as_of, time.perf_counter() - started)
+            wanted = {v for v in [state.learned_version_id, *state.pins.values()] if v is not None}
+            for vid in sorted(wanted - set(self._rankers)):
+                row = session.get(ModelVersion, vid)
+                try:
+                    self._rankers[vid] = load_version_history(row) if row is not None else None
+                except Exception as exc:  # noqa: BLE001 - ModelArtifactError and I/O errors alike
+                    log.error("investor ranker of version %s refused: %s; that version ranks investors by thesis",
+                              vid, exc)
+                    self._rankers[vid] = None
+            rankers = {vid: self._rankers[vid] for vid in wanted if self._rankers.get(vid) is not None}
+            day = today or self.clock().date()
+            histories: dict[int, InvestorHistory] = {}
+            if rankers:
+                started = time.perf_counter()
+                views: dict[tuple[str, ...], Any] = {}
+                for vid, loaded in sorted(rankers.items()):
+                    assert loaded is not None
+                    ranker, als = loaded
+                    kinds = tuple(ranker.kinds)
+                    if kinds not in views:
+                        views[kinds] = serving_view(session, self.encoder, day, kinds)
+                    self._history_serial += 1
+                    histories[vid] = InvestorHistory(ranker, views[kinds], als, exclude_prior=True,
+                                                     serial=self._history_serial)
+                log.info("investor rankers of versions %s over %d investments as of %s (%.2f s)", sorted(histories),
+                         len(next(iter(views.values())).log), day, time.perf_counter() - started)
+            self._history_day = day
+            with self._lock:
+                self.state.histories = histories
 
     # -- incremental changes -----------------------------------------------------------------------------
     def upsert(self, session: Session, kind: str, ids: Sequence[int]) -> None:
@@ -432,27 +470,10 @@ class MatchEngine:
         pins = {s: v for s, v in pins.items() if v in versions}
         if network == state.learned_version_id and pins == state.pins:
             return False
-        network_changed = network != state.learned_version_id
         self.set_learned(learned, network, pins=pins, versions=versions)
-        if network_changed:
-            self._load_history_ranker(session, network)
+        self.refresh_history(session)  # the investor rankers of the versions now serving
         log.info("serving model version %s; space pins %s", network, pins or "none")
         return True
-
-    def _load_history_ranker(self, session: Session, version_id: int | None) -> None:
-        from api.training import load_version_history
-        from models import ModelVersion
-
-        row = session.get(ModelVersion, version_id) if version_id is not None else None
-        try:
-            loaded = load_version_history(row) if row is not None else None
-        except Exception as exc:  # noqa: BLE001 - ModelArtifactError and I/O errors alike
-            log.error("investor ranker of version %s refused: %s; the previous one keeps serving", version_id, exc)
-            return
-        if loaded is None:
-            self.set_history(None)
-            return
-        self.refresh_history(session, loaded)
 
     def apply_changes(self, session: Session, *, force: bool = False) -> int:
         """Replay logged changes newer than this process has seen (at most every refresh interval)."""
@@ -464,7 +485,7 @@ class MatchEngine:
         self._last_refresh = now
         self.sync_model(session)
         state = self.state
-        if state.history is not None and state.history.view.as_of != self.clock().date():
+        if state.histories and self._history_day != self.clock().date():
             self.refresh_history(session)  # a new day: the view of the log moves on
         rows = session.execute(
             select(IndexChange.id, IndexChange.kind, IndexChange.entity_id, IndexChange.op)

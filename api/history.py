@@ -20,7 +20,7 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +31,9 @@ from matcher.config import WeightSet
 from matcher.encoders import Encoder
 from matcher.errors import ModelArtifactError
 from matcher.history import AlsPeer, Company, DealLog, HistoryView, Investment
-from matcher.investor_ranker import InvestorHistory, InvestorRanker, TrainConfig, company_of_project, train_ranker
-from matcher.investor_training import prepare_windows, unit_vectors, window_specs
-from matcher.taxonomy import REGIONS, ROUNDS, region_of_city
+from matcher.investor_ranker import InvestorRanker, TrainConfig, company_of_project, train_ranker
+from matcher.investor_training import prepare_windows, split_windows, unit_vectors, window_specs
+from matcher.taxonomy import INDUSTRIES, REGIONS, ROUNDS, region_of_city
 from models import FeedbackEvent, Investor, PortfolioInvestment, Project
 
 log = logging.getLogger("huoban.history")
@@ -91,7 +91,7 @@ def load_deal_log(session: Session) -> DealLog:
 
 
 def train_history(session: Session, encoder: Encoder, *, now: dt.datetime, weights: WeightSet, span_days: int = 365,
-                  train_windows: int = 5, seed: int = 0, min_queries: int = 20,
+                  train_windows: int = 5, seed: int = 0,
                   progress: Callable[[str], None] | None = None) -> tuple[InvestorRanker, AlsPeer] | str:
     """Train the investor ranker on the service's deal log (windows of ``span_days`` back from ``now``: the
     latest validates, the earlier ones train) and fit the ALS peer on the whole log. Returns the pair, or the
@@ -108,11 +108,8 @@ def train_history(session: Session, encoder: Encoder, *, now: dt.datetime, weigh
                               investors=investors,  # type: ignore[arg-type]
                               encoder=encoder, weights=weights, projects=projects,  # type: ignore[arg-type]
                               seed=seed, progress=progress).windows
-    validation = windows[0]
-    train = [w for w in windows[1:] if w is not None and len(w.truths) >= 5]
-    if validation is not None and len(validation.truths) < min_queries:
-        train, validation = [validation, *train], None
-    if not train:
+    validation, train = split_windows(windows)
+    if validation is None or not train:
         counts = [len(w.truths) if w is not None else 0 for w in windows]
         return f"too little investment history to learn from (query rounds per window: {counts})"
     ranker = train_ranker(train, validation, exclude_prior=True, config=TrainConfig(seed=seed), progress=progress)
@@ -148,14 +145,13 @@ def load_history(path: str | Path, checksum: str) -> tuple[InvestorRanker, AlsPe
     return ranker, als
 
 
-def serving_history(session: Session, ranker: InvestorRanker, als: AlsPeer, encoder: Encoder,
-                    today: dt.date | None = None) -> InvestorHistory:
-    """The ranker's serving state: the deal log viewed as of ``today`` (default: today, UTC)."""
+def serving_view(session: Session, encoder: Encoder, day: dt.date, kinds: Sequence[str]) -> HistoryView:
+    """The deal log as served on ``day``: every investment up to and including that day (the view's date is
+    the day after), tag vectors for the log's tags and every industry code (a project's tags), the investor
+    kinds the ranker was trained with."""
     deal_log = load_deal_log(session)
-    day = today or dt.datetime.now(dt.UTC).date()
-    tags = sorted({t for c in deal_log.companies.values() for t in c.tags})
-    view = HistoryView(deal_log, day, unit_vectors(tags, encoder))
-    return InvestorHistory(ranker, view, als, exclude_prior=True)
+    tags = sorted({t for c in deal_log.companies.values() for t in c.tags} | set(INDUSTRIES.codes))
+    return HistoryView(deal_log, day + dt.timedelta(days=1), unit_vectors(tags, encoder), kinds)
 
 
 def describe(ranker: InvestorRanker) -> dict[str, Any]:

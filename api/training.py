@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -61,6 +62,7 @@ from models import AuditLog, FeedbackEvent, Impression, IntroRequest, Job, Model
 from models import WeightSet as WeightSetRow
 
 MODEL_KINDS = ("mentor", "investor", "provider", "dealflow")
+log = logging.getLogger("huoban.training")
 OUTCOME_TYPES = ("dismissed", "requested", "accepted", "declined", "met", "rating", "invested")
 Progress = Callable[[float, str], None]
 
@@ -152,13 +154,15 @@ def serving_version(session: Session) -> ModelVersion | None:
                            .order_by(ModelVersion.promoted_at.desc()).limit(1)).first()
 
 
-def load_version_models(row: ModelVersion) -> dict[str, LearnedModel]:
-    """Every model of a version, checksums verified (ModelArtifactError otherwise)."""
+def load_version_models(row: ModelVersion, *, verify_history: bool = True) -> dict[str, LearnedModel]:
+    """Every model of a version, checksums verified (ModelArtifactError otherwise); with ``verify_history``
+    its investor ranker too (promotion serves a version whole or not at all)."""
     out: dict[str, LearnedModel] = {}
     for kind, info in (row.manifest.get("kinds") or {}).items():
         if info.get("artifact"):
             out[kind] = load_model(info["artifact"], checksum=info["checksum"], version=str(row.id))
-    load_version_history(row)  # a version is served whole or not at all
+    if verify_history:
+        load_version_history(row)
     return out
 
 
@@ -177,9 +181,13 @@ def _train_history(factory: sessionmaker[Session], encoder: Encoder, staging: Pa
     """Train the investor ranker into ``staging``; without enough history, carry the serving one over."""
     from api.history import ARTIFACT, describe, save_history, train_history
 
-    with factory() as session:
-        weights = network_weights(session, "investor")
-        result = train_history(session, encoder, now=now, weights=weights, span_days=span_days, seed=seed)
+    try:
+        with factory() as session:
+            weights = network_weights(session, "investor")
+            result = train_history(session, encoder, now=now, weights=weights, span_days=span_days, seed=seed)
+    except Exception as exc:  # noqa: BLE001 - a failed ranker must not cost the per-kind models their version
+        log.exception("training the investor ranker failed")
+        result = f"training failed ({exc.__class__.__name__}: {exc})"
     if isinstance(result, str):
         carried = (current.manifest.get("history") or {}) if current is not None else {}
         if carried.get("artifact"):
@@ -224,8 +232,8 @@ def retrain(factory: sessionmaker[Session], models_dir: Path, *, seed: int = 0, 
         current = serving_version(session)
         current_models: dict[str, LearnedModel] = {}
         if current is not None:
-            try:
-                current_models = load_version_models(current)
+            try:  # the per-kind models carry over even when the serving ranker's artifact is damaged
+                current_models = load_version_models(current, verify_history=False)
             except ModelArtifactError:
                 current_models = {}
         current_id = current.id if current is not None else None

@@ -39,7 +39,7 @@ from matcher.errors import ConfigError, MatcherError
 from matcher.history import Company as HistCompany
 from matcher.history import DealLog, Investment, normalise_tag
 from matcher.investor_ranker import InvestorRanker, TrainConfig, Window, evaluate, feature_names, train_ranker
-from matcher.investor_training import investor_profile, prepare_windows, window_specs
+from matcher.investor_training import investor_profile, prepare_windows, split_windows, window_specs
 from matcher.metrics import hit_rate_at_k, mrr_at_k, ndcg_at_k, recall_at_k
 from matcher.taxonomy import ROUNDS
 
@@ -174,11 +174,11 @@ def run_backtest(data: DealData, *, cutoff: dt.date, until: dt.date, exclude_pri
     """The protocol of the module docstring; returns the JSON-ready result.
 
     Windows: the test window [cutoff, until); validation = the window of the same length (90 days to one
-    year) just before the cutoff; ``train_windows`` earlier windows of that length with at least 5 queries
-    train. Shorter, fresher windows beat windows as long as the test one: on the Chinese preset (two-year
-    test window) two-year windows left 45 training queries and the model lost to tag popularity, one-year
-    windows gave 135 and it won. ``details`` adds ``per_query``: each query's round id, ground truth and
-    Huoban's top k (investor ids)."""
+    year) just before the cutoff (the one before it when that one has fewer than 5 queries);
+    ``train_windows`` earlier windows of that length with at least 5 queries train. Shorter, fresher windows
+    beat windows as long as the test one: on the Chinese preset (two-year test window) two-year windows left
+    45 training queries and the model lost to tag popularity, one-year windows gave 135 and it won.
+    ``details`` adds ``per_query``: each query's round id, ground truth and Huoban's top k (investor ids)."""
     say = progress or (lambda m: None)
     if until <= cutoff:
         raise ConfigError("--until must be after --cutoff")
@@ -198,13 +198,11 @@ def run_backtest(data: DealData, *, cutoff: dt.date, until: dt.date, exclude_pri
     test = windows[0]
     if test is None:
         raise ConfigError("no query rounds in [cutoff, until) with ground truth; check the dates")
-    validation = windows[1]
-    train = [w for w in windows[2:] if w is not None and len(w.truths) >= 5]
-    if validation is not None and len(validation.truths) < 20:
-        train, validation = [validation, *train], None
+    validation, train = split_windows(windows[1:])
     cfg = config or TrainConfig(seed=seed)
     ranker = train_ranker(train, validation, exclude_prior=exclude_prior_investors, config=cfg, progress=say) \
-        if train else InvestorRanker("baseline:recency_popularity", feature_names(log.kinds), depth=cfg.depth,
+        if train else InvestorRanker("baseline:recency_popularity", feature_names(test.context.view.kinds),
+                                     depth=cfg.depth,
                                      report={"selected": "baseline:recency_popularity",
                                              "reason": "too little history before the cutoff to learn from"})
     if keep is not None:  # what the ranking ran on (tests rank the same queries through Matcher.rank)

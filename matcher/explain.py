@@ -147,7 +147,7 @@ def history_reasons(names: Sequence[str], values: Sequence[float], breakdown: Ma
         out.append((f"在{zh}投过{n_region}家公司", f"{n_region} deals in this region ({en})", b.get("region", 0.0)))
     n_ind = count("h_log_tag_count")
     if n_ind >= 2:
-        out.append((f"投过{n_ind}家同领域公司", f"Backed {n_ind} companies in this field", b.get("industry", 0.0)))
+        out.append((f"在同领域投过{n_ind}笔", f"{n_ind} deals in this field", b.get("industry", 0.0)))
     partners = int(v.get("h_coinvest_partners", 0.0))
     if partners >= 1:
         out.append((f"与本项目已有的{partners}家投资方合投过", f"Has co-invested with {partners} of your investors",

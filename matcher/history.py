@@ -232,9 +232,11 @@ class HistoryView:
     """The deal log as of ``as_of``: investments dated before it, profiled per investor.
 
     ``ids`` are the investors with at least one such investment (sorted); arrays are aligned with them.
-    ``tag_vectors`` (tag -> unit vector) is optional; it lets synonyms and other languages meet."""
+    ``tag_vectors`` (tag -> unit vector) is optional; it lets synonyms and other languages meet. ``kinds``
+    fixes the investor-kind columns (default: every kind the log knows)."""
 
-    def __init__(self, log: DealLog, as_of: dt.date, tag_vectors: Mapping[str, np.ndarray] | None = None) -> None:
+    def __init__(self, log: DealLog, as_of: dt.date, tag_vectors: Mapping[str, np.ndarray] | None = None,
+                 kinds: Sequence[str] | None = None) -> None:
         self.log = log
         self.as_of = as_of
         m = log.before(as_of)
@@ -383,7 +385,9 @@ class HistoryView:
             if len(grp_j) and len(vals):
                 self.median_log_age[int(grp_j[0])] = float(np.median(vals))
         # kind
-        self.kinds = log.kinds
+        # the investor-kind columns: fixed by the caller (a trained ranker's, or the kinds known before a
+        # backtest's cutoff) so that an investor of a new kind adds no column; unknown kinds are all zeros
+        self.kinds = list(kinds) if kinds is not None else log.kinds
         self.kind = np.zeros((J, len(self.kinds)))
         for r_, iid in enumerate(self.ids.tolist()):
             k = log.investor_kinds.get(int(iid))
@@ -538,6 +542,7 @@ def history_features(view: HistoryView, eq: EncodedQueries, q: np.ndarray, j: np
     j = np.asarray(j, dtype=np.int64)
     n = len(q)
     idx = {name: i for i, name in enumerate(HISTORY_FEATURES)}
+    nb_parts = {"h_nb_round", "h_nb_region", "h_nb_tag", "h_nb_score"}
     F = np.zeros((n, len(HISTORY_FEATURES) + view.kind.shape[1]), dtype=np.float64)
     want = set(HISTORY_FEATURES if only is None else only)
     have = j >= 0
@@ -616,7 +621,6 @@ def history_features(view: HistoryView, eq: EncodedQueries, q: np.ndarray, j: np
     # query-level columns hold for every candidate, with or without history
     if "q_log_prior" in want:
         F[:, idx["q_log_prior"]] = np.log1p(eq.n_prior[q])
-    nb_parts = {"h_nb_round", "h_nb_region", "h_nb_tag", "h_nb_score"}
     if want & nb_parts:
         a = NB_ALPHA
         nj = view.n[jj]
@@ -637,15 +641,35 @@ def history_features(view: HistoryView, eq: EncodedQueries, q: np.ndarray, j: np
         put("h_nb_region", nb_region)
         put("h_nb_tag", nb_tag)
         put("h_nb_score", np.log(view.recent[jj] + 0.1) + nb_round + nb_region + nb_tag)
-        if "h_nb_score" in want:
-            F[~have, idx["h_nb_score"]] = np.nan
     if "q_level" in want:
         F[:, idx["q_level"]] = np.where(eq.label[q] >= 0, _LEVELS[np.maximum(eq.label[q], 0)], np.nan)
     for name in ("h_round_share", "h_near_round_share"):
         if name in want:  # no history: none of its deals were in this round
             F[~have, idx[name]] = np.where(eq.label[q[~have]] >= 0, 0.0, np.nan)
-    if "h_level_gap" in want:
-        F[~have, idx["h_level_gap"]] = np.nan
+    # an investor without history has the market's shares (the smoothed ones at zero deals), the longest
+    # silence and the largest round gap: no evidence must never read as the best possible fit
+    if (~have).any():
+        qn = q[~have]
+        lab_n = eq.label[qn]
+        if "h_level_gap" in want:
+            F[~have, idx["h_level_gap"]] = np.where(lab_n >= 0, float(_LEVELS.max()), np.nan)
+        if "h_log_days_since_last" in want:
+            F[~have, idx["h_log_days_since_last"]] = np.log1p(36525.0)
+        if want & nb_parts:
+            nb_r = np.where(lab_n >= 0, np.log(view.p_round[np.maximum(lab_n, 0)] + 1e-9), 0.0)
+            reg_n = eq.region[qn]
+            pg_n = view.p_region[np.maximum(reg_n, 0)] if len(view.p_region) else np.zeros(len(qn))
+            nb_g = np.where(reg_n >= 0, np.log(pg_n + 1e-9), 0.0)
+            if len(view.tags):
+                nt = np.asarray(eq.tags.sum(axis=1)).ravel()[qn]
+                pt_n = np.asarray(eq.tags @ view.p_tag).ravel()[qn] / np.maximum(nt, 1.0)
+                nb_t = np.where(nt > 0, np.log(pt_n + 1e-9), 0.0)
+            else:
+                nb_t = np.zeros(len(qn))
+            for name, vals in (("h_nb_round", nb_r), ("h_nb_region", nb_g), ("h_nb_tag", nb_t),
+                               ("h_nb_score", np.log(0.1) + nb_r + nb_g + nb_t)):
+                if name in want:
+                    F[~have, idx[name]] = vals
     if only is None:
         F[have, len(HISTORY_FEATURES):] = view.kind[jj]
     return F

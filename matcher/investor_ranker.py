@@ -249,7 +249,8 @@ def query_rows(w: Window, qi: int, depth: int, *, exclude_prior: bool, k: int = 
 
 def rank_rows(ranker: InvestorRanker, rows: QueryRows, k: int) -> np.ndarray:
     """The ranker's top k investor ids: shortlisted rows by the ranker, then the rest by recent activity."""
-    top: np.ndarray = rows.short_ids[_lexicographic_top(ranker.score(rows.X), rows.short_ids, k)]
+    top: np.ndarray = rows.short_ids[_lexicographic_top(np.asarray(ranker.score(rows.X), dtype=np.float64),
+                                                         rows.short_ids, k)]
     if len(top) < k:
         top = np.concatenate([top, rows.fill[: k - len(top)]])
     return top
@@ -412,7 +413,10 @@ def train_ranker(train: Sequence[Window], validation: Window | None, *, exclude_
     learned = InvestorRanker("learned", names, booster.model_to_string(num_iteration=report["rounds"]),
                              depth=cfg.depth) if booster is not None else None
 
-    selected = "learned" if learned is not None else "baseline:recency_popularity"
+    # without a validation window nothing shows the model beats the simple rules: a baseline serves
+    selected = "baseline:recency_popularity"
+    if validation is None:
+        report["reason"] = "no validation window: the learned model was not checked against the baselines"
     if validation is not None:
         scores = evaluate(validation, {"learned": learned} if learned is not None else {},
                           exclude_prior=exclude_prior, depth=cfg.depth)
@@ -423,8 +427,8 @@ def train_ranker(train: Sequence[Window], validation: Window | None, *, exclude_
                                 "best_baseline": best_base, "best_baseline_ndcg@10": round(ndcg[best_base], 4),
                                 "shortlist_recall": round(scores["_shortlist_recall"], 4),
                                 "queries": len(validation.truths)}
-        if learned is None or ndcg["learned"] <= ndcg[best_base]:
-            selected = f"baseline:{best_base}"
+        wins = learned is not None and ndcg["learned"] > ndcg[best_base]
+        selected = "learned" if wins else f"baseline:{best_base}"
         say(f"ranker validation: learned {ndcg.get('learned')} vs {best_base} {ndcg[best_base]:.4f}")
     report["selected"] = selected
     if selected == "learned" and refit and validation is not None:
@@ -444,6 +448,7 @@ def train_ranker(train: Sequence[Window], validation: Window | None, *, exclude_
 
 # -- serving -------------------------------------------------------------------------------------------------
 PROJECT_KEY = "p{}"  # a project's company key in the service's deal log
+STAGE_ROUND = {"idea": "seed", "seed": "angel", "early": "a", "growth": "b", "expansion": "c_plus"}
 
 
 def company_of_project(pid: int, industries: Sequence[str], city: str, founded: dt.date | None) -> Company:
@@ -469,6 +474,7 @@ class InvestorHistory:
     als: AlsPeer
     companies: dict[int, Company] = field(default_factory=dict)
     exclude_prior: bool = True  # a project's own earlier investors are not recommended to it
+    serial: int = 0  # tells one served state from the next (ranking cache keys)
 
     def backed_projects(self, investor_id: int) -> list[int]:
         """Projects (by id) whose company this investor backed before the view date."""
@@ -486,7 +492,9 @@ class InvestorHistory:
         return self.companies.get(project.id) or project_company(project)
 
     def context(self, projects: Sequence[ProjectProfile], day: dt.date) -> RankerContext:
-        queries = [Query(self.company(p), p.round_sought, day) for p in projects]
+        """Query rounds of these projects on ``day``; a project that states no round raises the round its stage
+        usually raises (its history features would otherwise read as a perfect round fit)."""
+        queries = [Query(self.company(p), p.round_sought or STAGE_ROUND.get(p.stage), day) for p in projects]
         return RankerContext.build(self.view, queries, als=self.als)
 
     def h(self, raw: np.ndarray) -> np.ndarray:

@@ -26,7 +26,7 @@ from matcher.ranking import Matcher
 from matcher.taxonomy import INDUSTRIES, ROUNDS
 
 __all__ = ["Prepared", "RoundQuery", "WindowSpec", "investor_profile", "prepare_windows", "query_profile",
-           "unit_vectors", "window_queries", "window_specs"]
+           "split_windows", "unit_vectors", "window_queries", "window_specs"]
 
 Progress = Callable[[str], None]
 
@@ -142,14 +142,16 @@ def unit_vectors(texts: Sequence[str], encoder: Encoder) -> dict[str, np.ndarray
 
 
 def thesis_matcher(projects: Sequence[ProjectProfile], investors: Sequence[CandidateProfile], encoder: Encoder,
-                   config: MatcherConfig | None = None, fit_rows: Sequence[int] | None = None) -> Matcher:
+                   config: MatcherConfig | None = None, fit_rows: Sequence[int] | None = None,
+                   fit_investors: Sequence[int] | None = None) -> Matcher:
     """A Matcher over these projects and investors (rows in the given order) for thesis features. The
-    lexical IDF and the semantic calibration come from the project rows ``fit_rows`` (default: all) and every
-    investor, so held-out queries inform no statistic."""
+    lexical IDF and the semantic calibration come from the project rows ``fit_rows`` and the investor rows
+    ``fit_investors`` (default: all), so held-out queries and investors seen only later inform no statistic."""
     cfg = config or MatcherConfig()
     lexical = LexicalEncoder(n_features=cfg.lexical_features, terms=cfg.lexical_terms)
     fit_projects = list(projects) if fit_rows is None else [projects[i] for i in fit_rows]
-    lexical.fit(lexical_texts([*fit_projects, *investors]) or [""])
+    fit_inv = list(investors) if fit_investors is None else [investors[i] for i in fit_investors]
+    lexical.fit(lexical_texts([*fit_projects, *fit_inv]) or [""])
     tables: dict[str, ProfileTable] = {}
     for kind, items in (("project", projects), ("investor", investors)):
         table = ProfileTable(kind, encoder.dim, cfg)
@@ -158,8 +160,10 @@ def thesis_matcher(projects: Sequence[ProjectProfile], investors: Sequence[Candi
     for kind in ("mentor", "provider"):
         tables[kind] = ProfileTable(kind, encoder.dim, cfg)
     matcher = Matcher(tables, lexical, cfg)
-    if fit_rows is not None:
-        matcher.pin_calibration("investor", np.asarray(list(fit_rows), dtype=np.int64))
+    if fit_rows is not None or fit_investors is not None:
+        matcher.pin_calibration("investor", np.asarray(list(fit_rows if fit_rows is not None else
+                                                              range(len(projects))), dtype=np.int64),
+                                None if fit_investors is None else np.asarray(list(fit_investors), dtype=np.int64))
     return matcher
 
 
@@ -194,9 +198,14 @@ def prepare_windows(log: DealLog, specs: Sequence[WindowSpec], *, exclude_prior:
             else:
                 profiles.append(query_profile(len(profiles) + 1, log.companies[q.company], q.label,
                                               descriptions.get(q.company, "")))
-    fit_rows = None if held_out is None else \
-        [r for i, window_rows in enumerate(rows) if i != held_out for r in window_rows]
-    matcher = thesis_matcher(profiles, investors, encoder, fit_rows=fit_rows)
+    fit_rows = fit_investors = None
+    kinds: list[str] | None = None
+    if held_out is not None:  # nothing of the held-out window, nor investors first seen in or after it
+        fit_rows = [r for i, window_rows in enumerate(rows) if i != held_out for r in window_rows]
+        known = set(log.investors_before(specs[held_out].start).tolist())
+        fit_investors = [i for i, p in enumerate(investors) if p.id in known]
+        kinds = sorted({log.investor_kinds[i] for i in known if i in log.investor_kinds})
+    matcher = thesis_matcher(profiles, investors, encoder, fit_rows=fit_rows, fit_investors=fit_investors)
     inv_table = matcher.tables["investor"]
     table_ids = inv_table.cols["ids"]
     row_of = np.full(int(table_ids.max()) + 2 if len(table_ids) else 1, -1, dtype=np.int64)
@@ -211,7 +220,7 @@ def prepare_windows(log: DealLog, specs: Sequence[WindowSpec], *, exclude_prior:
         + ", ".join(f"[{s.start}, {s.end}): {len(q)} queries" for s, q in zip(specs, queries, strict=True)))
     out: list[Window | None] = []
     for spec, qs, prow in zip(specs, queries, rows, strict=True):
-        view = HistoryView(log, spec.start, tag_vectors)
+        view = HistoryView(log, spec.start, tag_vectors, kinds)
         if len(view) == 0 or not qs:
             out.append(None)
             continue
@@ -225,3 +234,16 @@ def prepare_windows(log: DealLog, specs: Sequence[WindowSpec], *, exclude_prior:
 
         out.append(Window(ctx, [set(q.truth) for q in qs], [set(q.excluded) for q in qs], np.sort(cand), thesis))
     return Prepared(out, queries, matcher, rows)
+
+
+MIN_QUERIES = 5
+
+
+def split_windows(windows: Sequence[Window | None]) -> tuple[Window | None, list[Window]]:
+    """(validation, training windows) from windows newest first: the newest window with at least
+    ``MIN_QUERIES`` queries validates (a too-thin latest year gives way to the one before), the older ones
+    with that many train."""
+    usable = [w for w in windows if w is not None and len(w.truths) >= MIN_QUERIES]
+    if not usable:
+        return None, []
+    return usable[0], usable[1:]

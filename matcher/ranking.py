@@ -106,8 +106,9 @@ class Ranking:
     candidate_rows: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
-def _top_rows(scores: np.ndarray, ids: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the k best scores, best first, ties broken by smaller id (deterministic)."""
+def _top_rows(scores: np.ndarray, ids: np.ndarray, k: int, secondary: np.ndarray | None = None) -> np.ndarray:
+    """Indices of the k best scores, best first, ties broken by the larger ``secondary`` (when given), then
+    by smaller id (deterministic)."""
     n = len(scores)
     if n == 0 or k <= 0:
         return np.zeros(0, dtype=np.int64)
@@ -118,7 +119,8 @@ def _top_rows(scores: np.ndarray, ids: np.ndarray, k: int) -> np.ndarray:
         part = np.flatnonzero(scores >= kth)
     else:
         part = np.arange(n)
-    order = np.lexsort((ids[part], -scores[part]))
+    keys = (ids[part], -scores[part]) if secondary is None else (ids[part], -secondary[part], -scores[part])
+    order = np.lexsort(keys)
     return part[order][:k]
 
 
@@ -177,17 +179,20 @@ class Matcher:
             return values
         return cached[1]
 
-    def pin_calibration(self, kind: str, project_rows: np.ndarray) -> tuple[float, float, float, float]:
-        """Calibrate ``kind`` on these project rows only and keep it whatever the tables do (the backtest
-        calibrates on the rounds before the cutoff, so a later company cannot move a score)."""
+    def pin_calibration(self, kind: str, project_rows: np.ndarray, pool_rows: np.ndarray | None = None
+                        ) -> tuple[float, float, float, float]:
+        """Calibrate ``kind`` on these project rows (and pool rows, default all) only and keep it whatever the
+        tables do (the backtest calibrates on what is known before the cutoff, so a later company or
+        investor cannot move a score)."""
         projects, pool = self.tables["project"], self.tables[kind]
-        values = self._estimate(projects.vectors(np.asarray(project_rows, dtype=np.int64)), pool,
-                                len(project_rows), len(pool))
+        prow = np.asarray(project_rows, dtype=np.int64)
+        crow = np.arange(len(pool)) if pool_rows is None else np.asarray(pool_rows, dtype=np.int64)
+        values = self._estimate(projects.vectors(prow), pool.vectors(crow), len(prow), len(crow), pool.field_dim)
         self._calibration[kind] = ((-1, -1), values)
         self._pinned.add(kind)
         return values
 
-    def _estimate(self, project_vectors: np.ndarray, pool: ProfileTable, n_p: int, n_c: int
+    def _estimate(self, project_vectors: np.ndarray, pool_vectors: np.ndarray, n_p: int, n_c: int, d: int
                   ) -> tuple[float, float, float, float]:
         if min(n_p, n_c) == 0:
             return (0.0, 1.0, 0.0, 1.0)
@@ -195,8 +200,7 @@ class Matcher:
         n = 4000
         pr = rng.integers(0, n_p, n)
         cr = rng.integers(0, n_c, n)
-        d = pool.field_dim
-        pv, cv = project_vectors[pr], pool.vectors(cr)
+        pv, cv = project_vectors[pr], pool_vectors[cr]
         first = 2.0 * np.einsum("ij,ij->i", pv[:, :d], cv[:, :d])
         second = 2.0 * np.einsum("ij,ij->i", pv[:, d:], cv[:, d:])
         return (float(first.mean()), float(first.std()) or 1.0, float(second.mean()), float(second.std()) or 1.0)
@@ -217,7 +221,7 @@ class Matcher:
                 return values
         if min(sizes) == 0:
             return (0.0, 1.0, 0.0, 1.0)
-        values = self._estimate(projects.vectors(), pool, sizes[0], sizes[1])
+        values = self._estimate(projects.vectors(), pool.vectors(), sizes[0], sizes[1], pool.field_dim)
         self._calibration[kind] = (sizes, values)
         return values
 
@@ -483,10 +487,12 @@ class Matcher:
         X[:, FEATURE_INDEX["lexical"]] = self.lexical.similarity(q_lex, pool.lex_ids[rows], pool.lex_weights[rows])
         base = X @ w
         w_history = float(weights.weights.get("history", 0.0))
+        raw: np.ndarray | None = None
         if use_history:
             assert history is not None
             # the named weights reach the ranker through its thesis score; they do not add up again here
-            base = np.zeros(len(rows), dtype=np.float64) + w_history * history.h(history.ranker.score(X_hist))
+            raw = history.ranker.score(X_hist)
+            base = np.zeros(len(rows), dtype=np.float64) + w_history * history.h(raw)
         ids = pool.cols["ids"][rows]
         if learned is not None:
             p_learned = np.clip(np.asarray(learned.predict(X, ids), dtype=np.float32), 0.0, 1.0)
@@ -505,7 +511,8 @@ class Matcher:
         if lam > 0 and len(rows) > 1:
             order = self._mmr(total, ids, vecs[:, pool.field_dim:], k, lam, diversity)
         else:
-            order = _top_rows(total, ids, k + (exploration.tail if exploration else 0))
+            # the ranker's raw score breaks ties of the bounded total (a logistic saturates far in the tail)
+            order = _top_rows(total, ids, k + (exploration.tail if exploration else 0), raw)
         shown = list(order[:k])
         explored_idx: int | None = None
         propensity = {int(i): 1.0 for i in shown}

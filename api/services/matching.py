@@ -161,13 +161,14 @@ def rank(session: Session, *, kind: str, query_id: int, space_id: int, direction
     if query_id not in table:
         engine.upsert(session, "project" if direction == "matches" else "investor", [query_id])
     pool = state.tables[kind if direction == "matches" else "project"]
-    history = state.history if kind == "investor" else None
+    history = state.history_for(space_id or None) if kind == "investor" else None
     key = (id(state), direction, kind, query_id, k, weights.id, weights.version, weights.diversity, version_id,
-           id(learned), id(history), table.version, pool.version, tuple(sorted(set(exclude))))
+           id(learned), history.serial if history is not None else 0, table.version, pool.version,
+           tuple(sorted(set(exclude))))
     cache = ranking_cache()
     cached = cache.get(key)
     if cached is not None:
-        return cached, weights, (version_id if learned is not None else None)
+        return cached, weights, (version_id if learned is not None or history is not None else None)
     try:
         ranking = state.matcher.rank(
             kind=kind, query_id=query_id, weights=weights, k=k, direction=direction, exclude=exclude,
@@ -179,7 +180,7 @@ def rank(session: Session, *, kind: str, query_id: int, space_id: int, direction
     except MatcherError as exc:
         problem(422, str(exc))
     cache.put(key, ranking)
-    return ranking, weights, (version_id if learned is not None else None)
+    return ranking, weights, (version_id if learned is not None or history is not None else None)
 
 
 def request_id() -> str:

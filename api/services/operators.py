@@ -161,7 +161,7 @@ def preview(session: Session, space_id: int, kind: str, data: dict[str, Any], sa
             exclude = excluded_candidates(session, qid, cand_kind)
         else:  # deal flow of this space's projects only
             exclude = excluded_projects(session, qid) + other_space_projects
-        history = state.history if cand_kind == "investor" else None
+        history = state.history_for(space_id) if cand_kind == "investor" else None
         before = state.matcher.rank(kind=cand_kind, query_id=qid, weights=current, k=k, direction=direction,
                                     exclude=exclude, learned=learned, explain=False, history=history,
                                     now=engine.clock())
@@ -235,7 +235,8 @@ def allocation(session: Session, p: Principal, space_id: int, data: dict[str, An
                                     per_project=data["per_project"], cover=data["cover"],
                                     candidates_per_project=data["candidates_per_project"], candidate_ids=candidates,
                                     learned=state.learned_for(space_id)[0].get(kind),
-                                    history=state.history if kind == "investor" else None, now=engine.clock())
+                                    history=state.history_for(space_id) if kind == "investor" else None,
+                                    now=engine.clock())
     seconds = time.perf_counter() - started
     projects = state.tables["project"]
     pairs = [{"project_id": pid, "project_name": projects.profile(pid).name, "candidate_id": cid,

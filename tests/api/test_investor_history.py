@@ -39,7 +39,9 @@ def test_retrain_trains_the_ranker_and_the_service_serves_it(env: ApiEnv, traine
     result = trained["result"]
     history = result.manifest["history"]
     assert result.promoted and history["artifact"] and history["checksum"]
-    assert history["selected"] == "learned" or history["selected"].startswith("baseline:")
+    val = history["validation"]
+    assert history["selected"] == ("learned" if val["learned"] > val["best_baseline_ndcg@10"]
+                                   else f"baseline:{val['best_baseline']}")
     assert "investor ranker" in result.report
     pid = env.ids["project1"]
     with env.app.app_context():
@@ -109,9 +111,16 @@ def test_invested_feedback_becomes_history(env: ApiEnv, trained: dict) -> None:
     assert env.call("founder1", "post", "/api/v1/feedback", json=event).status_code == 201
     with env.app.app_context(), db.factory() as session:
         assert matching.engine.apply_changes(session, force=True) >= 1
-        log = matching.engine.state.history.view.log
+        history = matching.engine.state.history
+        log = history.view.log
         assert len(log) == before + 1
         assert f"p{pid}" in log.companies
+        # dated today, it is in today's view at once: the investor now backs the project
+        assert ids[0] in history.view.ids.tolist()
+        project = matching.engine.state.tables["project"].profile(pid)
+        assert ids[0] in history.prior_investors(project).tolist()
+    after, _ = served_ids(env, "founder1", f"/api/v1/projects/{pid}/matches?kind=investor&k=10")
+    assert ids[0] not in after
 
 
 def test_deal_flow_and_allocation_rank_through_the_history(env: ApiEnv, trained: dict) -> None:
@@ -137,3 +146,32 @@ def test_a_tampered_ranker_artifact_is_refused(tmp_path: Path, trained: dict) ->
         load_history(bad, info["checksum"])
     ranker, als = load_history(info["artifact"], info["checksum"])
     assert ranker.selected == info["selected"] and len(als.ids) > 0
+
+
+def test_a_space_pinned_to_a_version_without_the_ranker_ranks_by_thesis(env: ApiEnv, trained: dict) -> None:
+    """Pinned versions are served whole: a space pinned to a version that has no investor ranker gets none,
+    while the rest of the network keeps the serving version's."""
+    from api.extensions import db, matching
+    from models import ModelVersion, SpaceModel
+
+    with env.app.app_context(), db.factory() as session, session.begin():
+        bare = ModelVersion(status="retired", artifact_path="", checksum="", manifest={"kinds": {}}, metrics={},
+                            report="no models")
+        session.add(bare)
+        session.flush()
+        session.add(SpaceModel(space_id=env.ids["space1"], model_version_id=bare.id))
+        bare_id = bare.id
+    try:
+        with env.app.app_context(), db.factory() as session:
+            matching.engine.apply_changes(session, force=True)
+            state = matching.engine.state
+            assert state.history_for(env.ids["space1"]) is None
+            assert state.history_for(env.ids["space2"]) is state.history is not None
+        _, pinned = served_ids(env, "founder1", f"/api/v1/projects/{env.ids['project1']}/matches?kind=investor")
+        _, network = served_ids(env, "founder2", f"/api/v1/projects/{env.ids['project2']}/matches?kind=investor")
+        assert all(it["contributions"]["history"] == 0.0 for it in pinned)
+        assert all(it["contributions"]["history"] != 0.0 for it in network)
+    finally:
+        with env.app.app_context(), db.factory() as session, session.begin():
+            session.query(SpaceModel).filter_by(space_id=env.ids["space1"]).delete()
+            session.query(ModelVersion).filter_by(id=bare_id).delete()

@@ -224,3 +224,39 @@ def test_ranker_artifact_round_trip_scores_the_same() -> None:
                                                                     ranker.depth)
     phi = again.contributions(X)
     np.testing.assert_allclose(phi.sum(axis=1), again.score(X), atol=1e-6)
+
+
+def test_without_a_validation_window_a_baseline_serves() -> None:
+    log = busy_log("sector")
+    train = [_window(log, D(2018, 1, 1), D(2019, 1, 1))]
+    ranker = train_ranker(train, None, exclude_prior=True, config=TrainConfig(seed=0))
+    assert ranker.selected.startswith("baseline:") and "no validation window" in ranker.report["reason"]
+
+
+def test_investor_kinds_are_fixed_by_the_caller() -> None:
+    """A ranker trained with some investor kinds scores a view of a log that has since seen a new kind: the
+    view takes the ranker's kind columns, a new kind is all zeros."""
+    log = small_log()
+    kinds = ["angel", "vc"]
+    grown = DealLog(log.companies, [Investment(int(i), log.company_keys[int(c)], log.round_keys[int(r)],
+                                               "a", D.fromordinal(int(d)))
+                                    for i, c, r, d in zip(log.investor, log.company, log.round, log.day,
+                                                          strict=True)],
+                    {1: "angel", 2: "vc", 3: "family_office"})
+    view = HistoryView(grown, D(2021, 1, 1), kinds=kinds)
+    assert view.kinds == kinds and view.kind.shape == (3, 2)
+    assert view.kind[2].tolist() == [0.0, 0.0]  # the new kind
+    eq = view.encode([Query(Company("Q", ("ai",), "east", "", "", None), "a", D(2021, 1, 1))])
+    F = history_features(view, eq, np.zeros(3, dtype=np.int64), np.arange(3))
+    assert F.shape[1] == len(HISTORY_FEATURES) + 2
+
+
+def test_an_investor_without_history_never_looks_like_the_best_fit() -> None:
+    view = HistoryView(small_log(), D(2021, 1, 1))
+    eq = view.encode([Query(Company("Q", ("ai",), "east", "shanghai", "", None), "a", D(2021, 1, 1))])
+    F = history_features(view, eq, np.zeros(4, dtype=np.int64), np.array([0, 1, 2, -1]))
+    col = {n: i for i, n in enumerate(HISTORY_FEATURES)}
+    known, new = F[:3], F[3]
+    assert new[col["h_nb_score"]] < known[:, col["h_nb_score"]].min()
+    assert new[col["h_log_days_since_last"]] > known[:, col["h_log_days_since_last"]].max()
+    assert new[col["h_level_gap"]] >= known[:, col["h_level_gap"]].max()
