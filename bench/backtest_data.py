@@ -1418,6 +1418,24 @@ def _investor_description(rng: np.random.Generator, inv: Investors, i: int, wd: 
 
 
 # -- output ---------------------------------------------------------------------------------------------
+def written_rounds(rounds: Rounds, parts: list[list[int]], companies: int, investors: int, wd: World,
+                   ss: np.random.SeedSequence) -> tuple[np.ndarray, np.ndarray]:
+    """(the rounds that are written, in date order; the investors that are, in numbering order).
+
+    A world may write only a share of its market's companies (a data provider's coverage): the co-investment
+    network in the files is then as sparse as in such an export. Investors left without a written investment
+    are left out and the others numbered in their order. The coverage draw comes from a fifth child of
+    ``ss`` (``bench.deal_oracle`` regenerates the same world through this function)."""
+    order = np.lexsort((np.arange(rounds.day.size), rounds.day))
+    investor_ids = np.arange(investors)
+    if wd.company_share < 1.0:
+        rng_cover = np.random.default_rng(ss.spawn(1)[0])
+        covered = rng_cover.random(companies) < wd.company_share
+        order = order[covered[rounds.company[order]]]
+        investor_ids = np.unique(np.array([j for r in order for j in parts[r]], dtype=np.int64))
+    return order, investor_ids
+
+
 def generate(out: Path, investors: int | None = None, companies: int | None = None, seed: int = 0,
              preset: str | None = None) -> dict[str, int]:
     """Write the four CSV files of ``preset`` (None: the default world) into ``out``; returns the counts.
@@ -1434,16 +1452,7 @@ def generate(out: Path, investors: int | None = None, companies: int | None = No
     parts = _assign(rng_deal, inv, comp, rounds, wd)
 
     # Ids follow the order of the first round; rounds are written in date order.
-    order = np.lexsort((np.arange(rounds.day.size), rounds.day))
-    # A world may write only a share of its market's companies (a data provider's coverage): the co-investment
-    # network in the files is then as sparse as in such an export. Investors left without a written investment
-    # are left out and the others numbered in their order.
-    investor_ids = np.arange(investors)
-    if wd.company_share < 1.0:
-        rng_cover = np.random.default_rng(ss.spawn(1)[0])
-        covered = rng_cover.random(companies) < wd.company_share
-        order = order[covered[rounds.company[order]]]
-        investor_ids = np.unique(np.array([j for r in order for j in parts[r]], dtype=np.int64))
+    order, investor_ids = written_rounds(rounds, parts, companies, investors, wd, ss)
     iid = {int(j): f"I{no + 1:05d}" for no, j in enumerate(investor_ids)}
     first_round: dict[int, int] = {}
     for r in order:

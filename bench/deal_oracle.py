@@ -213,13 +213,7 @@ def regenerate(preset: str, seed: int = 0, scale: float = 1.0) -> LatentWorld:
 
     # As generate(): rounds in date order, the coverage draw from a fifth child, investors and companies
     # numbered in that order.
-    order = np.lexsort((np.arange(rounds.day.size), rounds.day))
-    investor_ids = np.arange(investors)
-    if wd.company_share < 1.0:
-        rng_cover = np.random.default_rng(ss.spawn(1)[0])
-        covered = rng_cover.random(companies) < wd.company_share
-        order = order[covered[rounds.company[order]]]
-        investor_ids = np.unique(np.array([j for r in order for j in parts[r]], dtype=np.int64))
+    order, investor_ids = bd.written_rounds(rounds, parts, companies, investors, wd, ss)
     company_ids: dict[int, str] = {}
     for r in order:
         company_ids.setdefault(int(rounds.company[r]), f"C{len(company_ids) + 1:06d}")
