@@ -31,9 +31,10 @@ from matcher.config import WeightSet
 from matcher.encoders import Encoder
 from matcher.errors import ModelArtifactError
 from matcher.history import AlsPeer, Company, DealLog, HistoryView, Investment
-from matcher.investor_ranker import InvestorRanker, TrainConfig, company_of_project, train_ranker
+from matcher.investor_ranker import InvestorRanker, TrainConfig, company_facts, company_of_project, train_ranker
 from matcher.investor_training import prepare_windows, split_windows, unit_vectors, window_specs
-from matcher.taxonomy import INDUSTRIES, REGIONS, ROUNDS, region_of_city
+from matcher.learning import read_verified
+from matcher.taxonomy import INDUSTRIES, ROUNDS
 from models import FeedbackEvent, Investor, PortfolioInvestment, Project
 
 log = logging.getLogger("huoban.history")
@@ -69,9 +70,7 @@ def load_deal_log(session: Session) -> DealLog:
         else:
             key = _name_key(r.company or f"#{r.id}")
             if key not in companies:
-                city = r.city if r.city in REGIONS and r.city != "nationwide" else ""
-                region = region_of_city(city) if city else ""
-                companies[key] = Company(key, tuple(r.industries or ()), region if region != city else "", city)
+                companies[key] = company_facts(key, tuple(r.industries or ()), r.city)
         label = r.round if r.round in ROUNDS.index_of else "other"
         investments.append(Investment(int(r.investor_id), key, f"{key}|{label}|{r.invested_on:%Y-%m}", label,
                                       r.invested_on))
@@ -129,13 +128,7 @@ def save_history(ranker: InvestorRanker, als: AlsPeer, path: Path) -> str:
 
 def load_history(path: str | Path, checksum: str) -> tuple[InvestorRanker, AlsPeer]:
     """Read an artifact written by :func:`save_history`; refuse a wrong checksum or a malformed body."""
-    path = Path(path)
-    try:
-        body = path.read_bytes()
-    except OSError as exc:
-        raise ModelArtifactError(f"investor ranker {path} is unreadable: {exc}") from None
-    if hashlib.sha256(body).hexdigest() != checksum:
-        raise ModelArtifactError(f"investor ranker {path} fails its checksum (corrupt or replaced)")
+    body = read_verified(path, checksum, "investor ranker")
     try:
         obj = json.loads(body)
         ranker = InvestorRanker.from_json(json.dumps(obj["ranker"]))

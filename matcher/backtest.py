@@ -38,9 +38,17 @@ from matcher.encoders import Encoder, KeywordEncoder
 from matcher.errors import ConfigError, MatcherError
 from matcher.history import Company as HistCompany
 from matcher.history import DealLog, Investment, normalise_tag
-from matcher.investor_ranker import InvestorRanker, TrainConfig, Window, evaluate, feature_names, train_ranker
+from matcher.investor_ranker import (
+    InvestorRanker,
+    TrainConfig,
+    Window,
+    evaluate,
+    feature_names,
+    list_metrics,
+    metrics_dict,
+    train_ranker,
+)
 from matcher.investor_training import investor_profile, prepare_windows, split_windows, window_specs
-from matcher.metrics import hit_rate_at_k, mrr_at_k, ndcg_at_k, recall_at_k
 from matcher.taxonomy import ROUNDS
 
 __all__ = ["BacktestError", "DealData", "deal_log", "load_deals", "run_backtest"]
@@ -244,8 +252,5 @@ def _random_baseline(w: Window, k: int, seed: int) -> dict[str, float]:
     sums = np.zeros(4)
     for qi, truth in enumerate(w.truths):
         allowed = w.candidates[~np.isin(w.candidates, list(w.excluded[qi]))] if w.excluded[qi] else w.candidates
-        top = [int(x) for x in rng.permutation(allowed)[:k]]
-        rel = {int(t): 1.0 for t in truth}
-        sums += (ndcg_at_k(top, rel, k), recall_at_k(top, rel, k), hit_rate_at_k(top, rel, k), mrr_at_k(top, rel, k))
-    n = max(len(w.truths), 1)
-    return {f"ndcg@{k}": sums[0] / n, f"recall@{k}": sums[1] / n, f"hr@{k}": sums[2] / n, f"mrr@{k}": sums[3] / n}
+        sums += list_metrics([int(x) for x in rng.permutation(allowed)[:k]], {int(t): 1.0 for t in truth}, k)
+    return metrics_dict(sums / max(len(w.truths), 1), k)

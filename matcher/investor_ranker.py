@@ -13,9 +13,9 @@ Training (:func:`train_ranker`) walks windows of history before the cut-off: for
 is viewed as of the window's start and the rounds inside it are the queries, exactly as the live ranking
 (or the backtest) will see a stale view of the past. The latest window validates: early stopping, the
 choice between the learned model and every baseline (``selected``) and the reported ``validation``
-scores. Negatives include the plausible ones for that round (the top of every baseline: same round,
-region, industry, syndicate) and uniform draws. The learner is LightGBM's lambdarank over query groups;
-the artifact is LightGBM's own text format plus JSON (no pickle).
+scores. Ranking and training both order a shortlist (the top of every baseline: same round, region,
+industry, syndicate), so the negatives are the plausible ones for that round. The learner is LightGBM's
+lambdarank over query groups; the artifact is LightGBM's own text format plus JSON (no pickle).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from matcher.history import (
     baseline_scores,
     history_features,
 )
-from matcher.metrics import ndcg_at_k
+from matcher.metrics import hit_rate_at_k, mrr_at_k, ndcg_at_k, recall_at_k
 from matcher.profiles import ProjectProfile
 
 __all__ = [
@@ -77,8 +77,8 @@ class RankerContext:
 
     @classmethod
     def build(cls, view: HistoryView, queries: Sequence[Query], *, als: AlsPeer | None = None,
-              prior: Sequence[Sequence[int]] | None = None, seed: int = 0) -> RankerContext:
-        eq = view.encode(list(queries), prior)
+              seed: int = 0) -> RankerContext:
+        eq = view.encode(list(queries))
         peer = als if als is not None else AlsPeer(seed=seed).fit(view)
         return cls(view, list(queries), eq, peer, peer.user_factors(view, list(queries), eq))
 
@@ -132,7 +132,6 @@ class InvestorRanker:
         self.mean = float(mean)
         self.std = float(std) if std > 0 else 1.0
         self.report = report or {}
-        self.learned_candidate: InvestorRanker | None = None
         self._booster: Any = None
         if model_text is not None:
             import lightgbm as lgb
@@ -151,12 +150,7 @@ class InvestorRanker:
         if self.selected == "learned":
             out: np.ndarray = np.asarray(self._booster.predict(X, num_threads=1), dtype=np.float64)
             return out
-        name = self.selected.split(":", 1)[1]
-        H = X[:, : len(HISTORY_FEATURES)]
-        if name == "als":
-            base = X[:, self.names.index("als")].astype(np.float64) * 1e3 + H[:, 0]
-        else:
-            base = baseline_scores(name, H)
+        base = baseline_scorers(exclude_prior=False)[self.selected.split(":", 1)[1]](X)
         # the thesis score breaks ties (a baseline says nothing about investors without history)
         thesis = np.nan_to_num(X[:, self.names.index("thesis_score")].astype(np.float64))
         out = base + 1e-3 * thesis
@@ -269,8 +263,6 @@ def evaluate(w: Window, rankers: dict[str, InvestorRanker], *, exclude_prior: bo
     """Macro NDCG@k (and recall, HR, MRR) of every ranker and baseline over the window's queries, every
     allowed candidate ranked (binary gain, ideal DCG over min(|truth|, k); truth outside the candidates
     counts as a miss). ``top_out`` collects each method's top k investor ids per query."""
-    from matcher.metrics import hit_rate_at_k, mrr_at_k, recall_at_k
-
     rows_all = window_rows(w, depth, exclude_prior=exclude_prior, k=k)
     sums: dict[str, np.ndarray] = {}
     recall_sh = 0.0
@@ -281,16 +273,23 @@ def evaluate(w: Window, rankers: dict[str, InvestorRanker], *, exclude_prior: bo
         if baselines:
             tops.update({name: [int(t) for t in top] for name, top in rows.baseline_tops.items()})
         for name, top in tops.items():
-            sums.setdefault(name, np.zeros(4))
-            sums[name] += (ndcg_at_k(top, rel, k), recall_at_k(top, rel, k), hit_rate_at_k(top, rel, k),
-                           mrr_at_k(top, rel, k))
+            sums[name] = sums.get(name, np.zeros(4)) + list_metrics(top, rel, k)
             if top_out is not None:
                 top_out.setdefault(name, []).append(top)
     n = max(len(w.truths), 1)
-    out: dict[str, Any] = {name: {f"ndcg@{k}": v[0] / n, f"recall@{k}": v[1] / n, f"hr@{k}": v[2] / n,
-                                  f"mrr@{k}": v[3] / n} for name, v in sums.items()}
+    out: dict[str, Any] = {name: metrics_dict(v / n, k) for name, v in sums.items()}
     out["_shortlist_recall"] = recall_sh / n
     return out
+
+
+def list_metrics(top: Sequence[int], rel: dict[int, float], k: int) -> np.ndarray:
+    """(NDCG, recall, HR, MRR) at k of one ranked list."""
+    return np.array([ndcg_at_k(top, rel, k), recall_at_k(top, rel, k), hit_rate_at_k(top, rel, k),
+                     mrr_at_k(top, rel, k)])
+
+
+def metrics_dict(v: np.ndarray, k: int) -> dict[str, float]:
+    return {f"ndcg@{k}": float(v[0]), f"recall@{k}": float(v[1]), f"hr@{k}": float(v[2]), f"mrr@{k}": float(v[3])}
 
 
 def _baseline_fn(name: str) -> Callable[[np.ndarray], np.ndarray]:
@@ -417,7 +416,7 @@ def train_ranker(train: Sequence[Window], validation: Window | None, *, exclude_
     selected = "baseline:recency_popularity"
     if validation is None:
         report["reason"] = "no validation window: the learned model was not checked against the baselines"
-    if validation is not None:
+    else:
         scores = evaluate(validation, {"learned": learned} if learned is not None else {},
                           exclude_prior=exclude_prior, depth=cfg.depth)
         ndcg = {n: v["ndcg@10"] for n, v in scores.items() if not n.startswith("_")}
@@ -439,7 +438,6 @@ def train_ranker(train: Sequence[Window], validation: Window | None, *, exclude_
         X, y = X2, y2
     ranker = learned if selected == "learned" and learned is not None else \
         InvestorRanker(selected, names, depth=cfg.depth)
-    ranker.learned_candidate = learned  # kept for diagnostics (not part of the artifact)
     raw = ranker.score(X) if len(X) else np.zeros(1)
     ranker.mean, ranker.std = float(np.mean(raw)), float(np.std(raw)) or 1.0
     ranker.report = report
@@ -451,13 +449,18 @@ PROJECT_KEY = "p{}"  # a project's company key in the service's deal log
 STAGE_ROUND = {"idea": "seed", "seed": "angel", "early": "a", "growth": "b", "expansion": "c_plus"}
 
 
-def company_of_project(pid: int, industries: Sequence[str], city: str, founded: dt.date | None) -> Company:
-    """A project as a company of the service's deal log: its industries as tags, its city and macro region."""
+def company_facts(key: str, industries: Sequence[str], city: str | None, founded: dt.date | None = None) -> Company:
+    """A company of the service's deal log: industry codes as tags, its city code (when one) and macro region."""
     from matcher.taxonomy import REGIONS, region_of_city
 
-    place = city if city in REGIONS and city != "nationwide" else ""
+    place = city if city and city in REGIONS and city != "nationwide" else ""
     region = region_of_city(place) if place else ""
-    return Company(PROJECT_KEY.format(pid), tuple(industries), region if region != place else "", place, "", founded)
+    return Company(key, tuple(industries), region if region != place else "", place, "", founded)
+
+
+def company_of_project(pid: int, industries: Sequence[str], city: str, founded: dt.date | None) -> Company:
+    """A project as a company of the service's deal log."""
+    return company_facts(PROJECT_KEY.format(pid), industries, city, founded)
 
 
 def project_company(project: ProjectProfile) -> Company:

@@ -538,11 +538,9 @@ def save_model(model: LearnedModel, path: str | Path) -> str:
     return digest
 
 
-def load_model(path: str | Path, *, checksum: str, version: str = "") -> LearnedModel:
-    """Load an artifact written by :func:`save_model`; refuse a wrong checksum or any unexpected type."""
+def read_verified(path: str | Path, checksum: str, what: str, hint: str = "") -> bytes:
+    """The bytes of an artifact whose sha256 is ``checksum`` (ModelArtifactError when unreadable or not)."""
     import hashlib
-
-    import skops.io as sio
 
     from matcher.errors import ModelArtifactError
 
@@ -550,10 +548,20 @@ def load_model(path: str | Path, *, checksum: str, version: str = "") -> Learned
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ModelArtifactError(f"model artifact {path} is unreadable: {exc}") from None
+        raise ModelArtifactError(f"{what} {path} is unreadable: {exc}") from None
     if hashlib.sha256(data).hexdigest() != checksum:
-        raise ModelArtifactError(f"model artifact {path} fails its checksum (corrupt or replaced); "
-                                 "keep serving the previous version and retrain")
+        raise ModelArtifactError(f"{what} {path} fails its checksum (corrupt or replaced){hint}")
+    return data
+
+
+def load_model(path: str | Path, *, checksum: str, version: str = "") -> LearnedModel:
+    """Load an artifact written by :func:`save_model`; refuse a wrong checksum or any unexpected type."""
+    import skops.io as sio
+
+    from matcher.errors import ModelArtifactError
+
+    path = Path(path)
+    data = read_verified(path, checksum, "model artifact", "; keep serving the previous version and retrain")
     try:
         untrusted = sio.get_untrusted_types(data=data)
         unexpected = sorted(t for t in untrusted if not t.startswith(SAFE_MODULES)

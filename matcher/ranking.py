@@ -247,12 +247,14 @@ class Matcher:
         out[table.lex_ids[row][terms]] = table.lex_weights[row][terms].astype(np.float32)
         return out
 
-    def thesis_features(self, project_rows: np.ndarray, investor_rows: np.ndarray, weights: WeightSet) -> np.ndarray:
+    def thesis_features(self, project_rows: np.ndarray, investor_rows: np.ndarray, weights: WeightSet,
+                        query_X: np.ndarray | None = None) -> np.ndarray:
         """The investor thesis features of aligned (project row, investor row) pairs, one side a single row
         (broadcast): shape (n, len(THESIS_FEATURES)) in the order of ``matcher.investor_ranker.THESIS_FEATURES``
         - the query-dependent named features, with ``round_fit`` from the declared rounds only (1 declared,
         0.5 none declared, 0 other rounds: the history features carry the portfolio's round mix), then
-        ``thesis_score`` = the operator-weighted sum of those named features."""
+        ``thesis_score`` = the operator-weighted sum of those named features. ``query_X``: the pairs'
+        :func:`query_features`, when the caller has them already (read, not changed)."""
         from matcher.investor_ranker import THESIS_FEATURES
 
         projects, pool = self.tables["project"], self.tables["investor"]
@@ -260,11 +262,13 @@ class Matcher:
         ir = np.asarray(investor_rows, dtype=np.int64)
         if len(pr) != 1 and len(ir) != 1 and len(pr) != len(ir):
             raise ConfigError("thesis_features: pair arrays must align or one side must be a single row")
-        names = QUERY_COLUMNS + INVESTOR_COLUMNS
-        P = {name: projects.cols[name][pr] for name in names}
-        C = {name: pool.cols[name][ir] for name in names}
-        X = query_features(P, C, kind="investor")
-        rounds_p, rounds_c = P["rounds"], C["rounds"]
+        if query_X is None:
+            names = QUERY_COLUMNS + INVESTOR_COLUMNS
+            X = query_features({name: projects.cols[name][pr] for name in names},
+                               {name: pool.cols[name][ir] for name in names}, kind="investor")
+        else:
+            X = query_X.copy()
+        rounds_p, rounds_c = projects.cols["rounds"][pr], pool.cols["rounds"][ir]
         X[:, FEATURE_INDEX["round_fit"]] = np.where(rounds_c == 0, 0.5, np.where((rounds_p & rounds_c) != 0, 1.0, 0.0))
         d = pool.field_dim
         cal = self.calibration("investor")
@@ -378,9 +382,7 @@ class Matcher:
             X_elig[:, FEATURE_INDEX[name]] = static[name][elig_rows]
         exp_elig = static["exposure"][elig_rows] if matches_dir else np.zeros(len(elig_rows), dtype=np.float32)
         q_vec = q_table.vectors(np.array([q_row]))[0].copy()
-        q_lex = np.zeros(self.lexical.n_features, dtype=np.float32)
-        q_terms = q_table.lex_weights[q_row] > 0  # rows are zero-padded
-        q_lex[q_table.lex_ids[q_row][q_terms]] = q_table.lex_weights[q_row][q_terms].astype(np.float32)
+        q_lex = self._dense_lex(q_table, q_row)
         use_history = history is not None and kind == "investor"
         X_hist = np.zeros((0, 0), dtype=np.float32)
         if use_history:
@@ -390,12 +392,12 @@ class Matcher:
                 project = q_table.profiles[q_row]
                 assert isinstance(project, ProjectProfile)
                 ctx = history.context([project], day)
-                thesis_all = self.thesis_features(np.array([q_row]), elig_rows, weights)
+                thesis_all = self.thesis_features(np.array([q_row]), elig_rows, weights, query_X=X_elig)
                 _, cand_local, X_hist = shortlist_rows(ctx, 0, sub["ids"], thesis_all, history.ranker.depth)
             else:
-                projects = [pool.profiles[int(r)] for r in elig_rows]
-                ctx = history.context([p for p in projects if isinstance(p, ProjectProfile)], day)
-                thesis = self.thesis_features(elig_rows, np.array([q_row]), weights)
+                projects = [pool.profiles[int(r)] for r in elig_rows]  # deal flow: the pool is projects
+                ctx = history.context(projects, day)  # type: ignore[arg-type]
+                thesis = self.thesis_features(elig_rows, np.array([q_row]), weights, query_X=X_elig)
                 cand_local = np.arange(len(elig_rows))
                 X_hist = ctx.matrix(cand_local, np.full(len(elig_rows), query_id, dtype=np.int64), thesis)
             retrieved = len(cand_local)
