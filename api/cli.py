@@ -521,7 +521,7 @@ def _vocabularies() -> dict[str, Any]:
     from matcher import taxonomy as t
 
     return {v.name: v for v in (t.STAGES, t.ROUNDS, t.INDUSTRIES, t.NEEDS, t.PROVIDER_CATEGORIES,
-                                t.MENTOR_TYPES, t.INVESTOR_KINDS, t.PRICE_TIERS, t.LANGUAGES, t.REGIONS)}
+                                t.MENTOR_TYPES, t.INVESTOR_KINDS, t.PRICE_TIERS, t.LANGUAGES, t.REGIONS, t.CITIES)}
 
 
 @cli.group()
@@ -542,8 +542,41 @@ def taxonomy_list(vocabulary: str | None) -> None:
     if vocabulary not in vocabs:
         raise click.BadParameter(f"unknown vocabulary {vocabulary!r}; valid: {', '.join(vocabs)}",
                                  param_hint="VOCABULARY")
+    if vocabulary in ("region", "city"):
+        _echo_places(vocabs[vocabulary])
+        return
     for label in vocabs[vocabulary]:
         click.echo(f"{label.code}\t{label.zh}\t{label.en}")
+
+
+def _echo_places(places: Any) -> None:
+    """The hierarchy: macro region > province > prefecture-level city > county-level city (indented), with
+    code, Chinese name, pinyin and English name; then overseas cities."""
+    from matcher.taxonomy import REGIONS
+
+    def line(depth: int, p: Any) -> None:
+        click.echo("  " * depth + "\t".join(x for x in (p.code, p.zh, p.pinyin, p.en) if x))
+
+    for macro in REGIONS:
+        if macro.level == "nationwide" and not places.cities_only:
+            line(0, macro)
+        if macro.level != "macro":
+            continue
+        if not places.cities_only or macro.code == "overseas":
+            line(0, macro)
+        for prov in REGIONS.children(macro.code):
+            if prov.level == "overseas":
+                line(1, prov)
+                continue
+            if not places.cities_only or prov.level == "municipality":
+                line(1, prov)
+            kids = REGIONS.children(prov.code)
+            for pref in (k for k in kids if k.level == "prefecture"):
+                line(2, pref)
+                for county in (k for k in kids if k.level == "county_city" and k.prefecture == pref.code):
+                    line(3, county)
+            for county in (k for k in kids if k.level == "county_city" and k.prefecture == k.code):
+                line(2, county)  # county-level cities under the province directly (省直辖)
 
 
 @taxonomy.command("parse")

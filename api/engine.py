@@ -109,7 +109,7 @@ def project_profile(row: Project, stats: Stats | None = None) -> ProjectProfile:
         need_text=row.needs_statement or row.one_liner, domain_text=row.one_liner, name=row.name,
         round_sought=row.round_sought, funding_sought=int(row.funding_sought or 0), updated_at=row.updated_at,
         curated=bool(row.dealflow_curated), active=bool(row.active), accepted=s.accepted, requests=s.requests,
-        founded_on=row.founded_on,
+        founded_on=row.founded_on, description=row.description or "",
     )
 
 

@@ -26,7 +26,9 @@ from marshmallow import ValidationError, fields, pre_load, validates, validates_
 
 from matcher.config import WEIGHT_LIMIT, WEIGHT_NAMES
 from matcher.errors import UnknownLabelError
+from matcher.geography import Places
 from matcher.taxonomy import (
+    CITIES,
     INDUSTRIES,
     INVESTOR_KINDS,
     LANGUAGES,
@@ -38,21 +40,24 @@ from matcher.taxonomy import (
     ROUNDS,
     STAGES,
     Vocabulary,
-    cities,
 )
 
-CITY_CODES = tuple(cities())
 MAX_ID = 2**31 - 1  # database integer keys
+
+
+PLACE_HELP = ("GB/T 2260 code, Chinese name, pinyin or English name (370100, 济南, Jinan); overseas cities "
+              "<country>-<city> (de-berlin) or their names; `huoban taxonomy list city` lists them")
 
 
 class Code(fields.String):
     """One taxonomy code (input: code, zh or en label)."""
 
-    def __init__(self, vocab: Vocabulary, **kwargs: Any) -> None:
+    def __init__(self, vocab: Vocabulary | Places, **kwargs: Any) -> None:
         self.vocab = vocab
         meta = dict(kwargs.pop("metadata", {}))
         meta.setdefault("description", f"{vocab.name} code (or its Chinese/English label)")
-        meta.setdefault("enum", list(vocab.codes))
+        if isinstance(vocab, Vocabulary):  # places are too many to list (PLACE_HELP says where they are)
+            meta.setdefault("enum", list(vocab.codes))
         super().__init__(metadata=meta, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
@@ -66,7 +71,7 @@ class Code(fields.String):
 class Codes(fields.List):
     """A list of taxonomy codes, de-duplicated, in vocabulary order."""
 
-    def __init__(self, vocab: Vocabulary, *, min_items: int = 0, max_items: int = 20, **kwargs: Any) -> None:
+    def __init__(self, vocab: Vocabulary | Places, *, min_items: int = 0, max_items: int = 20, **kwargs: Any) -> None:
         self.vocab = vocab
         super().__init__(Code(vocab), validate=Length(min=min_items, max=max_items), **kwargs)
 
@@ -76,15 +81,15 @@ class Codes(fields.List):
 
 
 class CityCode(Code):
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(REGIONS, metadata={"enum": list(CITY_CODES), "description": "city code (or label)"},
-                         **kwargs)
+    """A city: any prefecture-level or county-level city of China, or an overseas city."""
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        code = super()._deserialize(value, attr, data, **kwargs)
-        if code not in CITY_CODES:
-            raise ValidationError(f"not a city: {code!r}; valid cities: {', '.join(CITY_CODES)}")
-        return code
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(CITIES, metadata={"description": f"city: {PLACE_HELP}"}, **kwargs)
+
+
+def RegionCode(**kwargs: Any) -> Code:  # noqa: N802 - a field factory named like the fields
+    return Code(REGIONS, metadata={"description": f"city, province, macro region (华东...) or 全国: {PLACE_HELP}"},
+                **kwargs)
 
 
 def _text(max_len: int, *, required: bool = False, min_len: int = 0, **kw: Any) -> String:
@@ -132,7 +137,7 @@ class ProfileFilterQuery(PageQuery):
     round = Code(ROUNDS)
     industry = Code(INDUSTRIES)
     need = Code(NEEDS)
-    region = Code(REGIONS, metadata={"description": "city, macro region or 'nationwide'"})
+    region = RegionCode()
     q = _text(200, metadata={"description": "text search in names and descriptions"})
     active = Boolean()
 
@@ -405,7 +410,7 @@ class DealflowQuery(StrictSchema):
     k = Integer(load_default=20, validate=Range(min=1, max=50))
     round = Code(ROUNDS)
     industry = Code(INDUSTRIES)
-    region = Code(REGIONS)
+    region = RegionCode()
 
 
 class Reasons(Schema):

@@ -138,7 +138,6 @@ class MatcherConfig:
     freshness_days: float = 365.0
     exposure_share_ratio: float = 4.0  # impressions / fair share at which the impression penalty saturates
     exposure_learned_discount: float = 1.0  # share of the learned boost an over-exposed candidate loses
-    ticket_tolerance: float = 0.25  # funding may exceed the ticket range by this share before exclusion
     diversity_pool: int = 3  # MMR picks from the best k * pool
     walk_chunk: int = 512  # rows made exact per step of the threshold walk
     lexical_bound: float = 0.5  # assumed ceiling of the lexical cosine while walking (see ranking)

@@ -65,20 +65,33 @@ def reasons(
     if candidate.kind == "investor" and project.round_sought and project.round_sought in candidate.rounds:
         out.append((f"轮次匹配：{ROUNDS.zh(project.round_sought)}",
                     f"Round fit: {ROUNDS.en(project.round_sought)}", c.get("round_fit", 0.0)))
-        if project.funding_sought > 0 and features.get("ticket_fit", 0.0) >= 0.5:
+        if project.funding_sought > 0 and 0 < candidate.ticket_max < project.funding_sought:
+            zh_hi, en_hi = _fmt_cny(candidate.ticket_max)
+            out.append((f"单笔最多{zh_hi}，低于所需资金：可作为本轮的跟投方之一",
+                        f"Invests up to {en_hi}, less than the round: a co-investor for part of it",
+                        c.get("ticket_fit", 0.0)))
+        elif project.funding_sought > 0 and features.get("ticket_fit", 0.0) >= 0.5:
             zh_lo, en_lo = _fmt_cny(candidate.ticket_min)
             zh_hi, en_hi = _fmt_cny(candidate.ticket_max)
             out.append((f"单笔投资额（{zh_lo}–{zh_hi}）覆盖所需资金",
                         f"Ticket ({en_lo}-{en_hi}) covers the amount sought", c.get("ticket_fit", 0.0)))
 
     region = features.get("region", 0.0)
-    if region >= 1.0 and project.city in REGIONS:
-        out.append((f"同城：{REGIONS.zh(project.city)}", f"Same city: {REGIONS.en(project.city)}",
-                    c.get("region", 0.0)))
-    elif "nationwide" in candidate.regions:
+    place = REGIONS.get(project.city) if project.city in REGIONS else None
+    province = REGIONS.get(place.province) if place is not None and place.province else None
+    macro = REGIONS.get(place.macro) if place is not None and place.macro else None
+    if region >= 1.0 and place is not None:
+        out.append((f"同城：{place.label_zh}", f"Same city: {place.en}", c.get("region", 0.0)))
+    elif region >= 0.85 and province is not None:
+        out.append((f"服务{province.label_zh}全省", f"Serves all of {province.en}", c.get("region", 0.0)))
+    elif region >= 0.7 and macro is not None:
+        out.append((f"服务{macro.zh}地区", f"Serves {macro.en}", c.get("region", 0.0)))
+    elif region >= 0.6:
         out.append(("服务全国", "Serves nationwide", c.get("region", 0.0)))
-    elif region >= 0.4:
-        out.append(("同一区域", "Same region", c.get("region", 0.0)))
+    elif region >= 0.45 and province is not None:
+        out.append((f"同在{province.label_zh}", f"Also in {province.en}", c.get("region", 0.0)))
+    elif region >= 0.35 and macro is not None:
+        out.append((f"同在{macro.zh}", f"Also in {macro.en}", c.get("region", 0.0)))
 
     # semantic features are calibrated: 0.5 is a typical random pair, 0.88 two standard deviations above
     sem = features.get("sem_need", 0.0)

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from matcher.config import FEATURE_INDEX, N_FEATURES, MatcherConfig
-from matcher.profiles import NATIONWIDE_BIT
+from matcher.profiles import MACRO_MASK, NATIONWIDE_BIT, PROVINCE_MASK
 
 Cols = Mapping[str, np.ndarray]
 
@@ -36,8 +36,8 @@ def gather(cols: Cols, rows: np.ndarray) -> dict[str, np.ndarray]:
 
 POOL_FEATURES = ("capacity_headroom", "acceptance", "freshness")
 # Columns the query-dependent features read (gathering only these keeps the per-request copy small).
-QUERY_COLUMNS = ("ids", "stages", "industries", "needs", "regions", "city_bit", "macro_bit", "languages",
-                 "first_language")
+QUERY_COLUMNS = ("ids", "stages", "industries", "needs", "pref", "pref_bit", "home", "area", "near", "served",
+                 "served_bloom", "local_only", "relocating", "languages", "first_language")
 INVESTOR_COLUMNS = ("rounds", "round_idx", "round_share", "funding", "ticket_min", "ticket_max")
 
 
@@ -91,15 +91,39 @@ def query_features(P: Cols, C: Cols, *, kind: str) -> np.ndarray:
     X[:, FEATURE_INDEX["industry"]] = np.where(c_ind == 0, 0.5, _share(_pop(p_ind & c_ind), _pop(p_ind)))
     X[:, FEATURE_INDEX["needs_coverage"]] = _share(_pop(P["needs"] & C["needs"]), _pop(P["needs"]))
 
-    regions = C["regions"]
-    X[:, FEATURE_INDEX["region"]] = np.select(
-        [(regions & P["city_bit"]) != 0, (regions & P["macro_bit"]) != 0,
-         (regions & np.uint64(NATIONWIDE_BIT)) != 0, C["macro_bit"] == P["macro_bit"]],
-        [1.0, 0.7, 0.6, 0.4], 0.0)
+    X[:, FEATURE_INDEX["region"]] = region_fit(P, C, n)
 
     X[:, FEATURE_INDEX["language"]] = np.where(
         (C["languages"] & P["first_language"]) != 0, 1.0, np.where((C["languages"] & P["languages"]) != 0, 0.5, 0.0))
     return X
+
+
+REGION_LEVELS = (1.0, 0.85, 0.7, 0.6, 0.45, 0.35)  # city, province, macro region, nationwide, near province, near macro
+
+
+def serves_city(P: Cols, C: Cols, n: int) -> np.ndarray:
+    """True where the candidate lists the project's (prefecture-level) city: the Bloom mask picks the few
+    rows worth the exact test."""
+    hit = (C["served_bloom"] & P["pref_bit"]) != 0
+    out = np.zeros(n, dtype=bool)
+    rows = np.flatnonzero(np.broadcast_to(hit, (n,)))
+    if len(rows):
+        served = C["served"][rows] if len(C["served"]) > 1 else C["served"][np.zeros(len(rows), dtype=np.int64)]
+        pref = P["pref"][rows] if len(P["pref"]) > 1 else np.broadcast_to(P["pref"], (len(rows),))
+        out[rows] = (served == pref[:, None]).any(axis=1) & (pref >= 0)
+    return out
+
+
+def region_fit(P: Cols, C: Cols, n: int) -> np.ndarray:
+    """Where the candidate works against where the project is: it serves the project's city 1.0, its
+    province 0.85, its macro region 0.7, all China 0.6; it is based in or serves other cities of the
+    project's province 0.45, of its macro region 0.35; otherwise 0."""
+    prov = P["home"] & np.uint64(PROVINCE_MASK)
+    macro = P["home"] & np.uint64(MACRO_MASK)
+    area, near = C["area"], C["near"]
+    return np.select(
+        [serves_city(P, C, n), (area & prov) != 0, (area & macro) != 0, (area & np.uint64(NATIONWIDE_BIT)) != 0,
+         (near & prov) != 0, (near & macro) != 0], REGION_LEVELS, 0.0).astype(np.float32)
 
 
 def structured_features(P: Cols, C: Cols, *, kind: str, now: float, config: MatcherConfig,
@@ -137,10 +161,20 @@ def hard_mask(P: Cols, C: Cols, *, kind: str, direction: str, config: MatcherCon
             ok &= seeking
         # an investor that declares no rounds (e.g. known from deal records only) is not ruled out by round
         ok &= ~seeking | ((P["rounds"] & C["rounds"]) != 0) | (C["rounds"] == 0)
+        # a ticket minimum above the whole amount sought rules an investor out; a maximum below it does
+        # not (rounds are syndicated: the explanation says it would take part of the round)
         funding = P["funding"]
-        tol = config.ticket_tolerance
-        in_range = (funding >= C["ticket_min"] * (1.0 - tol)) & (funding <= C["ticket_max"] * (1.0 + tol))
-        ok &= (funding <= 0) | in_range
+        ok &= (funding <= 0) | (C["ticket_min"] <= funding)
+    # a government guidance fund, policy-application or registration service works in its own province:
+    # only where it serves the project's city, province or all China, or the project says it would move
+    local = np.broadcast_to(C["local_only"], (n,)) & ~np.broadcast_to(P["relocating"], (n,))
+    if local.any():
+        rows = np.flatnonzero(local)
+        sub_p = {k: (v[rows] if len(v) > 1 else v) for k, v in P.items() if k in ("pref", "pref_bit", "home")}
+        sub_c = {k: (v[rows] if len(v) > 1 else v) for k, v in C.items() if k in ("served", "served_bloom", "area")}
+        prov = sub_p["home"] & np.uint64(PROVINCE_MASK)
+        allowed = serves_city(sub_p, sub_c, len(rows)) | ((sub_c["area"] & (prov | np.uint64(NATIONWIDE_BIT))) != 0)
+        ok[rows[~allowed]] = False
     return ok
 
 

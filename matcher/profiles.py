@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,8 +33,9 @@ import numpy as np
 
 from matcher.config import MatcherConfig
 from matcher.errors import IndexError_
+from matcher.geography import MACRO_ORDER
 from matcher.index import FlatIndex
-from matcher.taxonomy import INDUSTRIES, LANGUAGES, NEEDS, PROVIDER_CATEGORIES, REGIONS, ROUNDS, STAGES, region_of_city
+from matcher.taxonomy import CITIES, INDUSTRIES, LANGUAGES, NEEDS, PROVIDER_CATEGORIES, REGIONS, ROUNDS, STAGES
 
 __all__ = [
     "CandidateProfile",
@@ -66,6 +68,7 @@ class ProjectProfile:
     accepted: int = 0  # intros from investors the founder accepted (deal flow acceptance)
     requests: int = 0
     founded_on: dt.date | None = None
+    description: str = ""  # not embedded; read by rules such as "would relocate"
 
     kind = "project"
 
@@ -117,8 +120,80 @@ def _mask(vocab: Any, codes: Sequence[str]) -> int:
     return int(vocab.mask(c for c in codes if c in vocab))
 
 
-REGION_BITS = REGIONS.index_of
-NATIONWIDE_BIT = 1 << REGION_BITS["nationwide"]
+# Region columns (see ``matcher.geography``): one bit per province, per macro region and for "nationwide"
+# in a uint64; cities as indexes of their prefecture-level city in REGIONS (a county-level city counts as
+# its prefecture), with a 64-bit Bloom mask so the exact city test runs only on the few rows it flags.
+_PROVINCE_BIT = {p.code: i for i, p in enumerate(REGIONS.provinces())}
+_MACRO_BIT = {m: len(_PROVINCE_BIT) + i for i, m in enumerate(MACRO_ORDER)}
+NATIONWIDE_BIT = 1 << (len(_PROVINCE_BIT) + len(MACRO_ORDER))
+PROVINCE_MASK = (1 << len(_PROVINCE_BIT)) - 1
+MACRO_MASK = ((1 << len(MACRO_ORDER)) - 1) << len(_PROVINCE_BIT)
+SERVED_WIDTH = 30  # a candidate lists at most 30 regions (api.schemas)
+# Candidates whose users want them local: a government guidance fund invests in its own province, policy
+# applications and company registration are filed where the company is registered.
+LOCAL_ONLY = {("investor", "government_fund"), ("provider", "policy_application"), ("provider", "registration")}
+_RELOCATING = re.compile(r"落户|迁址|迁往|迁到|搬迁|搬到|异地|relocat|move (?:the company|our (?:company|team|hq))",
+                         re.IGNORECASE)
+
+
+def canonical_place(value: str) -> str:
+    """A place code for a code, a name or a pre-2026 city code (``shenzhen``); "" when none."""
+    if value in REGIONS:
+        return value
+    try:
+        return REGIONS.parse(value)
+    except ValueError:
+        return ""
+
+
+def place_bits(code: str) -> int:
+    """The province and macro-region bits a place lies in (``nationwide``: its own bit)."""
+    code = canonical_place(code)
+    if not code:
+        return 0
+    place = REGIONS.get(code)
+    if place.level == "nationwide":
+        return NATIONWIDE_BIT
+    bits = 1 << _PROVINCE_BIT[place.province] if place.province else 0
+    return bits | (1 << _MACRO_BIT[place.macro] if place.macro else 0)
+
+
+def _pref_index(code: str) -> int:
+    code = canonical_place(code)
+    return REGIONS.index_of[REGIONS.get(code).prefecture] if code in CITIES else -1
+
+
+def _bloom(index: int) -> int:
+    return 1 << (index % 64) if index >= 0 else 0
+
+
+def region_columns(city: str, regions: Sequence[str] | None) -> dict[str, Any]:
+    """``pref``/``pref_bit``/``home`` of a profile's city and, for a candidate (``regions`` not None), what
+    it serves: ``served`` cities (prefecture indexes, -1 padded) with their Bloom mask, ``area`` (provinces,
+    macro regions or nationwide served as a whole) and ``near`` (the provinces and macro regions of its
+    city and of the cities it serves)."""
+    pref = _pref_index(city)
+    served = np.full(SERVED_WIDTH, -1, dtype=np.int32)
+    out = {"pref": pref, "pref_bit": _bloom(pref), "home": place_bits(city), "area": 0, "near": 0,
+           "served": served, "served_bloom": 0}
+    if regions is None:
+        return out
+    listed = [c for c in (canonical_place(r) for r in (regions or (city,))) if c]
+    cities = sorted({_pref_index(r) for r in listed if r in CITIES} - {-1})[:SERVED_WIDTH]
+    served[: len(cities)] = cities
+    area, near = 0, place_bits(city)
+    for r in listed:
+        place = REGIONS.get(r)
+        if place.level in ("nationwide", "macro"):
+            area |= NATIONWIDE_BIT if place.level == "nationwide" else 1 << _MACRO_BIT[place.code]
+        elif place.level in ("province", "municipality"):
+            area |= 1 << _PROVINCE_BIT[place.code]
+        near |= place_bits(r) if place.level != "nationwide" else 0
+    bloom = 0
+    for c in cities:
+        bloom |= _bloom(c)
+    out.update(area=area, near=near, served_bloom=bloom)
+    return out
 
 
 def _ts(value: dt.datetime | None) -> float:
@@ -135,9 +210,15 @@ _COLUMNS: dict[str, Any] = {
     "stages": np.uint64,
     "rounds": np.uint64,
     "round_idx": np.int16,  # project's round (-1: none)
-    "city_bit": np.uint64,
-    "macro_bit": np.uint64,
-    "regions": np.uint64,
+    "pref": np.int32,  # the profile's city as the index of its prefecture-level city in REGIONS (-1: none)
+    "pref_bit": np.uint64,  # its Bloom bit
+    "home": np.uint64,  # province and macro-region bits of the profile's city
+    "area": np.uint64,  # candidates: provinces, macro regions, nationwide served as a whole
+    "near": np.uint64,  # candidates: provinces and macro regions of their city and of the cities they serve
+    "served": np.int32,  # (n, SERVED_WIDTH) candidates: cities served, -1 padded
+    "served_bloom": np.uint64,
+    "local_only": np.bool_,  # candidates that serve their own province only (LOCAL_ONLY)
+    "relocating": np.bool_,  # projects whose texts say they would move
     "languages": np.uint64,
     "first_language": np.uint64,
     "funding": np.float64,
@@ -153,9 +234,10 @@ _COLUMNS: dict[str, Any] = {
 }
 
 
+_WIDTH = {"round_share": len(ROUNDS), "served": SERVED_WIDTH}
+
+
 def _row_values(p: Profile) -> dict[str, Any]:
-    city = p.city if p.city in REGION_BITS else "nationwide"
-    macro = region_of_city(city)
     langs = [lang for lang in p.languages if lang in LANGUAGES]
     first = 1 << LANGUAGES.index_of[langs[0]] if langs else 0
     share = np.zeros(len(ROUNDS), dtype=np.float32)
@@ -166,8 +248,8 @@ def _row_values(p: Profile) -> dict[str, Any]:
             "industries": _mask(INDUSTRIES, p.industries), "needs": _mask(NEEDS, p.needs),
             "stages": _mask(STAGES, [p.stage]),
             "rounds": (1 << round_idx) if round_idx >= 0 else 0, "round_idx": round_idx,
-            "city_bit": 1 << REGION_BITS[city], "macro_bit": 1 << REGION_BITS[macro],
-            "regions": (1 << REGION_BITS[city]) | (1 << REGION_BITS[macro]),
+            **region_columns(p.city, None), "local_only": False,
+            "relocating": bool(_RELOCATING.search(f"{p.need_text} {p.domain_text} {p.description}")),
             "languages": _mask(LANGUAGES, langs), "first_language": first,
             "funding": float(p.funding_sought), "ticket_min": 0.0, "ticket_max": 0.0,
             "capacity": np.inf, "load": 0.0, "accepted": p.accepted, "requests": p.requests,
@@ -182,8 +264,7 @@ def _row_values(p: Profile) -> dict[str, Any]:
         "ids": p.id, "space": p.space_id or 0, "active": p.active, "curated": False,
         "industries": _mask(INDUSTRIES, p.industries), "needs": _mask(NEEDS, p.serves),
         "stages": _mask(STAGES, p.stages), "rounds": _mask(ROUNDS, p.rounds), "round_idx": -1,
-        "city_bit": 1 << REGION_BITS[city], "macro_bit": 1 << REGION_BITS[macro],
-        "regions": _mask(REGIONS, p.regions) or (1 << REGION_BITS[city]),
+        **region_columns(p.city, p.regions), "local_only": (p.kind, p.subtype) in LOCAL_ONLY, "relocating": False,
         "languages": _mask(LANGUAGES, langs), "first_language": first,
         "funding": 0.0, "ticket_min": float(p.ticket_min), "ticket_max": float(p.ticket_max),
         "capacity": float(p.capacity) if p.capacity is not None else np.inf, "load": float(p.load),
@@ -222,7 +303,7 @@ class ProfileTable:
         self.config = config or MatcherConfig()
         self.index = FlatIndex(2 * self.field_dim)
         self.cols: dict[str, np.ndarray] = {
-            name: np.zeros((0, len(ROUNDS)) if name == "round_share" else 0, dtype=dtype)
+            name: np.zeros((0, _WIDTH[name]) if name in _WIDTH else 0, dtype=dtype)
             for name, dtype in _COLUMNS.items()
         }
         terms = self.config.lexical_terms

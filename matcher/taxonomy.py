@@ -15,8 +15,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from matcher.errors import UnknownLabelError
+from matcher.geography import PLACES, REGIONS_ALL, Places
 
 __all__ = [
+    "CITIES",
     "INDUSTRIES",
     "INVESTOR_KINDS",
     "LANGUAGES",
@@ -309,53 +311,17 @@ MACRO_REGIONS = _vocab(
     ],
 )
 
-# City codes with their macro region. Candidates may also list a macro region code or "nationwide".
-_CITIES: list[tuple[str, str, str, str]] = [
-    ("beijing", "北京", "Beijing", "north"),
-    ("tianjin", "天津", "Tianjin", "north"),
-    ("shijiazhuang", "石家庄", "Shijiazhuang", "north"),
-    ("shanghai", "上海", "Shanghai", "east"),
-    ("hangzhou", "杭州", "Hangzhou", "east"),
-    ("nanjing", "南京", "Nanjing", "east"),
-    ("suzhou", "苏州", "Suzhou", "east"),
-    ("hefei", "合肥", "Hefei", "east"),
-    ("xiamen", "厦门", "Xiamen", "east"),
-    ("qingdao", "青岛", "Qingdao", "east"),
-    ("shenzhen", "深圳", "Shenzhen", "south"),
-    ("guangzhou", "广州", "Guangzhou", "south"),
-    ("dongguan", "东莞", "Dongguan", "south"),
-    ("wuhan", "武汉", "Wuhan", "central"),
-    ("changsha", "长沙", "Changsha", "central"),
-    ("zhengzhou", "郑州", "Zhengzhou", "central"),
-    ("chengdu", "成都", "Chengdu", "southwest"),
-    ("chongqing", "重庆", "Chongqing", "southwest"),
-    ("kunming", "昆明", "Kunming", "southwest"),
-    ("xian", "西安", "Xi'an", "northwest"),
-    ("lanzhou", "兰州", "Lanzhou", "northwest"),
-    ("shenyang", "沈阳", "Shenyang", "northeast"),
-    ("harbin", "哈尔滨", "Harbin", "northeast"),
-    ("singapore", "新加坡", "Singapore", "overseas"),
-    ("london", "伦敦", "London", "overseas"),
-    ("berlin", "柏林", "Berlin", "overseas"),
-    ("san_francisco", "旧金山", "San Francisco", "overseas"),
-]
-
-REGIONS = _vocab(
-    "region",
-    [(code, zh, en) for code, zh, en, _ in _CITIES]
-    + [(m.code, m.zh, m.en) for m in MACRO_REGIONS]
-    + [("nationwide", "全国", "Nationwide")],
-)
-
-_CITY_MACRO = {code: macro for code, _, _, macro in _CITIES}
+# Places: every province, prefecture-level and county-level city of China, overseas cities, the macro
+# regions and "nationwide" (``matcher.geography``). ``REGIONS`` parses any of them (a candidate's
+# ``regions``), ``CITIES`` only a city (a profile's ``city``).
+REGIONS = REGIONS_ALL
+CITIES = Places(PLACES, cities_only=True)
 
 
 def region_of_city(code: str) -> str:
-    """Macro region of a city code; a macro-region code maps to itself; "nationwide" to itself."""
-    if code in _CITY_MACRO:
-        return _CITY_MACRO[code]
-    return REGIONS.parse(code)
+    """Macro region of a place code; a macro-region code maps to itself; "nationwide" to itself."""
+    return REGIONS.macro_of(code if code in REGIONS else REGIONS.parse(code))
 
 
 def cities() -> list[str]:
-    return [code for code, _, _, _ in _CITIES]
+    return REGIONS.cities()

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from matcher.geography import LEGACY_CODES
 from matcher.taxonomy import (
     INDUSTRIES,
     NEEDS,
@@ -27,7 +28,6 @@ from matcher.taxonomy import (
     ROUND_STAGE,
     ROUNDS,
     STAGES,
-    cities,
     region_of_city,
 )
 from seed_data import text_en, text_zh
@@ -165,6 +165,23 @@ def _languages(rng: np.random.Generator, text_lang: str) -> list[str]:
     return sorted([text_lang, other]) if both else [text_lang]
 
 
+def cities() -> list[str]:
+    """The 27 cities the seed texts describe, by the short codes they are written with (see _placed)."""
+    return list(LEGACY_CODES)
+
+
+def _placed(row: Row) -> Row:
+    """A row as stored: its places as national codes (the generator works with the seed texts' codes)."""
+    if "city" not in row and "regions" not in row:
+        return row
+    out = dict(row)
+    if out.get("city"):
+        out["city"] = LEGACY_CODES.get(out["city"], out["city"])
+    if "regions" in out:
+        out["regions"] = [LEGACY_CODES.get(r, r) for r in out["regions"]]
+    return out
+
+
 def _candidate_regions(rng: np.random.Generator, city: str) -> list[str]:
     u = rng.random()
     if u < 0.2:
@@ -220,7 +237,7 @@ class EcosystemGenerator:
             for table, rows in gen():
                 if table == name:
                     tick(len(rows))
-                yield table, rows
+                yield table, [_placed(r) for r in rows]
 
     def _chunks(self, rows_iter: Iterator[Row], table: str) -> Iterator[tuple[str, list[Row]]]:
         batch: list[Row] = []

@@ -36,6 +36,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from matcher.geography import LEGACY_CODES
 from matcher.taxonomy import (
     INDUSTRIES,
     INVESTOR_KINDS,
@@ -46,7 +47,6 @@ from matcher.taxonomy import (
     REGIONS,
     ROUNDS,
     STAGES,
-    cities,
     region_of_city,
 )
 from seed_data.topics import SUBTOPICS
@@ -73,8 +73,9 @@ _STAGE_CODES: tuple[str, ...] = STAGES.codes
 _STAGE_EN: dict[str, str] = {label.code: label.en for label in STAGES}
 _ROUND_CODES: tuple[str, ...] = ROUNDS.codes
 _INDUSTRY_CODES: tuple[str, ...] = INDUSTRIES.codes
-_REGION_EN: dict[str, str] = {label.code: label.en for label in REGIONS}
-_CITIES: tuple[str, ...] = tuple(cities())
+_CITIES: tuple[str, ...] = tuple(LEGACY_CODES)  # the seed texts' 27 cities, by their short codes
+_REGION_EN: dict[str, str] = {p.code: p.en for p in REGIONS if p.level in ("macro", "nationwide")} | {
+    c: REGIONS.en(LEGACY_CODES[c]).split(",")[0] for c in _CITIES}
 _CITY_MACRO: dict[str, str] = {c: region_of_city(c) for c in _CITIES}
 
 

@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from matcher.geography import LEGACY_CODES
 from matcher.taxonomy import PROVIDER_SERVES, REGIONS
 from seed_data.topics import SUBTOPICS
 
@@ -805,7 +806,8 @@ _check_banks()
 # Places, rounds, stages
 # =====================================================================================================
 
-_CITY_ZH: dict[str, str] = {label.code: label.zh for label in REGIONS}
+_CITY_ZH: dict[str, str] = {p.code: p.zh for p in REGIONS if p.level in ("macro", "nationwide")} | {
+    c: REGIONS.get(code).short_zh for c, code in LEGACY_CODES.items()}  # the seed texts' cities by short code
 _DOMESTIC = tuple(code for code in ("beijing", "tianjin", "shijiazhuang", "shanghai", "hangzhou", "nanjing",
                                     "suzhou", "hefei", "xiamen", "qingdao", "shenzhen", "guangzhou",
                                     "dongguan", "wuhan", "changsha", "zhengzhou", "chengdu", "chongqing",

@@ -3,6 +3,8 @@ the migrations describe the same schema."""
 
 from __future__ import annotations
 
+import json
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -15,7 +17,7 @@ def test_upgrade_then_downgrade(blank_db_url: str) -> None:
     try:
         assert table_names(engine) == []
         upgrade(blank_db_url)
-        assert current_revision(engine) == "0003"
+        assert current_revision(engine) == "0004"
         tables = set(table_names(engine))
         assert {"spaces", "projects", "mentors", "investors", "providers", "users", "api_keys", "match_impressions",
                 "feedback_events", "intro_requests", "model_versions", "weight_sets", "audit_log"} <= tables
@@ -35,5 +37,37 @@ def test_models_match_migrations(db_url: str) -> None:
             ctx = MigrationContext.configure(conn, opts={"compare_type": True})
             diff = compare_metadata(ctx, Base.metadata)
         assert diff == []
+    finally:
+        engine.dispose()
+
+
+def test_place_codes_migrate_both_ways(blank_db_url: str) -> None:
+    """0004 rewrites the 27 pre-national city codes in every place column, and its downgrade restores them."""
+    import sqlalchemy as sa
+
+    engine = make_engine(blank_db_url)
+    now = "2026-01-01 00:00:00+00:00"
+    try:
+        upgrade(blank_db_url, "0003")
+        with engine.begin() as conn:
+            conn.execute(sa.text("INSERT INTO spaces (id, slug, name, city, description, focus_industries, created_at, "
+                                 "updated_at) VALUES (1, 's', 'S', 'xian', '', '[]', :t, :t)"), {"t": now})
+            conn.execute(sa.text(
+                "INSERT INTO mentors (id, space_id, name, industries, stages, languages, city, regions, active, "
+                "mentor_type, title, organisation, expertise, offer, bio, serves, capacity, created_at, updated_at) "
+                "VALUES (1, 1, 'M', '[]', '[]', '[\"zh\"]', 'berlin', '[\"shenzhen\", \"east\", \"nationwide\"]', "
+                "true, 'entrepreneur', '', '', 'x', 'y', '', '[\"legal\"]', 3, :t, :t)"), {"t": now})
+        upgrade(blank_db_url)
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT city FROM spaces")).scalar() == "610100"
+            city, regions = conn.execute(sa.text("SELECT city, regions FROM mentors")).one()
+        assert city == "de-berlin"
+        assert (json.loads(regions) if isinstance(regions, str) else regions) == ["440300", "east", "nationwide"]
+        downgrade(blank_db_url, "0003")
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT city FROM spaces")).scalar() == "xian"
+            city, regions = conn.execute(sa.text("SELECT city, regions FROM mentors")).one()
+        assert city == "berlin"
+        assert (json.loads(regions) if isinstance(regions, str) else regions) == ["shenzhen", "east", "nationwide"]
     finally:
         engine.dispose()

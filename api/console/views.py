@@ -99,6 +99,10 @@ def _guards() -> Any:
     return None
 
 
+# the deal-flow filter offers all China, the macro regions and the provinces (a city is typed in the API)
+_REGION_CHOICES = [p for p in REGIONS if p.level in ("nationwide", "macro", "province", "municipality")]
+
+
 @bp.app_context_processor
 def _helpers() -> dict[str, Any]:
     language = lang() if request else "zh"
@@ -113,7 +117,7 @@ def _helpers() -> dict[str, Any]:
         return vocab.zh(code) if language == "zh" else vocab.en(code)
 
     return {"t": t, "lang": language, "csrf_token": csrf_token, "label": label, "principal": g.get("principal"),
-            "vocab": {"round": ROUNDS, "industry": INDUSTRIES, "region": REGIONS}}
+            "vocab": {"round": ROUNDS, "industry": INDUSTRIES, "region": _REGION_CHOICES}}
 
 
 def render_error(status: int, zh: str, en: str) -> Response:

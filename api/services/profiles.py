@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select, true
 from sqlalchemy import update as sa_update
 from sqlalchemy.orm import Session
 
@@ -16,7 +16,7 @@ from api.auth import Principal
 from api.engine import candidate_stats, note_change
 from api.extensions import matching
 from api.problems import problem
-from matcher.taxonomy import MACRO_REGIONS, region_of_city
+from matcher.taxonomy import REGIONS, region_of_city
 from models import PROFILE_MODELS, ApiKey, FeedbackEvent, Impression, IntroRequest, Project, Space, User, tag_filter
 
 CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
@@ -53,14 +53,21 @@ def apply_filters(kind: str, query: Select[Any], args: Mapping[str, Any]) -> Sel
         query = query.where(tag_filter(column, args["need"]))
     region = args.get("region")
     if region:
+        place = REGIONS.get(region)
+        # the cities inside a province or prefecture share the first 2 or 4 digits of its GB/T 2260 code
+        digits = {"province": 2, "municipality": 2, "prefecture": 4}.get(place.level)
+        inside = [model.city.like(region[:digits] + "%")] if digits else []
         if kind == "project":
-            query = query.where(or_(model.city == region, model.region == region))
+            conditions = [true()] if place.level == "nationwide" else [model.city == region, model.region == region]
+            query = query.where(or_(*conditions, *inside))
         else:
+            # candidates serving that place: based there, or listing it, a province or macro region around
+            # it, or all China
             conditions = [model.city == region, tag_filter(model.regions, region),
                           tag_filter(model.regions, "nationwide")]
-            if region not in MACRO_REGIONS and region != "nationwide":
-                conditions.append(tag_filter(model.regions, region_of_city(region)))
-            query = query.where(or_(*conditions))
+            for wider in {place.province, place.prefecture, place.macro} - {"", region}:
+                conditions.append(tag_filter(model.regions, wider))
+            query = query.where(or_(*conditions, *inside))
     if args.get("q"):
         needle = f"%{args['q']}%"
         query = query.where(or_(*(getattr(model, f).ilike(needle) for f in TEXT_FIELDS[kind])))

@@ -133,3 +133,34 @@ def test_xlsx_import(env: ApiEnv) -> None:
     assert r.status_code == 201, r.json
     assert mentors_in_space(env, s1) == before + 2
     assert upload(env, "operator1", s1, "broken.xlsx", b"PK\x03\x04 not really").status_code == 422
+
+
+def test_import_accepts_a_city_of_every_province_by_name_and_by_code(env: ApiEnv) -> None:
+    """Every province's first city (a municipality is its own city), once by Chinese name, once by code, and
+    provinces / macro regions / pinyin in `regions`; stored as national codes."""
+    from matcher.taxonomy import REGIONS
+
+    picks = []
+    for prov in REGIONS.provinces():
+        kids = [p for p in REGIONS.children(prov.code) if p.level == "prefecture"] or \
+            ([prov] if prov.level == "municipality" else [])
+        if kids:
+            picks.append(kids[0])
+    assert len(picks) >= 33
+    header = "name,mentor_type,expertise,offer,serves,stages,city,regions,languages\n"
+    rows = [f"导师{i}{how},entrepreneur,x,y,strategy,seed,{p.short_zh if how == 'zh' else p.code},"
+            f"{REGIONS.get(p.province).short_zh}|华东|{p.pinyin},zh\n"
+            for i, p in enumerate(picks) for how in ("zh", "code")]
+    s1 = env.ids["space1"]
+    r = upload(env, "operator1", s1, "everywhere.csv", (header + "".join(rows)).encode())
+    assert r.status_code == 201, r.json.get("errors")
+    with env.app.app_context():
+        from api.extensions import db
+
+        stored = dict(db.reader.execute(select(Mentor.name, Mentor.city).where(Mentor.name.like("导师%"))).all())
+        regions = db.reader.scalar(select(Mentor.regions).where(Mentor.name == "导师0zh"))
+    for i, p in enumerate(picks):
+        assert stored[f"导师{i}zh"] == stored[f"导师{i}code"] == p.code
+    assert set(regions) >= {picks[0].province, "east"}
+    bad = upload(env, "operator1", s1, "bad.csv", (header + "导师x,entrepreneur,x,y,strategy,seed,山东,,zh\n").encode())
+    assert bad.status_code == 422 and "not a city" in str(bad.json["errors"])

@@ -1,0 +1,124 @@
+"""The hand-judged end-to-end match set: load it through the import API into a fresh database, ask the
+API for every project's matches, and score them against the judges' grades.
+
+    python -m bench.matches --json                      # default encoder
+    python -m bench.matches --encoder keyword --json    # or use, usearch... (matcher.encoders)
+    python -m bench.matches --data DIR --json           # another set of the same shape (CSV + judgments.json)
+
+Per kind: NDCG@5 and NDCG@10 (gain = the 0-3 grade, every ungraded candidate 0, macro over the projects
+with at least one graded candidate of that kind) and violations: candidates of a project's
+``must_not_appear`` list shown in its top 10. The data set and how it was judged: bench/data/matches/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+DATA = Path(__file__).parent / "data" / "matches"
+KINDS = ("mentor", "investor", "provider")
+FILES = {"project": "projects.csv", "mentor": "mentors.csv", "investor": "investors.csv", "provider": "providers.csv"}
+
+
+def _names(body: bytes) -> list[str]:
+    import csv
+    import io
+
+    return [row["name"] for row in csv.DictReader(io.StringIO(body.decode("utf-8-sig")))]
+
+
+def run(data: Path = DATA, encoder: str | None = None, k: int = 10) -> dict[str, Any]:
+    import io
+
+    from api import create_app
+    from api.accounts import create_api_key
+    from api.extensions import db, matching
+    from matcher.metrics import ndcg_at_k
+    from models.db import make_engine, make_session_factory, session_scope, upgrade
+
+    judged = json.loads((data / "judgments.json").read_text(encoding="utf-8"))
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="huoban-matches-") as tmp:
+        url = f"sqlite:///{Path(tmp) / 'matches.db'}"
+        upgrade(url)
+        engine = make_engine(url)
+        with session_scope(make_session_factory(engine)) as session:
+            admin = create_api_key(session, role="admin")
+        engine.dispose()
+        settings = {"DATABASE_URL": url, "VAR_DIR": str(Path(tmp) / "var"), "LOAD_MATCHER": False,
+                    "RATELIMIT_ENABLED": False, "EXPLORATION_SHARE": 0.0, "RANKING_CACHE_SECONDS": 0.0}
+        if encoder:
+            settings["ENCODER"] = encoder
+        app = create_app(settings)
+        client = app.test_client()
+        auth = {"Authorization": f"Bearer {admin}"}
+        r = client.post("/api/v1/spaces", headers=auth, json={"slug": "judged", "name": "Judged set", "city": "北京"})
+        if r.status_code != 201:
+            raise SystemExit(f"creating the space failed: {r.status_code} {r.json}")
+        space = r.json["id"]
+        ids: dict[str, dict[str, int]] = {}
+        for kind, name in FILES.items():
+            body = (data / name).read_bytes()
+            r = client.post(f"/api/v1/spaces/{space}/import", headers=auth, content_type="multipart/form-data",
+                            data={"kind": kind, "file": (io.BytesIO(body), name)})
+            if r.status_code != 201:
+                raise SystemExit(f"importing {name} failed: {r.status_code} {json.dumps(r.json, ensure_ascii=False)}")
+            ids[kind] = dict(zip(_names(body), r.json["ids"], strict=True))
+        loaded = time.perf_counter()
+        with app.app_context():
+            matching.engine.build(db.factory)
+        indexed = time.perf_counter()
+        out: dict[str, Any] = {"projects": len(ids["project"]), "encoder": encoder or "default", "kinds": {}}
+        for kind in KINDS:
+            by_id = {v: n for n, v in ids[kind].items()}
+            n5 = n10 = 0.0
+            n_queries = 0
+            violations: list[dict[str, str]] = []
+            for pname, pid in ids["project"].items():
+                grades = judged["judgments"].get(pname, {}).get(kind, {})
+                banned = set(judged.get("must_not_appear", {}).get(pname, {}).get(kind, []))
+                r = client.get(f"/api/v1/projects/{pid}/matches", headers=auth, query_string={"kind": kind, "k": k})
+                if r.status_code != 200:
+                    raise SystemExit(f"matches for {pname} failed: {r.status_code} {r.json}")
+                top = [int(m["subject"]["id"]) for m in r.json["items"]]
+                violations += [{"project": pname, "candidate": by_id[c]} for c in top[:10] if by_id.get(c) in banned]
+                rel = {ids[kind][n]: float(g) for n, g in grades.items() if n in ids[kind] and g > 0}
+                if rel:
+                    n_queries += 1
+                    n5 += ndcg_at_k(top, rel, 5)
+                    n10 += ndcg_at_k(top, rel, 10)
+            out["kinds"][kind] = {"ndcg@5": round(n5 / max(n_queries, 1), 4),
+                                  "ndcg@10": round(n10 / max(n_queries, 1), 4), "queries": n_queries,
+                                  "violations": len(violations), "violation_list": violations[:20]}
+        out["seconds"] = {"import": round(loaded - started, 1), "index": round(indexed - loaded, 1),
+                          "rank": round(time.perf_counter() - indexed, 1)}
+        with app.app_context():
+            matching.engine.close() if hasattr(matching.engine, "close") else None
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=DATA, help="a directory of the same shape (default: %(default)s)")
+    ap.add_argument("--encoder", default=None, help="encoder name (default: the service's default)")
+    ap.add_argument("--json", action="store_true", help="print JSON")
+    args = ap.parse_args(argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    result = run(args.data, args.encoder)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        for kind, v in result["kinds"].items():
+            print(f"{kind:9s} NDCG@5 {v['ndcg@5']:.3f}  NDCG@10 {v['ndcg@10']:.3f}  violations {v['violations']}"
+                  f"  ({v['queries']} projects)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

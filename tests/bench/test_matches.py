@@ -1,0 +1,47 @@
+"""bench.matches loads a judged set through the import API and scores what the API serves."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bench.matches import run
+
+PROJECTS = """name,one_liner,needs_statement,stage,round_sought,industries,needs,city,languages,funding_sought
+工业质检,用视觉检测做汽车零件质检,需要申请发明专利，也在找天使轮,seed,angel,ai,ip|financing,济南,zh,3000000
+Farm drones,Drones that spray orchards,We need a patent lawyer and angel money,seed,angel,agriculture_rural,\
+ip|financing,Kunshan,zh|en,2000000
+"""
+MENTORS = """name,mentor_type,expertise,offer,serves,stages,city,regions,languages
+专利导师,technical_expert,专利,帮助申请发明专利和专利布局,ip,seed|early,济南,山东,zh
+Marketing mentor,marketing_expert,branding,brand strategy for consumer goods,marketing_branding,growth,London,海外,en
+融资导师,angel_investor,天使投资,帮助准备天使轮融资,financing,seed,上海,全国,zh
+"""
+INVESTORS = """name,kind,thesis,rounds,ticket_min,ticket_max,industries,stages,city,regions,languages
+山东引导基金,government_fund,投资山东的早期科技企业,angel|seed,1000000,5000000,ai,seed,济南,山东,zh
+大额基金,vc,成长期大额投资,angel|b,50000000,200000000,ai,growth,北京,全国,zh|en
+"""
+PROVIDERS = """name,category,services,serves,stages,city,regions,languages
+专利代理,ip,发明专利申请与答复,ip,seed|early,济南,全国,zh|en
+Registration desk,registration,company registration in Jinan,registration,idea|seed,济南,济南,zh|en
+"""
+
+
+def test_judged_set_is_loaded_through_the_api_and_scored(tmp_path: Path) -> None:
+    for name, body in (("projects.csv", PROJECTS), ("mentors.csv", MENTORS), ("investors.csv", INVESTORS),
+                       ("providers.csv", PROVIDERS)):
+        (tmp_path / name).write_text(body, encoding="utf-8")
+    (tmp_path / "judgments.json").write_text(json.dumps({
+        "judgments": {"工业质检": {"mentor": {"专利导师": 3, "融资导师": 2}, "investor": {"山东引导基金": 3},
+                                   "provider": {"专利代理": 3}},
+                      "Farm drones": {"mentor": {"专利导师": 2}}},
+        "must_not_appear": {"工业质检": {"mentor": ["Marketing mentor"], "investor": ["大额基金"]},
+                            "Farm drones": {"investor": ["山东引导基金"], "provider": ["Registration desk"]}},
+    }, ensure_ascii=False), encoding="utf-8")
+    out = run(tmp_path, encoder="keyword")
+    assert out["projects"] == 2
+    mentors, investors, providers = (out["kinds"][k] for k in ("mentor", "investor", "provider"))
+    assert mentors["queries"] == 2 and 0.0 < mentors["ndcg@5"] <= 1.0
+    # English-only mentor and a Chinese-only project share no language: never shown
+    assert investors["violations"] == 0 and providers["violations"] == 0 and mentors["violations"] == 0
+    assert investors["ndcg@10"] == 1.0  # the one eligible investor is the judged one

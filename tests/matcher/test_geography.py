@@ -1,0 +1,114 @@
+"""All of China's places: names in three scripts, the hierarchy, region fit by it, and the hard
+constraints that hold whatever the weights."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from matcher import WeightSet
+from matcher.config import FEATURES
+from matcher.errors import UnknownLabelError
+from matcher.taxonomy import CITIES, REGIONS, region_of_city
+from tests.matcher.helpers import NOW, build, investor, mentor, project
+
+
+@pytest.mark.parametrize(("value", "code"), [
+    ("济南", "370100"), ("济南市", "370100"), ("Jinan", "370100"), ("370100", "370100"),
+    ("昆山", "320583"), ("Kunshan", "320583"), ("Xi'an", "610100"), ("xian", "610100"),  # pre-2026 code
+    ("黔西南", "522300"), ("柏林", "de-berlin"), ("Berlin", "de-berlin"), ("德国柏林", "de-berlin"),
+    ("shenzhen", "440300"), ("仙桃", "429004"),
+])
+def test_city_names_in_every_script(value: str, code: str) -> None:
+    assert CITIES.parse(value) == code
+
+
+def test_regions_and_their_hierarchy() -> None:
+    assert REGIONS.parse("山东") == REGIONS.parse("山东省") == REGIONS.parse("Shandong") == "370000"
+    assert REGIONS.parse("Inner Mongolia") == REGIONS.parse("内蒙古") == "150000"
+    assert REGIONS.parse("华东") == "east" and REGIONS.parse("全国") == "nationwide"
+    assert REGIONS.parse("吉林") == "220000" and CITIES.parse("吉林") == "220200"  # broadest where it may be
+    kunshan = REGIONS.get("320583")
+    assert (kunshan.prefecture, kunshan.province, kunshan.macro) == ("320500", "320000", "east")
+    assert region_of_city("370100") == "east" and region_of_city("de-berlin") == "overseas"
+    provinces = REGIONS.provinces()
+    assert len(provinces) == 34
+    assert all(REGIONS.children(p.code) for p in provinces if p.level == "province" and p.code != "710000")
+    assert len([p for p in CITIES if p.level == "prefecture"]) >= 330
+
+
+@pytest.mark.parametrize(("value", "says"), [
+    ("Taizhou", "泰州市"), ("山东", "not a city"), ("济南x", "济南"), ("", "give a city")])
+def test_unknown_or_ambiguous_places_say_why(value: str, says: str) -> None:
+    with pytest.raises(UnknownLabelError) as err:
+        CITIES.parse(value)
+    assert says in str(err.value)
+
+
+def _region_scores(proj_city: str, cands: dict[int, tuple[str, tuple[str, ...]]]) -> dict[int, float]:
+    only_region = WeightSet.parse("mentor", {n: 0.0 for n in FEATURES} | {"region": 1.0, "exposure": 0.0})
+    m = build([project(1, city=proj_city)], mentor=[mentor(i, city=c, regions=r) for i, (c, r) in cands.items()])
+    ranked = m.rank(kind="mentor", query_id=1, weights=only_region, k=len(cands), now=NOW)
+    return {x.id: x.features["region"] for x in ranked.matches}
+
+
+def test_region_fit_follows_the_hierarchy() -> None:
+    scores = _region_scores("320583", {  # a project in 昆山 (county-level city of 苏州, 江苏, 华东)
+        1: ("320500", ("320500",)),      # serves 苏州: the project's city
+        2: ("320100", ("320000",)),      # serves all 江苏
+        3: ("310000", ("east",)),        # serves 华东
+        4: ("440300", ("nationwide",)),  # serves all China
+        5: ("320200", ("320200",)),      # 无锡 only: same province
+        6: ("330100", ("330100",)),      # 杭州 only: same macro region
+        7: ("440300", ("440300",)),      # 深圳 only
+    })
+    assert [scores[i] for i in range(1, 8)] == pytest.approx([1.0, 0.85, 0.7, 0.6, 0.45, 0.35, 0.0])
+
+
+def _eligible(proj, investors) -> set[int]:  # type: ignore[no-untyped-def]
+    m = build([proj], investor=investors)
+    w = WeightSet.parse("investor", {})
+    return {x.id for x in m.rank(kind="investor", query_id=proj.id, weights=w, k=50, now=NOW).matches}
+
+
+def test_ticket_minimum_above_the_whole_round_excludes_but_a_small_maximum_does_not() -> None:
+    p = project(1, funding_sought=5_000_000)
+    got = _eligible(p, [investor(1, ticket_min=6_000_000, ticket_max=50_000_000),  # minimum above the round
+                        investor(2, ticket_min=5_000_000, ticket_max=8_000_000),
+                        investor(3, ticket_min=100_000, ticket_max=1_000_000)])  # part of a syndicate
+    assert got == {2, 3}
+    m = build([p], investor=[investor(3, ticket_min=100_000, ticket_max=1_000_000)])
+    top = m.rank(kind="investor", query_id=1, weights=WeightSet.parse("investor", {}), k=5, now=NOW).matches[0]
+    assert any("跟投" in z for z in top.reasons_zh) and any("co-investor" in e for e in top.reasons_en)
+
+
+def test_round_language_activity_and_capacity_exclude() -> None:
+    p = project(1, round_sought="a", funding_sought=20_000_000, languages=("zh",))
+    got = _eligible(p, [investor(1, rounds=("angel",)), investor(2, rounds=("a",)), investor(3, rounds=("a",),
+                    languages=("en",)), investor(4, rounds=("a",), active=False), investor(5, rounds=("a",),
+                    capacity=2, load=2)])
+    assert got == {2}
+
+
+def test_local_only_candidates_stay_in_their_province_unless_the_project_would_move() -> None:
+    fund_jinan = investor(1, subtype="government_fund", city="370100", regions=("370000",))
+    fund_hz = investor(2, subtype="government_fund", city="330100", regions=("330100",))
+    fund_national = investor(3, subtype="government_fund", city="110000", regions=("nationwide",))
+    vc_hz = investor(4, subtype="vc", city="330100", regions=("330100",))
+    in_qingdao = project(1, city="370200")
+    assert _eligible(in_qingdao, [fund_jinan, fund_hz, fund_national, vc_hz]) == {1, 3, 4}
+    moving = replace(in_qingdao, description="明年计划把总部搬迁到杭州，正在谈落户政策。")
+    assert _eligible(moving, [fund_jinan, fund_hz, fund_national, vc_hz]) == {1, 2, 3, 4}
+
+
+def test_hard_constraints_hold_in_cohort_allocation_too() -> None:
+    from matcher.cohort import score_edges
+
+    p = project(1, funding_sought=5_000_000, city="370200")
+    m = build([p], investor=[investor(1, ticket_min=6_000_000), investor(2),
+                             investor(3, subtype="government_fund", city="330100", regions=("330100",))])
+    pids, cids, _ = score_edges(m, kind="investor", project_ids=[1], weights=WeightSet.parse("investor", {}), now=NOW)
+    assert set(np.asarray(cids).tolist()) == {2}
+    assert set(np.asarray(pids).tolist()) == {1}
