@@ -132,8 +132,9 @@ SERVED_WIDTH = 30  # a candidate lists at most 30 regions (api.schemas)
 # Candidates whose users want them local: a government guidance fund invests in its own province, policy
 # applications and company registration are filed where the company is registered.
 LOCAL_ONLY = {("investor", "government_fund"), ("provider", "policy_application"), ("provider", "registration")}
-_RELOCATING = re.compile(r"落户|迁址|迁往|迁到|搬迁|搬到|异地|relocat|move (?:the company|our (?:company|team|hq))",
-                         re.IGNORECASE)
+# a project that says it would move (not one that says where it already is: "已在合肥落户" stays put)
+_RELOCATING = re.compile(r"(?:计划|考虑|愿意|准备|打算|拟|可以?)(?:在\S{1,8})?落户|迁往|迁到|迁至|搬迁到|搬到|"
+                         r"relocat|move (?:the company|our (?:company|team|hq|headquarters))", re.IGNORECASE)
 
 
 def canonical_place(value: str) -> str:

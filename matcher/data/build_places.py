@@ -98,7 +98,7 @@ def pinyin(name: str) -> str:
     out = syllables[0]
     for s in syllables[1:]:
         out += ("'" if s[:1] in "aoe" else "") + s
-    return out.replace("v", "u").capitalize()
+    return str(out).replace("v", "u").capitalize()
 
 
 def main() -> None:
