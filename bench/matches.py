@@ -7,7 +7,11 @@ API for every project's matches, and score them against the judges' grades.
 
 Per kind: NDCG@5 and NDCG@10 (gain = the 0-3 grade, every ungraded candidate 0, macro over the projects
 with at least one graded candidate of that kind) and violations: candidates of a project's
-``must_not_appear`` list shown in its top 10. The data set and how it was judged: bench/data/matches/README.md.
+``must_not_appear`` list shown in its top 10. ``tag_match`` is the baseline a careful operator would build
+without text understanding: the same hard constraints and the same structured features (industry, needs,
+stage, round, ticket, region, language, capacity...) with the default weights, and no semantic, lexical,
+learned or exposure term; ``ratio_to_tag_match`` compares NDCG@5. The data set and how it was judged:
+bench/data/matches/README.md.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ def run(data: Path = DATA, encoder: str | None = None, k: int = 10) -> dict[str,
     from api import create_app
     from api.accounts import create_api_key
     from api.extensions import db, matching
+    from matcher.config import WeightSet
     from matcher.metrics import ndcg_at_k
     from models.db import make_engine, make_session_factory, session_scope, upgrade
 
@@ -77,8 +82,10 @@ def run(data: Path = DATA, encoder: str | None = None, k: int = 10) -> dict[str,
         out: dict[str, Any] = {"projects": len(ids["project"]), "encoder": encoder or "default", "kinds": {}}
         for kind in KINDS:
             by_id = {v: n for n, v in ids[kind].items()}
-            n5 = n10 = 0.0
+            n5 = n10 = t5 = t10 = 0.0
             n_queries = 0
+            tag_weights = WeightSet.parse(kind, {n: 0.0 for n in ("sem_need", "sem_domain", "lexical", "learned",
+                                                                  "exposure")})
             violations: list[dict[str, str]] = []
             for pname, pid in ids["project"].items():
                 grades = judged["judgments"].get(pname, {}).get(kind, {})
@@ -90,16 +97,27 @@ def run(data: Path = DATA, encoder: str | None = None, k: int = 10) -> dict[str,
                 violations += [{"project": pname, "candidate": by_id[c]} for c in top[:10] if by_id.get(c) in banned]
                 rel = {ids[kind][n]: float(g) for n, g in grades.items() if n in ids[kind] and g > 0}
                 if rel:
+                    with app.app_context():
+                        tag = matching.engine.state.matcher.rank(kind=kind, query_id=pid, weights=tag_weights, k=k,
+                                                                 explain=False)
+                    tag_top = [m.id for m in tag.matches]
                     n_queries += 1
                     n5 += ndcg_at_k(top, rel, 5)
                     n10 += ndcg_at_k(top, rel, 10)
-            out["kinds"][kind] = {"ndcg@5": round(n5 / max(n_queries, 1), 4),
-                                  "ndcg@10": round(n10 / max(n_queries, 1), 4), "queries": n_queries,
+                    t5 += ndcg_at_k(tag_top, rel, 5)
+                    t10 += ndcg_at_k(tag_top, rel, 10)
+            q = max(n_queries, 1)
+            out["kinds"][kind] = {"ndcg@5": round(n5 / q, 4), "ndcg@10": round(n10 / q, 4),
+                                  "tag_match": {"ndcg@5": round(t5 / q, 4), "ndcg@10": round(t10 / q, 4)},
+                                  "ratio_to_tag_match": round(n5 / t5, 3) if t5 else None, "queries": n_queries,
                                   "violations": len(violations), "violation_list": violations[:20]}
         out["seconds"] = {"import": round(loaded - started, 1), "index": round(indexed - loaded, 1),
                           "rank": round(time.perf_counter() - indexed, 1)}
-        with app.app_context():
-            matching.engine.close() if hasattr(matching.engine, "close") else None
+        from api.services.impression_log import current_log
+
+        with app.app_context():  # write the buffered impressions and close the database before it is deleted
+            current_log().flush()
+            db.engine.dispose()
     return out
 
 
@@ -116,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         for kind, v in result["kinds"].items():
             print(f"{kind:9s} NDCG@5 {v['ndcg@5']:.3f}  NDCG@10 {v['ndcg@10']:.3f}  violations {v['violations']}"
+                  f"  tag match NDCG@5 {v['tag_match']['ndcg@5']:.3f} ({v['ratio_to_tag_match']}x)"
                   f"  ({v['queries']} projects)")
     return 0
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import cast
 
 import numpy as np
 from scipy import sparse
 
 from matcher.allocation import Allocation, allocate
 from matcher.config import FEATURE_INDEX, WeightSet
-from matcher.features import POOL_FEATURES, calibrate, hard_mask, query_features
+from matcher.features import POOL_FEATURES, WIDE_COLUMNS, LazyRows, calibrate, gather, hard_mask, query_features
 from matcher.investor_ranker import InvestorHistory
 from matcher.profiles import ProfileTable
 from matcher.ranking import LearnedScorer, Matcher
@@ -70,7 +71,7 @@ def score_edges(
         return empty, empty, np.zeros(0)
     w = np.asarray(weights.vector(), dtype=np.float32)
     w_learned = float(weights.weights.get("learned", 0.0))
-    C = {name: col[c_rows] for name, col in pool.cols.items()}
+    C = gather(pool.cols, c_rows)
     static = matcher._pool_features(pool, now_ts, acceptance_prior)
     static_c = {name: static[name][c_rows] for name in POOL_FEATURES}
     cal = matcher.calibration(kind)
@@ -82,8 +83,10 @@ def score_edges(
     for start in range(0, len(p_rows), block):
         pr = p_rows[start:start + block]
         b = len(pr)
-        P = {name: np.repeat(col[pr], n_c, axis=0) for name, col in projects.cols.items()}
-        Cb = {name: np.tile(col, (b,) + (1,) * (col.ndim - 1)) for name, col in C.items()}
+        # wide columns are never read on the project side, and on the candidate side lazily (LazyRows)
+        P = {name: np.repeat(col[pr], n_c, axis=0) for name, col in projects.cols.items() if name not in WIDE_COLUMNS}
+        Cb = {name: cast(np.ndarray, LazyRows(pool.cols[name], np.tile(c_rows, b))) if name in WIDE_COLUMNS
+              else np.tile(col, (b,) + (1,) * (col.ndim - 1)) for name, col in C.items()}
         mask = hard_mask(P, Cb, kind=kind, direction="matches", config=cfg).reshape(b, n_c)
         X = query_features(P, Cb, kind=kind)
         for name in POOL_FEATURES:

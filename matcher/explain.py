@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
+from matcher.features import REGION_LEVELS
 from matcher.profiles import CandidateProfile, ProjectProfile
 from matcher.taxonomy import INDUSTRIES, NEEDS, REGIONS, ROUNDS, STAGES
 
@@ -80,17 +81,18 @@ def reasons(
     place = REGIONS.get(project.city) if project.city in REGIONS else None
     province = REGIONS.get(place.province) if place is not None and place.province else None
     macro = REGIONS.get(place.macro) if place is not None and place.macro else None
-    if region >= 1.0 and place is not None:
+    city_l, province_l, macro_l, nation_l, near_province_l, near_macro_l = REGION_LEVELS
+    if region >= city_l and place is not None:
         out.append((f"同城：{place.label_zh}", f"Same city: {place.en}", c.get("region", 0.0)))
-    elif region >= 0.85 and province is not None:
+    elif region >= province_l and province is not None:
         out.append((f"服务{province.label_zh}全省", f"Serves all of {province.en}", c.get("region", 0.0)))
-    elif region >= 0.7 and macro is not None:
+    elif region >= macro_l and macro is not None:
         out.append((f"服务{macro.zh}地区", f"Serves {macro.en}", c.get("region", 0.0)))
-    elif region >= 0.6:
+    elif region >= nation_l:
         out.append(("服务全国", "Serves nationwide", c.get("region", 0.0)))
-    elif region >= 0.45 and province is not None:
+    elif region >= near_province_l and province is not None:
         out.append((f"同在{province.label_zh}", f"Also in {province.en}", c.get("region", 0.0)))
-    elif region >= 0.35 and macro is not None:
+    elif region >= near_macro_l and macro is not None:
         out.append((f"同在{macro.zh}", f"Also in {macro.en}", c.get("region", 0.0)))
 
     # semantic features are calibrated: 0.5 is a typical random pair, 0.88 two standard deviations above

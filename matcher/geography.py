@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import csv
 import difflib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -72,10 +72,6 @@ class Place:
     def label_zh(self) -> str:
         """The name a person writes: 济南, 内蒙古, 德国柏林."""
         return self.zh if self.level == "overseas" else self.short_zh
-
-    @property
-    def code_zh(self) -> str:  # Vocabulary-style label attributes
-        return self.label_zh
 
 
 class PlaceError(UnknownLabelError):
@@ -174,10 +170,6 @@ class Places:
             raise PlaceError(self.name, value, f"it names several places: {options}; give the Chinese name or code")
         return best[0].code
 
-    def parse_many(self, values: Iterable[str]) -> list[str]:
-        codes = {self.parse(v) for v in values}
-        return [c for c in self.codes if c in codes]
-
     def _hint(self, key: str) -> str:
         what = "a city" if self.cities_only else "a city, province, macro region (华东...) or 全国"
         if self.cities_only and key:
@@ -192,12 +184,6 @@ class Places:
         return f"give {what} by Chinese name, pinyin, English name or GB/T 2260 code (济南, Jinan, 370100){tip}"
 
     # -- hierarchy ---------------------------------------------------------------------------------
-    def province_of(self, code: str) -> str:
-        return self.get(code).province
-
-    def prefecture_of(self, code: str) -> str:
-        return self.get(code).prefecture
-
     def macro_of(self, code: str) -> str:
         """Macro region of a place (a macro region maps to itself, ``nationwide`` to itself)."""
         p = self.get(code)

@@ -264,8 +264,8 @@ class Matcher:
             raise ConfigError("thesis_features: pair arrays must align or one side must be a single row")
         if query_X is None:
             names = QUERY_COLUMNS + INVESTOR_COLUMNS
-            X = query_features({name: projects.cols[name][pr] for name in names},
-                               {name: pool.cols[name][ir] for name in names}, kind="investor")
+            X = query_features(gather({name: projects.cols[name] for name in names}, pr),
+                               gather({name: pool.cols[name] for name in names}, ir), kind="investor")
         else:
             X = query_X.copy()
         rounds_p, rounds_c = projects.cols["rounds"][pr], pool.cols["rounds"][ir]
@@ -374,7 +374,7 @@ class Matcher:
 
         # 2. candidate generation
         names = QUERY_COLUMNS + (INVESTOR_COLUMNS if kind == "investor" else ())
-        sub = {name: pool.cols[name][elig_rows] for name in names}
+        sub = gather({name: pool.cols[name] for name in names}, elig_rows)
         Ps, Cs = sides(sub)
         X_elig = query_features(Ps, Cs, kind=kind)
         static = self._pool_features(pool, now_ts, acceptance_prior)

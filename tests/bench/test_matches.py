@@ -45,3 +45,4 @@ def test_judged_set_is_loaded_through_the_api_and_scored(tmp_path: Path) -> None
     # English-only mentor and a Chinese-only project share no language: never shown
     assert investors["violations"] == 0 and providers["violations"] == 0 and mentors["violations"] == 0
     assert investors["ndcg@10"] == 1.0  # the one eligible investor is the judged one
+    assert investors["tag_match"]["ndcg@10"] == 1.0 and investors["ratio_to_tag_match"] == 1.0
