@@ -215,6 +215,7 @@ def run_backtest(data: DealData, *, cutoff: dt.date, until: dt.date, exclude_pri
                                              "reason": "too little history before the cutoff to learn from"})
     if keep is not None:  # what the ranking ran on (tests rank the same queries through Matcher.rank)
         keep.update(log=log, ids=ids, ranker=ranker, prepared=prepared)
+    test.context.nb = ranker.nb  # the smoothing fitted before the cut-off
     tops: dict[str, list[list[int]]] = {}
     scores = evaluate(test, {"huoban": ranker}, exclude_prior=exclude_prior_investors, depth=ranker.depth, k=k,
                       top_out=tops)

@@ -35,15 +35,19 @@ __all__ = [
     "BASELINES",
     "HISTORY_FEATURES",
     "LEVEL",
+    "NB_DEFAULT",
     "AlsPeer",
     "Company",
     "DealLog",
     "EncodedQueries",
     "HistoryView",
     "Investment",
+    "NaiveBayes",
+    "NbCounts",
     "Query",
     "baseline_scores",
     "history_features",
+    "nb_counts",
     "normalise_tag",
 ]
 
@@ -523,7 +527,84 @@ HISTORY_FEATURES: tuple[str, ...] = (
     "h_nb_tag",
     "h_nb_score",
 )
-NB_ALPHA = 2.0
+
+
+@dataclass(frozen=True)
+class NbCounts:
+    """The counts the naive-Bayes features of aligned (query, investor) pairs are made of (zeros for an
+    investor without history, whose shares are then the market's)."""
+
+    n: np.ndarray  # the investor's deals
+    recent: np.ndarray  # ... recency-weighted
+    round_count: np.ndarray  # ... in the query's round; p_round: the market's share of that round
+    p_round: np.ndarray
+    round_ok: np.ndarray  # the query states a round
+    region_count: np.ndarray
+    p_region: np.ndarray
+    region_ok: np.ndarray
+    tag_count: np.ndarray  # mean over the query's tags of the investor's deals with that tag
+    p_tag: np.ndarray
+    tag_ok: np.ndarray
+
+
+def nb_counts(view: HistoryView, eq: EncodedQueries, q: np.ndarray, j: np.ndarray) -> NbCounts:
+    """:class:`NbCounts` of aligned pairs (query row ``q[n]``, view row ``j[n]``; -1 = no history)."""
+    q = np.asarray(q, dtype=np.int64)
+    j = np.asarray(j, dtype=np.int64)
+    have = j >= 0
+    jj = np.maximum(j, 0)
+    n = len(q)
+    lab, reg = eq.label[q], eq.region[q]
+    labc = np.maximum(lab, 0)
+    zero = np.zeros(n)
+    nj = np.where(have, view.n[jj], 0.0) if len(view.ids) else zero
+    recent = np.where(have, view.recent[jj], 0.0) if len(view.ids) else zero
+    rc = np.where(have, view.round_counts[jj, labc], 0.0) if len(view.ids) and n else zero
+    gc = np.where(have, _pick(view.region_counts_c, jj, reg), 0.0) if len(view.ids) else zero
+    pg = view.p_region[np.maximum(reg, 0)] if len(view.p_region) else zero
+    if len(view.tags) and n:
+        n_tags = np.asarray(eq.tags.sum(axis=1)).ravel()[q]
+        tc = np.zeros(n)
+        if have.any() and len(view.ids):
+            tc[have] = _rowdot(view.tag_counts, j[have], eq.tags, q[have])
+        tc /= np.maximum(n_tags, 1.0)
+        pt = np.asarray(eq.tags @ view.p_tag).ravel()[q] / np.maximum(n_tags, 1.0)
+    else:
+        n_tags = tc = pt = zero
+    return NbCounts(nj, recent, rc, view.p_round[labc], lab >= 0, gc, pg, reg >= 0, tc, pt, n_tags > 0)
+
+
+@dataclass(frozen=True)
+class NaiveBayes:
+    """log P(investor) + log P(round | investor) + log P(region | investor) + log P(tags | investor): each
+    share smoothed towards the market's with a prior of ``alpha_*`` deals; P(investor) ~ recent activity **
+    ``beta``. The defaults are the untrained ones; :func:`matcher.investor_ranker.fit_naive_bayes` chooses them
+    on history before a cut-off (real deal sets differ in how far one investor's few deals can be trusted)."""
+
+    alpha_round: float = 2.0
+    alpha_region: float = 2.0
+    alpha_tag: float = 2.0
+    beta: float = 1.0
+
+    def terms(self, c: NbCounts) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(round, region, tag, total score) of each pair."""
+        def part(count: np.ndarray, p: np.ndarray, ok: np.ndarray, a: float) -> np.ndarray:
+            return np.where(ok, np.log((count + a * p + 1e-9) / (c.n + a)), 0.0)
+
+        r = part(c.round_count, c.p_round, c.round_ok, self.alpha_round)
+        g = part(c.region_count, c.p_region, c.region_ok, self.alpha_region)
+        t = part(c.tag_count, c.p_tag, c.tag_ok, self.alpha_tag)
+        return r, g, t, self.beta * np.log(c.recent + 0.1) + r + g + t
+
+    def to_list(self) -> list[float]:
+        return [self.alpha_round, self.alpha_region, self.alpha_tag, self.beta]
+
+    @classmethod
+    def from_list(cls, values: Sequence[float] | None) -> NaiveBayes:
+        return cls(*(float(v) for v in values)) if values else cls()
+
+
+NB_DEFAULT = NaiveBayes()
 _COLUMN = {name: i for i, name in enumerate(HISTORY_FEATURES)}
 
 
@@ -533,11 +614,13 @@ BASELINE_COLUMNS: tuple[str, ...] = ("h_log_n", "h_log_recent", "h_log_round_cou
 
 
 def history_features(view: HistoryView, eq: EncodedQueries, q: np.ndarray, j: np.ndarray,
-                     only: Sequence[str] | None = None) -> np.ndarray:
+                     only: Sequence[str] | None = None, nb: NaiveBayes | None = None) -> np.ndarray:
     """History features of aligned pairs (query row ``q[n]``, view row ``j[n]``); ``j = -1`` = an investor
     without history (its history features 0, shares and ages NaN where undefined). Shape
     (n, len(HISTORY_FEATURES) + number of investor kinds): the named columns, then the kind one-hot.
-    ``only`` computes just those columns (the rest stay 0), e.g. :data:`BASELINE_COLUMNS`."""
+    ``only`` computes just those columns (the rest stay 0), e.g. :data:`BASELINE_COLUMNS`; ``nb`` is the
+    naive-Bayes smoothing (default :data:`NB_DEFAULT`; a trained ranker fits its own)."""
+    nb = nb or NB_DEFAULT
     q = np.asarray(q, dtype=np.int64)
     j = np.asarray(j, dtype=np.int64)
     n = len(q)
@@ -622,25 +705,9 @@ def history_features(view: HistoryView, eq: EncodedQueries, q: np.ndarray, j: np
     if "q_log_prior" in want:
         F[:, idx["q_log_prior"]] = np.log1p(eq.n_prior[q])
     if want & nb_parts:
-        a = NB_ALPHA
-        nj = view.n[jj]
-        rc = view.round_counts[jj, labc] if len(jj) else np.zeros(0)
-        nb_round = np.where(lab_ok, np.log((rc + a * view.p_round[labc] + 1e-9) / (nj + a)), 0.0)
-        g_ok = reg >= 0
-        gc = _pick(view.region_counts_c, jj, reg)
-        pg = view.p_region[np.maximum(reg, 0)] if len(view.p_region) else np.zeros(len(jj))
-        nb_region = np.where(g_ok, np.log((gc + a * pg + 1e-9) / (nj + a)), 0.0)
-        n_tags = np.asarray(eq.tags.sum(axis=1)).ravel()[qq] if len(view.tags) else np.zeros(len(jj))
-        if len(view.tags) and len(jj):
-            tc = _rowdot(view.tag_counts, jj, eq.tags, qq) / np.maximum(n_tags, 1.0)
-            pt = np.asarray(eq.tags @ view.p_tag).ravel()[qq] / np.maximum(n_tags, 1.0)
-        else:
-            tc = pt = np.zeros(len(jj))
-        nb_tag = np.where(n_tags > 0, np.log((tc + a * pt + 1e-9) / (nj + a)), 0.0)
-        put("h_nb_round", nb_round)
-        put("h_nb_region", nb_region)
-        put("h_nb_tag", nb_tag)
-        put("h_nb_score", np.log(view.recent[jj] + 0.1) + nb_round + nb_region + nb_tag)
+        terms = nb.terms(nb_counts(view, eq, q, j))
+        for name, vals in zip(("h_nb_round", "h_nb_region", "h_nb_tag", "h_nb_score"), terms, strict=True):
+            F[:, idx[name]] = vals
     if "q_level" in want:
         F[:, idx["q_level"]] = np.where(eq.label[q] >= 0, _LEVELS[np.maximum(eq.label[q], 0)], np.nan)
     for name in ("h_round_share", "h_near_round_share"):
@@ -655,21 +722,6 @@ def history_features(view: HistoryView, eq: EncodedQueries, q: np.ndarray, j: np
             F[~have, idx["h_level_gap"]] = np.where(lab_n >= 0, float(_LEVELS.max()), np.nan)
         if "h_log_days_since_last" in want:
             F[~have, idx["h_log_days_since_last"]] = np.log1p(36525.0)
-        if want & nb_parts:
-            nb_r = np.where(lab_n >= 0, np.log(view.p_round[np.maximum(lab_n, 0)] + 1e-9), 0.0)
-            reg_n = eq.region[qn]
-            pg_n = view.p_region[np.maximum(reg_n, 0)] if len(view.p_region) else np.zeros(len(qn))
-            nb_g = np.where(reg_n >= 0, np.log(pg_n + 1e-9), 0.0)
-            if len(view.tags):
-                nt = np.asarray(eq.tags.sum(axis=1)).ravel()[qn]
-                pt_n = np.asarray(eq.tags @ view.p_tag).ravel()[qn] / np.maximum(nt, 1.0)
-                nb_t = np.where(nt > 0, np.log(pt_n + 1e-9), 0.0)
-            else:
-                nb_t = np.zeros(len(qn))
-            for name, vals in (("h_nb_round", nb_r), ("h_nb_region", nb_g), ("h_nb_tag", nb_t),
-                               ("h_nb_score", np.log(0.1) + nb_r + nb_g + nb_t)):
-                if name in want:
-                    F[~have, idx[name]] = vals
     if only is None:
         F[have, len(HISTORY_FEATURES):] = view.kind[jj]
     return F

@@ -32,13 +32,16 @@ from matcher.history import (
     BASELINE_COLUMNS,
     BASELINES,
     HISTORY_FEATURES,
+    NB_DEFAULT,
     AlsPeer,
     Company,
     EncodedQueries,
     HistoryView,
+    NaiveBayes,
     Query,
     baseline_scores,
     history_features,
+    nb_counts,
 )
 from matcher.metrics import hit_rate_at_k, mrr_at_k, ndcg_at_k, recall_at_k
 from matcher.profiles import ProjectProfile
@@ -51,6 +54,7 @@ __all__ = [
     "Window",
     "evaluate",
     "feature_names",
+    "fit_naive_bayes",
     "train_ranker",
 ]
 
@@ -74,20 +78,21 @@ class RankerContext:
     eq: EncodedQueries
     als: AlsPeer
     users: np.ndarray
+    nb: NaiveBayes = NB_DEFAULT  # the naive-Bayes smoothing of the h_nb_* columns (a trained ranker's)
 
     @classmethod
     def build(cls, view: HistoryView, queries: Sequence[Query], *, als: AlsPeer | None = None,
-              seed: int = 0) -> RankerContext:
+              seed: int = 0, nb: NaiveBayes = NB_DEFAULT) -> RankerContext:
         eq = view.encode(list(queries))
         peer = als if als is not None else AlsPeer(seed=seed).fit(view)
-        return cls(view, list(queries), eq, peer, peer.user_factors(view, list(queries), eq))
+        return cls(view, list(queries), eq, peer, peer.user_factors(view, list(queries), eq), nb)
 
     def matrix(self, q: np.ndarray, investor_ids: np.ndarray, thesis: np.ndarray | None,
                only: Sequence[str] | None = None, dtype: Any = np.float32) -> np.ndarray:
         """Feature matrix (n, len(feature_names)) of aligned pairs (query index, investor id); ``only`` limits
         the history columns computed (the baselines' columns for a shortlist)."""
         j = self.view.rows_of(investor_ids)
-        H = history_features(self.view, self.eq, q, j, only)
+        H = history_features(self.view, self.eq, q, j, only, self.nb)
         als = self.als.score(self.users, q, investor_ids)
         T = thesis if thesis is not None else np.full((len(q), len(THESIS_FEATURES)), np.nan)
         return np.hstack([H, als[:, None], T]).astype(dtype, copy=False)
@@ -102,7 +107,12 @@ class Window:
     excluded: list[set[int]]  # investor ids that may not be ranked for the query (e.g. earlier investors)
     candidates: np.ndarray  # investor ids that may be ranked (sorted)
     thesis: ThesisFn | None = None
-    rows: tuple[tuple[int, bool, int], list[QueryRows]] | None = field(default=None, repr=False)
+    rows: tuple[tuple[int, bool, int, NaiveBayes], list[QueryRows]] | None = field(default=None, repr=False)
+
+    def allowed(self, qi: int) -> np.ndarray:
+        """Investor ids that may be ranked for query ``qi`` (sorted)."""
+        return self.candidates[~np.isin(self.candidates, list(self.excluded[qi]))] if self.excluded[qi] \
+            else self.candidates
 
 
 def _lexicographic_top(scores: np.ndarray, ids: np.ndarray, k: int) -> np.ndarray:
@@ -117,15 +127,17 @@ def _lexicographic_top(scores: np.ndarray, ids: np.ndarray, k: int) -> np.ndarra
 
 
 class InvestorRanker:
-    """A selected ranking: ``learned`` (a LightGBM model) or ``baseline:<name>``.
+    """A selected ranking: ``learned`` (a LightGBM model), ``naive_bayes`` (the fitted naive-Bayes score alone)
+    or ``baseline:<name>``. ``nb`` is the naive-Bayes smoothing its h_nb_* columns are computed with.
 
     ``score(X)`` gives a raw score per row (higher = better) from the full feature matrix; ``mean`` and
     ``std`` of the raw score over training pairs let callers put it on a fixed [0, 1] scale."""
 
     def __init__(self, selected: str, names: Sequence[str], model_text: str | None = None,
                  mean: float = 0.0, std: float = 1.0, report: dict[str, Any] | None = None,
-                 depth: int = 50) -> None:
+                 depth: int = 50, nb: NaiveBayes = NB_DEFAULT) -> None:
         self.selected = selected
+        self.nb = nb
         self.depth = int(depth)
         self.names = list(names)
         self.model_text = model_text
@@ -150,7 +162,7 @@ class InvestorRanker:
         if self.selected == "learned":
             out: np.ndarray = np.asarray(self._booster.predict(X, num_threads=1), dtype=np.float64)
             return out
-        base = baseline_scorers(exclude_prior=False)[self.selected.split(":", 1)[1]](X)
+        base = simple_scorers(exclude_prior=False)[self.selected.split(":", 1)[-1]](X)
         # the thesis score breaks ties (a baseline says nothing about investors without history)
         thesis = np.nan_to_num(X[:, self.names.index("thesis_score")].astype(np.float64))
         out = base + 1e-3 * thesis
@@ -169,13 +181,13 @@ class InvestorRanker:
     def to_json(self) -> str:
         return json.dumps({"selected": self.selected, "names": self.names, "model": self.model_text,
                            "mean": self.mean, "std": self.std, "report": self.report,
-                           "depth": self.depth}, ensure_ascii=False)
+                           "depth": self.depth, "nb": self.nb.to_list()}, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> InvestorRanker:
         obj = json.loads(text)
         return cls(obj["selected"], obj["names"], obj.get("model"), obj.get("mean", 0.0), obj.get("std", 1.0),
-                   obj.get("report") or {}, obj.get("depth", 50))
+                   obj.get("report") or {}, obj.get("depth", 50), NaiveBayes.from_list(obj.get("nb")))
 
 
 # -- two stages: a shortlist from every baseline, then the ranker ------------------------------------------
@@ -231,7 +243,7 @@ def shortlist_rows(ctx: RankerContext, qi: int, ids: np.ndarray, thesis_all: np.
 
 
 def query_rows(w: Window, qi: int, depth: int, *, exclude_prior: bool, k: int = 10) -> QueryRows:
-    ids = w.candidates[~np.isin(w.candidates, list(w.excluded[qi]))] if w.excluded[qi] else w.candidates
+    ids = w.allowed(qi)
     thesis_all = w.thesis(qi, ids) if w.thesis is not None and len(ids) else None
     X, short, Xs = shortlist_rows(w.context, qi, ids, thesis_all, depth)
     tops = {name: ids[_lexicographic_top(fn(X), ids, k)] for name, fn in baseline_scorers(exclude_prior).items()}
@@ -252,8 +264,9 @@ def rank_rows(ranker: InvestorRanker, rows: QueryRows, k: int) -> np.ndarray:
 
 def window_rows(w: Window, depth: int, *, exclude_prior: bool, k: int = 10) -> list[QueryRows]:
     """Every query of a window (computed once; training and evaluation share them)."""
-    if w.rows is None or w.rows[0] != (depth, exclude_prior, k):
-        w.rows = ((depth, exclude_prior, k), [query_rows(w, qi, depth, exclude_prior=exclude_prior, k=k)
+    key = (depth, exclude_prior, k, w.context.nb)
+    if w.rows is None or w.rows[0] != key:
+        w.rows = (key, [query_rows(w, qi, depth, exclude_prior=exclude_prior, k=k)
                                               for qi in range(len(w.truths))])
     return w.rows[1]
 
@@ -308,6 +321,78 @@ def baseline_scorers(exclude_prior: bool) -> dict[str, Callable[[np.ndarray], np
         out[b] = _baseline_fn(b)
     out["als"] = lambda X: X[:, len(HISTORY_FEATURES) + _n_kinds(X)].astype(np.float64) * 1e3 + X[:, 0]
     return out
+
+
+_NB_COLUMN = HISTORY_FEATURES.index("h_nb_score")
+
+
+def simple_scorers(exclude_prior: bool) -> dict[str, Callable[[np.ndarray], np.ndarray]]:
+    """The baselines and the fitted naive-Bayes score: every ranking that can be served instead of the model."""
+    return {**baseline_scorers(exclude_prior),
+            "naive_bayes": lambda X: np.nan_to_num(X[:, _NB_COLUMN].astype(np.float64), nan=-1e9) * 1e3 + X[:, 0]}
+
+
+# -- the naive-Bayes score, fitted ------------------------------------------------------------------------------
+NB_GRID: dict[str, tuple[float, ...]] = {"alpha_round": (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0),
+                                         "alpha_region": (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0),
+                                         "alpha_tag": (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0),
+                                         "beta": (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5)}
+
+
+@dataclass
+class _NbQuery:
+    counts: Any  # NbCounts over the window's candidates
+    allowed: np.ndarray  # bool mask over the candidates
+    ids: np.ndarray
+    rel: np.ndarray  # bool mask: in the truth
+    n_truth: int
+
+
+def fit_naive_bayes(windows: Sequence[Window], *, max_queries: int = 1200, k: int = 10, passes: int = 2
+                    ) -> tuple[NaiveBayes, dict[str, Any]]:
+    """The smoothing of the naive-Bayes score that ranks the rounds of ``windows`` best (macro NDCG@k over every
+    allowed candidate, as :func:`evaluate` counts it): coordinate ascent over :data:`NB_GRID` from the defaults,
+    ``passes`` times, on at most ``max_queries`` queries spread evenly over the windows (newest first). Four
+    numbers from hundreds of rounds: it holds up where a few hundred queries are too few for the trees."""
+    data: list[_NbQuery] = []
+    per = max(1, max_queries // max(len(windows), 1))
+    for w in windows:
+        ctx, cand = w.context, w.candidates
+        j = ctx.view.rows_of(cand)
+        step = max(1, -(-len(w.truths) // per))
+        for qi in range(0, len(w.truths), step):
+            rel = np.isin(cand, list(w.truths[qi]))
+            if not rel.any():
+                continue  # NDCG 0 whatever the smoothing
+            c = nb_counts(ctx.view, ctx.eq, np.full(len(cand), qi, dtype=np.int64), j)
+            data.append(_NbQuery(c, ~np.isin(cand, list(w.excluded[qi])), cand, rel, len(w.truths[qi])))
+    discount = 1.0 / np.log2(np.arange(2, k + 2))
+
+    def quality(nb: NaiveBayes) -> float:
+        total = 0.0
+        for d in data:
+            # as the served ``naive_bayes`` ranking orders them: ties by activity, then by id
+            score = np.where(d.allowed, nb.terms(d.counts)[3] * 1e3 + np.log1p(d.counts.n), -np.inf)
+            top = _lexicographic_top(score, d.ids, k)
+            total += float((d.rel[top] * discount[: len(top)]).sum() / discount[: min(d.n_truth, k)].sum())
+        return total / max(len(data), 1)
+
+    best = NB_DEFAULT
+    best_q = start_q = quality(best) if data else 0.0
+    for _ in range(passes if data else 0):
+        moved = False
+        for name, grid in NB_GRID.items():
+            for value in grid:
+                trial = NaiveBayes(**{**dict(zip(NB_GRID, best.to_list(), strict=True)), name: value})
+                if trial == best:
+                    continue
+                qv = quality(trial)
+                if qv > best_q + 1e-9:
+                    best, best_q, moved = trial, qv, True
+        if not moved:
+            break
+    return best, {"params": dict(zip(NB_GRID, best.to_list(), strict=True)), "queries": len(data),
+                  "ndcg@10_default": round(start_q, 6), "ndcg@10_fitted": round(best_q, 6)}
 
 
 # -- training -----------------------------------------------------------------------------------------------
@@ -389,10 +474,16 @@ def train_ranker(train: Sequence[Window], validation: Window | None, *, exclude_
     train = used
     kinds = train[0].context.view.kinds if train else (validation.context.view.kinds if validation else [])
     names = feature_names(kinds)
+    # the naive-Bayes smoothing first: its score is a feature and picks part of every shortlist
+    nb, nb_report = fit_naive_bayes(train) if train else (NB_DEFAULT, {})
+    for w in [*train, *([validation] if validation is not None else [])]:
+        w.context.nb = nb
+    say(f"ranker: naive Bayes {nb_report.get('params')} (NDCG@10 on training rounds "
+        f"{nb_report.get('ndcg@10_default')} -> {nb_report.get('ndcg@10_fitted')})")
     X, y, groups = _dataset(train, cfg, names, exclude_prior)
     say(f"ranker: {len(groups)} training queries, {len(y)} pairs ({int(y.sum())} positive)")
     report: dict[str, Any] = {"train_queries": len(groups), "train_pairs": int(len(y)), "features": names,
-                              "shortlist_depth": cfg.depth, "train_windows": len(train)}
+                              "shortlist_depth": cfg.depth, "train_windows": len(train), "naive_bayes": nb_report}
     lgb_names = [n.replace(":", "_") for n in names]
     booster = None
     if len(groups) >= 20 and y.sum() > 0:
@@ -410,34 +501,43 @@ def train_ranker(train: Sequence[Window], validation: Window | None, *, exclude_
         report["rounds"] = int(booster.best_iteration or booster.current_iteration())
         say(f"ranker: {report['rounds']} boosting rounds")
     learned = InvestorRanker("learned", names, booster.model_to_string(num_iteration=report["rounds"]),
-                             depth=cfg.depth) if booster is not None else None
+                             depth=cfg.depth, nb=nb) if booster is not None else None
 
     # without a validation window nothing shows the model beats the simple rules: a baseline serves
     selected = "baseline:recency_popularity"
     if validation is None:
         report["reason"] = "no validation window: the learned model was not checked against the baselines"
     else:
-        scores = evaluate(validation, {"learned": learned} if learned is not None else {},
-                          exclude_prior=exclude_prior, depth=cfg.depth)
+        own = {"naive_bayes": InvestorRanker("naive_bayes", names, depth=cfg.depth, nb=nb)}
+        if learned is not None:
+            own["learned"] = learned
+        scores = evaluate(validation, own, exclude_prior=exclude_prior, depth=cfg.depth)
         ndcg = {n: v["ndcg@10"] for n, v in scores.items() if not n.startswith("_")}
-        best_base = max((n for n in ndcg if n != "learned"), key=lambda n: ndcg[n])
+        best_base = max((n for n in ndcg if n not in own), key=lambda n: ndcg[n])
         report["validation"] = {"ndcg@10": {n: round(v, 4) for n, v in ndcg.items()},
                                 "learned": round(ndcg["learned"], 4) if "learned" in ndcg else None,
+                                "naive_bayes": round(ndcg["naive_bayes"], 4),
                                 "best_baseline": best_base, "best_baseline_ndcg@10": round(ndcg[best_base], 4),
                                 "shortlist_recall": round(scores["_shortlist_recall"], 4),
                                 "queries": len(validation.truths)}
-        wins = learned is not None and ndcg["learned"] > ndcg[best_base]
-        selected = "learned" if wins else f"baseline:{best_base}"
-        say(f"ranker validation: learned {ndcg.get('learned')} vs {best_base} {ndcg[best_base]:.4f}")
+        # the learned model serves only where it beats every simple ranking; else the best of those
+        best_own = max(own, key=lambda n: (ndcg[n], n == "learned"))
+        best_simple = best_own if best_own != "learned" else "naive_bayes"
+        if ndcg[best_base] >= ndcg[best_simple]:
+            best_simple = f"baseline:{best_base}"
+        wins = learned is not None and ndcg["learned"] > ndcg[best_base] and ndcg["learned"] >= ndcg["naive_bayes"]
+        selected = "learned" if wins else best_simple
+        say(f"ranker validation: learned {ndcg.get('learned')}, naive Bayes {ndcg['naive_bayes']:.4f}, "
+            f"{best_base} {ndcg[best_base]:.4f}: {selected}")
     report["selected"] = selected
     if selected == "learned" and refit and validation is not None:
         X2, y2, g2 = _dataset([*train, validation], cfg, names, exclude_prior)
         booster = lgb.train(_params(cfg, names), lgb.Dataset(X2, y2, group=g2, feature_name=lgb_names),
                             num_boost_round=max(report.get("rounds", 1), 1))
-        learned = InvestorRanker("learned", names, booster.model_to_string(), depth=cfg.depth)
+        learned = InvestorRanker("learned", names, booster.model_to_string(), depth=cfg.depth, nb=nb)
         X, y = X2, y2
     ranker = learned if selected == "learned" and learned is not None else \
-        InvestorRanker(selected, names, depth=cfg.depth)
+        InvestorRanker(selected, names, depth=cfg.depth, nb=nb)
     raw = ranker.score(X) if len(X) else np.zeros(1)
     ranker.mean, ranker.std = float(np.mean(raw)), float(np.std(raw)) or 1.0
     ranker.report = report
@@ -498,7 +598,7 @@ class InvestorHistory:
         """Query rounds of these projects on ``day``; a project that states no round raises the round its stage
         usually raises (its history features would otherwise read as a perfect round fit)."""
         queries = [Query(self.company(p), p.round_sought or STAGE_ROUND.get(p.stage), day) for p in projects]
-        return RankerContext.build(self.view, queries, als=self.als)
+        return RankerContext.build(self.view, queries, als=self.als, nb=self.ranker.nb)
 
     def h(self, raw: np.ndarray) -> np.ndarray:
         """The ranker's raw score on a fixed [0, 1] scale: a logistic of its standardised value (the mean and
