@@ -44,6 +44,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     def _problem(error: HTTPError) -> Response:
         return problem_response(error)
 
+    @app.before_request
+    def _json_body_is_text() -> None:
+        """What the schema parser cannot say clearly: a body nested so deep that parsing it overflows the
+        stack, and strings holding lone UTF-16 surrogates (valid JSON escapes, but not text: every write of
+        them fails). Both are refused before any handler runs."""
+        if request.is_json:
+            problem = json_body_problem(request.get_data(cache=True))
+            if problem:
+                raise HTTPError(400, message=problem)
+
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Response:
         headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
@@ -53,6 +63,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
                 json.loads(request.get_data(cache=True) or b"null")
             except ValueError as err:
                 detail = f"the request body is not valid JSON: {err}"
+            except RecursionError:
+                pass  # the detail already says so
         return problem_response(HTTPError(exc.code or 500, message=detail, headers=headers))
 
     @app.errorhandler(IntegrityError)
@@ -142,6 +154,40 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
         start_checkpointer(app)
         start_loading(app)
     return app
+
+
+MAX_JSON_DEPTH = 64
+
+
+def json_body_problem(data: bytes) -> str | None:
+    """Why a JSON request body must be refused before parsing by schema, or None (an invalid body is left to
+    the parser, which names the error)."""
+    if not data:
+        return None
+    try:
+        body = json.loads(data)
+    except RecursionError:
+        return f"the request body is nested too deeply (more than {MAX_JSON_DEPTH} levels)"
+    except ValueError:
+        return None
+    stack: list[tuple[Any, int]] = [(body, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            return f"the request body is nested too deeply (more than {MAX_JSON_DEPTH} levels)"
+        if isinstance(value, str):
+            if not value.isascii():
+                try:
+                    value.encode("utf-8")
+                except UnicodeEncodeError:
+                    return ("a string in the request body holds a lone UTF-16 surrogate (\\ud800-\\udfff), "
+                            "which is not text")
+        elif isinstance(value, dict):
+            stack.extend((k, depth + 1) for k in value)
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    return None
 
 
 def start_checkpointer(app: APIFlask) -> WalCheckpointer | None:

@@ -44,7 +44,7 @@ from api.services import importer, operators
 from api.services import intros as intro_svc
 from api.services import matching as match_svc
 from api.services import profiles as profile_svc
-from matcher.config import WEIGHT_NAMES
+from matcher.config import WEIGHT_LIMIT, WEIGHT_NAMES
 from matcher.taxonomy import INDUSTRIES, NEEDS, REGIONS, ROUNDS, STAGES
 from models import IntroRequest, ModelVersion, Project, Space, SpaceModel, User
 
@@ -220,7 +220,7 @@ def weights() -> str:
     sid = _space_id()
     authz.manage_space(g.principal, sid)
     kind = request.args.get("kind", "mentor")
-    if kind not in ("mentor", "investor", "provider", "dealflow"):
+    if kind not in WEIGHT_KINDS:
         abort(404)
     current = operators.get_weights(db.reader, sid, kind)
     trail = [a for a in operators.audit(db.reader, sid, 200) if a["action"] == "weights.update"
@@ -228,14 +228,34 @@ def weights() -> str:
     return render_template("weights.html", kind=kind, current=current, names=WEIGHT_NAMES, trail=trail)
 
 
+WEIGHT_KINDS = ("mentor", "investor", "provider", "dealflow")
+
+
+def _number(raw: Any, default: float, low: float, high: float) -> float:
+    """A form or JSON number within [low, high]; anything else is a 400 (not a 500)."""
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        abort(400, description=f"{raw!r} is not a number")
+    if not low <= value <= high:  # NaN fails this too
+        abort(400, description=f"{raw!r} must lie in [{low:g}, {high:g}]")
+    return value
+
+
 @bp.post("/space/weights/<kind>/preview")
 @login_required("operator", "admin")
 def weights_preview(kind: str) -> Any:
+    if kind not in WEIGHT_KINDS:
+        abort(404)
     sid = _space_id()
     authz.manage_space(g.principal, sid)
     body = request.get_json(silent=True) or {}
-    data = {"weights": _weights_from(body.get("weights", {})), "diversity": float(body.get("diversity", 0.0)),
-            "k": 10}
+    if not isinstance(body, dict):
+        abort(400)
+    data = {"weights": _weights_from(body.get("weights", {})),
+            "diversity": _number(body.get("diversity"), 0.0, 0.0, 1.0), "k": 10}
     result = operators.preview(db.session, sid, kind, data, 8)
     return jsonify(result)
 
@@ -246,20 +266,19 @@ def _weights_from(raw: Any) -> dict[str, float]:
     out: dict[str, float] = {}
     for name, value in raw.items():
         if name in WEIGHT_NAMES:
-            try:
-                out[name] = float(value)
-            except (TypeError, ValueError):
-                abort(400)
+            out[name] = _number(value, 0.0, -WEIGHT_LIMIT, WEIGHT_LIMIT)
     return out
 
 
 @bp.post("/space/weights/<kind>")
 @login_required("operator", "admin")
 def weights_save(kind: str) -> Any:
+    if kind not in WEIGHT_KINDS:
+        abort(404)
     sid = _space_id()
     authz.manage_space(g.principal, sid)
     weights_in = _weights_from({k: v for k, v in request.form.items() if k in WEIGHT_NAMES})
-    data = {"weights": weights_in, "diversity": float(request.form.get("diversity", 0.0) or 0.0),
+    data = {"weights": weights_in, "diversity": _number(request.form.get("diversity"), 0.0, 0.0, 1.0),
             "comment": request.form.get("comment", "")[:1000]}
     operators.put_weights(db.session, g.principal, sid, kind, data)
     flash(translate("saved", lang()), "ok")
@@ -275,7 +294,7 @@ def allocation() -> str:
     if request.method == "POST":
         data = {"kind": request.form.get("kind", "mentor")
                 if request.form.get("kind") in ("mentor", "investor", "provider")
-                else "mentor", "per_project": max(1, min(5, int(request.form.get("per_project", 1) or 1))),
+                else "mentor", "per_project": int(_number(request.form.get("per_project"), 1, 1, 5)),
                 "cover": bool(request.form.get("cover")), "candidates_per_project": 30}
         result = operators.allocation(db.session, g.principal, sid, data)
     return render_template("allocation.html", result=result)

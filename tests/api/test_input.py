@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import func, select
 
 from models import Project
@@ -106,3 +108,51 @@ def test_rate_limit_is_per_key(env: ApiEnv) -> None:
 
         assert not matching.engine.ready
         db.engine.dispose()
+
+
+def test_pathological_bodies_and_console_forms_never_500(env: ApiEnv) -> None:
+    """Bodies nested 100k deep, lone UTF-16 surrogates in any string, console numbers that are not numbers
+    and unknown console weight kinds: a clear 4xx each, nothing written."""
+    h = {**env.headers("operator1"), "Content-Type": "application/json"}
+    c = env.client()
+    before = project_count(env)
+    deep = "[" * 100_000 + "]" * 100_000
+    cases = [
+        c.post("/api/v1/projects", data=deep, headers=h),
+        c.post("/api/v1/projects", data='{"name": ' + deep + "}", headers=h),
+        c.post("/api/v1/projects", data=json.dumps({**good_project(env), "name": "\ud800"}), headers=h),
+        c.post("/api/v1/projects", data=json.dumps({**good_project(env), "description": "ok \udc00 ok"}), headers=h),
+        c.patch(f"/api/v1/projects/{env.ids['project1']}", data='{"one_liner": "\\ud800"}', headers=h),
+        c.post("/api/v1/feedback", data='{"event_id": "\\udfff"}', headers={**env.headers("founder1"),
+                                                                            "Content-Type": "application/json"}),
+    ]
+    for r in cases:
+        assert 400 <= r.status_code < 500, (r.status_code, r.request.path, r.json)
+        assert r.content_type == "application/problem+json"
+    assert "deep" in cases[0].json["detail"] and "surrogate" in cases[2].json["detail"]
+    assert project_count(env) == before
+
+
+def test_console_forms_with_nonsense_numbers_and_kinds_are_refused_not_500(env: ApiEnv) -> None:
+    from api.accounts import resolve_user
+    from api.extensions import db
+
+    with env.app.app_context():
+        user = resolve_user(db.session, role="operator", space_id=env.ids["space1"], email="ops-input@example.org")
+        db.session.commit()
+        uid = user.id
+    c = env.client()
+    with c.session_transaction() as s:
+        s["uid"], s["csrf"] = uid, "token"
+    form = {"csrf_token": "token"}
+    cases = [
+        c.post("/console/space/allocation", data={**form, "kind": "mentor", "per_project": "abc"}),
+        c.post("/console/space/weights/mentor", data={**form, "diversity": "abc"}),
+        c.post("/console/space/weights/mentor", data={**form, "diversity": "nan"}),
+        c.post("/console/space/weights/bogus", data={**form, "sem_need": "0.2"}),
+        c.post("/console/space/weights/mentor/preview", json={"weights": {}, "diversity": "abc"},
+               headers={"X-CSRF-Token": "token"}),
+        c.post("/console/space/weights/bogus/preview", json={"weights": {}}, headers={"X-CSRF-Token": "token"}),
+    ]
+    for r in cases:
+        assert 400 <= r.status_code < 500, (r.status_code, r.request.path)

@@ -164,3 +164,47 @@ def test_import_accepts_a_city_of_every_province_by_name_and_by_code(env: ApiEnv
     assert set(regions) >= {picks[0].province, "east"}
     bad = upload(env, "operator1", s1, "bad.csv", (header + "导师x,entrepreneur,x,y,strategy,seed,山东,,zh\n").encode())
     assert bad.status_code == 422 and "not a city" in str(bad.json["errors"])
+
+
+def _patched_xlsx(rows: str, *, drop_dimension: bool = True) -> bytes:
+    """A valid one-sheet workbook (the good mentors) whose sheet XML gets ``rows`` appended."""
+    import re
+    import zipfile
+
+    wb = Workbook()
+    ws = wb.active
+    for line in CSV_OK.strip().splitlines():
+        ws.append(line.split(","))
+    buf = io.BytesIO()
+    wb.save(buf)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            content = zin.read(item.filename)
+            if item.filename.endswith("sheet1.xml"):
+                text = content.decode()
+                if drop_dimension:
+                    text = re.sub(r"<dimension[^>]*/>", "", text)
+                content = text.replace("</sheetData>", rows + "</sheetData>").encode()
+            zout.writestr(item.filename, content)
+    return out.getvalue()
+
+
+def test_xlsx_bombs_and_bad_cells_are_refused_quickly_and_write_nothing(env: ApiEnv) -> None:
+    """A 60 KB workbook can declare a million cells: it is refused before openpyxl builds them (under a
+    second here, where reading it took 16-19 s and ~600 MB; without the pre-scan the first two would come back
+    as 422 row errors after that); a cell whose type and value disagree is a 422, not a 500."""
+    s1 = env.ids["space1"]
+    before = mentors_in_space(env, s1)
+    million = "".join(f'<row r="{i}">' + '<c t="n"><v>1</v></c>' * 1000 + "</row>" for i in range(10, 1010))
+    one_wide_row = '<row r="10">' + '<c t="n"><v>1</v></c>' * 1_000_000 + "</row>"
+    empty_rows = "".join(f'<row r="{i}"><c t="n"><v>1</v></c></row>' for i in range(10, 100_010))
+    for rows in (million, one_wide_row, empty_rows):
+        body = _patched_xlsx(rows)
+        assert len(body) < 400_000
+        r = upload(env, "operator1", s1, "bomb.xlsx", body)
+        assert r.status_code == 413 and r.content_type == "application/problem+json", r.json
+    bad_date = _patched_xlsx('<row r="10"><c r="A10" t="d"><v>not-a-date</v></c></row>')
+    r = upload(env, "operator1", s1, "bad.xlsx", bad_date)
+    assert r.status_code == 422 and "XLSX" in r.json["detail"], r.json
+    assert mentors_in_space(env, s1) == before
