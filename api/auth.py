@@ -1,7 +1,7 @@
 """Who is calling: API keys (``Authorization: Bearer hb_<prefix>_<secret>``) resolve to a :class:`Principal`.
 
-Keys are stored as scrypt hashes; a verified key is remembered per process for a few minutes
-(:class:`~api.security.KeyCache`) so the slow hash is paid once, not per request. The console signs users
+Keys are stored as SHA-256 hashes of their 256-bit secret (legacy scrypt hashes are replaced on first use);
+a verified key is remembered per process for a few minutes (:class:`~api.security.KeyCache`). The console signs users
 in with a password instead and builds the same :class:`Principal`, so one authorisation layer
 (:mod:`api.authz`) serves both.
 """
@@ -16,7 +16,7 @@ from flask import current_app, g, request
 from sqlalchemy import bindparam, select
 
 from api.extensions import db
-from api.security import KeyCache, hash_secret, key_prefix, verify_secret
+from api.security import KeyCache, hash_api_key, key_prefix, verify_api_key
 from models import ApiKey, User
 
 
@@ -55,7 +55,7 @@ def _cache() -> KeyCache:
     return cache  # type: ignore[no-any-return]
 
 
-_DUMMY_HASH = hash_secret("hb_000000000000_not-a-real-key")
+_DUMMY_HASH = hash_api_key("hb_000000000000_not-a-real-key")
 
 # built once (every request runs it): the key's state and its user's, as plain columns
 _KEY_BY_PREFIX = (select(ApiKey.id, ApiKey.key_hash, ApiKey.revoked_at, User.id.label("user_id"), User.active,
@@ -66,7 +66,7 @@ _KEY_BY_PREFIX = (select(ApiKey.id, ApiKey.key_hash, ApiKey.revoked_at, User.id.
 def principal_for_key(token: str) -> Principal | None:
     prefix = key_prefix(token)
     if prefix is None:
-        verify_secret(token, _DUMMY_HASH)  # the same cost as a real check: no timing hint
+        verify_api_key(token, _DUMMY_HASH)  # the same cost as a real check: no timing hint
         return None
     # the request's read session: a read request (GET) goes on reading in the same transaction; any other
     # ends it at once, so that no snapshot stays open while its handler writes (an open snapshot holds WAL
@@ -77,12 +77,12 @@ def principal_for_key(token: str) -> Principal | None:
         reader.commit()
     if found is None or found.revoked_at is not None or not found.active:
         if _cache().get(token) is None:
-            verify_secret(token, _DUMMY_HASH)
+            verify_api_key(token, _DUMMY_HASH)
         return None
     key_id, key_hash = found.id, found.key_hash
     cache = _cache()
     if cache.get(token) != key_id:
-        if not verify_secret(token, key_hash):
+        if not verify_api_key(token, key_hash):
             return None
         cache.put(token, key_id)
         # recorded on a cache miss only, so a busy key costs one write per cache lifetime
@@ -90,6 +90,8 @@ def principal_for_key(token: str) -> Principal | None:
             key = writer.get(ApiKey, key_id)
             if key is not None:
                 key.last_used_at = dt.datetime.now(dt.UTC)
+                if not key.key_hash.startswith("sha256$"):  # a legacy scrypt hash, checked once more
+                    key.key_hash = hash_api_key(token)
     return Principal(user_id=found.user_id, role=found.role, space_id=found.space_id,
                      profile_kind=found.profile_kind, profile_id=found.profile_id, name=found.name, key_id=key_id)
 

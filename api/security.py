@@ -1,9 +1,12 @@
-"""Secrets: API keys and passwords, stored only as scrypt hashes.
+"""Secrets: API keys and passwords, stored only as hashes.
 
 An API key reads ``hb_<prefix>_<secret>``: the prefix (public, unique) finds the row, the whole key is
-checked against the stored scrypt hash. Verifying a slow hash on every request would cap throughput at a
-few dozen requests per second, so :class:`KeyCache` remembers, per process and for a short time, the keys
-that verified (keyed by a keyed BLAKE2 digest, never the key itself); revoking a key clears it.
+checked against the stored hash. The secret part is 256 random bits, so a fast hash (SHA-256, stored as
+``sha256$<hex>``) is as safe against a stolen table as a slow one - nobody can search 2**256 keys - and it
+costs microseconds: a client sending junk tokens cannot occupy a core (with scrypt each one cost ~42 ms and
+16 MiB). Keys created before that carry a scrypt hash; it is checked once and replaced by the SHA-256 one.
+Passwords, which people choose, stay on scrypt. :class:`KeyCache` remembers, per process and for a short
+time, the keys that verified (keyed by a keyed BLAKE2 digest, never the key itself); revoking a key clears it.
 """
 
 from __future__ import annotations
@@ -57,10 +60,21 @@ class NewKey:
     hash: str
 
 
+def hash_api_key(key: str) -> str:
+    return "sha256$" + hashlib.sha256(key.encode()).hexdigest()
+
+
+def verify_api_key(key: str, stored: str) -> bool:
+    """The key against its stored hash: SHA-256 (constant time), or a legacy scrypt hash."""
+    if stored.startswith("sha256$"):
+        return hmac.compare_digest(hash_api_key(key), stored)
+    return verify_secret(key, stored)
+
+
 def generate_api_key() -> NewKey:
     prefix = secrets.token_hex(6)
     key = f"hb_{prefix}_{secrets.token_urlsafe(32)}"
-    return NewKey(key=key, prefix=prefix, hash=hash_secret(key))
+    return NewKey(key=key, prefix=prefix, hash=hash_api_key(key))
 
 
 def key_prefix(key: str) -> str | None:

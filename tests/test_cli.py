@@ -10,7 +10,7 @@ import sys
 import pytest
 from sqlalchemy import select
 
-from api.security import verify_secret
+from api.security import verify_api_key
 from models import ApiKey, User
 from models.db import make_engine, make_session_factory
 
@@ -43,8 +43,8 @@ def test_key_create_prints_only_the_key_and_stores_only_a_hash(db_url: str) -> N
     try:
         with make_session_factory(engine)() as session:
             row = session.scalars(select(ApiKey)).one()
-            assert key not in row.key_hash and row.key_hash.startswith("scrypt$")
-            assert verify_secret(key, row.key_hash) and not verify_secret(key + "x", row.key_hash)
+            assert key not in row.key_hash and row.key_hash.startswith("sha256$")
+            assert verify_api_key(key, row.key_hash) and not verify_api_key(key + "x", row.key_hash)
             user = session.get(User, row.user_id)
             assert user is not None and user.role == "founder" and user.profile_id == 3 and user.space_id
     finally:

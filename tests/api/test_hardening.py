@@ -174,3 +174,38 @@ def test_moving_a_project_moves_its_history(env: ApiEnv) -> None:
     assert spaces == {env.ids["space2"]} and users == {env.ids["space2"]}
     assert env.call("operator1", "get", f"/api/v1/projects/{project['id']}").status_code == 404
     assert env.call("operator2", "get", f"/api/v1/projects/{project['id']}").status_code == 200
+
+
+def test_junk_bearer_tokens_cost_no_slow_hash_and_legacy_keys_are_upgraded(env: ApiEnv, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A junk token (malformed, unknown prefix, or a real prefix with a wrong secret) never runs scrypt: one
+    client could otherwise occupy a core at ~42 ms a token. A key stored with a legacy scrypt hash still
+    works and is re-stored as SHA-256 on first use."""
+    import hashlib
+
+    from api.security import generate_api_key, hash_secret
+    from models import ApiKey
+
+    with env.app.app_context():  # a founder's key stored the way keys were before
+        from api.extensions import db
+
+        new = generate_api_key()
+        with db.factory() as session, session.begin():
+            user_id = session.scalars(select(User.id).where(User.role == "founder")).first()
+            session.add(ApiKey(user_id=user_id, prefix=new.prefix, key_hash=hash_secret(new.key), name="legacy"))
+    valid_prefix = env.keys["founder1"].split("_")[1]
+    calls = []
+    original = hashlib.scrypt
+    monkeypatch.setattr(hashlib, "scrypt", lambda *a, **k: calls.append(1) or original(*a, **k))
+    c = env.client()
+    for i in range(100):
+        token = ("junk", f"hb_{i:012x}_{'x' * 43}", f"hb_{valid_prefix}_{'y' * 43}")[i % 3]
+        assert c.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert calls == []
+    assert c.get("/api/v1/me", headers={"Authorization": f"Bearer {new.key}"}).status_code == 200
+    assert len(calls) == 1  # the legacy hash, once
+    with env.app.app_context():
+        from api.extensions import db
+
+        with db.factory() as session:
+            stored = session.scalars(select(ApiKey.key_hash).where(ApiKey.prefix == new.prefix)).one()
+    assert stored.startswith("sha256$")
