@@ -286,6 +286,8 @@ class ImpressionLog:
             raise _Unsettled(batch, exc) from exc
         except DBAPIError:
             pass  # some row is refused (a constraint, a value): write the others one by one
+        except Exception as exc:  # anything else (a pool timeout, a bug): nothing is known written, keep it all
+            raise _Unsettled(batch, exc) from exc
         written = 0
         for i, row in enumerate(batch):
             try:
@@ -300,6 +302,9 @@ class ImpressionLog:
                 log.error("impression %s (project %s, %s %s) refused and dropped: %s", row["id"],
                           row.get("project_id"), row.get("candidate_kind"), row.get("candidate_id"),
                           getattr(exc, "orig", exc))
+            except Exception as exc:  # not a refusal of this row: keep it and the rest
+                self.written += written
+                raise _Unsettled(batch[i:], exc) from exc
         self.written += written
         self.batches += 1
         return written

@@ -292,3 +292,31 @@ def test_a_batch_and_a_move_of_its_project_never_interleave(env: ApiEnv, engine:
     finally:
         mover.dispose()
     assert {r.space_id for r in stored(engine, ids).values()} == {env.ids["space2"]}
+
+
+@pytest.mark.parametrize("error", ["pool_timeout", "unexpected"])
+def test_any_failure_of_a_write_keeps_the_batch(env: ApiEnv, engine: Any, monkeypatch: pytest.MonkeyPatch,
+                                                error: str) -> None:
+    """Not only the errors known to be transient: a pool timeout (SQLAlchemy's own TimeoutError, not a
+    DBAPI error) or anything else raised while writing leaves every row of the batch pending, in order, and
+    the next flush writes them; none is counted as dropped."""
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    log = ImpressionLog(engine, interval=60)
+    ids = log.append(rows_for(env.ids["project1"], env.ids["space1"], 3))
+    assert ids is not None
+    real_begin = engine.begin
+    calls = {"n": 0}
+
+    def fails_once() -> Any:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise PoolTimeout("QueuePool limit reached") if error == "pool_timeout" else RuntimeError("boom")
+        return real_begin()
+
+    monkeypatch.setattr(engine, "begin", fails_once)
+    with pytest.raises((PoolTimeout, RuntimeError)):
+        log.flush()
+    assert all(log.is_pending(i) for i in ids) and log.dropped == 0
+    assert log.flush() == 3
+    assert set(stored(engine, ids)) == set(ids) and not any(log.is_pending(i) for i in ids)
