@@ -53,6 +53,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
             problem = json_body_problem(request.get_data(cache=True))
             if problem:
                 raise HTTPError(400, message=problem)
+        elif (request.method in ("POST", "PUT", "PATCH") and request.path.startswith("/api/")
+              and request.mimetype != "multipart/form-data" and request.content_length):
+            # a JSON API: a body sent as text or a form would be read as no body at all (an empty 200)
+            raise HTTPError(415, message=f"send the body as application/json, not {request.mimetype or 'untyped'}")
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Response:

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sqlite3
@@ -237,7 +238,15 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if _is_file(database):
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            path = Path(database)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # the database holds contacts and password hashes: readable by its owner only (SQLite gives the
+            # -wal and -shm files the database file's permissions)
+            path.touch(mode=0o600, exist_ok=True)
+            for item in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                with contextlib.suppress(OSError):  # missing, or owned by someone else: nothing to do here
+                    if item.stat().st_mode & 0o077:
+                        item.chmod(0o600)
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
 

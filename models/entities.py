@@ -198,6 +198,19 @@ class User(TimestampMixin, Base):
     active: Mapped[bool] = mapped_column(default=True)
 
 
+class ConsoleSession(Base):
+    """A signed-in console session, so that signing out ends it on the server (a copied cookie stops working).
+    Only a hash of the session's random token is stored."""
+
+    __tablename__ = "console_sessions"
+
+    id: Mapped[intpk]
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[timestamp]
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
 class ApiKey(Base):
     """An API key: ``hb_<prefix>_<secret>``; only the prefix (for lookup) and a scrypt hash are stored."""
 
@@ -287,7 +300,7 @@ class FeedbackEvent(Base):
 
     __tablename__ = "feedback_events"
     __table_args__ = (
-        UniqueConstraint("event_id"),
+        UniqueConstraint("actor_user_id", "event_id"),  # an event id is its sender's idempotency key
         Index("ix_feedback_pair", "project_id", "candidate_kind", "candidate_id"),
         Index("ix_feedback_occurred", "occurred_at"),
     )

@@ -118,3 +118,24 @@ def test_checkpointer_leaves_memory_databases_alone() -> None:
     from models.db import WalCheckpointer
 
     assert not WalCheckpointer(make_engine("sqlite://"), interval=1.0).start()
+
+
+def test_a_new_sqlite_database_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    """It holds contacts and password hashes; SQLite gives its -wal and -shm files the same permissions."""
+    import stat
+
+    from models.db import make_engine, upgrade
+
+    url = f"sqlite:///{tmp_path / 'var' / 'huoban.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+            conn.exec_driver_sql("INSERT INTO t VALUES (1)")
+        files = [p for p in (tmp_path / "var").iterdir() if p.name.startswith("huoban.db")]
+        assert any(p.name.endswith("-wal") for p in files)
+        for p in files:
+            assert stat.S_IMODE(p.stat().st_mode) & 0o077 == 0, (p.name, oct(p.stat().st_mode))
+    finally:
+        engine.dispose()

@@ -8,6 +8,8 @@ and the same authorisation rules (``api.authz``) as the API: a console session b
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import hmac
 import secrets
 import uuid
@@ -31,7 +33,7 @@ from flask import (
     session,
     url_for,
 )
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from api import authz
 from api.auth import Principal
@@ -46,7 +48,7 @@ from api.services import matching as match_svc
 from api.services import profiles as profile_svc
 from matcher.config import WEIGHT_LIMIT, WEIGHT_NAMES
 from matcher.taxonomy import INDUSTRIES, NEEDS, REGIONS, ROUNDS, STAGES
-from models import IntroRequest, ModelVersion, Project, Space, SpaceModel, User
+from models import ConsoleSession, IntroRequest, ModelVersion, Project, Space, SpaceModel, User
 
 # an APIBlueprint only because apiflask expects one; the console stays out of the OpenAPI document
 bp = APIBlueprint("console", __name__, url_prefix="/console", template_folder="templates", static_folder="static",
@@ -90,13 +92,38 @@ def _guards() -> Any:
         return render_error(400, "CSRF token missing or invalid", "CSRF token missing or invalid")
     uid = session.get("uid")
     if uid is not None:
-        user = db.reader.get(User, uid)
-        if user is None or not user.active:
+        user = db.reader.scalars(select(User).join(ConsoleSession, ConsoleSession.user_id == User.id).where(
+            User.id == uid, ConsoleSession.token_hash == _session_hash(session.get("sid")),
+            ConsoleSession.expires_at > dt.datetime.now(dt.UTC))).first()
+        if user is None or not user.active:  # signed out (elsewhere too), expired or deactivated
             session.clear()
         else:
             g.principal = Principal.from_user(user)
             g.user = user
     return None
+
+
+def _session_hash(sid: Any) -> str:
+    return hashlib.sha256(sid.encode()).hexdigest() if isinstance(sid, str) and sid else "-"
+
+
+def _start_session(user: User) -> None:
+    """A new server-side session for the user: its random token goes in the signed cookie, its hash here."""
+    sid = secrets.token_urlsafe(32)
+    now = dt.datetime.now(dt.UTC)
+    lifetime = dt.timedelta(seconds=int(current_app.config.get("PERMANENT_SESSION_LIFETIME", 8 * 3600)))
+    with db.factory() as writer, writer.begin():
+        writer.execute(delete(ConsoleSession).where(ConsoleSession.expires_at < now))
+        writer.add(ConsoleSession(token_hash=_session_hash(sid), user_id=user.id, created_at=now,
+                                  expires_at=now + lifetime))
+    session["sid"] = sid
+
+
+def _end_session() -> None:
+    sid = session.get("sid")
+    if sid:
+        with db.factory() as writer, writer.begin():
+            writer.execute(delete(ConsoleSession).where(ConsoleSession.token_hash == _session_hash(sid)))
 
 
 # the deal-flow filter offers all China, the macro regions and the provinces (a city is typed in the API)
@@ -153,8 +180,15 @@ def login() -> str:
     return render_template("login.html", next=request.args.get("next", ""))
 
 
+def _login_account() -> str:
+    """Sign-in throttle per account (besides the one per address): a guesser spread over many addresses
+    still gets 10 tries a minute at one account."""
+    return "login:" + (request.form.get("email") or "").strip().lower()
+
+
 @bp.post("/login")
 @limiter.limit("10 per minute")
+@limiter.limit("10 per minute", key_func=_login_account)
 def login_post() -> Any:
     email = (request.form.get("email") or "").strip().lower()
     password = request.form.get("password") or ""
@@ -165,6 +199,7 @@ def login_post() -> Any:
         return Response(render_template("login.html", error=True, next=request.form.get("next", "")), status=401)
     session.clear()
     session["uid"] = user.id
+    _start_session(user)
     csrf_token()
     target = request.form.get("next") or ""
     return redirect(target if target.startswith("/console/") else url_for("console.home"))
@@ -172,6 +207,7 @@ def login_post() -> Any:
 
 @bp.post("/logout")
 def logout() -> Any:
+    _end_session()  # the cookie, copied or not, no longer signs anyone in
     session.clear()
     return redirect(url_for("console.login"))
 

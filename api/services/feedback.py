@@ -8,14 +8,18 @@ viewed, dismissed,         the side that saw the match: the project's founder fo
 requested                  for deal flow
 accepted, declined         the deciding side, and only when the introduction really was accepted or
                            declined (the service records these itself when the decision is made)
-met, rating, invested      either side of an *accepted* introduction (invested: investor matches only)
+met, invested              either side of an *accepted* introduction (invested: investor matches only)
+rating                     the project's side of an accepted introduction, once per person and
+                           introduction: a candidate does not rate its own engagement
 =========================  =============================================================================
 
+Viewer events of an impression come from the person it was served to (a founder does not dismiss a list an
+operator was shown). ``occurred_at`` may not precede the impression or introduction it reports on.
 Operators of the space and admins may report any of them. Callers who are no party at all get a 404.
-The request is authorised *before* the idempotency lookup; posting the same ``event_id`` again returns the
-stored event (``duplicate: true``) to the same caller, and any other reuse of an ``event_id`` is a conflict
-that reveals nothing about the stored event. Concurrent duplicates store one event (the unique constraint
-decides; the loser reads the winner's row).
+The request is authorised *before* the idempotency lookup. ``event_id`` is the caller's own idempotency
+key: posting the same one again returns the stored event (``duplicate: true``), reusing it for another event
+is a conflict, and another caller's keys are separate (so a conflict reveals nothing about other tenants).
+Concurrent duplicates store one event (the unique constraint decides; the loser reads the winner's row).
 """
 
 from __future__ import annotations
@@ -39,10 +43,13 @@ VIEWER_TYPES = ("viewed", "dismissed", "requested")
 DECISION_TYPES = ("accepted", "declined")
 AFTER_TYPES = ("met", "rating", "invested")
 
-_BY_EVENT_ID = select(FeedbackEvent).where(FeedbackEvent.event_id == bindparam("event_id"))
+_BY_EVENT_ID = select(FeedbackEvent).where(FeedbackEvent.event_id == bindparam("event_id"),
+                                           FeedbackEvent.actor_user_id == bindparam("actor"))
 # what an event needs of its impression, as plain columns (the logged features are not loaded)
 _IMPRESSION_REF = select(Impression.id, Impression.space_id, Impression.direction, Impression.project_id,
-                         Impression.candidate_kind, Impression.candidate_id).where(Impression.id == bindparam("id"))
+                         Impression.candidate_kind, Impression.candidate_id, Impression.viewer_user_id,
+                         Impression.created_at).where(Impression.id == bindparam("id"))
+CLOCK_SKEW = dt.timedelta(minutes=5)
 
 
 def _resolve(session: Session, p: Principal, data: dict[str, Any]) -> tuple[Any, IntroRequest | None]:
@@ -89,6 +96,8 @@ def _authorise(session: Session, p: Principal, etype: str, imp: Any,
     if etype in VIEWER_TYPES:
         if not (staff or (candidate_side if dealflow else project_side)):
             authz.forbid("only the side that was shown the match reports this")
+        if imp is not None and not staff and imp.viewer_user_id is not None and imp.viewer_user_id != p.user_id:
+            authz.forbid("this list was shown to someone else; only they report what they did with it")
     elif etype in DECISION_TYPES:
         if intro is None or intro.status != etype:
             problem(409, f"no introduction between them was {etype}", type_="outcome-without-intro")
@@ -98,10 +107,18 @@ def _authorise(session: Session, p: Principal, etype: str, imp: Any,
     else:  # met, rating, invested
         if intro is None or intro.status != "accepted":
             problem(409, f"'{etype}' needs an accepted introduction between them", type_="outcome-without-intro")
+        if etype == "rating" and not (staff or project_side):
+            authz.forbid("the project's side rates an engagement; a candidate does not rate its own")
         if etype == "invested" and ref.candidate_kind != "investor":
             problem(422, "only investor matches lead to investments",
                     errors=[{"location": "json", "field": "type", "message": "invested needs an investor"}])
     return intro
+
+
+def _as_utc(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
 def _out(row: FeedbackEvent, duplicate: bool) -> dict[str, Any]:
@@ -117,7 +134,7 @@ def _same(row: FeedbackEvent, data: dict[str, Any], p: Principal) -> bool:
 
 
 def _existing(session: Session, p: Principal, data: dict[str, Any]) -> tuple[dict[str, Any], bool] | None:
-    row = session.scalars(_BY_EVENT_ID, {"event_id": data["event_id"]}).first()
+    row = session.scalars(_BY_EVENT_ID, {"event_id": data["event_id"], "actor": p.user_id}).first()
     if row is None:
         return None
     if not _same(row, data, p):
@@ -133,6 +150,16 @@ def record(session: Session, p: Principal, data: dict[str, Any]) -> tuple[dict[s
     if found is not None:
         return found
     ref: Any = intro if intro is not None else imp
+    occurred = data.get("occurred_at")
+    since = _as_utc(getattr(ref, "created_at", None))
+    if occurred is not None and since is not None and occurred < since - CLOCK_SKEW:
+        problem(422, "occurred_at is before the match or introduction it reports on",
+                errors=[{"location": "json", "field": "occurred_at",
+                         "message": f"must not be before {since.isoformat(timespec='seconds')}"}])
+    if data["type"] == "rating" and intro is not None and session.scalar(
+            select(FeedbackEvent.id).where(FeedbackEvent.type == "rating", FeedbackEvent.intro_id == intro.id,
+                                           FeedbackEvent.actor_user_id == p.user_id).limit(1)) is not None:
+        problem(409, "you already rated this introduction", type_="already-rated")
     row = FeedbackEvent(
         event_id=data["event_id"], space_id=ref.space_id, type=data["type"], project_id=ref.project_id,
         candidate_kind=ref.candidate_kind, candidate_id=ref.candidate_id, impression_id=data.get("impression_id"),

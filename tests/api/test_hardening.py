@@ -209,3 +209,109 @@ def test_junk_bearer_tokens_cost_no_slow_hash_and_legacy_keys_are_upgraded(env: 
         with db.factory() as session:
             stored = session.scalars(select(ApiKey.key_hash).where(ApiKey.prefix == new.prefix)).one()
     assert stored.startswith("sha256$")
+
+
+def test_signing_out_ends_the_session_on_the_server(env: ApiEnv) -> None:
+    """A copy of the session cookie taken before signing out no longer signs anyone in afterwards."""
+    import re
+
+    from api.accounts import resolve_user, set_password
+
+    with env.app.app_context():
+        from api.extensions import db
+
+        user = resolve_user(db.session, role="operator", space_id=env.ids["space1"], email="signout@example.org")
+        set_password(user, "correct horse battery")
+        db.session.commit()
+    c = env.client()
+    form = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/console/login").get_data(as_text=True))
+    assert form is not None
+    r = c.post("/console/login", data={"email": "signout@example.org", "password": "correct horse battery",
+                                       "csrf_token": form.group(1)})
+    assert r.status_code == 302
+    cookie = c.get_cookie("session")
+    assert cookie is not None
+    page = c.get("/console/space/weights")
+    assert page.status_code == 200
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
+    assert token is not None
+    copy = env.client()
+    copy.set_cookie("session", cookie.value)
+    assert copy.get("/console/space/weights").status_code == 200  # the copy works while signed in
+    assert c.post("/console/logout", data={"csrf_token": token.group(1)}).status_code == 302
+    after = copy.get("/console/space/weights")
+    assert after.status_code == 302 and "/console/login" in after.headers["Location"]
+
+
+def _limited_app(env: ApiEnv, **config):  # type: ignore[no-untyped-def]
+    import uuid
+
+    from api import create_app
+
+    # flask-limiter keeps the default limits of the first app that enabled it, process-wide: every test app
+    # with limits on uses the same default (tests/api/test_input.py::test_rate_limit_is_per_key counts on it)
+    return create_app({"DATABASE_URL": env.url, "VAR_DIR": env.app.config["VAR_DIR"], "ENCODER": "keyword",
+                       "LOAD_MATCHER": False, "TESTING": True, "RATELIMIT_ENABLED": True,
+                       "RATELIMIT_DEFAULT": "5 per minute", "RATELIMIT_KEY_PREFIX": f"hbtest-{uuid.uuid4().hex[:8]}",
+                       **config})
+
+
+_WORKER = """
+import json, sys
+from api import create_app
+app = create_app({"DATABASE_URL": sys.argv[1], "VAR_DIR": sys.argv[2], "ENCODER": "keyword", "LOAD_MATCHER": False,
+                  "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": sys.argv[3], "RATELIMIT_KEY_PREFIX": sys.argv[4],
+                  "RATELIMIT_DEFAULT": "5 per minute"})
+c = app.test_client()
+print(json.dumps([c.get("/api/v1/me").status_code for _ in range(3)]))
+"""
+
+
+def test_rate_limits_in_redis_hold_across_workers(env: ApiEnv) -> None:
+    """Two worker processes sharing HUOBAN_RATELIMIT_STORAGE_URI count requests together (5 a minute: the
+    second worker's third request is the sixth); with per-process memory each would allow all of its own."""
+    import json
+    import os
+    import subprocess
+    import sys
+    import uuid
+
+    import redis
+
+    uri = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(uri, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        if os.environ.get("CI") == "true":
+            raise AssertionError(f"CI=true but Redis at {uri} is unreachable: {exc}") from exc
+        import pytest
+
+        pytest.skip(f"Redis at {uri} unreachable")
+    prefix = f"hbtest-{uuid.uuid4().hex}"
+    runs = []
+    for _ in range(2):
+        out = subprocess.run([sys.executable, "-c", _WORKER, env.url, env.app.config["VAR_DIR"], uri, prefix],
+                             capture_output=True, text=True, timeout=120, check=True)
+        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    assert runs == [[401, 401, 401], [401, 401, 429]], runs
+    assert redis.Redis.from_url(uri).keys(f"*{prefix}*")  # the counters are in Redis
+
+
+def test_sign_in_is_throttled_per_account_not_only_per_address(env: ApiEnv) -> None:
+    import re
+
+    app = _limited_app(env)
+    c = app.test_client()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/console/login").get_data(as_text=True))
+    assert token is not None
+    codes = [c.post("/console/login", data={"email": "victim@example.org", "password": f"guess-{i}",
+                                            "csrf_token": token.group(1)},
+                    environ_base={"REMOTE_ADDR": f"10.0.{i}.1"}).status_code for i in range(11)]
+    assert codes[:10] == [401] * 10 and codes[10] == 429
+    other = c.post("/console/login", data={"email": "someone@example.org", "password": "x",
+                                           "csrf_token": token.group(1)}, environ_base={"REMOTE_ADDR": "10.9.9.9"})
+    assert other.status_code == 401  # another account from a fresh address is not locked out
+    with app.app_context():
+        from api.extensions import db
+
+        db.engine.dispose()

@@ -134,16 +134,23 @@ def test_pathological_bodies_and_console_forms_never_500(env: ApiEnv) -> None:
 
 
 def test_console_forms_with_nonsense_numbers_and_kinds_are_refused_not_500(env: ApiEnv) -> None:
+    import datetime as dt
+    import hashlib
+
     from api.accounts import resolve_user
     from api.extensions import db
+    from models import ConsoleSession
 
     with env.app.app_context():
         user = resolve_user(db.session, role="operator", space_id=env.ids["space1"], email="ops-input@example.org")
+        now = dt.datetime.now(dt.UTC)
+        db.session.add(ConsoleSession(token_hash=hashlib.sha256(b"sid-input").hexdigest(), user_id=user.id,
+                                      created_at=now, expires_at=now + dt.timedelta(hours=1)))
         db.session.commit()
         uid = user.id
     c = env.client()
     with c.session_transaction() as s:
-        s["uid"], s["csrf"] = uid, "token"
+        s["uid"], s["sid"], s["csrf"] = uid, "sid-input", "token"
     form = {"csrf_token": "token"}
     cases = [
         c.post("/console/space/allocation", data={**form, "kind": "mentor", "per_project": "abc"}),
@@ -156,3 +163,16 @@ def test_console_forms_with_nonsense_numbers_and_kinds_are_refused_not_500(env: 
     ]
     for r in cases:
         assert 400 <= r.status_code < 500, (r.status_code, r.request.path)
+
+
+def test_a_body_that_is_not_json_is_a_415_not_an_empty_success(env: ApiEnv) -> None:
+    pid = env.ids["project1"]
+    h = env.headers("operator1")
+    c = env.client()
+    before = c.get(f"/api/v1/projects/{pid}", headers=h).json["one_liner"]
+    as_text = c.patch(f"/api/v1/projects/{pid}", data='{"one_liner": "changed"}',
+                      headers={**h, "Content-Type": "text/plain"})
+    as_form = c.patch(f"/api/v1/projects/{pid}", data={"one_liner": "changed"}, headers=h)
+    for r in (as_text, as_form):
+        assert r.status_code == 415 and r.content_type == "application/problem+json", r.status_code
+    assert c.get(f"/api/v1/projects/{pid}", headers=h).json["one_liner"] == before

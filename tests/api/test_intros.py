@@ -185,3 +185,42 @@ def test_feedback_is_idempotent(env: ApiEnv) -> None:
         n = db.reader.scalar(select(func.count()).select_from(FeedbackEvent)
                              .where(FeedbackEvent.event_id.in_(["evt-0001-abcdef", "evt-race-000001"])))
     assert n == 2
+
+
+def test_feedback_cannot_be_gamed(env: ApiEnv) -> None:
+    """A founder does not report on a list an operator was shown; a candidate does not rate its own
+    engagement, and the project's side rates an introduction once; occurred_at may not precede what it
+    reports on; another tenant's event ids neither clash with nor reveal one's own."""
+    pid = env.ids["project1"]
+    shown_to_operator = env.call("operator1", "get", f"/api/v1/projects/{pid}/matches?kind=mentor&k=2").json["items"]
+    r = env.call("founder1", "post", "/api/v1/feedback", json={
+        "event_id": "game-0001-dismiss", "type": "dismissed", "impression_id": shown_to_operator[0]["impression_id"]})
+    assert r.status_code == 403, r.json
+    own = env.call("founder1", "post", "/api/v1/feedback", json={
+        "event_id": "game-0002-dismiss", "type": "dismissed", "impression_id": shown_to_operator[0]["impression_id"],
+        "occurred_at": "1970-01-01T00:00:00+00:00"})
+    assert own.status_code == 403  # still not theirs, whatever the date
+    mine = env.call("founder1", "get", f"/api/v1/projects/{pid}/matches?kind=mentor&k=2").json["items"]
+    old = env.call("founder1", "post", "/api/v1/feedback", json={
+        "event_id": "game-0003-viewed", "type": "viewed", "impression_id": mine[0]["impression_id"],
+        "occurred_at": "1970-01-01T00:00:00+00:00"})
+    assert old.status_code == 422 and old.json["errors"][0]["field"] == "occurred_at"
+
+    mentor_id, mentor_key = fresh_mentor(env, capacity=2)
+    mh = {"Authorization": f"Bearer {mentor_key}"}
+    intro = env.call("founder1", "post", "/api/v1/intros",
+                     json={"project_id": pid, "candidate_kind": "mentor", "candidate_id": mentor_id}).json
+    assert env.client().post(f"/api/v1/intros/{intro['id']}/accept", json={}, headers=mh).status_code == 200
+    five = {"type": "rating", "intro_id": intro["id"], "rating": 5}
+    self_rated = env.client().post("/api/v1/feedback", json={**five, "event_id": "game-0004-rating"}, headers=mh)
+    assert self_rated.status_code == 403
+    assert env.call("founder1", "post", "/api/v1/feedback", json={**five, "event_id": "game-0005-rating"}
+                    ).status_code == 201
+    again = env.call("founder1", "post", "/api/v1/feedback", json={**five, "event_id": "game-0006-rating"})
+    assert again.status_code == 409 and again.json["type"].endswith("already-rated")
+    # the same event id in another tenant is that tenant's own event, not a conflict
+    theirs = env.call("founder2", "get", f"/api/v1/projects/{env.ids['project2']}/matches?kind=mentor&k=1"
+                      ).json["items"][0]["impression_id"]
+    other = env.call("founder2", "post", "/api/v1/feedback",
+                     json={"event_id": "game-0005-rating", "type": "viewed", "impression_id": theirs})
+    assert other.status_code == 201 and other.json["duplicate"] is False
