@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from api.security import generate_api_key, hash_secret
-from models import PROFILE_KINDS, PROFILE_MODELS, ROLES, ApiKey, Space, User
+from models import PROFILE_KINDS, PROFILE_MODELS, ROLES, ApiKey, ConsoleSession, Space, User
 
 # Which profile kind each role links to (None: no profile).
 ROLE_PROFILE = {"admin": None, "operator": None, "founder": "project", "mentor": "mentor",
@@ -100,13 +101,65 @@ def create_api_key(
     space_id: int | None = None,
     profile: ProfileRef | None = None,
     name: str = "",
+    expires_at: dt.datetime | None = None,
 ) -> str:
     """Create a key for the (possibly new) user of this role/space/profile; return the plaintext key."""
     user = resolve_user(session, role=role, space_id=space_id, profile=profile, name=name)
+    return _new_key(session, user.id, name, expires_at)
+
+
+def _new_key(session: Session, user_id: int, name: str, expires_at: dt.datetime | None) -> str:
+    if expires_at is not None and expires_at <= dt.datetime.now(dt.UTC):
+        raise AccountError("a key's expiry must lie in the future")
     new = generate_api_key()
-    session.add(ApiKey(user_id=user.id, prefix=new.prefix, key_hash=new.hash, name=name))
+    session.add(ApiKey(user_id=user_id, prefix=new.prefix, key_hash=new.hash, name=name, expires_at=expires_at))
     session.flush()
     return new.key
+
+
+def find_key(session: Session, ref: str) -> ApiKey:
+    """A key by its id or its public prefix (``hb_<prefix>_...`` or the prefix alone)."""
+    ref = ref.strip()
+    prefix = ref.split("_")[1] if ref.startswith("hb_") and ref.count("_") >= 2 else ref
+    row = session.get(ApiKey, int(ref)) if ref.isdigit() else None
+    row = row or session.scalars(select(ApiKey).where(ApiKey.prefix == prefix)).first()
+    if row is None:
+        raise AccountError(f"no API key {ref!r} (give its id or its prefix; `huoban key list` shows both)")
+    return row
+
+
+def revoke_key(session: Session, key: ApiKey) -> bool:
+    """Revoke a key at once (every worker checks revocation on each request); False if it already was."""
+    if key.revoked_at is not None:
+        return False
+    key.revoked_at = dt.datetime.now(dt.UTC)
+    return True
+
+
+def rotate_key(session: Session, key: ApiKey, expires_at: dt.datetime | None = None) -> str:
+    """A new key for the same user and label; the old one is revoked in the same transaction."""
+    if key.revoked_at is not None:
+        raise AccountError(f"key {key.id} is revoked; create a new one instead")
+    new = _new_key(session, key.user_id, key.name, expires_at)
+    revoke_key(session, key)
+    return new
+
+
+def find_user(session: Session, ref: str) -> User:
+    ref = ref.strip()
+    user = session.get(User, int(ref)) if ref.isdigit() else \
+        session.scalars(select(User).where(User.email == ref.lower())).first()
+    if user is None:
+        raise AccountError(f"no user {ref!r} (give an id or an email)")
+    return user
+
+
+def set_active(session: Session, user: User, active: bool) -> None:
+    """Deactivate (or reactivate) a user: their keys and console sessions stop working on the next request;
+    deactivating also ends their console sessions."""
+    user.active = active
+    if not active:
+        session.execute(delete(ConsoleSession).where(ConsoleSession.user_id == user.id))
 
 
 def set_password(user: User, password: str) -> None:

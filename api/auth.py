@@ -58,7 +58,8 @@ def _cache() -> KeyCache:
 _DUMMY_HASH = hash_api_key("hb_000000000000_not-a-real-key")
 
 # built once (every request runs it): the key's state and its user's, as plain columns
-_KEY_BY_PREFIX = (select(ApiKey.id, ApiKey.key_hash, ApiKey.revoked_at, User.id.label("user_id"), User.active,
+_KEY_BY_PREFIX = (select(ApiKey.id, ApiKey.key_hash, ApiKey.revoked_at, ApiKey.expires_at,
+                         User.id.label("user_id"), User.active,
                          User.role, User.space_id, User.profile_kind, User.profile_id, User.name)
                   .join(User, ApiKey.user_id == User.id).where(ApiKey.prefix == bindparam("prefix")))
 
@@ -75,7 +76,8 @@ def principal_for_key(token: str) -> Principal | None:
     found = reader.connection().execute(_KEY_BY_PREFIX, {"prefix": prefix}).first()
     if request.method not in ("GET", "HEAD"):
         reader.commit()
-    if found is None or found.revoked_at is not None or not found.active:
+    if found is None or found.revoked_at is not None or not found.active or (
+            found.expires_at is not None and _utc(found.expires_at) <= dt.datetime.now(dt.UTC)):
         if _cache().get(token) is None:
             verify_api_key(token, _DUMMY_HASH)
         return None
@@ -94,6 +96,10 @@ def principal_for_key(token: str) -> Principal | None:
                     key.key_hash = hash_api_key(token)
     return Principal(user_id=found.user_id, role=found.role, space_id=found.space_id,
                      profile_kind=found.profile_kind, profile_id=found.profile_id, name=found.name, key_id=key_id)
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
 @auth.verify_token

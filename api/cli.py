@@ -8,6 +8,7 @@ traceback; set ``HUOBAN_DEBUG=1`` to see one for an unexpected failure.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import sys
 from collections.abc import Callable
@@ -606,8 +607,11 @@ def key() -> None:
 @click.option("--profile", default=None, metavar="KIND:ID",
               help="Linked profile: project:ID for founders, mentor:ID, investor:ID, provider:ID.")
 @click.option("--name", default="", help="A label for the key's user.")
+@click.option("--expires-in-days", type=click.IntRange(1, 3650), default=None,
+              help="The key stops working after this many days (default: until revoked).")
 @friendly_errors
-def key_create(db_url: str | None, role: str, space_id: int | None, profile: str | None, name: str) -> None:
+def key_create(db_url: str | None, role: str, space_id: int | None, profile: str | None, name: str,
+               expires_in_days: int | None) -> None:
     """Create an API key; prints the key (and nothing else) once. Only its hash is stored."""
     from api.accounts import AccountError, create_api_key, parse_profile
     from models.db import make_engine, make_session_factory, session_scope
@@ -621,12 +625,179 @@ def key_create(db_url: str | None, role: str, space_id: int | None, profile: str
     try:
         with session_scope(make_session_factory(engine)) as session:
             try:
-                new_key = create_api_key(session, role=role, space_id=space_id, profile=profile_ref, name=name)
+                new_key = create_api_key(session, role=role, space_id=space_id, profile=profile_ref, name=name,
+                                         expires_at=_expiry(expires_in_days))
             except AccountError as exc:
                 raise click.UsageError(str(exc)) from None
     finally:
         engine.dispose()
     click.echo(new_key)
+
+
+def _expiry(days: int | None) -> Any:
+    import datetime as dt
+
+    return None if days is None else dt.datetime.now(dt.UTC) + dt.timedelta(days=days)
+
+
+def _accounts(db_url: str | None, action: Callable[[Any], Any]) -> Any:
+    """Run ``action(session)`` in one transaction; account errors become one-line usage errors."""
+    from api.accounts import AccountError
+    from models.db import make_engine, make_session_factory, session_scope
+
+    engine = make_engine(resolve_db(db_url))
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            try:
+                return action(session)
+            except AccountError as exc:
+                raise click.UsageError(str(exc)) from None
+    finally:
+        engine.dispose()
+
+
+@key.command("list")
+@db_option
+@click.option("--space", "space_id", type=int, default=None, help="Only keys of this space's users.")
+@click.option("--all", "show_all", is_flag=True, help="Include revoked and expired keys.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per key.")
+@friendly_errors
+def key_list(db_url: str | None, space_id: int | None, show_all: bool, as_json: bool) -> None:
+    """The API keys: id, prefix, label, role, user, space, created, last used, expiry, state (never the key)."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from models import ApiKey, User
+
+    def rows(session: Any) -> list[dict[str, Any]]:
+        now = dt.datetime.now(dt.UTC)
+        query = select(ApiKey, User).join(User, ApiKey.user_id == User.id).order_by(ApiKey.id)
+        if space_id is not None:
+            query = query.where(User.space_id == space_id)
+        out = []
+        for k, u in session.execute(query).all():
+            expires = k.expires_at.replace(tzinfo=k.expires_at.tzinfo or dt.UTC) if k.expires_at else None
+            state = "revoked" if k.revoked_at else "expired" if expires and expires <= now else \
+                "inactive user" if not u.active else "active"
+            if state != "active" and not show_all:
+                continue
+            out.append({"id": k.id, "prefix": k.prefix, "name": k.name, "role": u.role, "user_id": u.id,
+                        "email": u.email, "space_id": u.space_id,
+                        "profile": f"{u.profile_kind}:{u.profile_id}" if u.profile_kind else None,
+                        "created_at": k.created_at.isoformat(timespec="seconds"),
+                        "last_used_at": k.last_used_at.isoformat(timespec="seconds") if k.last_used_at else None,
+                        "expires_at": expires.isoformat(timespec="seconds") if expires else None, "state": state})
+        return out
+
+    listed = _accounts(db_url, rows)
+    if as_json:
+        for row in listed:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    for r in listed:
+        click.echo(f"{r['id']:>5}  hb_{r['prefix']}_...  {r['role']:<9} user {r['user_id']:<5} "
+                   f"space {r['space_id'] or '-':<5} {r['state']:<13} expires {r['expires_at'] or 'never'}  "
+                   f"last used {r['last_used_at'] or 'never'}  {r['name']}")
+
+
+@key.command("revoke")
+@db_option
+@click.argument("ref")
+@friendly_errors
+def key_revoke(db_url: str | None, ref: str) -> None:
+    """Revoke the key REF (its id or prefix) at once: every worker refuses it on its next request."""
+    from api.accounts import find_key, revoke_key
+
+    def act(session: Any) -> tuple[int, bool]:
+        row = find_key(session, ref)
+        return row.id, revoke_key(session, row)
+
+    key_id, changed = _accounts(db_url, act)
+    click.echo(f"key {key_id} {'revoked' if changed else 'was already revoked'}", err=True)
+
+
+@key.command("rotate")
+@db_option
+@click.argument("ref")
+@click.option("--expires-in-days", type=click.IntRange(1, 3650), default=None,
+              help="The new key stops working after this many days (default: until revoked).")
+@friendly_errors
+def key_rotate(db_url: str | None, ref: str, expires_in_days: int | None) -> None:
+    """Replace the key REF: prints a new key for the same user (and nothing else) and revokes the old one in
+    the same transaction."""
+    from api.accounts import find_key, rotate_key
+
+    click.echo(_accounts(db_url, lambda session: rotate_key(session, find_key(session, ref),
+                                                            _expiry(expires_in_days))))
+
+
+@cli.group()
+def user() -> None:
+    """Users: deactivate, reactivate, reset a console password."""
+
+
+@user.command("deactivate")
+@db_option
+@click.argument("ref")
+@friendly_errors
+def user_deactivate(db_url: str | None, ref: str) -> None:
+    """Deactivate the user REF (id or email): their API keys and console sessions stop working at once."""
+    from api.accounts import find_user, set_active
+
+    def act(session: Any) -> int:
+        found = find_user(session, ref)
+        set_active(session, found, False)
+        return found.id
+
+    click.echo(f"user {_accounts(db_url, act)} deactivated", err=True)
+
+
+@user.command("activate")
+@db_option
+@click.argument("ref")
+@friendly_errors
+def user_activate(db_url: str | None, ref: str) -> None:
+    """Reactivate the user REF (id or email)."""
+    from api.accounts import find_user, set_active
+
+    def act(session: Any) -> int:
+        found = find_user(session, ref)
+        set_active(session, found, True)
+        return found.id
+
+    click.echo(f"user {_accounts(db_url, act)} activated", err=True)
+
+
+@user.command("password")
+@db_option
+@click.argument("ref")
+@click.option("--generate", is_flag=True, help="Generate a random password and print it (once).")
+@friendly_errors
+def user_password(db_url: str | None, ref: str, generate: bool) -> None:
+    """Set a new console password for the user REF (id or email): read from standard input (or a prompt), or
+    generated and printed with --generate. Ends the user's console sessions."""
+    import secrets
+
+    from sqlalchemy import delete
+
+    from api.accounts import find_user, set_password
+    from models import ConsoleSession
+
+    password = secrets.token_urlsafe(12) if generate else (
+        click.prompt("new password", hide_input=True, confirmation_prompt=True) if sys.stdin.isatty()
+        else sys.stdin.readline().rstrip("\n"))
+
+    def act(session: Any) -> int:
+        found = find_user(session, ref)
+        set_password(found, password)
+        session.execute(delete(ConsoleSession).where(ConsoleSession.user_id == found.id))
+        return found.id
+
+    user_id = _accounts(db_url, act)
+    if generate:
+        click.echo(password)
+    click.echo(f"password of user {user_id} set; their console sessions ended", err=True)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -212,7 +212,7 @@ class ConsoleSession(Base):
 
 
 class ApiKey(Base):
-    """An API key: ``hb_<prefix>_<secret>``; only the prefix (for lookup) and a scrypt hash are stored."""
+    """An API key: ``hb_<prefix>_<secret>``; only the prefix (for lookup) and a hash are stored."""
 
     __tablename__ = "api_keys"
 
@@ -224,6 +224,7 @@ class ApiKey(Base):
     created_at: Mapped[timestamp]
     last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())  # None: until revoked
 
     user: Mapped[User] = relationship(lazy="joined")
 

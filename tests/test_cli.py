@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from api.security import verify_api_key
+from api.security import verify_api_key, verify_secret
 from models import ApiKey, User
 from models.db import make_engine, make_session_factory
 
@@ -97,6 +99,80 @@ def test_seed_twice_needs_reset_and_if_empty_is_quiet(db_url: str) -> None:
 
 def test_db_commands(blank_db_url: str) -> None:
     assert huoban("db", "upgrade", db=blank_db_url).returncode == 0
-    assert huoban("db", "current", db=blank_db_url).stdout.strip() == "0006"
+    assert huoban("db", "current", db=blank_db_url).stdout.strip() == "0007"
     assert huoban("db", "downgrade", "--revision", "base", db=blank_db_url).returncode == 0
     assert huoban("db", "current", db=blank_db_url).stdout.strip() == "none"
+
+
+def _me(url: str, key: str, tmp_path: Path) -> int:
+    """The status a running service gives this key on GET /api/v1/me."""
+    from api import create_app
+    from api.extensions import db
+
+    app = create_app({"DATABASE_URL": url, "VAR_DIR": str(tmp_path / "var"), "ENCODER": "keyword",
+                      "LOAD_MATCHER": False, "RATELIMIT_ENABLED": False, "TESTING": True})
+    try:
+        return int(app.test_client().get("/api/v1/me", headers={"Authorization": f"Bearer {key}"}).status_code)
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+
+
+def test_key_and_user_lifecycle(db_url: str, tmp_path: Path) -> None:
+    """list (never the secret), rotate (new key works, old one does not), revoke, expiry, deactivation,
+    password reset - each seen by the service on the next request."""
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    assert huoban("seed", "--scale", "25", db=db_url).returncode == 0
+    first = huoban("key", "create", "--role", "founder", "--profile", "project:3", "--expires-in-days", "30",
+                   db=db_url).stdout.strip()
+    listed = huoban("key", "list", "--json", db=db_url)
+    assert listed.returncode == 0 and first.split("_", 2)[2] not in listed.stdout
+    row = json.loads(listed.stdout.splitlines()[0])
+    assert row["prefix"] == first.split("_")[1] and row["state"] == "active" and row["expires_at"]
+    assert _me(db_url, first, tmp_path) == 200
+    rotated = huoban("key", "rotate", first, db=db_url)
+    assert rotated.returncode == 0, rotated.stderr
+    second = rotated.stdout.strip()
+    assert KEY.match(second) and _me(db_url, first, tmp_path) == 401 and _me(db_url, second, tmp_path) == 200
+    assert huoban("key", "revoke", second.split("_")[1], db=db_url).returncode == 0
+    assert _me(db_url, second, tmp_path) == 401
+    assert_clean_failure(huoban("key", "revoke", "hb_nosuchkey_x", db=db_url), 2, "no API key")
+    # expiry
+    third = huoban("key", "create", "--role", "operator", "--space", "1", "--name", "ops", db=db_url).stdout.strip()
+    assert _me(db_url, third, tmp_path) == 200
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(update(ApiKey).where(ApiKey.prefix == third.split("_")[1])
+                         .values(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)))
+    finally:
+        engine.dispose()
+    assert _me(db_url, third, tmp_path) == 401
+    states = [json.loads(line)["state"] for line in huoban("key", "list", "--all", "--json", db=db_url
+                                                           ).stdout.splitlines()]
+    assert states.count("expired") == 1 and states.count("revoked") == 2
+    # deactivation and password reset
+    fourth = huoban("key", "create", "--role", "operator", "--space", "2", db=db_url).stdout.strip()
+    engine = make_engine(db_url)
+    try:
+        with make_session_factory(engine)() as session:
+            user_id = session.scalars(select(ApiKey.user_id).where(ApiKey.prefix == fourth.split("_")[1])).one()
+    finally:
+        engine.dispose()
+    assert huoban("user", "deactivate", str(user_id), db=db_url).returncode == 0
+    assert _me(db_url, fourth, tmp_path) == 401
+    assert huoban("user", "activate", str(user_id), db=db_url).returncode == 0
+    assert _me(db_url, fourth, tmp_path) == 200
+    reset = huoban("user", "password", str(user_id), "--generate", db=db_url)
+    assert reset.returncode == 0, reset.stderr
+    password = reset.stdout.strip()
+    engine = make_engine(db_url)
+    try:
+        with make_session_factory(engine)() as session:
+            stored = session.get(User, user_id)
+            assert stored is not None and stored.password_hash and verify_secret(password, stored.password_hash)
+    finally:
+        engine.dispose()
