@@ -800,6 +800,63 @@ def user_password(db_url: str | None, ref: str, generate: bool) -> None:
     click.echo(f"password of user {user_id} set; their console sessions ended", err=True)
 
 
+# -- backup, restore, export -------------------------------------------------------------------------------
+@cli.command("backup")
+@db_option
+@click.argument("dest", type=click.Path(dir_okay=False))
+@friendly_errors
+def backup_cmd(db_url: str | None, dest: str) -> None:
+    """Copy the whole database into DEST (a new file, mode 600): SQLite's online backup (safe while the
+    service runs), or pg_dump's custom format for PostgreSQL."""
+    from api.backup import BackupError, backup
+
+    try:
+        path = backup(resolve_db(db_url), dest)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"backup written to {path} ({path.stat().st_size} bytes)", err=True)
+
+
+@cli.command("restore")
+@db_option
+@click.argument("src", type=click.Path(dir_okay=False, exists=True))
+@click.option("--yes", is_flag=True, help="Confirm: everything in the database is replaced by the backup.")
+@friendly_errors
+def restore_cmd(db_url: str | None, src: str, yes: bool) -> None:
+    """Replace the database with the backup SRC (made by `huoban backup` for the same backend). Stop the
+    service first; run `huoban index --rebuild` after."""
+    from api.backup import BackupError, restore
+
+    if not yes:
+        raise click.UsageError("restore replaces everything in the database; add --yes to confirm")
+    try:
+        restore(resolve_db(db_url), src)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"restored {src}", err=True)
+
+
+@cli.command("export")
+@db_option
+@click.option("--space", "space_id", type=int, required=True, help="The space to export.")
+@click.option("--out", "out_path", default="-", metavar="FILE", help="JSON Lines file (default: stdout).")
+@friendly_errors
+def export_cmd(db_url: str | None, space_id: int, out_path: str) -> None:
+    """A space's data as JSON Lines ({"table": ..., "row": {...}}): the space, its profiles, introductions,
+    feedback, impressions, portfolio rows, weights and audit log; no password or key hashes."""
+    from api.backup import BackupError, export_space
+
+    try:
+        if out_path == "-":
+            counts = export_space(resolve_db(db_url), space_id, sys.stdout)
+        else:
+            with open(out_path, "w", encoding="utf-8") as fh:
+                counts = export_space(resolve_db(db_url), space_id, fh)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo("exported " + ", ".join(f"{n} {t}" for t, n in counts.items()), err=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=argv, prog_name="huoban", standalone_mode=True)
