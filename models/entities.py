@@ -86,6 +86,7 @@ class Project(TimestampMixin, ContactMixin, Base):
     founded_on: Mapped[dt.date | None] = mapped_column(Date)
     dealflow_curated: Mapped[flag]
     active: Mapped[bool] = mapped_column(default=True)
+    archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())  # deleted, kept for its history
 
     space: Mapped[Space] = relationship(lazy="raise_on_sql")
 
@@ -101,6 +102,7 @@ class CandidateMixin(TimestampMixin, ContactMixin):
     city: Mapped[str40]
     regions: Mapped[tags]  # where they serve: city codes, macro regions or "nationwide"
     active: Mapped[bool] = mapped_column(default=True)
+    archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())  # deleted, kept for its history
 
 
 class Mentor(CandidateMixin, Base):

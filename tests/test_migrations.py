@@ -17,7 +17,7 @@ def test_upgrade_then_downgrade(blank_db_url: str) -> None:
     try:
         assert table_names(engine) == []
         upgrade(blank_db_url)
-        assert current_revision(engine) == "0007"
+        assert current_revision(engine) == "0008"
         tables = set(table_names(engine))
         assert {"spaces", "projects", "mentors", "investors", "providers", "users", "api_keys", "match_impressions",
                 "feedback_events", "intro_requests", "model_versions", "weight_sets", "audit_log"} <= tables
@@ -101,7 +101,7 @@ def test_every_past_revision_upgrades_and_downgrades_without_losing_rows(blank_d
         engine.dispose()
     seeded = _row_counts(blank_db_url)
     assert seeded["projects"] == 40 and seeded["portfolio_investments"] > 0
-    for revision in ("0006", "0005", "0004", "0003", "0002", "0001"):
+    for revision in ("0007", "0006", "0005", "0004", "0003", "0002", "0001"):
         downgrade(blank_db_url, revision)
         down = _row_counts(blank_db_url)
         assert {t: n for t, n in down.items() if t in seeded} == {t: seeded[t] for t in down if t in seeded}, revision

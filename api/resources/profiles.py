@@ -8,12 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 from apiflask import APIBlueprint, Schema
+from flask import request
 
 from api import authz
 from api import schemas as s
 from api.auth import auth, current_principal
 from api.extensions import db
 from api.services import profiles as svc
+from models import AuditLog
 
 KINDS: dict[str, dict[str, Any]] = {
     "project": {"in": s.ProjectIn, "out": s.ProjectOut, "page": s.ProjectPage, "filter": s.ProjectFilterQuery,
@@ -120,7 +122,11 @@ def make_blueprint(kind: str) -> APIBlueprint:
     @bp.delete("/<int(min=1, max=2147483647):id_>")
     @bp.auth_required(auth)
     @bp.output({}, status_code=204)
-    @bp.doc(summary=f"Delete a {kind}", responses={403: "Forbidden", 404: "Not found"})
+    @bp.doc(summary=f"Delete a {kind}",
+            description="A profile with history (introductions, feedback, impressions, investments) is archived:"
+                        " it leaves every list and match and its users lose access, while its history stays. "
+                        "An admin erases it with ?hard=true. Either is recorded in the audit log.",
+            responses={403: "Forbidden", 404: "Not found"})
     def delete(id_: int) -> tuple[str, int]:
         p = current_principal()
         session = db.session
@@ -129,7 +135,18 @@ def make_blueprint(kind: str) -> APIBlueprint:
         allowed = authz.can_edit_project(p, row) if kind == "project" else authz.can_edit_candidate(p, kind, row)
         if not allowed or owner_only:
             authz.forbid(f"you may not delete this {kind}")
-        svc.delete(session, kind, row)
+        hard = request.args.get("hard", "").lower() in ("1", "true", "yes")
+        if hard and not p.is_admin:
+            authz.forbid("only an admin erases a profile with its history; without ?hard=true it is archived")
+        history = svc.history_counts(session, kind, id_)
+        erase = hard or not any(history.values())
+        session.add(AuditLog(space_id=row.space_id, actor_user_id=p.user_id,
+                             action=f"{kind}.{'delete' if erase else 'archive'}", object_type=kind,
+                             object_id=str(id_), detail={"name": row.name, "history": history}))
+        if erase:
+            svc.delete(session, kind, row)
+        else:
+            svc.archive(session, kind, row)
         session.commit()
         svc.refresh_index(session, kind, [id_])
         return "", 204

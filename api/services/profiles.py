@@ -17,7 +17,18 @@ from api.engine import candidate_stats, note_change
 from api.extensions import matching
 from api.problems import problem
 from matcher.taxonomy import REGIONS, region_of_city
-from models import PROFILE_MODELS, ApiKey, FeedbackEvent, Impression, IntroRequest, Project, Space, User, tag_filter
+from models import (
+    PROFILE_MODELS,
+    ApiKey,
+    FeedbackEvent,
+    Impression,
+    IntroRequest,
+    PortfolioInvestment,
+    Project,
+    Space,
+    User,
+    tag_filter,
+)
 
 CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
 TEXT_FIELDS = {
@@ -114,7 +125,7 @@ def serialize(session: Session, p: Principal, kind: str, rows: list[Any]) -> lis
 def get_visible(session: Session, p: Principal, kind: str, id_: int) -> Any:
     model = PROFILE_MODELS[kind]
     row = session.get(model, id_)
-    if row is None:
+    if row is None or (row.archived_at is not None and not p.is_admin):  # archived: gone, except to admins
         authz.not_found(kind)
     visible = authz.project_visible(session, p, row) if kind == "project" else \
         authz.candidate_visible(p, kind, row)
@@ -140,7 +151,8 @@ __all__ = ["PROFILE_MODELS", "Space", "problem"]  # re-exported for the resource
 
 def list_query(p: Principal, kind: str) -> Select[Any]:
     model = PROFILE_MODELS[kind]
-    return authz.projects_query(p) if kind == "project" else authz.candidates_query(p, model)
+    query = authz.projects_query(p) if kind == "project" else authz.candidates_query(p, model)
+    return query.where(model.archived_at.is_(None))
 
 
 def derived_fields(kind: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -181,9 +193,23 @@ def _move_project(session: Session, project_id: int, space_id: int) -> None:
                     .values(space_id=space_id))
 
 
-def delete(session: Session, kind: str, row: Any) -> None:
-    """Delete a profile: its users lose access (keys revoked, accounts disabled) and, for candidates, open
-    introductions close. Ids are never reused (AUTOINCREMENT on SQLite, sequences on PostgreSQL)."""
+def history_counts(session: Session, kind: str, id_: int) -> dict[str, int]:
+    """Rows that record what happened with this profile (what a deletion would erase)."""
+    counts: dict[str, int] = {}
+    for name, model in (("intros", IntroRequest), ("feedback", FeedbackEvent), ("impressions", Impression)):
+        where = model.project_id == id_ if kind == "project" else \
+            (model.candidate_kind == kind) & (model.candidate_id == id_)
+        counts[name] = int(session.scalar(select(func.count()).select_from(model).where(where)) or 0)
+    if kind in ("project", "investor"):
+        column = PortfolioInvestment.project_id if kind == "project" else PortfolioInvestment.investor_id
+        counts["portfolio"] = int(session.scalar(select(func.count()).select_from(PortfolioInvestment)
+                                                 .where(column == id_)) or 0)
+    return counts
+
+
+def _close_access(session: Session, kind: str, row: Any) -> None:
+    """Its users lose access (keys revoked, accounts disabled); a candidate's open introductions close, a
+    project's pending requests expire."""
     users = session.scalars(select(User.id).where(User.profile_kind == kind, User.profile_id == row.id)).all()
     if users:
         session.execute(sa_update(User).where(User.id.in_(users)).values(active=False))
@@ -193,6 +219,27 @@ def delete(session: Session, kind: str, row: Any) -> None:
         from api.services.intros import close_for_deleted
 
         close_for_deleted(session, kind, row.id)
+    else:
+        session.execute(sa_update(IntroRequest).where(IntroRequest.project_id == row.id,
+                                                      IntroRequest.status == "pending")
+                        .values(status="expired", decided_at=dt.datetime.now(dt.UTC)))
+
+
+def archive(session: Session, kind: str, row: Any) -> None:
+    """What deleting a profile with history does: it leaves every list, match and page (admins still see it),
+    its users lose access, and its introductions, feedback, impressions and investments stay - the other
+    side's history and the training data."""
+    _close_access(session, kind, row)
+    row.active = False
+    row.archived_at = dt.datetime.now(dt.UTC)
+    session.flush()
+    note_change(session, kind, row.id)
+
+
+def delete(session: Session, kind: str, row: Any) -> None:
+    """Erase a profile and, by cascade, its history (admins only when it has any; see :func:`archive`).
+    Ids are never reused (AUTOINCREMENT on SQLite, sequences on PostgreSQL)."""
+    _close_access(session, kind, row)
     session.delete(row)
     session.flush()
     note_change(session, kind, row.id, op="delete")

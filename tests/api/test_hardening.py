@@ -315,3 +315,47 @@ def test_sign_in_is_throttled_per_account_not_only_per_address(env: ApiEnv) -> N
         from api.extensions import db
 
         db.engine.dispose()
+
+
+def test_deleting_a_profile_with_history_archives_it_and_only_an_admin_erases(env: ApiEnv) -> None:
+    """The operator's DELETE of a mentor with an introduction keeps the introduction (the founder's history
+    and the training data), takes the mentor out of lists, pages and matches, and is audited; only an admin
+    erases it, with ?hard=true, also audited with what its history held."""
+    from models import AuditLog, Mentor
+
+    mentor = new_mentor(env, space_id=env.ids["space1"])  # the operator's own space's mentor
+    pid = env.ids["project1"]
+    intro = env.call("founder1", "post", "/api/v1/intros",
+                     json={"project_id": pid, "candidate_kind": "mentor", "candidate_id": mentor["id"]})
+    assert intro.status_code == 201
+    assert env.call("operator1", "delete", f"/api/v1/mentors/{mentor['id']}?hard=true").status_code == 403
+    assert env.call("operator1", "delete", f"/api/v1/mentors/{mentor['id']}").status_code == 204
+    assert env.call("operator1", "get", f"/api/v1/mentors/{mentor['id']}").status_code == 404
+    assert env.call("admin", "get", f"/api/v1/mentors/{mentor['id']}").status_code == 200
+    listed = env.call("operator1", "get", "/api/v1/mentors?per_page=100&q=" + mentor["name"]).json["items"]
+    assert mentor["id"] not in [m["id"] for m in listed]
+    matches = env.call("founder1", "get", f"/api/v1/projects/{pid}/matches?kind=mentor&k=50").json["items"]
+    assert mentor["id"] not in [m["subject"]["id"] for m in matches]
+    kept = env.call("founder1", "get", f"/api/v1/intros/{intro.json['id']}")
+    assert kept.status_code == 200 and kept.json["status"] == "expired"
+    with env.app.app_context():
+        from api.extensions import db
+
+        row = db.reader.get(Mentor, mentor["id"])
+        assert row is not None and row.archived_at is not None and row.active is False
+        trail = db.reader.scalars(select(AuditLog).where(AuditLog.object_type == "mentor",
+                                                         AuditLog.object_id == str(mentor["id"]))).all()
+        assert [a.action for a in trail] == ["mentor.archive"] and trail[0].detail["history"]["intros"] == 1
+        db.reader.rollback()
+    assert env.call("admin", "delete", f"/api/v1/mentors/{mentor['id']}?hard=true").status_code == 204
+    with env.app.app_context():
+        from api.extensions import db
+
+        assert db.reader.get(Mentor, mentor["id"]) is None
+        # the mentor's own row (its contacts, its texts) is gone; the project's record of asking stays
+        assert db.reader.scalar(select(func.count()).select_from(IntroRequest)
+                                .where(IntroRequest.id == intro.json["id"])) == 1
+        actions = db.reader.scalars(select(AuditLog.action).where(AuditLog.object_type == "mentor",
+                                                                  AuditLog.object_id == str(mentor["id"]))).all()
+        assert sorted(actions) == ["mentor.archive", "mentor.delete"]
+        db.reader.rollback()
