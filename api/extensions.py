@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
@@ -74,7 +75,12 @@ class Database:
         for name in ("db_session", "db_reader"):
             session = g.pop(name, None)
             if session is not None:
-                session.close()
+                try:
+                    session.close()
+                except Exception:  # noqa: BLE001 - the connection died under it (cut, restarted): drop it
+                    log.warning("closing a database session failed; its connection is discarded")
+                    with contextlib.suppress(Exception):
+                        session.invalidate()
 
 
 class Matching:

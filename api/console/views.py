@@ -41,8 +41,8 @@ from api.console.i18n import translate
 from api.engine import CANDIDATE_MODELS
 from api.extensions import db, limiter, matching
 from api.security import verify_secret
+from api.services import audit, importer, operators
 from api.services import feedback as feedback_svc
-from api.services import importer, operators
 from api.services import intros as intro_svc
 from api.services import matching as match_svc
 from api.services import profiles as profile_svc
@@ -345,7 +345,11 @@ def curation() -> Any:
         project = db.session.get(Project, request.form.get("project_id", type=int) or 0)
         if project is None or project.space_id != sid:
             abort(404)
-        profile_svc.update(db.session, "project", project, {"dealflow_curated": request.form.get("curated") == "1"})
+        curated = {"dealflow_curated": request.form.get("curated") == "1"}
+        changed = audit.changes(project, curated)
+        profile_svc.update(db.session, "project", project, curated)
+        if changed:
+            audit.record(db.session, g.principal, "project.curate", "project", project.id, sid, changes=changed)
         db.session.commit()
         profile_svc.refresh_index(db.session, "project", [project.id])
         return redirect(url_for("console.curation"))

@@ -14,8 +14,8 @@ from api import authz
 from api import schemas as s
 from api.auth import auth, current_principal
 from api.extensions import db
+from api.services import audit
 from api.services import profiles as svc
-from models import AuditLog
 
 KINDS: dict[str, dict[str, Any]] = {
     "project": {"in": s.ProjectIn, "out": s.ProjectOut, "page": s.ProjectPage, "filter": s.ProjectFilterQuery,
@@ -79,6 +79,7 @@ def make_blueprint(kind: str) -> APIBlueprint:
         if data.get("space_id") is not None and session.get(svc.Space, data["space_id"]) is None:
             authz.not_found("space")
         row = svc.create(session, kind, data)
+        audit.record(session, p, f"{kind}.create", kind, row.id, row.space_id, name=row.name)
         session.commit()
         svc.refresh_index(session, kind, [row.id])
         return svc.serialize(session, p, kind, [row])[0]
@@ -114,7 +115,11 @@ def make_blueprint(kind: str) -> APIBlueprint:
             if lo > hi:
                 svc.problem(422, "ticket_min must not exceed ticket_max",
                             errors=[{"location": "json", "field": "ticket_max", "message": "below ticket_min"}])
+        changed = audit.changes(row, data)
+        space_before = row.space_id
         svc.update(session, kind, row, data)
+        if changed:
+            audit.record(session, p, f"{kind}.update", kind, row.id, space_before, changes=changed)
         session.commit()
         svc.refresh_index(session, kind, [row.id])
         return svc.serialize(session, p, kind, [row])[0]
@@ -140,9 +145,8 @@ def make_blueprint(kind: str) -> APIBlueprint:
             authz.forbid("only an admin erases a profile with its history; without ?hard=true it is archived")
         history = svc.history_counts(session, kind, id_)
         erase = hard or not any(history.values())
-        session.add(AuditLog(space_id=row.space_id, actor_user_id=p.user_id,
-                             action=f"{kind}.{'delete' if erase else 'archive'}", object_type=kind,
-                             object_id=str(id_), detail={"name": row.name, "history": history}))
+        audit.record(session, p, f"{kind}.{'delete' if erase else 'archive'}", kind, id_, row.space_id,
+                     name=row.name, history=history)
         if erase:
             svc.delete(session, kind, row)
         else:

@@ -16,6 +16,7 @@ from api import schemas as s
 from api.auth import auth, current_principal
 from api.extensions import db
 from api.problems import problem
+from api.services import audit as audit_svc
 from api.services import importer, operators
 from api.services import profiles as profile_svc
 from models import Space
@@ -202,6 +203,8 @@ def import_profiles(space_id: int, data: dict[str, Any]) -> dict[str, Any]:
     if session.get(Space, space_id) is None:
         authz.not_found("space")
     ids = importer.import_rows(session, data["kind"], space_id, payloads)
+    audit_svc.record(session, current_principal(), "import.run", data["kind"], f"{len(ids)} rows", space_id,
+                     file=upload.filename or "", ids=ids[:1000])
     session.commit()
     profile_svc.refresh_index(session, data["kind"], ids)
     current_app.logger.info("imported %d %s profiles into space %d", len(ids), data["kind"], space_id)

@@ -208,3 +208,28 @@ def test_xlsx_bombs_and_bad_cells_are_refused_quickly_and_write_nothing(env: Api
     r = upload(env, "operator1", s1, "bad.xlsx", bad_date)
     assert r.status_code == 422 and "XLSX" in r.json["detail"], r.json
     assert mentors_in_space(env, s1) == before
+
+
+def test_every_staff_write_to_profiles_lands_in_the_audit_log(env: ApiEnv) -> None:
+    """Create, update (old and new values; contacts named, not copied), import and delete: who, when, what."""
+    s1 = env.ids["space1"]
+    body = {"name": "审计项目", "one_liner": "审计", "stage": "seed", "industries": ["ai"], "needs": ["financing"],
+            "city": "北京", "round_sought": "angel", "funding_sought": 1_000_000, "languages": ["zh"],
+            "contact_email": "audit@example.cn"}
+    created = env.call("operator1", "post", "/api/v1/projects", json=body)
+    assert created.status_code == 201, created.json
+    pid = created.json["id"]
+    assert env.call("operator1", "patch", f"/api/v1/projects/{pid}",
+                    json={"stage": "early", "contact_email": "new@example.cn"}).status_code == 200
+    assert upload(env, "operator1", s1, "mentors.csv", CSV_OK.encode()).status_code == 201
+    assert env.call("operator1", "delete", f"/api/v1/projects/{pid}").status_code == 204
+    trail = env.call("operator1", "get", f"/api/v1/spaces/{s1}/audit").json["items"]
+    mine = [a for a in trail if a["object_id"] == str(pid) and a["object_type"] == "project"]
+    assert [a["action"] for a in mine] == ["project.delete", "project.update", "project.create"]
+    update = mine[1]["detail"]["changes"]
+    assert update["stage"] == ["seed", "early"] and update["contact_email"] == "(hidden)"
+    assert "new@example.cn" not in str(trail)
+    imports = [a for a in trail if a["action"] == "import.run"]
+    assert imports and imports[0]["detail"]["file"] == "mentors.csv" and len(imports[0]["detail"]["ids"]) == 2
+    operator_user = {a["actor_user_id"] for a in mine}
+    assert len(operator_user) == 1 and None not in operator_user
