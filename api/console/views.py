@@ -40,7 +40,7 @@ from api.auth import Principal
 from api.console.i18n import translate
 from api.engine import CANDIDATE_MODELS
 from api.extensions import db, limiter, matching
-from api.security import verify_secret
+from api.security import hash_secret, needs_rehash, verify_secret
 from api.services import audit, importer, operators
 from api.services import feedback as feedback_svc
 from api.services import intros as intro_svc
@@ -54,7 +54,7 @@ from models import ConsoleSession, IntroRequest, ModelVersion, Project, Space, S
 bp = APIBlueprint("console", __name__, url_prefix="/console", template_folder="templates", static_folder="static",
                   enable_openapi=False)
 NODE_MODULES = Path(__file__).resolve().parent / "node_modules"
-_DUMMY = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+_DUMMY = "scrypt$16384$8$5$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"  # today's cost
 
 
 # -- language, identity, CSRF -------------------------------------------------------------------------------
@@ -197,6 +197,11 @@ def login_post() -> Any:
         verify_secret(password, _DUMMY)  # same cost either way: no hint which emails exist
     if not (ok and user):
         return Response(render_template("login.html", error=True, next=request.form.get("next", "")), status=401)
+    if needs_rehash(user.password_hash or ""):  # made with weaker parameters: re-hash with today's
+        with db.factory() as writer, writer.begin():
+            stored = writer.get(User, user.id)
+            if stored is not None:
+                stored.password_hash = hash_secret(password)
     session.clear()
     session["uid"] = user.id
     _start_session(user)

@@ -361,3 +361,33 @@ def test_deleting_a_profile_with_history_archives_it_and_only_an_admin_erases(en
                                                                   AuditLog.object_id == str(mentor["id"]))).all()
         assert sorted(actions) == ["mentor.archive", "mentor.create", "mentor.delete"]
         db.reader.rollback()
+
+
+def test_passwords_use_owasp_scrypt_cost_and_old_hashes_are_upgraded_at_sign_in(env: ApiEnv) -> None:
+    """N=2**14, r=8, p=5 (an OWASP minimum at 16 MiB); a hash made with the old p=1 still signs in, once,
+    and is replaced by one with today's parameters."""
+    import re
+
+    from api.accounts import resolve_user
+    from api.security import hash_secret, needs_rehash
+
+    with env.app.app_context():
+        from api.extensions import db
+
+        user = resolve_user(db.session, role="operator", space_id=env.ids["space1"], email="oldhash@example.org")
+        user.password_hash = hash_secret("an old password", p=1)
+        db.session.commit()
+        uid = user.id
+    assert hash_secret("x" * 8).startswith("scrypt$16384$8$5$")
+    c = env.client()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/console/login").get_data(as_text=True))
+    assert token is not None
+    r = c.post("/console/login", data={"email": "oldhash@example.org", "password": "an old password",
+                                       "csrf_token": token.group(1)})
+    assert r.status_code == 302
+    with env.app.app_context():
+        from api.extensions import db
+
+        stored = db.reader.get(User, uid)
+        assert stored is not None and stored.password_hash and not needs_rehash(stored.password_hash)
+        db.reader.rollback()
