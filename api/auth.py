@@ -77,7 +77,7 @@ def principal_for_key(token: str) -> Principal | None:
     if request.method not in ("GET", "HEAD"):
         reader.commit()
     if found is None or found.revoked_at is not None or not found.active or (
-            found.expires_at is not None and _utc(found.expires_at) <= dt.datetime.now(dt.UTC)):
+            found.expires_at is not None and found.expires_at <= dt.datetime.now(dt.UTC)):
         if _cache().get(token) is None:
             verify_api_key(token, _DUMMY_HASH)
         return None
@@ -96,10 +96,6 @@ def principal_for_key(token: str) -> Principal | None:
                     key.key_hash = hash_api_key(token)
     return Principal(user_id=found.user_id, role=found.role, space_id=found.space_id,
                      profile_kind=found.profile_kind, profile_id=found.profile_id, name=found.name, key_id=key_id)
-
-
-def _utc(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
 @auth.verify_token

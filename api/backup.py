@@ -12,8 +12,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import os
 import shutil
 import sqlite3
@@ -26,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from models import Base
-from models.db import make_engine, normalise_url
+from models.db import json_dumps, make_engine, normalise_url
 
 __all__ = ["BackupError", "backup", "export_space", "restore"]
 
@@ -138,14 +136,6 @@ def restore(url: str, src: str | Path) -> None:
         raise BackupError(f"cannot restore a {backend} database")
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, bytes):
-        return value.hex()
-    return value
-
-
 def _space_rows(conn: Any, space_id: int) -> Iterator[tuple[str, dict[str, Any]]]:
     tables = [t for t in Base.metadata.sorted_tables if t.name not in NO_EXPORT]
     projects: list[int] = []
@@ -160,7 +150,7 @@ def _space_rows(conn: Any, space_id: int) -> Iterator[tuple[str, dict[str, Any]]
         else:
             continue
         for row in conn.execute(query.order_by(*table.primary_key.columns)).mappings():
-            data = {k: _plain(v) for k, v in row.items()}
+            data = dict(row)
             if table.name == "projects":
                 projects.append(int(row["id"]))
             yield table.name, data
@@ -176,7 +166,7 @@ def export_space(url: str, space_id: int, out: IO[str]) -> dict[str, int]:
             if conn.execute(select(spaces.c.id).where(spaces.c.id == space_id)).first() is None:
                 raise BackupError(f"no space {space_id}")
             for table, row in _space_rows(conn, space_id):
-                out.write(json.dumps({"table": table, "row": row}, ensure_ascii=False, default=str) + "\n")
+                out.write(json_dumps({"table": table, "row": row}) + "\n")
                 counts[table] = counts.get(table, 0) + 1
     finally:
         engine.dispose()

@@ -677,7 +677,7 @@ def key_list(db_url: str | None, space_id: int | None, show_all: bool, as_json: 
             query = query.where(User.space_id == space_id)
         out = []
         for k, u in session.execute(query).all():
-            expires = k.expires_at.replace(tzinfo=k.expires_at.tzinfo or dt.UTC) if k.expires_at else None
+            expires = k.expires_at
             state = "revoked" if k.revoked_at else "expired" if expires and expires <= now else \
                 "inactive user" if not u.active else "active"
             if state != "active" and not show_all:
@@ -743,14 +743,7 @@ def user() -> None:
 @friendly_errors
 def user_deactivate(db_url: str | None, ref: str) -> None:
     """Deactivate the user REF (id or email): their API keys and console sessions stop working at once."""
-    from api.accounts import find_user, set_active
-
-    def act(session: Any) -> int:
-        found = find_user(session, ref)
-        set_active(session, found, False)
-        return found.id
-
-    click.echo(f"user {_accounts(db_url, act)} deactivated", err=True)
+    _set_user_active(db_url, ref, False)
 
 
 @user.command("activate")
@@ -759,14 +752,18 @@ def user_deactivate(db_url: str | None, ref: str) -> None:
 @friendly_errors
 def user_activate(db_url: str | None, ref: str) -> None:
     """Reactivate the user REF (id or email)."""
+    _set_user_active(db_url, ref, True)
+
+
+def _set_user_active(db_url: str | None, ref: str, active: bool) -> None:
     from api.accounts import find_user, set_active
 
     def act(session: Any) -> int:
         found = find_user(session, ref)
-        set_active(session, found, True)
+        set_active(session, found, active)
         return found.id
 
-    click.echo(f"user {_accounts(db_url, act)} activated", err=True)
+    click.echo(f"user {_accounts(db_url, act)} {'activated' if active else 'deactivated'}", err=True)
 
 
 @user.command("password")

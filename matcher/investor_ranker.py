@@ -38,6 +38,7 @@ from matcher.history import (
     EncodedQueries,
     HistoryView,
     NaiveBayes,
+    NbCounts,
     Query,
     baseline_scores,
     history_features,
@@ -267,7 +268,7 @@ def window_rows(w: Window, depth: int, *, exclude_prior: bool, k: int = 10) -> l
     key = (depth, exclude_prior, k, w.context.nb)
     if w.rows is None or w.rows[0] != key:
         w.rows = (key, [query_rows(w, qi, depth, exclude_prior=exclude_prior, k=k)
-                                              for qi in range(len(w.truths))])
+                        for qi in range(len(w.truths))])
     return w.rows[1]
 
 
@@ -341,11 +342,10 @@ NB_GRID: dict[str, tuple[float, ...]] = {"alpha_round": (0.5, 1.0, 2.0, 4.0, 8.0
 
 @dataclass
 class _NbQuery:
-    counts: Any  # NbCounts over the window's candidates
+    counts: NbCounts  # over the window's candidates
     allowed: np.ndarray  # bool mask over the candidates
     ids: np.ndarray
-    rel: np.ndarray  # bool mask: in the truth
-    n_truth: int
+    truth: dict[int, float]  # the round's investors (those without history count as misses)
 
 
 def fit_naive_bayes(windows: Sequence[Window], *, max_queries: int = 1200, k: int = 10, passes: int = 2
@@ -361,20 +361,18 @@ def fit_naive_bayes(windows: Sequence[Window], *, max_queries: int = 1200, k: in
         j = ctx.view.rows_of(cand)
         step = max(1, -(-len(w.truths) // per))
         for qi in range(0, len(w.truths), step):
-            rel = np.isin(cand, list(w.truths[qi]))
-            if not rel.any():
+            if not np.isin(cand, list(w.truths[qi])).any():
                 continue  # NDCG 0 whatever the smoothing
             c = nb_counts(ctx.view, ctx.eq, np.full(len(cand), qi, dtype=np.int64), j)
-            data.append(_NbQuery(c, ~np.isin(cand, list(w.excluded[qi])), cand, rel, len(w.truths[qi])))
-    discount = 1.0 / np.log2(np.arange(2, k + 2))
+            data.append(_NbQuery(c, ~np.isin(cand, list(w.excluded[qi])), cand,
+                                 {int(t): 1.0 for t in w.truths[qi]}))
 
     def quality(nb: NaiveBayes) -> float:
         total = 0.0
         for d in data:
             # as the served ``naive_bayes`` ranking orders them: ties by activity, then by id
             score = np.where(d.allowed, nb.terms(d.counts)[3] * 1e3 + np.log1p(d.counts.n), -np.inf)
-            top = _lexicographic_top(score, d.ids, k)
-            total += float((d.rel[top] * discount[: len(top)]).sum() / discount[: min(d.n_truth, k)].sum())
+            total += ndcg_at_k(d.ids[_lexicographic_top(score, d.ids, k)].tolist(), d.truth, k)
         return total / max(len(data), 1)
 
     best = NB_DEFAULT
@@ -520,11 +518,9 @@ def train_ranker(train: Sequence[Window], validation: Window | None, *, exclude_
                                 "best_baseline": best_base, "best_baseline_ndcg@10": round(ndcg[best_base], 4),
                                 "shortlist_recall": round(scores["_shortlist_recall"], 4),
                                 "queries": len(validation.truths)}
-        # the learned model serves only where it beats every simple ranking; else the best of those
-        best_own = max(own, key=lambda n: (ndcg[n], n == "learned"))
-        best_simple = best_own if best_own != "learned" else "naive_bayes"
-        if ndcg[best_base] >= ndcg[best_simple]:
-            best_simple = f"baseline:{best_base}"
+        # the learned model serves only where it beats every simple ranking; else the best of those (a tie
+        # between the naive-Bayes score and a baseline goes to the baseline)
+        best_simple = f"baseline:{best_base}" if ndcg[best_base] >= ndcg["naive_bayes"] else "naive_bayes"
         wins = learned is not None and ndcg["learned"] > ndcg[best_base] and ndcg["learned"] >= ndcg["naive_bayes"]
         selected = "learned" if wins else best_simple
         say(f"ranker validation: learned {ndcg.get('learned')}, naive Bayes {ndcg['naive_bayes']:.4f}, "

@@ -115,12 +115,6 @@ def _authorise(session: Session, p: Principal, etype: str, imp: Any,
     return intro
 
 
-def _as_utc(value: dt.datetime | None) -> dt.datetime | None:
-    if value is None:
-        return None
-    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
-
-
 def _out(row: FeedbackEvent, duplicate: bool) -> dict[str, Any]:
     data = {c: getattr(row, c) for c in ("id", "event_id", "type", "project_id", "candidate_kind", "candidate_id",
                                          "impression_id", "intro_id", "rating", "amount", "notes", "occurred_at")}
@@ -151,7 +145,7 @@ def record(session: Session, p: Principal, data: dict[str, Any]) -> tuple[dict[s
         return found
     ref: Any = intro if intro is not None else imp
     occurred = data.get("occurred_at")
-    since = _as_utc(getattr(ref, "created_at", None))
+    since = getattr(ref, "created_at", None)  # UTCDateTime: timezone-aware on every backend
     if occurred is not None and since is not None and occurred < since - CLOCK_SKEW:
         problem(422, "occurred_at is before the match or introduction it reports on",
                 errors=[{"location": "json", "field": "occurred_at",

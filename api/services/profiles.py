@@ -208,8 +208,7 @@ def history_counts(session: Session, kind: str, id_: int) -> dict[str, int]:
 
 
 def _close_access(session: Session, kind: str, row: Any) -> None:
-    """Its users lose access (keys revoked, accounts disabled); a candidate's open introductions close, a
-    project's pending requests expire."""
+    """Its users lose access (keys revoked, accounts disabled); a candidate's open introductions close."""
     users = session.scalars(select(User.id).where(User.profile_kind == kind, User.profile_id == row.id)).all()
     if users:
         session.execute(sa_update(User).where(User.id.in_(users)).values(active=False))
@@ -219,10 +218,6 @@ def _close_access(session: Session, kind: str, row: Any) -> None:
         from api.services.intros import close_for_deleted
 
         close_for_deleted(session, kind, row.id)
-    else:
-        session.execute(sa_update(IntroRequest).where(IntroRequest.project_id == row.id,
-                                                      IntroRequest.status == "pending")
-                        .values(status="expired", decided_at=dt.datetime.now(dt.UTC)))
 
 
 def archive(session: Session, kind: str, row: Any) -> None:
@@ -230,6 +225,10 @@ def archive(session: Session, kind: str, row: Any) -> None:
     its users lose access, and its introductions, feedback, impressions and investments stay - the other
     side's history and the training data."""
     _close_access(session, kind, row)
+    if kind == "project":  # its pending requests expire (a hard delete removes them with the project)
+        session.execute(sa_update(IntroRequest).where(IntroRequest.project_id == row.id,
+                                                      IntroRequest.status == "pending")
+                        .values(status="expired", decided_at=dt.datetime.now(dt.UTC)))
     row.active = False
     row.archived_at = dt.datetime.now(dt.UTC)
     session.flush()

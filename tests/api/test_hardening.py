@@ -20,6 +20,15 @@ def key_for(env: ApiEnv, role: str, kind: str, id_: int) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
 
 
+def csrf_token(client, path: str = "/console/login") -> str:  # type: ignore[no-untyped-def]
+    """The CSRF token a console page hands its forms (the session cookie stays in ``client``)."""
+    import re
+
+    found = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).get_data(as_text=True))
+    assert found is not None, f"no CSRF token on {path}"
+    return found.group(1)
+
+
 def new_project(env: ApiEnv, who: str = "operator1", **kw) -> dict:  # type: ignore[no-untyped-def]
     body = {"name": "加固项目", "one_liner": "安全", "stage": "seed", "industries": ["ai"], "city": "shenzhen",
             "needs": ["financing"], "round_sought": "angel", "funding_sought": 2_000_000,
@@ -213,7 +222,6 @@ def test_junk_bearer_tokens_cost_no_slow_hash_and_legacy_keys_are_upgraded(env: 
 
 def test_signing_out_ends_the_session_on_the_server(env: ApiEnv) -> None:
     """A copy of the session cookie taken before signing out no longer signs anyone in afterwards."""
-    import re
 
     from api.accounts import resolve_user, set_password
 
@@ -224,21 +232,16 @@ def test_signing_out_ends_the_session_on_the_server(env: ApiEnv) -> None:
         set_password(user, "correct horse battery")
         db.session.commit()
     c = env.client()
-    form = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/console/login").get_data(as_text=True))
-    assert form is not None
     r = c.post("/console/login", data={"email": "signout@example.org", "password": "correct horse battery",
-                                       "csrf_token": form.group(1)})
+                                       "csrf_token": csrf_token(c)})
     assert r.status_code == 302
     cookie = c.get_cookie("session")
     assert cookie is not None
-    page = c.get("/console/space/weights")
-    assert page.status_code == 200
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
-    assert token is not None
+    token = csrf_token(c, "/console/space/weights")  # signed in: the page renders its forms
     copy = env.client()
     copy.set_cookie("session", cookie.value)
     assert copy.get("/console/space/weights").status_code == 200  # the copy works while signed in
-    assert c.post("/console/logout", data={"csrf_token": token.group(1)}).status_code == 302
+    assert c.post("/console/logout", data={"csrf_token": token}).status_code == 302
     after = copy.get("/console/space/weights")
     assert after.status_code == 302 and "/console/login" in after.headers["Location"]
 
@@ -298,18 +301,16 @@ def test_rate_limits_in_redis_hold_across_workers(env: ApiEnv) -> None:
 
 
 def test_sign_in_is_throttled_per_account_not_only_per_address(env: ApiEnv) -> None:
-    import re
 
     app = _limited_app(env)
     c = app.test_client()
-    token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/console/login").get_data(as_text=True))
-    assert token is not None
+    token = csrf_token(c)
     codes = [c.post("/console/login", data={"email": "victim@example.org", "password": f"guess-{i}",
-                                            "csrf_token": token.group(1)},
+                                            "csrf_token": token},
                     environ_base={"REMOTE_ADDR": f"10.0.{i}.1"}).status_code for i in range(11)]
     assert codes[:10] == [401] * 10 and codes[10] == 429
     other = c.post("/console/login", data={"email": "someone@example.org", "password": "x",
-                                           "csrf_token": token.group(1)}, environ_base={"REMOTE_ADDR": "10.9.9.9"})
+                                           "csrf_token": token}, environ_base={"REMOTE_ADDR": "10.9.9.9"})
     assert other.status_code == 401  # another account from a fresh address is not locked out
     with app.app_context():
         from api.extensions import db
@@ -366,7 +367,6 @@ def test_deleting_a_profile_with_history_archives_it_and_only_an_admin_erases(en
 def test_passwords_use_owasp_scrypt_cost_and_old_hashes_are_upgraded_at_sign_in(env: ApiEnv) -> None:
     """N=2**14, r=8, p=5 (an OWASP minimum at 16 MiB); a hash made with the old p=1 still signs in, once,
     and is replaced by one with today's parameters."""
-    import re
 
     from api.accounts import resolve_user
     from api.security import hash_secret, needs_rehash
@@ -380,10 +380,8 @@ def test_passwords_use_owasp_scrypt_cost_and_old_hashes_are_upgraded_at_sign_in(
         uid = user.id
     assert hash_secret("x" * 8).startswith("scrypt$16384$8$5$")
     c = env.client()
-    token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/console/login").get_data(as_text=True))
-    assert token is not None
     r = c.post("/console/login", data={"email": "oldhash@example.org", "password": "an old password",
-                                       "csrf_token": token.group(1)})
+                                       "csrf_token": csrf_token(c)})
     assert r.status_code == 302
     with env.app.app_context():
         from api.extensions import db
