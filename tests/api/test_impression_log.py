@@ -90,7 +90,8 @@ def test_the_writer_thread_writes_within_its_interval_and_stops_when_idle(env: A
     ids = log.append(rows_for(env.ids["project1"], env.ids["space1"]))
     assert ids is not None
     deadline = time.monotonic() + 5
-    while len(stored(engine, ids)) < 3 and time.monotonic() < deadline:
+    # (the rows are visible once committed; the counters and the pending set follow right after: wait for both)
+    while (log.is_pending(ids[0]) or len(stored(engine, ids)) < 3) and time.monotonic() < deadline:
         time.sleep(0.01)
     assert set(stored(engine, ids)) == set(ids) and log.batches == 1 and not log.is_pending(ids[0])
     thread = log._thread
