@@ -66,7 +66,7 @@ _BASE = {
 
 DEFAULT_WEIGHTS: dict[str, dict[str, float]] = {
     "mentor": dict(_BASE),
-    "provider": {**_BASE, "sem_domain": 0.08, "industry": 0.08, "needs_coverage": 0.30, "region": 0.08},
+    "provider": {**_BASE, "sem_domain": 0.08, "industry": 0.16, "needs_coverage": 0.30, "region": 0.08},
     "investor": {**_BASE, "round_fit": 0.14, "ticket_fit": 0.08, "needs_coverage": 0.06, "stage_fit": 0.08,
                  "capacity_headroom": 0.0, "exposure": 0.05, "history": 1.0},
     # deal flow: curated projects ranked for one investor's thesis

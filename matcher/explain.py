@@ -51,9 +51,16 @@ def reasons(
         out.append(("服务各行业", "Serves all industries", c.get("industry", 0.0)))
 
     served = [code for code in project.needs if code in candidate.serves]
+    stated = {code: phrase for code, phrase in project.stated_needs.items()
+              if code in candidate.serves and candidate.kind != "investor"}
     if served:
         out.append((f"可满足需求：{_labels(NEEDS, served, 'zh')}",
                     f"Can serve: {_labels(NEEDS, served, 'en')}", c.get("needs_coverage", 0.0)))
+    if stated:  # needs found in the founder's words, quoted so the founder sees why
+        quoted_zh = "、".join(f"「{p}」→{NEEDS.zh(code)}" for code, p in stated.items())
+        quoted_en = "; ".join(f"\"{p}\" -> {NEEDS.en(code)}" for code, p in stated.items())
+        out.append((f"可满足你描述中提到的需求：{quoted_zh}", f"Can serve what your statement mentions: {quoted_en}",
+                    c.get("needs_coverage", 0.0) * (0.99 if served else 1.0)))
 
     stage_fit = features.get("stage_fit", 0.0)
     if stage_fit >= 1.0:

@@ -60,8 +60,8 @@ def gather(cols: Cols, rows: np.ndarray) -> dict[str, np.ndarray]:
 
 POOL_FEATURES = ("capacity_headroom", "acceptance", "freshness")
 # Columns the query-dependent features read (gathering only these keeps the per-request copy small).
-QUERY_COLUMNS = ("ids", "stages", "industries", "needs", "pref", "pref_bit", "home", "area", "near", "served",
-                 "served_bloom", "local_only", "relocating", "languages", "first_language")
+QUERY_COLUMNS = ("ids", "stages", "industries", "needs", "stated_needs", "pref", "pref_bit", "home", "area", "near",
+                 "served", "served_bloom", "local_only", "relocating", "languages", "first_language")
 INVESTOR_COLUMNS = ("rounds", "round_idx", "round_share", "funding", "ticket_min", "ticket_max")
 
 
@@ -113,7 +113,8 @@ def query_features(P: Cols, C: Cols, *, kind: str) -> np.ndarray:
     p_ind = P["industries"]
     c_ind = C["industries"]
     X[:, FEATURE_INDEX["industry"]] = np.where(c_ind == 0, 0.5, _share(_pop(p_ind & c_ind), _pop(p_ind)))
-    X[:, FEATURE_INDEX["needs_coverage"]] = _share(_pop(P["needs"] & C["needs"]), _pop(P["needs"]))
+    needs = P["needs"] if kind == "investor" else P["needs"] | P["stated_needs"]
+    X[:, FEATURE_INDEX["needs_coverage"]] = _share(_pop(needs & C["needs"]), _pop(needs))
 
     X[:, FEATURE_INDEX["region"]] = region_fit(P, C, n)
 

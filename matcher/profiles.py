@@ -27,6 +27,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -35,6 +36,7 @@ from matcher.config import MatcherConfig
 from matcher.errors import IndexError_
 from matcher.geography import MACRO_ORDER
 from matcher.index import FlatIndex
+from matcher.stated_needs import stated_needs
 from matcher.taxonomy import CITIES, INDUSTRIES, LANGUAGES, NEEDS, PROVIDER_CATEGORIES, REGIONS, ROUNDS, STAGES
 
 __all__ = [
@@ -71,6 +73,19 @@ class ProjectProfile:
     description: str = ""  # not embedded; read by rules such as "would relocate"
 
     kind = "project"
+
+    @cached_property
+    def stated_needs(self) -> dict[str, str]:
+        """Needs the founder states in the needs statement or one-liner but did not tag, with the phrase."""
+        found = stated_needs(f"{self.need_text} {self.domain_text}")
+        return {code: phrase for code, phrase in found.items() if code not in self.needs}
+
+    @property
+    def all_needs(self) -> tuple[str, ...]:
+        """The tagged needs, then the stated ones: what mentors' and providers' needs coverage counts.
+        Investors are matched on the tags only (the history ranker learnt them; a description's "融资" is
+        no news to an investor)."""
+        return self.needs + tuple(self.stated_needs)
 
 
 @dataclass(frozen=True)
@@ -208,6 +223,7 @@ _COLUMNS: dict[str, Any] = {
     "curated": np.bool_,
     "industries": np.uint64,
     "needs": np.uint64,  # project needs / candidate serves
+    "stated_needs": np.uint64,  # projects: needs stated in the founder's words but not tagged (mentors, providers)
     "stages": np.uint64,
     "rounds": np.uint64,
     "round_idx": np.int16,  # project's round (-1: none)
@@ -247,6 +263,7 @@ def _row_values(p: Profile) -> dict[str, Any]:
         return {
             "ids": p.id, "space": p.space_id, "active": p.active, "curated": p.curated,
             "industries": _mask(INDUSTRIES, p.industries), "needs": _mask(NEEDS, p.needs),
+            "stated_needs": _mask(NEEDS, list(p.stated_needs)),
             "stages": _mask(STAGES, [p.stage]),
             "rounds": (1 << round_idx) if round_idx >= 0 else 0, "round_idx": round_idx,
             **region_columns(p.city, None), "local_only": False,
@@ -263,7 +280,7 @@ def _row_values(p: Profile) -> dict[str, Any]:
                 share[ROUNDS.index_of[code]] += n / total
     return {
         "ids": p.id, "space": p.space_id or 0, "active": p.active, "curated": False,
-        "industries": _mask(INDUSTRIES, p.industries), "needs": _mask(NEEDS, p.serves),
+        "industries": _mask(INDUSTRIES, p.industries), "needs": _mask(NEEDS, p.serves), "stated_needs": 0,
         "stages": _mask(STAGES, p.stages), "rounds": _mask(ROUNDS, p.rounds), "round_idx": -1,
         **region_columns(p.city, p.regions), "local_only": (p.kind, p.subtype) in LOCAL_ONLY, "relocating": False,
         "languages": _mask(LANGUAGES, langs), "first_language": first,

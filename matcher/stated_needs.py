@@ -1,0 +1,129 @@
+"""Needs a founder states in words but did not tag: "有人抢注了我们的商标" is an IP need, "补贴申报的表格
+看不懂" a policy-application need, "we need a pilot line" pilot production.
+
+Each need code of :data:`matcher.taxonomy.NEEDS` has Chinese and English cue phrases of the domain (not of
+any data set). :func:`stated_needs` returns the codes whose cues a text contains, with the phrase that
+matched, so an explanation can quote it. The cues are deliberately specific: a word that also describes
+the company itself ("我们做检测设备", "our sales team") is not a cue, and a project's tags stay what
+the founder chose; the stated needs are added to them (``ProjectProfile.all_needs``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+__all__ = ["NEED_CUES", "stated_needs"]
+
+# code -> (Chinese cues, English cues); English cues match at word starts, case-insensitively.
+NEED_CUES: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "financing": (
+        ("融资", "本轮", "天使轮", "领投", "跟投", "估值", "想融", "计划融", "募资", "投资人", "银行贷款", "授信"),
+        ("raise", "raising", "fundrais", "funding round", "seed round", "angel round", "series a", "investor",
+         "valuation", "bank loan", "credit line"),
+    ),
+    "testing_certification": (
+        ("检测报告", "检验报告", "第三方检测", "认证", "型式试验", "可靠性测试", "送检", "AEC-Q", "CE认证", "FDA",
+         "注册检验", "食品接触"),
+        ("test report", "certification", "certified", "certify", "conformity", "reliability test", "type test",
+         "ce mark", "ul listing", "fda", "food-contact", "food contact", "aec-q"),
+    ),
+    "rd_design": (
+        ("工业设计", "结构设计", "电路设计", "重新设计", "降本设计", "研发外包", "方案设计", "硬件设计", "外观设计"),
+        ("redesign", "industrial design", "hardware design", "board design", "design partner", "engineering partner",
+         "hardware partner", "design for manufactur"),
+    ),
+    "pilot_production": (
+        ("中试", "小试", "小批量", "试产", "量产", "代工", "打样", "放大生产", "工艺验证"),
+        ("pilot line", "pilot plant", "pilot production", "scale up", "scale-up", "small batch", "mass production",
+         "contract manufactur", "manufacturing partner", "manufacturer"),
+    ),
+    "tech_transfer": (
+        ("技术转移", "成果转化", "专利许可", "技术许可", "实验室成果", "作价入股"),
+        ("tech transfer", "technology transfer", "licensing", "spin-out", "spin-off", "spinout"),
+    ),
+    "strategy": (
+        ("战略", "商业模式", "转型"),
+        ("strategy", "business model", "positioning", "pivot"),
+    ),
+    "product": (
+        ("产品打磨", "产品体验", "产品经理", "用户体验", "留存", "产品化", "需求验证", "迭代"),
+        ("product-market fit", "product market fit", "user experience", "retention", "ux", "product manager",
+         "mvp", "roadmap"),
+    ),
+    "go_to_market": (
+        ("进入市场", "市场进入", "打开市场", "首批客户", "试点客户", "找客户", "商业化", "冷启动"),
+        ("go-to-market", "go to market", "market entry", "enter the", "first customers", "pilot customer",
+         "launch in", "commercialis", "commercializ"),
+    ),
+    "team_building": (
+        ("合伙人", "联合创始人", "股权架构", "股权结构", "股权分配", "期权池", "团队管理", "核心团队", "分工"),
+        ("co-founder", "cofounder", "equity split", "vesting", "founding team", "team structure"),
+    ),
+    "legal": (
+        ("合同", "法律", "律师", "合规", "纠纷", "诉讼", "许可证", "资质", "牌照", "数据安全", "个人信息"),
+        ("contracts", "contract review", "legal", "lawyer", "compliance", "dispute", "gdpr", "regulat",
+         "data protection", "terms of service"),
+    ),
+    "finance_accounting": (
+        ("财务", "账目", "记账", "审计", "税务", "尽调", "尽职调查", "报表", "成本核算", "发票"),
+        ("accountant", "bookkeeping", "audit", "tax", "due diligence", "financial statements", "cfo", "invoic"),
+    ),
+    "ip": (
+        ("专利", "商标", "著作权", "版权", "知识产权", "抢注", "侵权", "软著"),
+        ("patent", "trademark", "copyright", "intellectual property", "infring", "freedom to operate"),
+    ),
+    "marketing_branding": (
+        ("品牌建设", "品牌定位", "品牌推广", "做品牌", "营销",
+         "推广", "知名度", "内容运营", "小红书", "抖音", "直播", "投放", "包装设计"),
+        ("branding", "brand awareness", "brand launch", "brand building", "marketing",
+         "awareness", "campaign", "social media", "influencer", "xiaohongshu",
+         "douyin", "tiktok"),
+    ),
+    "sales_channels": (
+        ("销售", "渠道", "经销商", "代理商", "卖给", "商超", "电商", "招投标", "招标"),
+        ("sales", "sell", "distributor", "reseller", "channel", "procurement", "tmall",
+         "e-commerce", "ecommerce", "tender"),
+    ),
+    "policy_application": (
+        ("政策", "补贴", "申报", "专精特新", "高新技术企业", "高企", "首台", "人才计划", "扶持", "资助", "项目申报",
+         "创新券"),
+        ("subsid", "grant", "government support", "policy", "incentive", "support scheme", "apply for support"),
+    ),
+    "registration": (
+        ("工商注册", "注册公司", "设立公司", "营业执照", "落户", "外资企业", "WFOE", "变更登记", "注册地址"),
+        ("register a company", "company registration", "incorporat", "set up a company", "set up an entity",
+         "legal entity", "wfoe", "business licence", "business license", "local entity", "entity in"),
+    ),
+    "hr_recruiting": (
+        ("招聘", "招人", "招不到", "招募", "社保", "外包团队"),
+        ("hire", "hiring", "recruit", "headcount", "payroll"),
+    ),
+    "internationalisation": (
+        ("出海", "海外市场", "国际化", "跨境", "外贸", "东南亚", "欧洲", "北美", "进入中国"),
+        ("international", "overseas", "abroad", "cross-border", "enter china", "china market"),
+    ),
+}
+
+
+def _compile() -> dict[str, re.Pattern[str]]:
+    out: dict[str, re.Pattern[str]] = {}
+    for code, (zh, en) in NEED_CUES.items():
+        parts = [re.escape(c) for c in zh] + [r"\b" + re.escape(c) for c in en]
+        out[code] = re.compile("|".join(parts), re.IGNORECASE)
+    return out
+
+
+_PATTERNS = _compile()
+
+
+def stated_needs(text: str) -> dict[str, str]:
+    """Need code -> the first phrase of ``text`` that states it."""
+    out: dict[str, str] = {}
+    if not text:
+        return out
+    for code, pattern in _PATTERNS.items():
+        m = pattern.search(text)
+        if m:
+            out[code] = m.group(0)
+    return out
