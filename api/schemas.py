@@ -69,14 +69,19 @@ class Code(fields.String):
 
 
 class Codes(fields.List):
-    """A list of taxonomy codes, de-duplicated, in vocabulary order."""
+    """A list of taxonomy codes, de-duplicated, in vocabulary order (``ordered``: in the given order, where the
+    first one means something - a project's first language is its working language)."""
 
-    def __init__(self, vocab: Vocabulary | Places, *, min_items: int = 0, max_items: int = 20, **kwargs: Any) -> None:
+    def __init__(self, vocab: Vocabulary | Places, *, min_items: int = 0, max_items: int = 20,
+                 ordered: bool = False, **kwargs: Any) -> None:
         self.vocab = vocab
+        self.ordered = ordered
         super().__init__(Code(vocab), validate=Length(min=min_items, max=max_items), **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[str]:
         items = super()._deserialize(value, attr, data, **kwargs)
+        if self.ordered:
+            return list(dict.fromkeys(items))
         return [c for c in self.vocab.codes if c in set(items)]
 
 
@@ -211,6 +216,8 @@ class ContactOut(Schema):
 # -- projects ------------------------------------------------------------------------------------------------
 class ProjectIn(ContactIn):
     space_id = Integer(validate=Range(min=1, max=MAX_ID), metadata={"description": "defaults to the operator's space"})
+    external_id = String(allow_none=True, validate=[Length(min=1, max=100), Regexp(r"^[^\x00-\x1f]*$")], metadata={
+        "description": "the space's own key for this profile (unique in the space): a re-import updates by it"})
     name = _text(200, required=True, min_len=1)
     one_liner = _text(500, required=True, min_len=1)
     needs_statement = _text(1000, load_default="")
@@ -220,7 +227,7 @@ class ProjectIn(ContactIn):
     industries = Codes(INDUSTRIES, min_items=1, max_items=5, required=True)
     needs = Codes(NEEDS, max_items=18, load_default=list)
     city = CityCode(required=True)
-    languages = Codes(LANGUAGES, min_items=1, max_items=2, load_default=lambda: ["zh"])
+    languages = Codes(LANGUAGES, min_items=1, max_items=2, ordered=True, load_default=lambda: ["zh"])
     team_size = Integer(load_default=1, validate=Range(min=0, max=1_000_000))
     funding_sought = Integer(load_default=0, validate=Range(min=0, max=10**12),
                              metadata={"description": "CNY"})
@@ -246,6 +253,7 @@ class ProjectPatch(ProjectIn):
 class ProjectOut(ContactOut):
     id = Integer(required=True)
     space_id = Integer(required=True)
+    external_id = String(allow_none=True, metadata={"description": "shown to the space's operators and admins"})
     name = String(required=True)
     one_liner = String(required=True)
     needs_statement = String(required=True)
@@ -280,9 +288,11 @@ class CandidateIn(ContactIn):
     space_id = Integer(allow_none=True, validate=Range(min=1, max=MAX_ID),
                        metadata={"description": "null: network-wide (admins); operators: their space"})
     name = _text(200, required=True, min_len=1)
+    external_id = String(allow_none=True, validate=[Length(min=1, max=100), Regexp(r"^[^\x00-\x1f]*$")], metadata={
+        "description": "the space's own key for this profile (unique in the space): a re-import updates by it"})
     industries = Codes(INDUSTRIES, max_items=18, load_default=list)
     stages = Codes(STAGES, min_items=1, max_items=5, required=True)
-    languages = Codes(LANGUAGES, min_items=1, max_items=2, load_default=lambda: ["zh"])
+    languages = Codes(LANGUAGES, min_items=1, max_items=2, ordered=True, load_default=lambda: ["zh"])
     city = CityCode(required=True)
     regions = Codes(REGIONS, max_items=30, load_default=list)
     active = Boolean(load_default=True)
@@ -328,6 +338,7 @@ class ProviderIn(CandidateIn):
 class CandidateOut(ContactOut):
     id = Integer(required=True)
     space_id = Integer(allow_none=True, required=True)
+    external_id = String(allow_none=True, metadata={"description": "shown to the space's operators and admins"})
     name = String(required=True)
     industries = List(String(), required=True)
     stages = List(String(), required=True)
@@ -705,10 +716,23 @@ class ImportRowError(Schema):
     message = String(required=True)
 
 
+class ImportRowPlan(Schema):
+    line = Integer(required=True)
+    action = String(required=True, metadata={"enum": ["create", "update", "refused"]})
+    id = Integer(allow_none=True, required=True, metadata={"description": "the profile a row updates"})
+    external_id = String(allow_none=True, required=True)
+    errors = List(Nested(ImportRowError), required=True)
+
+
 class ImportOut(Schema):
     kind = String(required=True)
+    dry_run = Boolean(required=True, metadata={"description": "true: nothing was written"})
     created = Integer(required=True)
-    ids = List(Integer(), required=True)
+    updated = Integer(required=True)
+    refused = Integer(required=True, metadata={"description": "0 unless a dry run (a real run is all or nothing)"})
+    ignored_columns = List(String(), required=True, metadata={"description": "headers that name no field"})
+    ids = List(Integer(), required=True, metadata={"description": "the profiles written, in row order"})
+    rows = List(Nested(ImportRowPlan), metadata={"description": "dry run: what each row would do"})
 
 
 class HealthOut(Schema):

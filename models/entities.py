@@ -66,6 +66,7 @@ class Project(TimestampMixin, ContactMixin, Base):
         CheckConstraint("team_size >= 0", name="team_size_nonneg"),
         CheckConstraint("funding_sought >= 0", name="funding_nonneg"),
         Index("ix_projects_space_stage", "space_id", "stage"),
+        Index("ux_projects_space_external_id", "space_id", "external_id", unique=True),
     )
 
     id: Mapped[intpk]
@@ -87,6 +88,7 @@ class Project(TimestampMixin, ContactMixin, Base):
     dealflow_curated: Mapped[flag]
     active: Mapped[bool] = mapped_column(default=True)
     archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())  # deleted, kept for its history
+    external_id: Mapped[str | None] = mapped_column(String(100))  # the space's own key (re-imports update by it)
 
     space: Mapped[Space] = relationship(lazy="raise_on_sql")
 
@@ -103,13 +105,15 @@ class CandidateMixin(TimestampMixin, ContactMixin):
     regions: Mapped[tags]  # where they serve: city codes, macro regions or "nationwide"
     active: Mapped[bool] = mapped_column(default=True)
     archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())  # deleted, kept for its history
+    external_id: Mapped[str | None] = mapped_column(String(100))  # the space's own key (re-imports update by it)
 
 
 class Mentor(CandidateMixin, Base):
     """A 创业导师."""
 
     __tablename__ = "mentors"
-    __table_args__ = (CheckConstraint("capacity >= 0", name="capacity_nonneg"),)
+    __table_args__ = (CheckConstraint("capacity >= 0", name="capacity_nonneg"),
+                      Index("ux_mentors_space_external_id", "space_id", "external_id", unique=True))
 
     mentor_type: Mapped[str40]
     title: Mapped[str] = mapped_column(String(200), default="")
@@ -125,7 +129,8 @@ class Investor(CandidateMixin, Base):
     """An investor or investment institution."""
 
     __tablename__ = "investors"
-    __table_args__ = (CheckConstraint("ticket_min <= ticket_max", name="ticket_range"),)
+    __table_args__ = (CheckConstraint("ticket_min <= ticket_max", name="ticket_range"),
+                      Index("ux_investors_space_external_id", "space_id", "external_id", unique=True))
 
     kind: Mapped[str40]
     thesis: Mapped[str] = mapped_column(String(1000))
@@ -163,7 +168,8 @@ class Provider(CandidateMixin, Base):
     """A professional service provider (专业服务机构)."""
 
     __tablename__ = "providers"
-    __table_args__ = (CheckConstraint("capacity >= 0", name="capacity_nonneg"),)
+    __table_args__ = (CheckConstraint("capacity >= 0", name="capacity_nonneg"),
+                      Index("ux_providers_space_external_id", "space_id", "external_id", unique=True))
 
     category: Mapped[str40]
     services: Mapped[str] = mapped_column(String(1000))

@@ -99,7 +99,7 @@ def test_seed_twice_needs_reset_and_if_empty_is_quiet(db_url: str) -> None:
 
 def test_db_commands(blank_db_url: str) -> None:
     assert huoban("db", "upgrade", db=blank_db_url).returncode == 0
-    assert huoban("db", "current", db=blank_db_url).stdout.strip() == "0008"
+    assert huoban("db", "current", db=blank_db_url).stdout.strip() == "0009"
     assert huoban("db", "downgrade", "--revision", "base", db=blank_db_url).returncode == 0
     assert huoban("db", "current", db=blank_db_url).stdout.strip() == "none"
 
@@ -231,3 +231,47 @@ def test_backup_restore_round_trip_and_space_export(db_url: str, tmp_path: Path)
     finally:
         engine.dispose()
     assert sorted(r["row"]["id"] for r in rows if r["table"] == "projects") == sorted(in_space) and in_space
+
+
+def test_import_takes_a_gbk_sheet_dry_runs_updates_and_reports_bad_rows(db_url: str, tmp_path: Path) -> None:
+    from models import Mentor, Space
+
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(Space.__table__.insert(), {"slug": "cli", "name": "CLI", "city": "370100",
+                                                    "focus_industries": []})
+            space = conn.execute(select(Space.id)).scalar_one()
+    finally:
+        engine.dispose()
+
+    def mentors() -> list[tuple[str, int]]:
+        eng = make_engine(db_url)
+        try:
+            with eng.connect() as conn:
+                return sorted(conn.execute(select(Mentor.external_id, Mentor.capacity)).all())  # type: ignore[arg-type]
+        finally:
+            eng.dispose()
+
+    sheet = tmp_path / "导师.csv"
+    sheet.write_bytes(("编号,姓名,导师类型,专长,可提供的帮助,可服务需求,服务阶段,城市,容量\n"
+                       "C-1,甲,技术专家,视觉,评审方案,研发设计,种子期,济南,2\n"
+                       "C-2,乙,成功企业家,销售,销售路径,销售渠道,初创期,青岛,3\n").encode("gbk"))
+    dry = huoban("import", str(sheet), "--kind", "mentor", "--space", str(space), "--dry-run", "--json", db=db_url)
+    assert dry.returncode == 0, dry.stderr
+    assert json.loads(dry.stdout)["created"] == 2 and "would be created" in dry.stderr and mentors() == []
+    real = huoban("import", str(sheet), "--kind", "mentor", "--space", str(space), db=db_url)
+    assert real.returncode == 0, real.stderr
+    assert mentors() == [("C-1", 2), ("C-2", 3)]
+    sheet.write_bytes(sheet.read_bytes().replace("济南,2".encode("gbk"), "济南,5".encode("gbk")))
+    again = huoban("import", str(sheet), "--kind", "mentor", "--space", str(space), db=db_url)
+    assert again.returncode == 0 and "0 were created, 2 were updated" in again.stderr
+    assert mentors() == [("C-1", 5), ("C-2", 3)]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("编号,姓名,导师类型,专长,可提供的帮助,可服务需求,服务阶段,城市\nC-3,丙,宇航员,x,y,研发设计,种子期,火星\n",
+                   encoding="utf-8")
+    assert_clean_failure(huoban("import", str(bad), "--kind", "mentor", "--space", str(space), db=db_url), 1,
+                         "row 2: mentor_type", "row 2: city", "nothing was imported")
+    assert mentors() == [("C-1", 5), ("C-2", 3)]
+    assert_clean_failure(huoban("import", str(sheet), "--kind", "mentor", "--space", "999", db=db_url), 1,
+                         "no space with id 999")

@@ -26,6 +26,7 @@ from flask import (
     flash,
     g,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -41,7 +42,7 @@ from api.console.i18n import translate
 from api.engine import CANDIDATE_MODELS
 from api.extensions import db, limiter, matching
 from api.security import hash_secret, needs_rehash, verify_secret
-from api.services import audit, importer, operators
+from api.services import audit, importer, operators, sheets
 from api.services import feedback as feedback_svc
 from api.services import intros as intro_svc
 from api.services import matching as match_svc
@@ -368,21 +369,64 @@ def import_page() -> Any:
     sid = _space_id()
     authz.manage_space(g.principal, sid)
     errors: list[dict[str, Any]] = []
-    created = None
+    result: dict[str, Any] | None = None
     if request.method == "POST":
         kind = request.form.get("kind", "project")
         upload = request.files.get("file")
         if kind not in importer.SCHEMAS or upload is None:
             abort(400)
+        filename = upload.filename or "upload.csv"
         try:
-            payloads = importer.parse(kind, upload.filename or "upload.csv", upload.read())
-            ids = importer.import_rows(db.session, kind, sid, payloads)
-            db.session.commit()
-            profile_svc.refresh_index(db.session, kind, ids)
-            created = len(ids)
+            plan = importer.plan(db.session, kind, sid, filename, upload.read())
+            if request.form.get("dry_run"):
+                db.session.rollback()
+                result = plan.summary(dry_run=True)
+            else:
+                ids = importer.apply(db.session, g.principal, plan, filename)
+                db.session.commit()
+                profile_svc.refresh_index(db.session, kind, ids)
+                result = plan.summary(dry_run=False, ids=ids)
         except HTTPError as err:
+            db.session.rollback()
             errors = list((err.extra_data or {}).get("errors") or [{"line": 0, "field": "", "message": err.message}])
-    return render_template("import.html", errors=errors, created=created)
+    return render_template("import.html", errors=errors, result=result, space_id=sid,
+                           kinds=("project", "mentor", "investor", "provider"))
+
+
+@bp.route("/space/import/template/<kind>")
+@login_required("operator", "admin")
+def import_template(kind: str) -> Any:
+    sid = _space_id()
+    authz.manage_space(g.principal, sid)
+    if kind not in importer.SCHEMAS:
+        abort(404)
+    response = make_response(sheets.template(kind))
+    response.headers["Content-Type"] = sheets.XLSX_TYPE
+    response.headers["Content-Disposition"] = f"attachment; filename=huoban-{kind}-template.xlsx"
+    return response
+
+
+@bp.route("/space/export/<kind>.<fmt>")
+@login_required("operator", "admin")
+def export_file(kind: str, fmt: str) -> Any:
+    sid = _space_id()
+    authz.manage_space(g.principal, sid)
+    if fmt not in ("csv", "xlsx") or kind not in (*importer.SCHEMAS, "intro", "outcome"):
+        abort(404)
+    if kind == "intro":
+        header, rows = sheets.intro_rows(db.reader, sid)
+    elif kind == "outcome":
+        header, rows = sheets.outcome_rows(db.reader, sid)
+    else:
+        header, rows = sheets.profile_rows(db.reader, kind, sid)
+    audit.record(db.session, g.principal, "export.run", kind, f"{len(rows)} rows", sid, format=fmt)
+    db.session.commit()
+    body = sheets.to_csv(header, rows) if fmt == "csv" else sheets.to_xlsx(header, rows, f"{kind}s")
+    response = make_response(body)
+    response.headers["Content-Type"] = sheets.CSV_TYPE if fmt == "csv" else sheets.XLSX_TYPE
+    response.headers["Content-Disposition"] = f"attachment; filename=huoban-space{sid}-{kind}s.{fmt}"
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/space/models", methods=["GET", "POST"])

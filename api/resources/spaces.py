@@ -3,12 +3,14 @@ imports and the audit trail."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+from urllib.parse import quote
 
 from apiflask import APIBlueprint
 from apiflask.fields import File
 from apiflask.validators import FileSize
-from flask import current_app
+from flask import Response, current_app
 from sqlalchemy.exc import IntegrityError
 
 from api import authz
@@ -17,7 +19,7 @@ from api.auth import auth, current_principal
 from api.extensions import db
 from api.problems import problem
 from api.services import audit as audit_svc
-from api.services import importer, operators
+from api.services import importer, operators, sheets
 from api.services import profiles as profile_svc
 from models import Space
 
@@ -188,25 +190,86 @@ def audit(space_id: int) -> dict[str, Any]:
 class ImportFile(s.StrictSchema):
     kind = s.String(required=True, validate=s.OneOf(("project", "mentor", "investor", "provider")))
     file = File(required=True, validate=FileSize(max="10 MiB"))
+    dry_run = s.Boolean(load_default=False, metadata={"description": "report what would happen; write nothing"})
 
 
 @bp.post("/<int(min=1, max=2147483647):space_id>/import")
 @bp.auth_required(auth)
 @bp.input(ImportFile, location="form_and_files", arg_name="data")
 @bp.output(s.ImportOut, status_code=201)
-@bp.doc(summary="Import profiles from CSV or XLSX (all or nothing; bad rows reported with their row numbers)")
-def import_profiles(space_id: int, data: dict[str, Any]) -> dict[str, Any]:
+@bp.doc(summary="Import profiles from CSV or XLSX (all or nothing; bad rows reported with their row numbers)",
+        description="Headers in Chinese or English; UTF-8 or GBK; a row whose external_id (or Huoban id) is a "
+                    "profile of the space updates it. With dry_run=true the answer (200) says what each row "
+                    "would do and nothing is written. Templates: GET /api/v1/import-templates/{kind}.")
+def import_profiles(space_id: int, data: dict[str, Any]) -> Any:
     _manage(space_id)
     upload = data["file"]
-    payloads = importer.parse(data["kind"], upload.filename or "upload.csv", upload.read())
+    filename = upload.filename or "upload.csv"
     session = db.session
     if session.get(Space, space_id) is None:
         authz.not_found("space")
-    ids = importer.import_rows(session, data["kind"], space_id, payloads)
-    audit_svc.record(session, current_principal(), "import.run", data["kind"], f"{len(ids)} rows", space_id,
-                     file=upload.filename or "", ids=ids[:1000])
+    plan = importer.plan(session, data["kind"], space_id, filename, upload.read())
+    if data["dry_run"]:
+        session.rollback()
+        return plan.summary(dry_run=True), 200
+    ids = importer.apply(session, current_principal(), plan, filename)
     session.commit()
     profile_svc.refresh_index(session, data["kind"], ids)
-    current_app.logger.info("imported %d %s profiles into space %d", len(ids), data["kind"], space_id)
-    return {"kind": data["kind"], "created": len(ids), "ids": ids}
+    current_app.logger.info("imported %d %s profiles into space %d (%d updated)", len(ids), data["kind"], space_id,
+                            plan.count("update"))
+    return plan.summary(dry_run=False, ids=ids)
 
+
+
+class TemplateQuery(s.StrictSchema):
+    kind = s.String(required=True, validate=s.OneOf(("project", "mentor", "investor", "provider")))
+
+
+class ExportQuery(s.StrictSchema):
+    kind = s.String(required=True, validate=s.OneOf(("project", "mentor", "investor", "provider", "intro",
+                                                     "outcome")))
+    format = s.String(load_default="xlsx", validate=s.OneOf(("xlsx", "csv")))
+
+
+def _download(body: bytes, filename: str, mimetype: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response.headers["Cache-Control"] = "no-store"  # contacts may be in it
+    return response
+
+
+@bp.get("/<int(min=1, max=2147483647):space_id>/import/template")
+@bp.auth_required(auth)
+@bp.input(TemplateQuery, location="query", arg_name="query")
+@bp.doc(summary="The XLSX import template of a kind (bilingual headers, an example row, drop-down lists)",
+        responses={200: {"description": "an XLSX workbook", "content": {sheets.XLSX_TYPE: {}}}})
+def import_template(space_id: int, query: dict[str, Any]) -> Response:
+    _manage(space_id)
+    return _download(sheets.template(query["kind"]), f"huoban-{query['kind']}-template.xlsx", sheets.XLSX_TYPE)
+
+
+@bp.get("/<int(min=1, max=2147483647):space_id>/export")
+@bp.auth_required(auth)
+@bp.input(ExportQuery, location="query", arg_name="query")
+@bp.doc(summary="Export the space's profiles of a kind, its introductions or its outcomes (XLSX or CSV)",
+        description="Profiles export with the import headers, so the sheet imports back (its id column "
+                    "updates the same profiles). Cells that a spreadsheet would run as a formula are quoted.",
+        responses={200: {"description": "an XLSX workbook or a UTF-8 CSV with BOM",
+                         "content": {sheets.XLSX_TYPE: {}, "text/csv": {}}}})
+def export(space_id: int, query: dict[str, Any]) -> Response:
+    _manage(space_id)
+    kind, fmt = query["kind"], query["format"]
+    session = db.reader
+    if kind == "intro":
+        header, rows = sheets.intro_rows(session, space_id)
+    elif kind == "outcome":
+        header, rows = sheets.outcome_rows(session, space_id)
+    else:
+        header, rows = sheets.profile_rows(session, kind, space_id)
+    audit_svc.record(db.session, current_principal(), "export.run", kind, f"{len(rows)} rows", space_id,
+                     format=fmt)
+    db.session.commit()
+    name = f"huoban-space{space_id}-{kind}s-{dt.date.today().isoformat()}"
+    if fmt == "csv":
+        return _download(sheets.to_csv(header, rows), f"{name}.csv", sheets.CSV_TYPE)
+    return _download(sheets.to_xlsx(header, rows, f"{kind}s"), f"{name}.xlsx", sheets.XLSX_TYPE)

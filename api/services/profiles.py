@@ -92,11 +92,14 @@ def apply_filters(kind: str, query: Select[Any], args: Mapping[str, Any]) -> Sel
     return query
 
 
-def to_dict(row: Any, show_contacts: bool, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def to_dict(row: Any, show_contacts: bool, extra: Mapping[str, Any] | None = None, *,
+            show_external_id: bool = True) -> dict[str, Any]:
     data = {c.key: getattr(row, c.key) for c in row.__table__.columns}
     if not show_contacts:
         for name in CONTACT_FIELDS:
             data[name] = None
+    if not show_external_id:  # a space's own key is its business (a network-wide profile is seen by all)
+        data["external_id"] = None
     data["contacts_visible"] = show_contacts
     if extra:
         data.update(extra)
@@ -118,7 +121,8 @@ def serialize(session: Session, p: Principal, kind: str, rows: list[Any]) -> lis
         else:
             show = authz.candidate_contacts_visible(session, p, kind, row)
         extra = {"load": load.get(row.id, 0)} if kind in ("mentor", "provider") else None
-        out.append(to_dict(row, show, extra))
+        own = p.is_admin or (p.role == "operator" and row.space_id is not None and p.space_id == row.space_id)
+        out.append(to_dict(row, show, extra, show_external_id=own))
     return out
 
 

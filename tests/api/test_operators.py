@@ -115,7 +115,8 @@ def test_csv_import_all_or_nothing(env: ApiEnv) -> None:
     assert (5, "expertise") in fields
     assert mentors_in_space(env, s2) == before + 2  # nothing from the rejected file
     assert upload(env, "operator2", s2, "x.txt", b"hello").status_code == 415
-    assert upload(env, "operator2", s2, "x.csv", "名字\n".encode("gbk")).status_code == 422
+    assert upload(env, "operator2", s2, "x.csv", bytes(range(256)) * 2).status_code == 422  # no text encoding
+    assert upload(env, "operator2", s2, "x.csv", "姓名\n".encode("gbk")).status_code == 422  # a header, no rows
     assert upload(env, "operator1", s2, "mentors.csv", CSV_OK.encode()).status_code == 404
 
 
