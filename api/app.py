@@ -126,14 +126,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
                 if "ProblemSchema" in schemas else _problem_schema_dict()
         return spec
 
+    from api.resources import growth, profiles, spaces, system
     from api.resources import matching as matching_bp
-    from api.resources import profiles, spaces, system
 
     app.register_blueprint(system.bp)
     app.register_blueprint(spaces.bp)
     for bp in profiles.blueprints:
         app.register_blueprint(bp)
     app.register_blueprint(matching_bp.bp)
+    app.register_blueprint(growth.bp)
     try:
         from api.resources import models as models_bp
 

@@ -486,7 +486,21 @@ def serve(db_url: str | None, var_dir: str | None, encoder: str | None, host: st
             return create_app(config)
 
     click.echo(f"serving {_safe_url(url)} on http://{host}:{port} (docs: /api/v1/docs)", err=True)
-    Server().run()
+    notifier = None
+    if os.environ.get("HUOBAN_NOTIFY", "true").lower() not in ("0", "false", "no", "off"):
+        import subprocess
+
+        # the notifier beside the workers: mail goes to HUOBAN_MAIL_URL (default: files in <var>/mail)
+        notifier = subprocess.Popen([sys.executable, "-m", "api.cli", "notify", "--db", url,
+                                     "--var", str(settings.var_dir)])
+        click.echo(f"notifier running (pid {notifier.pid}); mail to "
+                   f"{os.environ.get('HUOBAN_MAIL_URL') or str(settings.var_dir) + '/mail'}", err=True)
+    try:
+        Server().run()
+    finally:
+        if notifier is not None:
+            notifier.terminate()
+            notifier.wait(timeout=10)
 
 
 @cli.command("demo-accounts")
@@ -852,6 +866,51 @@ def export_cmd(db_url: str | None, space_id: int, out_path: str) -> None:
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo("exported " + ", ".join(f"{n} {t}" for t, n in counts.items()), err=True)
+
+
+@cli.command("notify")
+@db_option
+@var_option
+@click.option("--once", is_flag=True, help="One sweep, then deliver until nothing is due, and exit.")
+@click.option("--interval", default=5.0, show_default=True, type=click.FloatRange(0.05, 3600),
+              help="Seconds between deliveries when idle.")
+@click.option("--lease", default=60.0, show_default=True, type=click.FloatRange(0.5, 3600),
+              help="Seconds after which a message a dead notifier was sending is sent again.")
+@friendly_errors
+def notify_cmd(db_url: str | None, var_dir: str | None, once: bool, interval: float, lease: float) -> None:
+    """Deliver queued notifications (introductions, reminders, weekly digests) to HUOBAN_MAIL_URL: by default
+    .eml files in <var>/mail, else smtp://host:port or smtps://...; retries with back-off, at least once."""
+    import signal
+
+    from api.app import _secret_key
+    from api.config import Config
+    from api.notifier import run, transport_from_url
+    from models.db import make_engine, make_session_factory
+
+    var = var_dir or os.environ.get("HUOBAN_VAR_DIR") or Config.VAR_DIR
+    mail_url = os.environ.get("HUOBAN_MAIL_URL", Config.MAIL_URL)
+    try:
+        transport = transport_from_url(mail_url, var)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    stop = {"now": False}
+
+    def halt(*_: Any) -> None:
+        stop["now"] = True
+
+    signal.signal(signal.SIGTERM, halt)
+    signal.signal(signal.SIGINT, halt)
+    engine = make_engine(resolve_db(db_url))
+    try:
+        totals = run(make_session_factory(engine), transport,
+                     base_url=os.environ.get("HUOBAN_PUBLIC_URL", Config.PUBLIC_URL),
+                     secret=os.environ.get("HUOBAN_SECRET_KEY") or _secret_key(var),
+                     sender=os.environ.get("HUOBAN_MAIL_FROM", Config.MAIL_FROM), interval=interval, lease=lease,
+                     once=once, should_stop=lambda: stop["now"])
+    finally:
+        engine.dispose()
+    click.echo(f"notifications: {totals['sent']} sent, {totals['retry']} to retry, {totals['dead']} given up",
+               err=True)
 
 
 @cli.command("import")

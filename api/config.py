@@ -25,6 +25,12 @@ class Config:
     RETRAIN_AFTER_EVENTS: int = 0  # 0: no automatic retraining; else retrain after this many new outcomes
     PREVIEW_SAMPLE: int = 20
 
+    # notifications (api.notifier): links in mails point here; mail goes to MAIL_URL
+    PUBLIC_URL: str = "http://127.0.0.1:8000"
+    MAIL_URL: str = ""  # "": file:<VAR_DIR>/mail (nothing leaves the machine); smtp://host:port; smtps://...
+    MAIL_FROM: str = "Huoban 伙伴 <noreply@huoban.local>"
+    NOTIFY: bool = True  # `huoban serve` runs the notifier beside the workers
+
     # limits
     MAX_CONTENT_LENGTH: int = 10 * 1024 * 1024
     RATELIMIT_ENABLED: bool = True

@@ -747,3 +747,155 @@ class MeOut(Schema):
     profile_kind = String(allow_none=True, required=True)
     profile_id = Integer(allow_none=True, required=True)
     name = String(required=True)
+
+
+# -- growth records (成长档案) ----------------------------------------------------------------------------------
+REVENUE_BANDS = ("none", "lt_1m", "1m_10m", "10m_50m", "50m_plus")  # annual revenue, CNY
+GROWTH_CATEGORIES = ("product", "customers", "revenue", "team", "award", "other")
+INCUBATION_STATUSES = ("incubating", "graduated", "closed")
+
+
+def _past_date(value: dt.date | None) -> None:
+    if value is not None and (value > dt.date.today() + dt.timedelta(days=1) or value.year < 1980):
+        raise ValidationError("must be a date between 1980 and today")
+
+
+class MilestoneIn(StrictSchema):
+    occurred_on = Date(required=True, validate=_past_date)
+    category = String(required=True, validate=OneOf(GROWTH_CATEGORIES))
+    title = _text(200, required=True, min_len=1)
+    detail = _text(5000, load_default="")
+    revenue_band = String(allow_none=True, load_default=None, validate=OneOf(REVENUE_BANDS),
+                          metadata={"description": "annual revenue band, CNY: none, <1m, 1-10m, 10-50m, 50m+"})
+    team_size = Integer(allow_none=True, load_default=None, validate=Range(min=0, max=1_000_000))
+
+
+class MilestoneOut(Schema):
+    id = Integer(required=True)
+    occurred_on = Date(required=True)
+    category = String(required=True)
+    title = String(required=True)
+    detail = String(required=True)
+    revenue_band = String(allow_none=True, required=True)
+    team_size = Integer(allow_none=True, required=True)
+    created_at = DateTime(required=True)
+
+
+class RoundIn(StrictSchema):
+    round = Code(ROUNDS, required=True)
+    amount = Integer(allow_none=True, load_default=None, validate=Range(min=0, max=10**12),
+                     metadata={"description": "CNY; null when undisclosed"})
+    closed_on = Date(required=True, validate=_past_date)
+    investor_ids = List(Integer(validate=Range(min=1, max=MAX_ID)), load_default=list, validate=Length(max=20),
+                        metadata={"description": "Huoban investors in the round: each gets a portfolio row"})
+    investor_names = List(_text(200, min_len=1), load_default=list, validate=Length(max=20),
+                          metadata={"description": "other investors, by name"})
+    notes = _text(2000, load_default="")
+
+
+class RoundInvestor(Schema):
+    id = Integer(required=True)
+    name = String(required=True)
+
+
+class RoundOut(Schema):
+    id = Integer(required=True)
+    round = String(required=True)
+    amount = Integer(allow_none=True, required=True)
+    closed_on = Date(required=True)
+    investors = List(Nested(RoundInvestor), required=True)
+    investor_names = List(String(), required=True)
+    notes = String(required=True)
+    after_intro_id = Integer(allow_none=True, required=True, metadata={
+        "description": "the first accepted investor introduction through Huoban before the close, if any"})
+    created_at = DateTime(required=True)
+
+
+class MilestoneItem(MilestoneOut):
+    """A milestone in a growth record (its own OpenAPI component)."""
+
+
+class RoundItem(RoundOut):
+    """A round in a growth record (its own OpenAPI component)."""
+
+
+class IncubationIn(StrictSchema):
+    status = String(required=True, validate=OneOf(INCUBATION_STATUSES))
+    on = Date(load_default=None, validate=_past_date, metadata={"description": "when it took effect (default today)"})
+    note = _text(500, load_default="")
+
+
+class ChangeOut(Schema):
+    field = String(required=True)
+    old_value = String(allow_none=True, required=True)
+    new_value = String(required=True)
+    changed_on = Date(required=True)
+    note = String(required=True)
+
+
+class GrowthOut(Schema):
+    project_id = Integer(required=True)
+    name = String(required=True)
+    stage = String(required=True)
+    incubation_status = String(required=True)
+    incubated_on = Date(required=True, metadata={"description": "the day it entered the space"})
+    milestones = List(Nested(MilestoneItem), required=True)
+    rounds = List(Nested(RoundItem), required=True)
+    changes = List(Nested(ChangeOut), required=True)
+    raised_total = Integer(required=True, metadata={"description": "disclosed amounts of closed rounds, CNY"})
+
+
+class ReportQuery(StrictSchema):
+    from_ = Date(data_key="from", load_default=None, metadata={"description": "first day (default: 1 January)"})
+    to = Date(load_default=None, metadata={"description": "last day, included (default: today)"})
+    format = String(load_default="json", validate=OneOf(("json", "xlsx")))
+
+    @validates_schema
+    def _ordered(self, data: dict[str, Any], **_: Any) -> None:
+        start, end = data.get("from_"), data.get("to")
+        if start and end and start > end:
+            raise ValidationError("must not be after to", field_name="from")
+        if start and end and (end - start).days > 3660:
+            raise ValidationError("at most ten years", field_name="to")
+
+
+class ReportFigure(Schema):
+    key = String(required=True)
+    value = Float(allow_none=True, required=True)
+    zh = String(required=True)
+    en = String(required=True)
+    definition_zh = String(required=True)
+    definition_en = String(required=True)
+
+
+class ReportRound(Schema):
+    project = String(required=True)
+    round = String(required=True)
+    round_zh = String(required=True)
+    amount = Integer(allow_none=True, required=True)
+    closed_on = Date(required=True)
+    after_introduction = Boolean(required=True)
+
+
+class ReportCategory(Schema):
+    category = String(required=True)
+    zh = String(required=True)
+    engagements = Integer(required=True)
+
+
+class ReportMonth(Schema):
+    month = String(required=True)
+    requested = Integer(required=True)
+    accepted = Integer(required=True)
+    rounds = Integer(required=True)
+
+
+class ReportOut(Schema):
+    space_id = Integer(required=True)
+    from_ = Date(data_key="from", required=True)
+    to = Date(required=True)
+    figures = List(Nested(ReportFigure), required=True)
+    providers_by_category = List(Nested(ReportCategory), required=True)
+    milestones_by_category = Dict(keys=String(), values=Integer(), required=True)
+    rounds = List(Nested(ReportRound), required=True)
+    monthly = List(Nested(ReportMonth), required=True)

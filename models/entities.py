@@ -27,7 +27,20 @@ from sqlalchemy import (
 from sqlalchemy import text as text_clause
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, UTCDateTime, flag, intpk, json_obj, str40, str200, tags, text, timestamp, utcnow
+from models.base import (
+    Base,
+    JsonType,
+    UTCDateTime,
+    flag,
+    intpk,
+    json_obj,
+    str40,
+    str200,
+    tags,
+    text,
+    timestamp,
+    utcnow,
+)
 
 CANDIDATE_KINDS = ("mentor", "investor", "provider")
 PROFILE_KINDS = ("project", *CANDIDATE_KINDS)
@@ -89,6 +102,9 @@ class Project(TimestampMixin, ContactMixin, Base):
     active: Mapped[bool] = mapped_column(default=True)
     archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())  # deleted, kept for its history
     external_id: Mapped[str | None] = mapped_column(String(100))  # the space's own key (re-imports update by it)
+    # the growth record's headline: incubating | graduated | closed, and since when it is incubated here
+    incubation_status: Mapped[str] = mapped_column(String(20), default="incubating", server_default="incubating")
+    incubated_on: Mapped[dt.date | None] = mapped_column(Date)  # NULL: the day it was created
 
     space: Mapped[Space] = relationship(lazy="raise_on_sql")
 
@@ -160,6 +176,9 @@ class PortfolioInvestment(Base):
     city: Mapped[str | None] = mapped_column(String(40))
     invested_on: Mapped[dt.date] = mapped_column(Date)
     amount: Mapped[int | None] = mapped_column(BigInteger)
+    # set when the row comes from a round recorded in a project's growth record (deleted with it)
+    financing_round_id: Mapped[int | None] = mapped_column(ForeignKey("financing_rounds.id", ondelete="CASCADE"),
+                                                           index=True)
 
     investor: Mapped[Investor] = relationship(back_populates="portfolio")
 
@@ -204,6 +223,7 @@ class User(TimestampMixin, Base):
     profile_id: Mapped[int | None] = mapped_column(Integer)
     password_hash: Mapped[str | None] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(default=True)
+    notify_digest: Mapped[bool] = mapped_column(default=True, server_default=text_clause("true"))  # weekly digest
 
 
 class ConsoleSession(Base):
@@ -437,3 +457,94 @@ for _table in Base.metadata.tables.values():
     if any(c.primary_key and c.autoincrement is not False and isinstance(c.type, Integer) and c.name == "id"
            for c in _table.columns):
         _table.dialect_options["sqlite"]["autoincrement"] = True
+
+
+# -- growth records (成长档案) ---------------------------------------------------------------------------------
+GROWTH_CATEGORIES = ("product", "customers", "revenue", "team", "award", "other")
+INCUBATION_STATUSES = ("incubating", "graduated", "closed")
+
+
+class Milestone(Base):
+    """A dated step of a project: product, customers, revenue band, team, award..."""
+
+    __tablename__ = "project_milestones"
+    __table_args__ = (Index("ix_milestones_project", "project_id", "occurred_on"),)
+
+    id: Mapped[intpk]
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id", ondelete="CASCADE"), index=True)
+    occurred_on: Mapped[dt.date] = mapped_column(Date)
+    category: Mapped[str40]
+    title: Mapped[str200]
+    detail: Mapped[text] = mapped_column(default="")
+    revenue_band: Mapped[str | None] = mapped_column(String(40))  # revenue: annual revenue band (REVENUE_BANDS)
+    team_size: Mapped[int | None] = mapped_column(Integer)  # team: head count after the step
+    created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[timestamp]
+
+
+class FinancingRound(Base):
+    """A round a project actually closed; its Huoban investors get a portfolio row each."""
+
+    __tablename__ = "financing_rounds"
+    __table_args__ = (
+        CheckConstraint("amount IS NULL OR amount >= 0", name="amount_nonneg"),
+        Index("ix_rounds_space_closed", "space_id", "closed_on"),
+    )
+
+    id: Mapped[intpk]
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id", ondelete="CASCADE"))
+    round: Mapped[str40]
+    amount: Mapped[int | None] = mapped_column(BigInteger)  # CNY; NULL: undisclosed
+    closed_on: Mapped[dt.date] = mapped_column(Date)
+    investor_ids: Mapped[list[int]] = mapped_column(JsonType, default=list)  # Huoban investors in the round
+    investor_names: Mapped[tags]  # others, by name
+    notes: Mapped[text] = mapped_column(default="")
+    created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[timestamp]
+
+
+class ProjectChange(Base):
+    """The history of a project's stage and incubation status (who changed it, when, from what)."""
+
+    __tablename__ = "project_changes"
+    __table_args__ = (Index("ix_project_changes_space", "space_id", "field", "changed_on"),)
+
+    id: Mapped[intpk]
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id", ondelete="CASCADE"))
+    field: Mapped[str] = mapped_column(String(20))  # stage | incubation_status
+    old_value: Mapped[str | None] = mapped_column(String(40))
+    new_value: Mapped[str40]
+    changed_on: Mapped[dt.date] = mapped_column(Date)  # the day it took effect (may be back-dated)
+    note: Mapped[text] = mapped_column(default="")
+    changed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[timestamp]
+
+
+# -- notifications ------------------------------------------------------------------------------------------
+class Notification(Base):
+    """The outbox: one message to one recipient, written in the transaction of the event that causes it and
+    delivered later by the notifier (``api.notify``), at least once; ``key`` is its idempotency key (also
+    the mail's Message-ID), so an event never queues a message twice and a receiver can drop a re-send."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_due", "status", "next_attempt_at"),)
+
+    id: Mapped[intpk]
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    space_id: Mapped[int | None] = mapped_column(ForeignKey("spaces.id", ondelete="CASCADE"), index=True)
+    event: Mapped[str40]  # intro.requested intro.accepted intro.declined intro.expiring intro.expired digest.weekly
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    email: Mapped[str] = mapped_column(String(320))
+    language: Mapped[str] = mapped_column(String(8), default="zh")
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[text]
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending sending sent dead
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[timestamp]

@@ -14,15 +14,18 @@ from models import (
     AuditLog,
     Base,
     FeedbackEvent,
+    FinancingRound,
     Impression,
     IndexChange,
     IntroRequest,
     Investor,
     Job,
     Mentor,
+    Milestone,
     ModelVersion,
     PortfolioInvestment,
     Project,
+    ProjectChange,
     Provider,
     SeedTruth,
     Space,
@@ -30,12 +33,14 @@ from models import (
     WeightSet,
 )
 from seed_data.generator import EcosystemGenerator, SeedPlan
+from seed_data.growth import seed_growth
 from seed_data.truth import GroundTruth, Traits
 
 _TABLES = {t.name: t for t in Base.metadata.sorted_tables}
 # Delete order: children first.
 _WIPE_ORDER = (FeedbackEvent, IntroRequest, Impression, AuditLog, WeightSet, ModelVersion, Job, ApiKey, User,
-               IndexChange, PortfolioInvestment, Project, Mentor, Investor, Provider, Space, SeedTruth)
+               IndexChange, PortfolioInvestment, Milestone, FinancingRound, ProjectChange, Project, Mentor, Investor,
+               Provider, Space, SeedTruth)
 
 
 class AlreadySeededError(RuntimeError):
@@ -86,6 +91,7 @@ def seed(
     for table_name, rows in generator.batches(progress):
         session.execute(insert(_TABLES[table_name]), rows)
         counts[table_name] = counts.get(table_name, 0) + len(rows)
+    counts.update(seed_growth(session, plan.seed))
     meta = {"seed": plan.seed, "kinds": sorted(generator.traits)}
     session.add(SeedTruth(name="meta", payload=json.dumps(meta).encode()))
     for kind, traits in sorted(generator.traits.items()):

@@ -65,6 +65,19 @@ def test_serve_becomes_ready_and_serves_matches(tmp_path: Path, backend: str) ->
         with urllib.request.urlopen(req, timeout=10) as r:
             body = json.loads(r.read())
         assert len(body["items"]) == 3
+        # an introduction request: the notifier beside the workers writes its mail into <var>/mail
+        ask = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/v1/intros", method="POST",
+            data=json.dumps({"project_id": int(project), "candidate_kind": "mentor",
+                             "candidate_id": body["items"][0]["subject"]["id"]}).encode(),
+            headers={"Authorization": f"Bearer {founder['api_key']}", "Content-Type": "application/json"})
+        with urllib.request.urlopen(ask, timeout=10) as r:
+            assert r.status == 201
+        deadline = time.monotonic() + 30
+        while not list((Path(var) / "mail").glob("*.eml")) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        mails = list((Path(var) / "mail").glob("*.eml"))
+        assert len(mails) == 1 and b"Message-ID" in mails[0].read_bytes()
     finally:
         proc.terminate()
         try:

@@ -47,6 +47,7 @@ from api.services import feedback as feedback_svc
 from api.services import intros as intro_svc
 from api.services import matching as match_svc
 from api.services import profiles as profile_svc
+from api.services import report as report_svc
 from matcher.config import WEIGHT_LIMIT, WEIGHT_NAMES
 from matcher.taxonomy import INDUSTRIES, NEEDS, REGIONS, ROUNDS, STAGES
 from models import ConsoleSession, IntroRequest, ModelVersion, Project, Space, SpaceModel, User
@@ -254,6 +255,47 @@ def dashboard() -> str:
         Project.id.in_(data["projects_without_accepted_intro"][:50]))).all())
     space = db.reader.get(Space, sid)
     return render_template("dashboard.html", m=data, names=names, space=space)
+
+
+def _report_period() -> tuple[dt.date, dt.date]:
+    def day(name: str) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(request.args.get(name, ""))
+        except ValueError:
+            return None
+
+    end = day("to") or dt.date.today()
+    start = day("from") or dt.date(end.year, 1, 1)
+    if start > end or (end - start).days > 3660:
+        start = dt.date(end.year, 1, 1)
+    return start, end
+
+
+@bp.get("/space/report")
+@login_required("operator", "admin")
+def report_page() -> str:
+    sid = _space_id()
+    authz.manage_space(g.principal, sid)
+    start, end = _report_period()
+    data = report_svc.performance(db.reader, sid, start, end)
+    space = db.reader.get(Space, sid)
+    top = max([max(m["requested"], m["accepted"]) for m in data["monthly"]] or [1]) or 1
+    top_cat = max([c["engagements"] for c in data["providers_by_category"]] or [1]) or 1
+    return render_template("report.html", r=data, space=space, start=start, end=end, top=top, top_cat=top_cat)
+
+
+@bp.get("/space/report.xlsx")
+@login_required("operator", "admin")
+def report_xlsx() -> Any:
+    sid = _space_id()
+    authz.manage_space(g.principal, sid)
+    start, end = _report_period()
+    space = db.reader.get(Space, sid)
+    body = report_svc.workbook(report_svc.performance(db.reader, sid, start, end), space.name if space else "")
+    response = make_response(body)
+    response.headers["Content-Type"] = sheets.XLSX_TYPE
+    response.headers["Content-Disposition"] = f"attachment; filename=huoban-report-{start}-{end}.xlsx"
+    return response
 
 
 @bp.get("/space/weights")

@@ -117,7 +117,7 @@ def make_blueprint(kind: str) -> APIBlueprint:
                             errors=[{"location": "json", "field": "ticket_max", "message": "below ticket_min"}])
         changed = audit.changes(row, data)
         space_before = row.space_id
-        svc.update(session, kind, row, data)
+        svc.update(session, kind, row, data, user_id=p.user_id)
         if changed:
             audit.record(session, p, f"{kind}.update", kind, row.id, space_before, changes=changed)
         session.commit()

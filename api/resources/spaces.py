@@ -21,6 +21,7 @@ from api.problems import problem
 from api.services import audit as audit_svc
 from api.services import importer, operators, sheets
 from api.services import profiles as profile_svc
+from api.services import report as report_svc
 from models import Space
 
 bp = APIBlueprint("spaces", __name__, url_prefix="/api/v1/spaces", tag="Spaces")
@@ -273,3 +274,30 @@ def export(space_id: int, query: dict[str, Any]) -> Response:
     if fmt == "csv":
         return _download(sheets.to_csv(header, rows), f"{name}.csv", sheets.CSV_TYPE)
     return _download(sheets.to_xlsx(header, rows, f"{kind}s"), f"{name}.xlsx", sheets.XLSX_TYPE)
+
+
+def report_period(query: dict[str, Any]) -> tuple[dt.date, dt.date]:
+    end = query.get("to") or dt.date.today()
+    start = query.get("from_") or dt.date(end.year, 1, 1)
+    if start > end:
+        problem(422, "from must not be after to", errors=[{"location": "query", "field": "from",
+                                                          "message": "after to"}])
+    return start, end
+
+
+@bp.get("/<int(min=1, max=2147483647):space_id>/report")
+@bp.auth_required(auth)
+@bp.input(s.ReportQuery, location="query", arg_name="query")
+@bp.output(s.ReportOut)
+@bp.doc(summary="The performance report (绩效评价) of the space for a period, as JSON or an XLSX workbook",
+        description="Every figure carries its definition in Chinese and English.",
+        responses={200: {"description": "the report", "content": {"application/json": {}, sheets.XLSX_TYPE: {}}}})
+def report(space_id: int, query: dict[str, Any]) -> Any:
+    _manage(space_id)
+    start, end = report_period(query)
+    data = report_svc.performance(db.reader, space_id, start, end)
+    if query["format"] == "xlsx":
+        space = db.reader.get(Space, space_id)
+        return _download(report_svc.workbook(data, space.name if space else ""),
+                         f"huoban-space{space_id}-report-{start}-{end}.xlsx", sheets.XLSX_TYPE)
+    return {**data, "from_": data["from"]}

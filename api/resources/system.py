@@ -63,3 +63,34 @@ def docs_assets(name: str) -> Any:
                     "favicon-32x32.png"}:
         abort(404)
     return send_from_directory(swagger_ui_bundle.swagger_ui_path, name, max_age=86400)
+
+
+class UnsubscribeQuery(s.StrictSchema):
+    token = s.String(required=True, validate=s.Length(min=3, max=60))
+
+
+class UnsubscribeOut(s.Schema):
+    unsubscribed = s.Boolean(required=True)
+    what = s.String(required=True)
+
+
+@bp.get("/api/v1/unsubscribe")
+@bp.input(UnsubscribeQuery, location="query", arg_name="query")
+@bp.output(UnsubscribeOut)
+@bp.doc(summary="Stop the weekly digest (the signed link in each digest; no sign-in needed)",
+        responses={404: "Unknown or altered link"})
+@limiter.limit("30 per minute")
+def unsubscribe(query: dict[str, Any]) -> dict[str, Any]:
+    from flask import current_app
+
+    from api.problems import problem
+    from api.services.notifications import check_unsubscribe_token
+    from models import User
+
+    user_id = check_unsubscribe_token(str(current_app.config["SECRET_KEY"]), query["token"])
+    user = db.session.get(User, user_id) if user_id is not None else None
+    if user is None:
+        problem(404, "this unsubscribe link is unknown or was altered")
+    user.notify_digest = False
+    db.session.commit()
+    return {"unsubscribed": True, "what": "weekly digest 每周摘要"}

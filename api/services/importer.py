@@ -410,7 +410,7 @@ def apply(session: Session, principal: Any, plan_: Plan, filename: str,
             row = rows[rp.id]
             changed = audit_svc.changes(row, rp.data)
             if changed:
-                svc.update(session, kind, row, rp.data)
+                svc.update(session, kind, row, rp.data, user_id=getattr(principal, "user_id", None))
                 audit_svc.record(session, principal, f"{kind}.update", kind, row.id, plan_.space_id,
                                  changes=changed, via="import")
             ids.append(row.id)

@@ -23,6 +23,7 @@ from api import authz
 from api.auth import Principal
 from api.engine import CANDIDATE_MODELS, note_change
 from api.problems import problem
+from api.services import notifications
 from api.services.impression_log import current_log
 from models import FeedbackEvent, Impression, IntroRequest, Project
 
@@ -118,7 +119,16 @@ def create(session: Session, p: Principal, data: dict[str, Any], expiry_days: in
     except IntegrityError:  # a concurrent request for the same pair won the unique index
         problem(409, "an introduction between them is already open", type_="duplicate-intro")
     _record(session, intro, "requested", p.user_id)
+    notifications.intro_requested(session, intro, public_url())
     return intro
+
+
+def public_url() -> str:
+    """Where links in mails point (``HUOBAN_PUBLIC_URL``)."""
+    from flask import current_app, has_app_context
+
+    return str(current_app.config.get("PUBLIC_URL") or "http://127.0.0.1:8000") if has_app_context() \
+        else "http://127.0.0.1:8000"
 
 
 def get_for(session: Session, p: Principal, intro_id: int, *, lock: bool = False) -> tuple[IntroRequest, str]:
@@ -158,6 +168,7 @@ def decide(session: Session, p: Principal, intro_id: int, accept: bool) -> Intro
     intro.decided_at = now()
     intro.decided_by_user_id = p.user_id
     _record(session, intro, intro.status, p.user_id)
+    notifications.intro_decided(session, intro, public_url())
     note_change(session, intro.candidate_kind, intro.candidate_id, op="stats")
     note_change(session, "project", intro.project_id, op="stats")
     return intro

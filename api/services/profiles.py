@@ -176,8 +176,12 @@ def create(session: Session, kind: str, data: dict[str, Any]) -> Any:
     return row
 
 
-def update(session: Session, kind: str, row: Any, data: Mapping[str, Any]) -> Any:
+def update(session: Session, kind: str, row: Any, data: Mapping[str, Any], user_id: int | None = None) -> Any:
     old_space = row.space_id
+    if kind == "project" and "stage" in data:
+        from api.services.growth import note_stage_change
+
+        note_stage_change(session, row, row.stage, data["stage"], user_id)
     for key, value in derived_fields(kind, dict(data)).items():
         setattr(row, key, value)
     if kind == "project" and row.space_id != old_space:

@@ -218,6 +218,10 @@ def test_screenshots_at_desktop_and_phone_widths(browser: Any, site: Site, width
     operator.wait_for_function("document.querySelectorAll('canvas').length === 2")
     assert operator.evaluate("document.documentElement.scrollWidth") <= width + 1  # no horizontal overflow
     shoot(operator, f"operator-dashboard-{width}.png")
+    operator.goto(f"{site.base}/console/space/report")
+    assert operator.locator(".kpi").count() >= 15 and operator.locator("svg.chart, .hbar, p.muted").count() >= 1
+    assert operator.evaluate("document.documentElement.scrollWidth") <= width + 1
+    shoot(operator, f"operator-report-{width}.png")
     operator.context.close()
     founder = sign_in(browser, site, "founder@test.cn", width)
     founder.goto(f"{site.base}/console/project?kind=investor&lang=en")
@@ -226,3 +230,4 @@ def test_screenshots_at_desktop_and_phone_widths(browser: Any, site: Site, width
     shoot(founder, f"founder-matches-{width}.png")
     founder.context.close()
     assert (SHOTS / f"operator-dashboard-{width}.png").stat().st_size > 10_000
+    assert (SHOTS / f"operator-report-{width}.png").stat().st_size > 10_000
