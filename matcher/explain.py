@@ -7,6 +7,7 @@ strongest; factors that pulled the score down are stated as such.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 
 from matcher.features import REGION_LEVELS
@@ -30,6 +31,63 @@ def _fmt_cny(amount: float) -> tuple[str, str]:
     return f"{amount / 1e4:,.0f}万元", f"CNY {amount / 1e6:,.1f}M"
 
 
+# Words that say a profile works in an industry, beyond the industry's own labels: an industry reason is
+# given only when the candidate's own text says so (a tag alone is not enough: a fund tagged 大数据 whose
+# thesis is about games gets no 行业匹配：大数据).
+INDUSTRY_CUES: dict[str, tuple[str, ...]] = {
+    "ai": ("人工智能", "机器学习", "深度学习", "大模型", "算法", "视觉", "AI", "machine learning", "deep learning",
+           "computer vision", "LLM"),
+    "big_data": ("大数据", "数据", "data", "analytics"),
+    "iot": ("物联网", "传感", "智能硬件", "IoT", "sensor", "connected device"),
+    "open_hardware": ("开源硬件", "硬件", "创客", "hardware", "maker"),
+    "robotics": ("机器人", "自动化", "robot", "automation"),
+    "advanced_manufacturing": ("制造", "工业", "工厂", "装备", "产线", "manufactur", "industrial", "factory"),
+    "semiconductors": ("芯片", "集成电路", "半导体", "晶圆", "MEMS", "chip", "semiconductor"),
+    "new_energy": ("新能源", "储能", "电池", "光伏", "氢能", "碳", "绿色", "energy", "battery", "solar", "carbon",
+                   "climate"),
+    "biotech_health": ("医疗", "医药", "生物", "健康", "器械", "药", "medical", "biotech", "health", "pharma",
+                       "clinical", "drug"),
+    "new_materials": ("材料", "涂层", "纤维", "复合", "material", "coating"),
+    "ecommerce_consumer": ("电商", "消费", "零售", "品牌", "e-commerce", "ecommerce", "consumer", "retail", "DTC"),
+    "culture_creative": ("文化", "文创", "游戏", "动漫", "影视", "创意", "culture", "creative", "game", "media"),
+    "education": ("教育", "培训", "学校", "研学", "education", "edtech", "school", "learning"),
+    "agriculture_rural": ("农业", "农村", "乡村", "农产品", "种植", "养殖", "agri", "farm", "rural", "food"),
+    "fintech": ("金融", "支付", "银行", "保险", "fintech", "payment", "finance", "banking", "insurance"),
+    "enterprise_services": ("企业服务", "SaaS", "B2B", "软件", "software", "enterprise"),
+    "smart_mobility": ("交通", "出行", "汽车", "车", "物流", "mobility", "vehicle", "automotive", "transport"),
+    "social_innovation": ("社会", "公益", "养老", "普惠", "social", "impact", "nonprofit", "elderly"),
+}
+_NEGATION = ("不投", "不做", "不看", "不碰", "不涉及", "不含", "除了", "not ", "no ", "except ", "excluding ")
+_CLAUSE = re.compile(r"[,，;；。.!?！？\n]")
+
+
+def _own_text(candidate: CandidateProfile) -> str:
+    """What the candidate wrote: a mentor's offer and expertise, an investor's thesis, a provider's services
+    (the investor's and provider's second field is generated from their tags, so it cannot vouch for them)."""
+    if candidate.kind == "mentor":
+        return f"{candidate.offer_text} {candidate.expertise_text}"
+    return candidate.offer_text
+
+
+def text_supports_industry(text: str, code: str) -> bool:
+    """True when ``text`` names the industry (its labels or a cue word) other than in a negation
+    (不投医疗, "no gaming")."""
+    from matcher.taxonomy import INDUSTRIES
+
+    lowered = text.lower()
+    cues = {INDUSTRIES.zh(code), INDUSTRIES.en(code), *INDUSTRY_CUES.get(code, ())}
+    for cue in cues:
+        c = cue.lower()
+        start = lowered.find(c)
+        while start >= 0:
+            # the clause before the cue ("不投医疗、教育": both negated; "专投农业，不投医疗": 农业 is not)
+            clause = _CLAUSE.split(lowered[:start])[-1]
+            if not any(neg in clause for neg in _NEGATION):
+                return True
+            start = lowered.find(c, start + 1)
+    return False
+
+
 def reasons(
     project: ProjectProfile,
     candidate: CandidateProfile,
@@ -39,20 +97,29 @@ def reasons(
     learned_active: bool,
     learned_probability: float | None,
     extra: Sequence[Reason] = (),
+    direction: str = "matches",
+    explored: bool = False,
 ) -> tuple[list[str], list[str]]:
+    """Reasons for one pair. ``direction`` "dealflow" words them for the investor reading about a project;
+    ``explored`` marks a slot the exploration drew from beyond the top."""
     out: list[Reason] = list(extra)
     c = contributions
+    dealflow = direction == "dealflow"
 
-    shared_ind = [code for code in project.industries if code in candidate.industries]
+    # an industry reason needs the candidate's own words (or a strong semantic match), not its tag alone
+    own = _own_text(candidate)
+    strong = features.get("sem_domain", 0.0) >= 0.8
+    shared_ind = [code for code in project.industries if code in candidate.industries
+                  and (strong or text_supports_industry(own, code))]
     if shared_ind:
         out.append((f"行业匹配：{_labels(INDUSTRIES, shared_ind, 'zh')}",
                     f"Industry match: {_labels(INDUSTRIES, shared_ind, 'en')}", c.get("industry", 0.0)))
     elif not candidate.industries and candidate.kind == "provider":
         out.append(("服务各行业", "Serves all industries", c.get("industry", 0.0)))
 
-    served = [code for code in project.needs if code in candidate.serves]
+    served = [code for code in project.needs if code in candidate.serves] if not dealflow else []
     stated = {code: phrase for code, phrase in project.stated_needs.items()
-              if code in candidate.serves and candidate.kind != "investor"}
+              if code in candidate.serves and candidate.kind != "investor"} if not dealflow else {}
     if served:
         out.append((f"可满足需求：{_labels(NEEDS, served, 'zh')}",
                     f"Can serve: {_labels(NEEDS, served, 'en')}", c.get("needs_coverage", 0.0)))
@@ -104,13 +171,21 @@ def reasons(
 
     # semantic features are calibrated: 0.5 is a typical random pair, 0.88 two standard deviations above
     sem = features.get("sem_need", 0.0)
-    if sem >= 0.88:
-        out.append(("其所长与你描述的需求高度相关", "What they offer closely matches your stated needs",
-                    c.get("sem_need", 0.0)))
-    elif sem >= 0.75:
-        out.append(("其所长与你的需求相关", "What they offer relates to your needs", c.get("sem_need", 0.0)))
-    if features.get("sem_domain", 0.0) >= 0.8:
-        out.append(("专长领域与项目方向接近", "Their expertise is close to your domain", c.get("sem_domain", 0.0)))
+    if dealflow:  # the investor reads about a project: its plans against the investor's thesis
+        if sem >= 0.75:
+            out.append(("项目的需求与你的投资方向相关", "The project's plans relate to your thesis",
+                        c.get("sem_need", 0.0)))
+        if features.get("sem_domain", 0.0) >= 0.8:
+            out.append(("项目方向与你的关注领域接近", "The project is close to your focus", c.get("sem_domain", 0.0)))
+    else:
+        if sem >= 0.88:
+            out.append(("其所长与你描述的需求高度相关", "What they offer closely matches your stated needs",
+                        c.get("sem_need", 0.0)))
+        elif sem >= 0.75:
+            out.append(("其所长与你的需求相关", "What they offer relates to your needs", c.get("sem_need", 0.0)))
+        if features.get("sem_domain", 0.0) >= 0.8:
+            out.append(("专长领域与项目方向接近", "Their expertise is close to your domain",
+                        c.get("sem_domain", 0.0)))
     if features.get("lexical", 0.0) >= 0.25:
         out.append(("描述用词高度重合", "Profiles use much the same words", c.get("lexical", 0.0)))
 
@@ -132,12 +207,12 @@ def reasons(
         out.append((f"根据过往反馈，预计成功概率约 {learned_probability:.0%}",
                      f"Past outcomes suggest a {learned_probability:.0%} chance of a good outcome",
                      c.get("learned", 0.0)))
-    else:
-        out.append(("学习模型尚未训练，学习分不计入得分",
-                    "No trained model yet: the learned factor contributes nothing", -1e9))
+    # (no model yet is the response's learned_active flag, not a reason: reasons are about this candidate)
 
-    # strongest positive factors first, then the ones that pulled the score down, then notes
-    out.sort(key=lambda r: (r[2] <= -1e8, r[2] < 0, -abs(r[2])))
+    # strongest positive factors first, then the ones that pulled the score down
+    out.sort(key=lambda r: (r[2] < 0, -abs(r[2])))
+    if explored:  # placed here by exploration, not by its score: say so first
+        out.insert(0, ("新推荐，帮助我们了解你的偏好", "A fresh suggestion, to learn what you like", 0.0))
     return [r[0] for r in out], [r[1] for r in out]
 
 

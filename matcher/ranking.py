@@ -575,7 +575,8 @@ class Matcher:
                 extra = history_reasons(history.ranker.names, X_hist[i], history_breakdown, project) \
                     if use_history and history is not None else []
                 rz, ren = reasons(project, candidate, feats, contrib, learned_active=learned_active,
-                                  learned_probability=float(p_learned[i]) if learned_active else None, extra=extra)
+                                  learned_probability=float(p_learned[i]) if learned_active else None, extra=extra,
+                                  direction="matches" if matches_dir else "dealflow", explored=i == explored_idx)
             matches.append(Match(
                 id=int(ids[i]), position=pos, score=float(sum(contrib.values())), features=feats,
                 contributions=contrib, learned_breakdown=breakdown, reasons_zh=rz, reasons_en=ren,

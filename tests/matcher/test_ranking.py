@@ -53,7 +53,7 @@ def test_explanations_are_bilingual_and_specific(small) -> None:  # type: ignore
     top = small.rank(kind="mentor", query_id=1, weights=WeightSet.default("mentor"), k=1, now=NOW).matches[0]
     assert "行业匹配：人工智能" in top.reasons_zh and "Industry match: AI" in top.reasons_en
     assert "可满足需求：知识产权、融资" in top.reasons_zh
-    assert top.reasons_zh[-1].startswith("学习模型尚未训练") and top.contributions["learned"] == 0.0
+    assert not any("学习模型" in r for r in top.reasons_zh) and top.contributions["learned"] == 0.0
 
 
 def test_weights_change_the_order(small) -> None:  # type: ignore[no-untyped-def]
@@ -145,6 +145,8 @@ def test_exploration_logs_propensities() -> None:
         if explored:
             explored_lists += 1
             assert len(explored) == 1 and 0 < explored[0].propensity < 0.5
+            assert explored[0].reasons_zh[0] == "新推荐，帮助我们了解你的偏好"  # marked, first
+            assert not any("新推荐" in reason for x in r.matches if not x.explored for reason in x.reasons_zh)
             assert explored[0].id not in ids(base)
             assert explored[0].position >= 5
             assert ids(r)[:4] == ids(base)[:4]

@@ -1,0 +1,41 @@
+"""Explanations that are true (issue 19): an industry reason needs the candidate's own words, deal-flow
+reasons speak to the investor, and internal notes are not reasons."""
+
+from __future__ import annotations
+
+from matcher import WeightSet
+from matcher.explain import text_supports_industry
+from tests.matcher.helpers import NOW, build, investor, mentor, project
+
+
+def test_the_candidates_own_words_vouch_for_an_industry_and_a_negation_does_not() -> None:
+    assert text_supports_industry("我们投资游戏、动漫和数字内容", "culture_creative")
+    assert not text_supports_industry("我们投资游戏、动漫和数字内容", "big_data")
+    assert text_supports_industry("Seed rounds in B2B software and SaaS", "enterprise_services")
+    assert not text_supports_industry("专投农业，不投医疗信息化", "biotech_health")
+    assert text_supports_industry("专投农业，不投医疗信息化", "agriculture_rural")
+    assert not text_supports_industry("Climate hardware; no gaming or media", "culture_creative")
+
+
+def test_a_tag_without_words_earns_no_industry_reason() -> None:
+    p = project(1, industries=("big_data",), need_text="需要数据平台的销售渠道", domain_text="工业数据平台")
+    says = mentor(1, industries=("big_data",), offer_text="帮数据公司梳理销售", expertise_text="大数据产品")
+    tag_only = mentor(2, industries=("big_data",), offer_text="游戏发行与动漫IP运营", expertise_text="游戏发行")
+    m = build([p], mentor=[says, tag_only])
+    r = m.rank(kind="mentor", query_id=1, weights=WeightSet.default("mentor"), k=2, now=NOW)
+    by_id = {x.id: x for x in r.matches}
+    assert by_id[1].features["industry"] == by_id[2].features["industry"] == 1.0  # the same tag, the same score
+    assert "行业匹配：大数据" in by_id[1].reasons_zh
+    assert by_id[2].features["sem_domain"] < 0.8  # (no strong semantic match either)
+    assert not any(reason.startswith("行业匹配") for reason in by_id[2].reasons_zh)
+
+
+def test_deal_flow_reasons_speak_to_the_investor() -> None:
+    m = build([project(1), project(2)], investor=[investor(10)])
+    r = m.rank(kind="investor", query_id=10, weights=WeightSet.default("dealflow"), k=2, direction="dealflow",
+               now=NOW)
+    assert r.matches
+    for match in r.matches:
+        text = " ".join(match.reasons_zh + match.reasons_en)
+        assert "你的需求" not in text and "your needs" not in text and "可满足需求" not in text
+        assert "学习模型" not in text
