@@ -429,6 +429,21 @@ class Reasons(Schema):
     en = List(String(), required=True)
 
 
+class Label(Schema):
+    zh = String(required=True)
+    en = String(required=True)
+
+
+class IndustryLabel(Label):
+    code = String(required=True)
+
+
+class SubjectLabels(Schema):
+    subtype = Nested(Label, required=True)
+    city = Nested(Label, required=True)
+    industries = List(Nested(IndustryLabel), required=True)
+
+
 class MatchSubject(Schema):
     id = Integer(required=True)
     kind = String(required=True)
@@ -437,7 +452,8 @@ class MatchSubject(Schema):
                                                              "project stage"})
     city = String(required=True)
     industries = List(String(), required=True)
-    summary = String(required=True, metadata={"description": "what they offer / what the project needs"})
+    summary = String(required=True, metadata={"description": "what they offer / what the project does"})
+    labels = Nested(SubjectLabels, required=True, metadata={"description": "Chinese and English labels of the codes"})
 
 
 class MatchOut(Schema):

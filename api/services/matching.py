@@ -11,6 +11,7 @@ import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -233,12 +234,36 @@ def _insert_impressions(session: Session, rows: list[dict[str, Any]]) -> list[in
     return [id_at[row["position"]] for row in rows]
 
 
+@lru_cache(maxsize=4096)
+def _label(vocab_name: str, code: str) -> dict[str, str]:
+    from matcher.taxonomy import CITIES, INDUSTRIES, INVESTOR_KINDS, MENTOR_TYPES, PROVIDER_CATEGORIES, STAGES
+
+    vocab: Any = {"stage": STAGES, "mentor": MENTOR_TYPES, "investor": INVESTOR_KINDS,
+                  "provider": PROVIDER_CATEGORIES, "industry": INDUSTRIES, "city": CITIES}[vocab_name]
+    if code in vocab:
+        return {"zh": vocab.zh(code), "en": vocab.en(code)}
+    return {"zh": code, "en": code}
+
+
 def subject(profile: ProjectProfile | CandidateProfile) -> dict[str, Any]:
+    """Who a match is, with the Chinese and English labels of its codes beside them; a project is summed up
+    by what it does (its one-liner), a candidate by what it offers."""
+    project = isinstance(profile, ProjectProfile)
+    subtype = profile.stage if isinstance(profile, ProjectProfile) else profile.subtype
+    labels = {"subtype": _label("stage" if project else profile.kind, subtype), "city": _label("city", profile.city),
+              "industries": [{"code": c, **_label("industry", c)} for c in profile.industries]}
     if isinstance(profile, ProjectProfile):
         return {"id": profile.id, "kind": "project", "name": profile.name, "subtype": profile.stage,
-                "city": profile.city, "industries": list(profile.industries), "summary": profile.need_text}
+                "city": profile.city, "industries": list(profile.industries), "summary": profile.domain_text,
+                "labels": labels}
     return {"id": profile.id, "kind": profile.kind, "name": profile.name, "subtype": profile.subtype,
-            "city": profile.city, "industries": list(profile.industries), "summary": profile.offer_text}
+            "city": profile.city, "industries": list(profile.industries), "summary": profile.offer_text,
+            "labels": labels}
+
+
+def _rounded(values: dict[str, float]) -> dict[str, float]:
+    """Six decimals: no float32 noise (0.30000001192092896) in what clients display."""
+    return {k: round(float(v), 6) for k, v in values.items()}
 
 
 def serve(session: Session, *, kind: str, query_id: int, space_id: int, direction: str, k: int,
@@ -271,11 +296,12 @@ def serve(session: Session, *, kind: str, query_id: int, space_id: int, directio
     pool = engine.state.tables[kind if direction == "matches" else "project"]
     items = []
     for m, imp_id in zip(ranking.matches, impression_ids, strict=True):
-        items.append({
-            "position": m.position, "impression_id": imp_id, "score": m.score, "explored": m.explored,
-            "propensity": m.propensity, "subject": subject(pool.profile(m.id)), "features": m.features,
-            "contributions": m.contributions, "learned_breakdown": m.learned_breakdown,
-            "history_breakdown": m.history_breakdown,
+        contributions = _rounded(m.contributions)
+        items.append({  # the score is the sum of the contributions as shown
+            "position": m.position, "impression_id": imp_id, "score": round(sum(contributions.values()), 6),
+            "explored": m.explored, "propensity": round(m.propensity, 6), "subject": subject(pool.profile(m.id)),
+            "features": _rounded(m.features), "contributions": contributions,
+            "learned_breakdown": _rounded(m.learned_breakdown), "history_breakdown": _rounded(m.history_breakdown),
             "reasons": {"zh": m.reasons_zh, "en": m.reasons_en},
         })
     return {

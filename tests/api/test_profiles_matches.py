@@ -70,6 +70,12 @@ def test_matches_explained_and_logged(env: ApiEnv) -> None:
         assert m["score"] == pytest.approx(sum(m["contributions"].values()), abs=1e-6)
         assert m["reasons"]["zh"] and m["reasons"]["en"]
         assert not any("学习模型" in reason for reason in m["reasons"]["zh"])  # an internal note is not a reason
+        labels = m["subject"]["labels"]  # words beside the codes, for clients that display them
+        assert labels["city"]["zh"] and labels["subtype"]["zh"] != m["subject"]["subtype"]
+        assert [x["code"] for x in labels["industries"]] == m["subject"]["industries"]
+        assert all(x["zh"] != x["code"] for x in labels["industries"])
+        assert m["score"] == round(m["score"], 6)  # no float noise (0.30000001192092896)
+        assert all(v == round(v, 6) for v in m["features"].values())
         assert "contact_email" not in m["subject"]
     # logged by the process's impression writer within its interval (no flush asked for here)
     deadline = time.monotonic() + 5
