@@ -20,6 +20,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "my_project": ("我的项目", "My project"),
     "dealflow": ("项目推介", "Deal flow"),
     "profile": ("投资偏好", "Thesis profile"),
+    "my_profile": ("我的资料", "My profile"),
+    "waiting_for_you": ("等你答复", "Waiting for your answer"),
+    "waiting_for_them": ("等对方答复", "Waiting for their answer"),
+    "status_pending_you": ("待你确认", "Waiting for you"),
+    "intro_message": ("留言", "Message"),
+    "message_placeholder": ("留言（可选）：想请教什么、为什么找对方", "Message (optional): what you would like to ask"),
+    "needs_label": ("需求", "Needs"),
+    "factor_help": ("各因素按权重相加得到综合得分（通常在 0 到 1.5 之间，越高越匹配）；负值表示拉低了得分。",
+                    "The factors, weighted, add up to the score (usually between 0 and 1.5; higher fits better); "
+                    "a negative value pulled it down."),
     "intros": ("对接请求", "Introductions"),
     "acceptance_over_time": ("对接接受率（按周）", "Intro acceptance by week"),
     "financing_conversion": ("投融资转化率", "Financing conversion"),
@@ -133,6 +143,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "decline": ("婉拒", "Decline"),
     "capacity_left": ("剩余名额", "Capacity left"),
     "incoming": ("收到的对接请求", "Incoming requests"),
+    "closed_intros": ("进行中与已结束", "Ongoing and closed"),
     "ongoing": ("进行中", "Ongoing"),
     "none": ("暂无", "None yet"),
     "filters": ("筛选", "Filters"),
@@ -156,3 +167,47 @@ STRINGS: dict[str, tuple[str, str]] = {
 def translate(key: str, lang: str) -> str:
     zh, en = STRINGS.get(key, (key, key))
     return zh if lang == "zh" else en
+
+
+# Every factor a person sees (weight sliders, factor bars): its name and what it measures, in both languages.
+FACTORS: dict[str, tuple[str, str, str, str]] = {
+    "sem_need": ("需求与所长相符", "Needs vs offer", "项目描述的需求与对方所能提供帮助的语义相似度",
+                 "How close, in meaning, the project's stated needs are to what the candidate offers"),
+    "sem_domain": ("领域相近", "Domain fit", "项目方向与对方专长领域的语义相似度",
+                   "How close the project's domain is to the candidate's expertise"),
+    "lexical": ("用词重合", "Shared words", "双方描述中相同词语（字符片段）的重合程度",
+                "How many of the same words the two descriptions use"),
+    "stage_fit": ("阶段匹配", "Stage fit", "对方服务项目当前的发展阶段（相邻阶段算一半）",
+                  "The candidate works with the project's stage (an adjacent stage counts half)"),
+    "round_fit": ("轮次匹配", "Round fit", "投资人投资项目所寻求的轮次，并参考其过往各轮次占比",
+                  "The investor invests in the round sought, weighted by its past rounds"),
+    "industry": ("行业匹配", "Industry fit", "项目所属行业中对方覆盖的比例（不限行业的服务机构算一半）",
+                 "Share of the project's industries the candidate covers (generalist providers count half)"),
+    "needs_coverage": ("需求覆盖", "Needs covered", "项目的需求（标签及描述中提到的）中对方能满足的比例",
+                       "Share of the project's needs (tagged or stated in its text) the candidate serves"),
+    "region": ("地域", "Region", "同城最高，其次同省、同大区、全国服务",
+               "Same city highest, then same province, macro region, nationwide"),
+    "language": ("工作语言", "Language", "对方使用项目的首选工作语言",
+                 "The candidate speaks the project's first language"),
+    "ticket_fit": ("单笔金额", "Ticket fit", "所需资金落在投资人单笔投资区间内的程度",
+                   "How well the amount sought sits inside the investor's ticket range"),
+    "capacity_headroom": ("剩余名额", "Capacity left", "对方尚未用完的辅导或服务名额比例",
+                          "Share of the candidate's capacity still free"),
+    "acceptance": ("历史接受率", "Past acceptance", "对方过去接受对接请求的比例（样本少时向平均值收缩）",
+                   "How often the candidate accepted introductions (shrunk to the average when few)"),
+    "freshness": ("资料新鲜度", "Profile freshness", "对方资料最近更新的程度", "How recently the profile was updated"),
+    "learned": ("反馈学习", "Learned from outcomes", "根据过往对接结果训练的模型预测的成功概率",
+                "The chance of a good outcome predicted by a model trained on past introductions"),
+    "exposure": ("曝光调节", "Exposure balance", "近期推荐过多或名额将满的对象被适度降权（负值）",
+                 "Candidates shown very often or nearly full are lowered a little (negative)"),
+    "history": ("投资记录", "Investment history", "投资人的历史投资与本项目的契合度（轮次、地区、行业、合投网络）",
+                "How the investor's past deals fit this project (round, region, industry, co-investors)"),
+    "diversity": ("多样性", "Diversity", "与上方推荐过于相似时略微降权（负值）",
+                  "Lowered a little when very similar to matches above (negative)"),
+}
+
+
+def factor(name: str, lang: str) -> tuple[str, str]:
+    """(label, one-line explanation) of a factor in the language."""
+    zh, en, help_zh, help_en = FACTORS.get(name, (name, name, "", ""))
+    return (zh, help_zh) if lang == "zh" else (en, help_en)

@@ -38,7 +38,7 @@ from sqlalchemy import delete, select
 
 from api import authz
 from api.auth import Principal
-from api.console.i18n import translate
+from api.console.i18n import factor, translate
 from api.engine import CANDIDATE_MODELS
 from api.extensions import db, limiter, matching
 from api.security import hash_secret, needs_rehash, verify_secret
@@ -145,7 +145,14 @@ def _helpers() -> dict[str, Any]:
             return code or ""
         return vocab.zh(code) if language == "zh" else vocab.en(code)
 
+    def factor_label(name: str) -> str:
+        return factor(name, language)[0]
+
+    def factor_help(name: str) -> str:
+        return factor(name, language)[1]
+
     return {"t": t, "lang": language, "csrf_token": csrf_token, "label": label, "principal": g.get("principal"),
+            "factor_label": factor_label, "factor_help": factor_help,
             "vocab": {"round": ROUNDS, "industry": INDUSTRIES, "region": _REGION_CHOICES}}
 
 
@@ -531,7 +538,8 @@ def intro_create() -> Any:
     p = g.principal
     data = {"project_id": request.form.get("project_id", type=int), "candidate_kind": request.form.get("kind"),
             "candidate_id": request.form.get("candidate_id", type=int),
-            "impression_id": request.form.get("impression_id", type=int), "message": ""}
+            "impression_id": request.form.get("impression_id", type=int),
+            "message": (request.form.get("message") or "").strip()[:500]}
     if not data["project_id"] or data["candidate_kind"] not in CANDIDATE_MODELS or not data["candidate_id"]:
         abort(400)
     intro_svc.impression_ready(data)  # before expire_due opens the write transaction
@@ -605,8 +613,16 @@ def intros() -> str:
     session_ = db.session
     intro_svc.expire_due(session_)
     session_.commit()
-    rows = [intro_svc.to_dict(session_, p, i) for i in session_.scalars(
-        authz.intros_query(p).order_by(IntroRequest.id.desc()).limit(100))]
+    rows = []
+    for intro in session_.scalars(authz.intros_query(p).order_by(IntroRequest.id.desc()).limit(100)):
+        row = intro_svc.to_dict(session_, p, intro)
+        deciding = "candidate" if intro.direction == "project" else "project"
+        row["mine_to_decide"] = authz.intro_party(p, intro) in (deciding, "admin") and intro.status == "pending"
+        project = session_.get(Project, intro.project_id)
+        row["project"] = None if project is None else {
+            "one_liner": project.one_liner, "stage": project.stage, "needs": list(project.needs),
+            "city": project.city}
+        rows.append(row)
     capacity = None
     if p.profile_kind in ("mentor", "provider"):
         me = session_.get(CANDIDATE_MODELS[str(p.profile_kind)], p.profile_id)

@@ -162,14 +162,19 @@ def test_founder_requests_mentor_accepts_founder_sees_contact(browser: Any, site
     first = founder.locator("article.match").first
     mentor_id = int(first.get_attribute("data-candidate") or 0)
     assert first.locator(".reasons li").count() >= 1
+    first.locator("input[name=message]").fill("想请教工厂销售的路径")
     first.locator("button.request-intro").click()
     founder.wait_for_load_state("networkidle")
     assert founder.locator(".intro .status.pending").count() == 1
+    assert "待对方确认" in founder.inner_text(".intro .status.pending")  # the founder waits for the mentor
     assert "@" not in founder.inner_text(".intros")  # no contact before the mentor accepts
 
     site.add_user("mentor", "mentor@test.cn", profile=ProfileRef("mentor", mentor_id))
     mentor = sign_in(browser, site, "mentor@test.cn")
     mentor.goto(f"{site.base}/console/intros")
+    waiting = mentor.locator("#waiting-for-you .intro").first
+    assert "待你确认" in waiting.inner_text() and "想请教工厂销售的路径" in waiting.inner_text()
+    assert waiting.locator(".project-summary").inner_text().strip()  # what the project does, its stage, needs
     before = int(mentor.inner_text("#capacity-left"))
     mentor.locator(".intro button.primary", has_text=re.compile("接受|Accept")).first.click()
     mentor.wait_for_load_state("networkidle")
