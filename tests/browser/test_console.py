@@ -236,3 +236,47 @@ def test_screenshots_at_desktop_and_phone_widths(browser: Any, site: Site, width
     founder.context.close()
     assert (SHOTS / f"operator-dashboard-{width}.png").stat().st_size > 10_000
     assert (SHOTS / f"operator-report-{width}.png").stat().st_size > 10_000
+
+
+PAGES = {
+    "operator@test.cn": ["/console/space", "/console/space/weights?kind=mentor", "/console/space/weights?kind=investor",
+                         "/console/space/allocation", "/console/space/curation", "/console/space/report",
+                         "/console/space/import", "/console/space/models"],
+    "founder@test.cn": ["/console/project?kind=mentor", "/console/project?kind=investor",
+                        "/console/project?kind=provider"],
+    "investor@test.cn": ["/console/dealflow", "/console/profile", "/console/intros"],
+}
+
+
+def _raw_codes() -> set[str]:
+    """Codes a person should never read: feature and factor names, and taxonomy codes written with an
+    underscore (single words such as "ai" or "seed" also occur in English prose)."""
+    from matcher.config import WEIGHT_NAMES
+    from matcher.taxonomy import INDUSTRIES, INVESTOR_KINDS, MENTOR_TYPES, NEEDS, PROVIDER_CATEGORIES, ROUNDS, STAGES
+
+    codes = {c for c in WEIGHT_NAMES if "_" in c} | {"lexical"}  # (acceptance, region... are also English words)
+    for vocab in (INDUSTRIES, INVESTOR_KINDS, MENTOR_TYPES, NEEDS, PROVIDER_CATEGORIES, ROUNDS, STAGES):
+        codes |= {c for c in vocab.codes if "_" in c}
+    return codes
+
+
+@pytest.mark.parametrize("email", sorted(PAGES))
+def test_every_page_fits_a_phone_and_shows_no_raw_code(browser: Any, site: Site, email: str) -> None:
+    import re as re_
+
+    codes = _raw_codes()
+    page = sign_in(browser, site, email, 390)
+    problems: list[str] = []
+    for path in PAGES[email]:
+        for lang in ("zh", "en"):
+            page.goto(f"{site.base}{path}{'&' if '?' in path else '?'}lang={lang}")
+            page.wait_for_load_state("networkidle")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > 391:
+                problems.append(f"{path} ({lang}): {width} px wide")
+            text = page.inner_text("body")
+            found = sorted({c for c in codes if re_.search(rf"(?<![\w/]){re_.escape(c)}(?![\w/])", text)})
+            if found:
+                problems.append(f"{path} ({lang}): shows {', '.join(found)}")
+    page.context.close()
+    assert not problems, "\n".join(problems)
