@@ -400,8 +400,12 @@ def models_list(db_url: str | None) -> None:
     engine = make_engine(resolve_db(db_url))
     try:
         with make_session_factory(engine)() as session:
-            for row in session.scalars(select(ModelVersion).order_by(ModelVersion.id.desc())):
+            rows = list(session.scalars(select(ModelVersion).order_by(ModelVersion.id.desc())))
+            for row in rows:
                 click.echo(f"v{row.id}\t{row.status}\t{row.created_at:%Y-%m-%d %H:%M}\t{row.report[:100]}")
+            if not rows:
+                click.echo("no model versions yet: `huoban retrain` trains one once there are outcomes (accepted "
+                           "or declined introductions, meetings, ratings) or deal history", err=True)
     finally:
         engine.dispose()
 

@@ -39,6 +39,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "mentor_load": ("导师负荷分布", "Mentor load distribution"),
     "gini": ("基尼系数", "Gini"),
     "no_intro_projects": ("尚无成功对接的项目", "Projects without an accepted intro"),
+    "empty_acceptance": ("暂无数据：对接请求被接受、婉拒或过期后，这里按周显示接受率。",
+                         "No data yet: once introductions are accepted, declined or expire, the weekly rate "
+                         "shows here."),
+    "empty_load": ("目前没有导师在辅导项目：导师接受对接后，这里显示负荷分布和基尼系数。",
+                   "No mentor is mentoring a project yet: once mentors accept introductions, their load shows here."),
+    "first_50": ("显示前 50 个", "Showing the first 50"),
     "mentees": ("在辅导项目数", "active mentees"),
     "mentors_count": ("导师人数", "mentors"),
     "kind_mentor": ("导师", "Mentors"),

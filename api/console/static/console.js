@@ -7,7 +7,7 @@
     const raw = document.getElementById("dashboard-data");
     if (!raw || typeof Chart === "undefined") return;
     const data = JSON.parse(raw.textContent);
-    new Chart(document.getElementById("acceptance"), {
+    if (document.getElementById("acceptance")) new Chart(document.getElementById("acceptance"), {
       type: "line",
       data: {
         labels: data.series.map((p) => p.period),
@@ -16,7 +16,7 @@
       options: { responsive: true, scales: { y: { min: 0, max: 1 } }, plugins: { legend: { display: false } } },
     });
     const loads = Object.keys(data.load).sort((a, b) => Number(a) - Number(b));
-    new Chart(document.getElementById("load"), {
+    if (document.getElementById("load")) new Chart(document.getElementById("load"), {
       type: "bar",
       data: { labels: loads.map((l) => l + " " + data.labels.mentees), datasets: [{ label: data.labels.mentors, data: loads.map((l) => data.load[l]), backgroundColor: "#1f2933" }] },
       options: { responsive: true, plugins: { legend: { display: false } } },
