@@ -512,9 +512,11 @@ def serve(db_url: str | None, var_dir: str | None, encoder: str | None, host: st
 @click.option("--out", "out_path", default=None, metavar="FILE",
               help="Where to write the demo keys and passwords (default: <var>/demo-accounts.txt).")
 @var_option
+@encoder_option
 @click.option("--force", is_flag=True, help="Create new keys and passwords even if the file exists.")
 @friendly_errors
-def demo_accounts(db_url: str | None, out_path: str | None, var_dir: str | None, force: bool) -> None:
+def demo_accounts(db_url: str | None, out_path: str | None, var_dir: str | None, force: bool,
+                  encoder: str | None = None) -> None:
     """Create one demo account per role (API key + console password) and write them to a file only the
     owner may read. Existing files are kept (the keys in them stay valid) unless --force."""
     from pathlib import Path
@@ -522,17 +524,37 @@ def demo_accounts(db_url: str | None, out_path: str | None, var_dir: str | None,
     from api.demo import write_demo_accounts
     from models.db import make_engine, make_session_factory
 
-    settings = engine_settings(var_dir, None)
+    settings = engine_settings(var_dir, encoder)
     path = Path(out_path) if out_path else settings.var_dir / "demo-accounts.txt"
     if path.exists() and not force:
         click.echo(f"demo accounts already in {path} (use --force to replace them)", err=True)
         return
-    engine = make_engine(resolve_db(db_url))
+    url = resolve_db(db_url)
+    engine = make_engine(url)
     try:
-        write_demo_accounts(make_session_factory(engine), path)
+        factory = make_session_factory(engine)
+        ranked: dict[str, int] = {}
+        if (settings.var_dir / "index").exists():  # choose the demo's people as the service ranks them
+            from api import create_app
+            from api.demo import demo_project, ranked_picks
+
+            with factory() as session:
+                project_id, space_id = demo_project(session)
+            app = create_app({"DATABASE_URL": url, "VAR_DIR": str(settings.var_dir), "EXPLORATION_SHARE": 0.0,
+                              "RANKING_CACHE_SECONDS": 0.0, "IMPRESSION_FLUSH_SECONDS": 0.0,
+                              "ENCODER": settings.encoder, "RATELIMIT_ENABLED": False, "LOAD_MATCHER": True,
+                              "GC_FREEZE": False})
+            app.extensions["huoban.loader"].join()  # the indexes and the serving model, as a worker loads them
+            try:
+                ranked = ranked_picks(app, project_id, space_id)
+            except Exception as exc:  # noqa: BLE001 - an unloadable index: fall back to the first profiles
+                click.echo(f"could not rank the demo profiles ({exc}); using the first ones", err=True)
+        write_demo_accounts(factory, path, ranked)
     finally:
         engine.dispose()
-    click.echo(f"demo API keys and passwords written to {path} (mode 600)", err=True)
+    click.echo(f"demo API keys and passwords written to {path} (mode 600)"
+               + (f"; the demo {', '.join(sorted(ranked))} rank among the demo project's top matches" if ranked
+                  else ""), err=True)
 
 
 # -- taxonomy ------------------------------------------------------------------------------------------

@@ -34,8 +34,9 @@ def test_serve_becomes_ready_and_serves_matches(tmp_path: Path, backend: str) ->
     for args in (("db", "upgrade"), ("seed", "--scale", "60"), ("index", "--encoder", "keyword")):
         done = cli(*args, "--db", db, *(("--var", var) if args[0] == "index" else ()))
         assert done.returncode == 0, done.stderr
-    demo = cli("demo-accounts", "--db", db, "--var", var)
+    demo = cli("demo-accounts", "--db", db, "--var", var, "--encoder", "keyword")
     assert demo.returncode == 0, demo.stderr
+    assert "rank among the demo project's top matches" in demo.stderr
     accounts_file = Path(var) / "demo-accounts.txt"
     assert stat.S_IMODE(os.stat(accounts_file).st_mode) == 0o600
     accounts = read_demo_accounts(accounts_file)
@@ -65,6 +66,19 @@ def test_serve_becomes_ready_and_serves_matches(tmp_path: Path, backend: str) ->
         with urllib.request.urlopen(req, timeout=10) as r:
             body = json.loads(r.read())
         assert len(body["items"]) == 3
+        # the demo accounts meet: the demo mentor is among the founder's first five mentor matches, and the
+        # demo investor has the demo project on the first page of its deal flow
+        req = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/projects/{project}/matches?kind=mentor&k=5",
+                                     headers={"Authorization": f"Bearer {founder['api_key']}"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            five = [m["subject"]["id"] for m in json.loads(r.read())["items"]]
+        assert int(accounts["mentor"]["profile"].split(":")[1]) in five
+        investor = accounts["investor"]
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/v1/investors/{investor['profile'].split(':')[1]}/dealflow",
+            headers={"Authorization": f"Bearer {investor['api_key']}"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            assert int(project) in [m["subject"]["id"] for m in json.loads(r.read())["items"]]
         # an introduction request: the notifier beside the workers writes its mail into <var>/mail
         ask = urllib.request.Request(
             f"http://127.0.0.1:{port}/api/v1/intros", method="POST",
