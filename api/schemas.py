@@ -680,6 +680,32 @@ class AllocationOut(Schema):
     seconds = Float(required=True)
 
 
+class PairIn(StrictSchema):
+    project_id = Integer(required=True, validate=Range(min=1, max=MAX_ID))
+    candidate_id = Integer(required=True, validate=Range(min=1, max=MAX_ID))
+
+
+class AllocationIntrosIn(StrictSchema):
+    kind = String(required=True, validate=OneOf(("mentor", "investor", "provider")))
+    pairs = List(Nested(PairIn), required=True, validate=Length(min=1, max=2000))
+    message = _text(500, load_default="")
+    dry_run = Boolean(load_default=False, metadata={"description": "say what would be created; create nothing"})
+
+
+class PairResult(Schema):
+    project_id = Integer(required=True)
+    candidate_id = Integer(required=True)
+    intro_id = Integer(allow_none=True, required=True)
+    skipped = String(allow_none=True, required=True, metadata={"description": "why no intro was (or would be) made"})
+
+
+class AllocationIntrosOut(Schema):
+    dry_run = Boolean(required=True)
+    created = Integer(required=True)
+    skipped = Integer(required=True)
+    pairs = List(Nested(PairResult), required=True)
+
+
 class MetricsQuery(StrictSchema):
     since = Date(allow_none=True, load_default=None)
 

@@ -388,7 +388,56 @@ def allocation() -> str:
                 else "mentor", "per_project": int(_number(request.form.get("per_project"), 1, 1, 5)),
                 "cover": bool(request.form.get("cover")), "candidates_per_project": 30}
         result = operators.allocation(db.session, g.principal, sid, data)
-    return render_template("allocation.html", result=result)
+    return render_template("allocation.html", result=result, kind=request.form.get("kind", "mentor"))
+
+
+def _posted_pairs() -> tuple[str, list[dict[str, int]]]:
+    kind = request.form.get("kind", "")
+    if kind not in ("mentor", "investor", "provider"):
+        abort(400)
+    pairs = []
+    for value in request.form.getlist("pair")[:2000]:
+        pid, _, cid = value.partition(":")
+        if not (pid.isdigit() and cid.isdigit()):
+            abort(400)
+        pairs.append({"project_id": int(pid), "candidate_id": int(cid)})
+    if not pairs:
+        abort(400)
+    return kind, pairs
+
+
+@bp.post("/space/allocation/intros")
+@login_required("operator", "admin")
+def allocation_intros() -> Any:
+    sid = _space_id()
+    authz.manage_space(g.principal, sid)
+    kind, pairs = _posted_pairs()
+    data = {"kind": kind, "pairs": pairs, "message": (request.form.get("message") or "").strip()[:500],
+            "dry_run": request.form.get("action") != "create"}
+    result = operators.allocation_intros(db.session, g.principal, sid, data,
+                                         int(current_app.config["INTRO_EXPIRY_DAYS"]))
+    return render_template("allocation.html", result=None, intros=result, kind=kind, pairs=request.form.getlist("pair"),
+                           message=data["message"])
+
+
+@bp.post("/space/allocation.csv")
+@login_required("operator", "admin")
+def allocation_csv() -> Any:
+    sid = _space_id()
+    authz.manage_space(g.principal, sid)
+    kind, pairs = _posted_pairs()
+    names = {int(i): n for i, n in db.reader.execute(select(Project.id, Project.name).where(
+        Project.id.in_({p["project_id"] for p in pairs}))).all()}
+    model = CANDIDATE_MODELS[kind]
+    cands = {int(i): n for i, n in db.reader.execute(select(model.id, model.name).where(
+        model.id.in_({p["candidate_id"] for p in pairs}))).all()}
+    rows = [[p["project_id"], names.get(p["project_id"], ""), p["candidate_id"], cands.get(p["candidate_id"], "")]
+            for p in pairs]
+    body = sheets.to_csv(["项目编号 Project id", "项目 Project", f"{kind} id", "对象 Candidate"], rows)
+    response = make_response(body)
+    response.headers["Content-Type"] = sheets.CSV_TYPE
+    response.headers["Content-Disposition"] = f"attachment; filename=huoban-allocation-{kind}.csv"
+    return response
 
 
 @bp.route("/space/dealflow", methods=["GET", "POST"])

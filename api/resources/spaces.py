@@ -155,6 +155,19 @@ def allocations(space_id: int, data: dict[str, Any]) -> dict[str, Any]:
     return operators.allocation(db.session, p, space_id, data)
 
 
+@bp.post("/<int(min=1, max=2147483647):space_id>/allocations/intros")
+@bp.auth_required(auth)
+@bp.input(s.AllocationIntrosIn, arg_name="data")
+@bp.output(s.AllocationIntrosOut)
+@bp.doc(summary="Ask for the introductions of an allocation (or, with dry_run, say which could be asked for)",
+        description="Each pair becomes an introduction request from the project's side, as if its founder had "
+                    "asked; pairs that cannot be asked for are skipped with the reason.")
+def allocation_intros(space_id: int, data: dict[str, Any]) -> dict[str, Any]:
+    _manage(space_id)
+    return operators.allocation_intros(db.session, current_principal(), space_id, data,
+                                       int(current_app.config["INTRO_EXPIRY_DAYS"]))
+
+
 @bp.get("/<int(min=1, max=2147483647):space_id>/metrics")
 @bp.auth_required(auth)
 @bp.input(s.MetricsQuery, location="query", arg_name="args")

@@ -251,6 +251,47 @@ def allocation(session: Session, p: Principal, space_id: int, data: dict[str, An
             "seconds": round(seconds, 3)}
 
 
+def allocation_intros(session: Session, p: Principal, space_id: int, data: dict[str, Any],
+                      expiry_days: int) -> dict[str, Any]:
+    """Turn an allocation's pairs into introduction requests from the projects' side, each in its own
+    savepoint: a pair that cannot be asked for (already asked, no capacity left, inactive, not this space's
+    project) is skipped with the reason and the rest go ahead. A dry run rolls everything back."""
+    from apiflask import HTTPError
+
+    from api.services import intros as intro_svc
+
+    out: list[dict[str, Any]] = []
+    projects = set(session.scalars(select(Project.id).where(
+        Project.space_id == space_id, Project.id.in_({x["project_id"] for x in data["pairs"]}))))
+    for pair in data["pairs"]:
+        row = {"project_id": pair["project_id"], "candidate_id": pair["candidate_id"], "intro_id": None,
+               "skipped": None}
+        if pair["project_id"] not in projects:
+            row["skipped"] = "not a project of this space"
+            out.append(row)
+            continue
+        try:
+            with session.begin_nested():
+                intro = intro_svc.create(session, p, {"project_id": pair["project_id"], "candidate_kind": data["kind"],
+                                                       "candidate_id": pair["candidate_id"],
+                                                       "message": data.get("message", "")}, expiry_days)
+                row["intro_id"] = intro.id
+        except HTTPError as err:
+            row["skipped"] = str(err.message)
+        out.append(row)
+    created = sum(1 for r in out if r["intro_id"] is not None)
+    if data.get("dry_run"):
+        session.rollback()
+        for r in out:
+            r["intro_id"] = None
+    else:
+        session.add(AuditLog(space_id=space_id, actor_user_id=p.user_id, action="allocation.intros",
+                             object_type="allocation", object_id=data["kind"],
+                             detail={"created": created, "skipped": len(out) - created}))
+        session.commit()
+    return {"dry_run": bool(data.get("dry_run")), "created": created, "skipped": len(out) - created, "pairs": out}
+
+
 # -- metrics --------------------------------------------------------------------------------------------
 def metrics(session: Session, space_id: int, since: dt.date | None) -> dict[str, Any]:
     start = dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC) if since else None

@@ -234,3 +234,66 @@ def test_every_staff_write_to_profiles_lands_in_the_audit_log(env: ApiEnv) -> No
     assert imports and imports[0]["detail"]["file"] == "mentors.csv" and len(imports[0]["detail"]["ids"]) == 2
     operator_user = {a["actor_user_id"] for a in mine}
     assert len(operator_user) == 1 and None not in operator_user
+
+
+def test_an_allocation_becomes_introductions_after_a_preview(env: ApiEnv) -> None:
+    from models import IntroRequest
+
+    s1 = env.ids["space1"]
+    r = env.call("operator1", "post", f"/api/v1/spaces/{s1}/allocations",
+                 json={"kind": "provider", "cover": True, "candidates_per_project": 20})
+    assert r.status_code == 200, r.json
+    pairs = [{"project_id": p["project_id"], "candidate_id": p["candidate_id"]} for p in r.json["pairs"]][:3]
+    assert pairs
+
+    def intros() -> int:
+        with env.app.app_context():
+            from api.extensions import db
+
+            return int(db.reader.scalar(select(func.count()).select_from(IntroRequest).where(
+                IntroRequest.space_id == s1, IntroRequest.candidate_kind == "provider")))
+
+    before = intros()
+    body = {"kind": "provider", "pairs": pairs + [{"project_id": env.ids["project2"], "candidate_id": 1}],
+            "message": "空间推荐"}
+    preview = env.call("operator1", "post", f"/api/v1/spaces/{s1}/allocations/intros", json={**body, "dry_run": True})
+    assert preview.status_code == 200, preview.json
+    assert preview.json["dry_run"] and preview.json["created"] == 3 and intros() == before
+    assert preview.json["pairs"][-1]["skipped"] == "not a project of this space"
+    made = env.call("operator1", "post", f"/api/v1/spaces/{s1}/allocations/intros", json=body)
+    assert made.status_code == 200 and made.json["created"] == 3 and intros() == before + 3
+    again = env.call("operator1", "post", f"/api/v1/spaces/{s1}/allocations/intros", json=body)
+    assert again.json["created"] == 0 and all("already" in (x["skipped"] or "") or x["skipped"]
+                                              for x in again.json["pairs"])
+    assert env.call("operator2", "post", f"/api/v1/spaces/{s1}/allocations/intros", json=body).status_code == 404
+
+
+def test_the_console_allocation_page_previews_asks_and_exports(env: ApiEnv) -> None:
+    import re
+
+    from api.accounts import resolve_user, set_password
+    from tests.api.test_hardening import csrf_token
+
+    s2 = env.ids["space2"]
+    with env.app.app_context():
+        from api.extensions import db
+
+        user = resolve_user(db.session, role="operator", space_id=s2, email="alloc@example.org")
+        set_password(user, "correct horse battery")
+        db.session.commit()
+    c = env.client()
+    assert c.post("/console/login", data={"email": "alloc@example.org", "password": "correct horse battery",
+                                          "csrf_token": csrf_token(c)}).status_code == 302
+    token = csrf_token(c, "/console/space/allocation")
+    page = c.post("/console/space/allocation", data={"kind": "mentor", "per_project": "1", "cover": "1",
+                                                      "csrf_token": token}).get_data(as_text=True)
+    pairs = re.findall(r'name="pair" value="(\d+:\d+)"', page)
+    assert pairs and 'id="allocation-next"' in page
+    form = {"kind": "mentor", "pair": pairs, "message": "空间推荐", "csrf_token": token}
+    preview = c.post("/console/space/allocation/intros", data={**form, "action": "preview"}).get_data(as_text=True)
+    assert "尚未发起任何对接" in preview or "nothing was asked for yet" in preview
+    done = c.post("/console/space/allocation/intros", data={**form, "action": "create"}).get_data(as_text=True)
+    assert "已发起对接" in done or "Introductions asked for" in done
+    csv_ = c.post("/console/space/allocation.csv", data=form)
+    assert csv_.status_code == 200 and csv_.data.startswith(b"\xef\xbb\xbf")
+    assert len(csv_.data.decode("utf-8-sig").strip().splitlines()) == len(pairs) + 1
