@@ -266,6 +266,17 @@ def _rounded(values: dict[str, float]) -> dict[str, float]:
     return {k: round(float(v), 6) for k, v in values.items()}
 
 
+def _rounded_parts(parts: dict[str, float], total: float) -> dict[str, float]:
+    """Parts of ``total`` rounded so they still add up to the rounded total (the rounding residue goes to
+    the largest part, ``baseline`` where there is one)."""
+    out = _rounded(parts)
+    if not out:
+        return out
+    key = "baseline" if "baseline" in out else max(out, key=lambda k: abs(out[k]))
+    out[key] = round(round(float(total), 6) - sum(v for k, v in out.items() if k != key), 6)
+    return out
+
+
 def serve(session: Session, *, kind: str, query_id: int, space_id: int, direction: str, k: int,
           viewer_user_id: int | None, diversity: float | None = None, exclude: Sequence[int] = (),
           writer: Session | None = None) -> dict[str, Any]:
@@ -301,7 +312,8 @@ def serve(session: Session, *, kind: str, query_id: int, space_id: int, directio
             "position": m.position, "impression_id": imp_id, "score": round(sum(contributions.values()), 6),
             "explored": m.explored, "propensity": round(m.propensity, 6), "subject": subject(pool.profile(m.id)),
             "features": _rounded(m.features), "contributions": contributions,
-            "learned_breakdown": _rounded(m.learned_breakdown), "history_breakdown": _rounded(m.history_breakdown),
+            "learned_breakdown": _rounded_parts(m.learned_breakdown, contributions["learned"]),
+            "history_breakdown": _rounded_parts(m.history_breakdown, contributions["history"]),
             "reasons": {"zh": m.reasons_zh, "en": m.reasons_en},
         })
     return {
