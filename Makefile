@@ -38,7 +38,8 @@ run: install
 	$(HUOBAN) db upgrade
 	$(HUOBAN) seed --if-empty --progress
 	$(HUOBAN) index --progress
-	$(HUOBAN) retrain --if-none  # first start: the investor ranker learns from the seeded deal history
+	$(HUOBAN) demo-history --if-empty  # some weeks of past introductions and outcomes in the demo space
+	$(HUOBAN) retrain --if-none  # first start: learns from them and from the seeded deal history
 	$(HUOBAN) demo-accounts
 	@echo "Demo API keys and console passwords: var/demo-accounts.txt (readable by you only)"
 	$(HUOBAN) serve --host $(HOST) --port $(PORT)

@@ -557,6 +557,40 @@ def demo_accounts(db_url: str | None, out_path: str | None, var_dir: str | None,
                   else ""), err=True)
 
 
+@cli.command("demo-history")
+@db_option
+@var_option
+@encoder_option
+@click.option("--weeks", default=8, show_default=True, type=click.IntRange(1, 52))
+@click.option("--seed", "seed_value", default=7, show_default=True, type=int)
+@click.option("--if-empty", is_flag=True, help="Do nothing if the demo space already has introductions.")
+@friendly_errors
+def demo_history(db_url: str | None, var_dir: str | None, encoder: str | None, weeks: int, seed_value: int,
+                 if_empty: bool) -> None:
+    """Give the demo space some weeks of past: served lists, introductions, meetings, ratings, investments,
+    decided by the seeded ecosystem's hidden traits (run after `huoban index`, before `huoban retrain`)."""
+    from api.demo import demo_project
+    from api.demo_history import describe, has_history, seed_history
+    from api.engine import MatchEngine
+    from models.db import make_engine, make_session_factory
+
+    settings = engine_settings(var_dir, encoder)
+    engine = make_engine(resolve_db(db_url))
+    try:
+        factory = make_session_factory(engine)
+        with factory() as session:
+            project_id, space_id = demo_project(session)
+            if if_empty and has_history(session, space_id):
+                click.echo(f"the demo space {space_id} already has introductions; nothing added", err=True)
+                return
+        matcher = MatchEngine(settings)
+        matcher.load(factory)
+        counts = seed_history(factory, matcher, space_id, weeks=weeks, seed=seed_value)
+    finally:
+        engine.dispose()
+    click.echo(f"demo space {space_id}: {weeks} weeks of history: {describe(counts)}", err=True)
+
+
 # -- taxonomy ------------------------------------------------------------------------------------------
 def _vocabularies() -> dict[str, Any]:
     from matcher import taxonomy as t

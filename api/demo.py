@@ -31,7 +31,8 @@ def ranked_picks(app: Any, project_id: int, space_id: int, top: int = 5) -> dict
         session = db.reader
         for kind, model in (("mentor", Mentor), ("provider", Provider), ("investor", Investor)):
             ranking, _, _ = svc.rank(session, kind=kind, query_id=project_id, space_id=space_id,
-                                     direction="matches", k=50 if kind == "investor" else top)
+                                     direction="matches", k=50 if kind == "investor" else top,
+                                     exclude=svc.excluded_candidates(session, project_id, kind))
             for m in ranking.matches:
                 row = session.get(model, m.id)
                 if row is None or row.space_id is not None or not row.active:
@@ -40,7 +41,8 @@ def ranked_picks(app: Any, project_id: int, space_id: int, top: int = 5) -> dict
                     continue
                 if kind == "investor":
                     flow, _, _ = svc.rank(session, kind="investor", query_id=m.id, space_id=space_id,
-                                          direction="dealflow", k=20)  # the deal flow's first page
+                                          direction="dealflow", k=20,  # the deal flow's first page
+                                          exclude=svc.excluded_projects(session, m.id))
                     if project_id not in [x.id for x in flow.matches]:
                         continue
                 out[kind] = m.id

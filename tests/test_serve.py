@@ -34,6 +34,10 @@ def test_serve_becomes_ready_and_serves_matches(tmp_path: Path, backend: str) ->
     for args in (("db", "upgrade"), ("seed", "--scale", "60"), ("index", "--encoder", "keyword")):
         done = cli(*args, "--db", db, *(("--var", var) if args[0] == "index" else ()))
         assert done.returncode == 0, done.stderr
+    past = cli("demo-history", "--db", db, "--var", var, "--encoder", "keyword")
+    assert past.returncode == 0 and "introductions" in past.stderr, past.stderr
+    again = cli("demo-history", "--db", db, "--var", var, "--encoder", "keyword", "--if-empty")
+    assert again.returncode == 0 and "nothing added" in again.stderr
     demo = cli("demo-accounts", "--db", db, "--var", var, "--encoder", "keyword")
     assert demo.returncode == 0, demo.stderr
     assert "rank among the demo project's top matches" in demo.stderr
@@ -66,19 +70,26 @@ def test_serve_becomes_ready_and_serves_matches(tmp_path: Path, backend: str) ->
         with urllib.request.urlopen(req, timeout=10) as r:
             body = json.loads(r.read())
         assert len(body["items"]) == 3
-        # the demo accounts meet: the demo mentor is among the founder's first five mentor matches, and the
+        # the demo accounts meet: the demo mentor is on the founder's first page of mentor matches, and the
         # demo investor has the demo project on the first page of its deal flow
-        req = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/projects/{project}/matches?kind=mentor&k=5",
+        req = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/projects/{project}/matches?kind=mentor&k=10",
                                      headers={"Authorization": f"Bearer {founder['api_key']}"})
         with urllib.request.urlopen(req, timeout=10) as r:
-            five = [m["subject"]["id"] for m in json.loads(r.read())["items"]]
-        assert int(accounts["mentor"]["profile"].split(":")[1]) in five
+            first_page = [m["subject"]["id"] for m in json.loads(r.read())["items"]]
+        assert int(accounts["mentor"]["profile"].split(":")[1]) in first_page
         investor = accounts["investor"]
         req = urllib.request.Request(
             f"http://127.0.0.1:{port}/api/v1/investors/{investor['profile'].split(':')[1]}/dealflow",
             headers={"Authorization": f"Bearer {investor['api_key']}"})
         with urllib.request.urlopen(req, timeout=10) as r:
             assert int(project) in [m["subject"]["id"] for m in json.loads(r.read())["items"]]
+        # the demo space has a past: its dashboard counts introductions
+        operator = accounts["operator"]
+        req = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/spaces/{operator['space']}/metrics",
+                                     headers={"Authorization": f"Bearer {operator['api_key']}"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            metrics = json.loads(r.read())
+        assert sum(metrics["intros"].values()) > 0 and metrics["intro_acceptance"] is not None
         # an introduction request: the notifier beside the workers writes its mail into <var>/mail
         ask = urllib.request.Request(
             f"http://127.0.0.1:{port}/api/v1/intros", method="POST",
