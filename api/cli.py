@@ -235,7 +235,8 @@ def index(db_url: str | None, var_dir: str | None, encoder: str | None, rebuild:
             bar.close()
     counts = ", ".join(f"{n} {kind}s" for kind, n in report["kinds"].items())
     click.echo(f"indexed {counts} with {report['encoder']} in {report['seconds']} s "
-               f"({report['encoded_texts']} texts encoded, the rest from the cache)", err=True)
+               f"({report['encoded_texts']} texts newly encoded; texts encoded before come from the embedding "
+               "cache)", err=True)
 
 
 # -- learning -------------------------------------------------------------------------------------------
