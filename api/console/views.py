@@ -26,7 +26,6 @@ from flask import (
     flash,
     g,
     jsonify,
-    make_response,
     redirect,
     render_template,
     request,
@@ -299,10 +298,7 @@ def report_xlsx() -> Any:
     start, end = _report_period()
     space = db.reader.get(Space, sid)
     body = report_svc.workbook(report_svc.performance(db.reader, sid, start, end), space.name if space else "")
-    response = make_response(body)
-    response.headers["Content-Type"] = sheets.XLSX_TYPE
-    response.headers["Content-Disposition"] = f"attachment; filename=huoban-report-{start}-{end}.xlsx"
-    return response
+    return sheets.download(body, f"huoban-report-{start}-{end}.xlsx", sheets.XLSX_TYPE)
 
 
 @bp.get("/space/weights")
@@ -434,10 +430,7 @@ def allocation_csv() -> Any:
     rows = [[p["project_id"], names.get(p["project_id"], ""), p["candidate_id"], cands.get(p["candidate_id"], "")]
             for p in pairs]
     body = sheets.to_csv(["项目编号 Project id", "项目 Project", f"{kind} id", "对象 Candidate"], rows)
-    response = make_response(body)
-    response.headers["Content-Type"] = sheets.CSV_TYPE
-    response.headers["Content-Disposition"] = f"attachment; filename=huoban-allocation-{kind}.csv"
-    return response
+    return sheets.download(body, f"huoban-allocation-{kind}.csv", sheets.CSV_TYPE)
 
 
 @bp.route("/space/dealflow", methods=["GET", "POST"])
@@ -498,10 +491,7 @@ def import_template(kind: str) -> Any:
     authz.manage_space(g.principal, sid)
     if kind not in importer.SCHEMAS:
         abort(404)
-    response = make_response(sheets.template(kind))
-    response.headers["Content-Type"] = sheets.XLSX_TYPE
-    response.headers["Content-Disposition"] = f"attachment; filename=huoban-{kind}-template.xlsx"
-    return response
+    return sheets.download(sheets.template(kind), f"huoban-{kind}-template.xlsx", sheets.XLSX_TYPE)
 
 
 @bp.route("/space/export/<kind>.<fmt>")
@@ -511,20 +501,10 @@ def export_file(kind: str, fmt: str) -> Any:
     authz.manage_space(g.principal, sid)
     if fmt not in ("csv", "xlsx") or kind not in (*importer.SCHEMAS, "intro", "outcome"):
         abort(404)
-    if kind == "intro":
-        header, rows = sheets.intro_rows(db.reader, sid)
-    elif kind == "outcome":
-        header, rows = sheets.outcome_rows(db.reader, sid)
-    else:
-        header, rows = sheets.profile_rows(db.reader, kind, sid)
-    audit.record(db.session, g.principal, "export.run", kind, f"{len(rows)} rows", sid, format=fmt)
+    body, filename, mimetype, n = sheets.export_file(db.reader, kind, sid, fmt)
+    audit.record(db.session, g.principal, "export.run", kind, f"{n} rows", sid, format=fmt)
     db.session.commit()
-    body = sheets.to_csv(header, rows) if fmt == "csv" else sheets.to_xlsx(header, rows, f"{kind}s")
-    response = make_response(body)
-    response.headers["Content-Type"] = sheets.CSV_TYPE if fmt == "csv" else sheets.XLSX_TYPE
-    response.headers["Content-Disposition"] = f"attachment; filename=huoban-space{sid}-{kind}s.{fmt}"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return sheets.download(body, filename, mimetype)
 
 
 @bp.route("/space/models", methods=["GET", "POST"])

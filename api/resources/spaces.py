@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from urllib.parse import quote
 
 from apiflask import APIBlueprint
 from apiflask.fields import File
@@ -245,13 +244,6 @@ class ExportQuery(s.StrictSchema):
     format = s.String(load_default="xlsx", validate=s.OneOf(("xlsx", "csv")))
 
 
-def _download(body: bytes, filename: str, mimetype: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    response.headers["Cache-Control"] = "no-store"  # contacts may be in it
-    return response
-
-
 @bp.get("/<int(min=1, max=2147483647):space_id>/import/template")
 @bp.auth_required(auth)
 @bp.input(TemplateQuery, location="query", arg_name="query")
@@ -259,7 +251,7 @@ def _download(body: bytes, filename: str, mimetype: str) -> Response:
         responses={200: {"description": "an XLSX workbook", "content": {sheets.XLSX_TYPE: {}}}})
 def import_template(space_id: int, query: dict[str, Any]) -> Response:
     _manage(space_id)
-    return _download(sheets.template(query["kind"]), f"huoban-{query['kind']}-template.xlsx", sheets.XLSX_TYPE)
+    return sheets.download(sheets.template(query["kind"]), f"huoban-{query['kind']}-template.xlsx", sheets.XLSX_TYPE)
 
 
 @bp.get("/<int(min=1, max=2147483647):space_id>/export")
@@ -273,20 +265,10 @@ def import_template(space_id: int, query: dict[str, Any]) -> Response:
 def export(space_id: int, query: dict[str, Any]) -> Response:
     _manage(space_id)
     kind, fmt = query["kind"], query["format"]
-    session = db.reader
-    if kind == "intro":
-        header, rows = sheets.intro_rows(session, space_id)
-    elif kind == "outcome":
-        header, rows = sheets.outcome_rows(session, space_id)
-    else:
-        header, rows = sheets.profile_rows(session, kind, space_id)
-    audit_svc.record(db.session, current_principal(), "export.run", kind, f"{len(rows)} rows", space_id,
-                     format=fmt)
+    body, filename, mimetype, n = sheets.export_file(db.reader, kind, space_id, fmt)
+    audit_svc.record(db.session, current_principal(), "export.run", kind, f"{n} rows", space_id, format=fmt)
     db.session.commit()
-    name = f"huoban-space{space_id}-{kind}s-{dt.date.today().isoformat()}"
-    if fmt == "csv":
-        return _download(sheets.to_csv(header, rows), f"{name}.csv", sheets.CSV_TYPE)
-    return _download(sheets.to_xlsx(header, rows, f"{kind}s"), f"{name}.xlsx", sheets.XLSX_TYPE)
+    return sheets.download(body, filename, mimetype)
 
 
 def report_period(query: dict[str, Any]) -> tuple[dt.date, dt.date]:
@@ -311,6 +293,6 @@ def report(space_id: int, query: dict[str, Any]) -> Any:
     data = report_svc.performance(db.reader, space_id, start, end)
     if query["format"] == "xlsx":
         space = db.reader.get(Space, space_id)
-        return _download(report_svc.workbook(data, space.name if space else ""),
+        return sheets.download(report_svc.workbook(data, space.name if space else ""),
                          f"huoban-space{space_id}-report-{start}-{end}.xlsx", sheets.XLSX_TYPE)
     return {**data, "from_": data["from"]}

@@ -263,3 +263,29 @@ def svc_schema(kind: str) -> Any:
     from api.services.importer import SCHEMAS
 
     return SCHEMAS[kind]()
+
+
+def download(body: bytes, filename: str, mimetype: str) -> Any:
+    """An attachment response (never cached: exports hold contacts)."""
+    from urllib.parse import quote
+
+    from flask import Response
+
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def export_file(session: Session, kind: str, space_id: int, fmt: str) -> tuple[bytes, str, str, int]:
+    """(body, file name, media type, rows) of a space's export: profiles of a kind, ``intro`` or ``outcome``."""
+    if kind == "intro":
+        header, rows = intro_rows(session, space_id)
+    elif kind == "outcome":
+        header, rows = outcome_rows(session, space_id)
+    else:
+        header, rows = profile_rows(session, kind, space_id)
+    name = f"huoban-space{space_id}-{kind}s-{dt.date.today().isoformat()}"
+    if fmt == "csv":
+        return to_csv(header, rows), f"{name}.csv", CSV_TYPE, len(rows)
+    return to_xlsx(header, rows, f"{kind}s"), f"{name}.xlsx", XLSX_TYPE, len(rows)
