@@ -35,11 +35,30 @@ class MatcherError(Exception):
 
 
 class UnknownLabelError(MatcherError, ValueError):
-    def __init__(self, vocabulary: str, value: str, valid: Sequence[str]) -> None:
+    """A value that is no code or label of a vocabulary. With ``labels`` ((code, zh, en) triples) the message
+    names the allowed values by their labels as well as their codes, and suggests the closest ones."""
+
+    def __init__(self, vocabulary: str, value: str, valid: Sequence[str],
+                 labels: Sequence[tuple[str, str, str]] = ()) -> None:
+        import difflib
+
         self.vocabulary = vocabulary
         self.value = value
         self.valid = tuple(valid)
-        super().__init__(f"unknown {vocabulary} {value!r}; valid values: {', '.join(self.valid)}")
+        if labels:
+            names = {name.lower(): code for code, zh, en in labels for name in (code, zh, en)}
+            key = value.strip().lower()
+            close = [n for n in names if len(key) >= 2 and (key in n or n in key) and len(n) >= 2][:3] or \
+                difflib.get_close_matches(key, list(names), n=3, cutoff=0.5)
+            by_code = {code: (zh, en) for code, zh, en in labels}
+            hint = ""
+            if close:
+                codes = list(dict.fromkeys(names[c] for c in close))
+                hint = "; did you mean " + " / ".join(f"{by_code[c][0]} {by_code[c][1]} ({c})" for c in codes)
+            listed = ", ".join(f"{zh} {en} ({code})" for code, zh, en in labels)
+            super().__init__(f"unknown {vocabulary} {value!r}{hint}; valid values: {listed}")
+        else:
+            super().__init__(f"unknown {vocabulary} {value!r}; valid values: {', '.join(self.valid)}")
 
 
 class ConfigError(MatcherError, ValueError):

@@ -96,7 +96,8 @@ class Vocabulary:
 
     # -- validation -----------------------------------------------------------------------------
     def _unknown(self, value: object) -> UnknownLabelError:
-        return UnknownLabelError(self.name, str(value), self.codes)
+        return UnknownLabelError(self.name, str(value), self.codes,
+                                 labels=[(label.code, label.zh, label.en) for label in self.labels])
 
     def parse(self, value: str) -> str:
         """Return the code for a code or a zh/en label; raise UnknownLabelError otherwise."""

@@ -31,8 +31,9 @@ def test_validation_errors_are_per_field(env: ApiEnv) -> None:
     problem = r.json
     assert problem["type"].endswith("/validation-error") and problem["status"] == 422
     fields = {e["field"]: e["message"] for e in problem["errors"]}
-    assert "valid values: idea, seed, early, growth, expansion" in fields["stage"]
-    assert any(k.startswith("industries") and "fintech" in v for k, v in fields.items())
+    # the allowed values by their labels as well as their codes
+    assert "valid values: 创意期 Idea (idea), 种子期 Seed (seed), 初创期 Early (early)" in fields["stage"]
+    assert any(k.startswith("industries") and "金融科技 Fintech (fintech)" in v for k, v in fields.items())
     assert "team_size" in fields and "extra" in fields
     assert project_count(env) == before
 
