@@ -100,6 +100,10 @@ def delete_milestone(session: Session, p: Principal, project: Project, milestone
 def add_round(session: Session, p: Principal, project: Project, data: dict[str, Any]) -> FinancingRound:
     editable(p, project)
     ids = list(dict.fromkeys(data.get("investor_ids") or []))
+    if ids and not (p.is_admin or (p.role == "operator" and p.space_id == project.space_id)):
+        # a round naming Huoban investors writes into their portfolios, which their ranking learns from: the
+        # space vouches for it, not the founder alone (founders name investors in investor_names)
+        authz.forbid("only the space's operators link a round to Huoban investors; name them in investor_names")
     found = {i.id: i for i in session.scalars(select(Investor).where(
         Investor.id.in_(ids), or_(Investor.space_id.is_(None), Investor.space_id == project.space_id),
         Investor.archived_at.is_(None)))} if ids else {}
@@ -128,6 +132,8 @@ def delete_round(session: Session, p: Principal, project: Project, round_id: int
     r = session.get(FinancingRound, round_id)
     if r is None or r.project_id != project.id:
         authz.not_found("round")
+    if r.investor_ids and not (p.is_admin or (p.role == "operator" and p.space_id == project.space_id)):
+        authz.forbid("only the space's operators remove a round linked to Huoban investors")
     audit.record(session, p, "growth.round.delete", "project", project.id, project.space_id, round_id=r.id,
                  round=r.round, amount=r.amount, closed_on=r.closed_on)
     # the rows it made first (the foreign key cascades too, but not every SQLite connection enforces it)

@@ -52,6 +52,13 @@ def test_founders_and_operators_keep_the_growth_record(env: ApiEnv) -> None:
         foreign = db.reader.scalar(select(Investor.id).where(Investor.space_id == env.ids["space2"]).limit(1))
         portfolio_before = db.reader.scalar(select(func.count()).select_from(PortfolioInvestment)
                                             .where(PortfolioInvestment.investor_id == investor))
+    by_founder = env.call("founder1", "post", f"{base}/rounds", json={
+        "round": "angel", "closed_on": "2026-02-15", "investor_ids": [investor]})
+    assert by_founder.status_code == 403  # a founder cannot write into an investor's portfolio
+    named = env.call("founder1", "post", f"{base}/rounds", json={
+        "round": "angel", "closed_on": "2026-02-16", "investor_names": ["某天使"]})
+    assert named.status_code == 201 and named.json["investors"] == []
+    assert env.call("founder1", "delete", f"{base}/rounds/{named.json['id']}").status_code == 204
     r = env.call("operator1", "post", f"{base}/rounds", json={
         "round": "天使轮", "amount": 3_000_000, "closed_on": "2026-02-15", "investor_ids": [investor],
         "investor_names": ["某天使"]})
@@ -84,7 +91,8 @@ def test_founders_and_operators_keep_the_growth_record(env: ApiEnv) -> None:
     # the other space's operator and the project's candidates do not see it
     assert env.call("operator2", "get", f"{base}/growth").status_code == 404
     assert env.call("mentor", "get", f"{base}/growth").status_code in (403, 404)
-    # removing the round removes the portfolio rows it made; every write was audited
+    # removing the round removes the portfolio rows it made (operators only, as it touches portfolios)
+    assert env.call("founder1", "delete", f"{base}/rounds/{r.json['id']}").status_code == 403
     assert env.call("operator1", "delete", f"{base}/rounds/{r.json['id']}").status_code == 204
     assert env.call("founder1", "delete", f"{base}/milestones/{m.json['id']}").status_code == 204
     assert env.call("founder1", "delete", f"{base}/milestones/{m.json['id']}").status_code == 404
