@@ -111,7 +111,7 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
 
 
-def claim(factory: sessionmaker[Session], limit: int = 20, lease: float = LEASE_SECONDS,
+def claim(factory: sessionmaker[Session], limit: int = 1, lease: float = LEASE_SECONDS,
           now: dt.datetime | None = None) -> list[int]:
     """Mark up to ``limit`` due rows as being sent by this notifier (committed before any is sent)."""
     now = now or dt.datetime.now(dt.UTC)
@@ -137,7 +137,13 @@ def deliver(factory: sessionmaker[Session], transport: Transport, *, sender: str
             before_mark: Callable[[Notification], None] | None = None) -> dict[str, int]:
     """Claim and send one batch; returns counts of sent, retried and given-up rows."""
     counts = {"sent": 0, "retry": 0, "dead": 0}
-    for nid in claim(factory, limit, lease):
+    for _ in range(limit):
+        # one row per claim: a lease covers one send (its SMTP timeout is well inside it), never a batch
+        claimed_at = dt.datetime.now(dt.UTC)
+        ids = claim(factory, 1, lease, now=claimed_at)
+        if not ids:
+            break
+        nid = ids[0]
         with factory() as session:
             row = session.get(Notification, nid)
             if row is None:
@@ -147,19 +153,27 @@ def deliver(factory: sessionmaker[Session], transport: Transport, *, sender: str
             except Exception as exc:  # noqa: BLE001 - any failure of the transport is retried later
                 now = dt.datetime.now(dt.UTC)
                 dead = row.attempts >= MAX_ATTEMPTS
-                row.status = "dead" if dead else "pending"
-                row.next_attempt_at = now + backoff(row.attempts)
-                row.last_error = f"{type(exc).__name__}: {exc}"[:1000]
-                session.commit()
-                counts["dead" if dead else "retry"] += 1
+                if _settle(session, nid, claimed_at, status="dead" if dead else "pending",
+                           next_attempt_at=now + backoff(row.attempts),
+                           last_error=f"{type(exc).__name__}: {exc}"[:1000]):
+                    counts["dead" if dead else "retry"] += 1
                 log.warning("notification %s to %s failed (attempt %s): %s", row.id, row.email, row.attempts, exc)
                 continue
             if before_mark is not None:
                 before_mark(row)
-            row.status, row.sent_at, row.last_error = "sent", dt.datetime.now(dt.UTC), ""
-            session.commit()
-            counts["sent"] += 1
+            if _settle(session, nid, claimed_at, status="sent", sent_at=dt.datetime.now(dt.UTC), last_error=""):
+                counts["sent"] += 1
     return counts
+
+
+def _settle(session: Session, nid: int, claimed_at: dt.datetime, **values: object) -> bool:
+    """Record a send's outcome only while this notifier still holds the claim (a row whose lease ran out may
+    have been claimed by another notifier since: its outcome is that one's to record)."""
+    session.rollback()  # end the read transaction; the update below is its own
+    mine = (Notification.id == nid) & (Notification.status == "sending") & (Notification.claimed_at == claimed_at)
+    result = session.execute(update(Notification).where(mine).values(**values))
+    session.commit()
+    return bool(getattr(result, "rowcount", 0))
 
 
 def run(factory: sessionmaker[Session], transport: Transport, *, base_url: str, secret: str,

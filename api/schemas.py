@@ -895,6 +895,9 @@ class ReportQuery(StrictSchema):
     @validates_schema
     def _ordered(self, data: dict[str, Any], **_: Any) -> None:
         start, end = data.get("from_"), data.get("to")
+        for name, day in (("from", start), ("to", end)):
+            if day is not None and not 1990 <= day.year <= 2100:
+                raise ValidationError("must be a date between 1990 and 2100", field_name=name)
         if start and end and start > end:
             raise ValidationError("must not be after to", field_name="from")
         if start and end and (end - start).days > 3660:

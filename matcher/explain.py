@@ -80,6 +80,9 @@ def text_supports_industry(text: str, code: str) -> bool:
         c = cue.lower()
         start = lowered.find(c)
         while start >= 0:
+            if c.isascii() and start > 0 and lowered[start - 1].isascii() and lowered[start - 1].isalnum():
+                start = lowered.find(c, start + 1)  # inside a word: "training" does not say "ai"
+                continue
             # the clause before the cue ("不投医疗、教育": both negated; "专投农业，不投医疗": 农业 is not)
             clause = _CLAUSE.split(lowered[:start])[-1]
             if not any(neg in clause for neg in _NEGATION):

@@ -76,8 +76,8 @@ class ProjectProfile:
 
     @cached_property
     def stated_needs(self) -> dict[str, str]:
-        """Needs the founder states in the needs statement or one-liner but did not tag, with the phrase."""
-        found = stated_needs(f"{self.need_text} {self.domain_text}")
+        """Needs the founder states in the needs statement but did not tag, with the phrase."""
+        found = stated_needs(self.need_text)  # what it needs, not what it is (the one-liner says that)
         return {code: phrase for code, phrase in found.items() if code not in self.needs}
 
     @property

@@ -18,7 +18,7 @@ __all__ = ["NEED_CUES", "stated_needs"]
 # code -> (Chinese cues, English cues); English cues match at word starts, case-insensitively.
 NEED_CUES: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "financing": (
-        ("融资", "本轮", "天使轮", "领投", "跟投", "估值", "想融", "计划融", "募资", "投资人", "银行贷款", "授信"),
+        ("融资", "本轮", "天使轮", "领投", "跟投", "估值", "想融", "计划融", "募资", "银行贷款", "授信"),
         ("raise", "raising", "fundrais", "funding round", "seed round", "angel round", "series a", "investor",
          "valuation", "bank loan", "credit line"),
     ),
@@ -81,7 +81,7 @@ NEED_CUES: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
          "douyin", "tiktok"),
     ),
     "sales_channels": (
-        ("销售", "渠道", "经销商", "代理商", "卖给", "商超", "电商", "招投标", "招标"),
+        ("销售渠道", "销售路径", "找销售", "卖不出", "渠道", "经销商", "代理商", "卖给", "商超", "招投标", "招标"),
         ("sales", "sell", "distributor", "reseller", "channel", "procurement", "tmall",
          "e-commerce", "ecommerce", "tender"),
     ),

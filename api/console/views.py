@@ -33,7 +33,7 @@ from flask import (
     session,
     url_for,
 )
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 
 from api import authz
 from api.auth import Principal
@@ -271,8 +271,10 @@ def _report_period() -> tuple[dt.date, dt.date]:
             return None
 
     end = day("to") or dt.date.today()
+    if not 1990 <= end.year <= 2100:
+        end = dt.date.today()
     start = day("from") or dt.date(end.year, 1, 1)
-    if start > end or (end - start).days > 3660:
+    if start > end or (end - start).days > 3660 or start.year < 1990:
         start = dt.date(end.year, 1, 1)
     return start, end
 
@@ -394,7 +396,7 @@ def _posted_pairs() -> tuple[str, list[dict[str, int]]]:
     pairs = []
     for value in request.form.getlist("pair")[:2000]:
         pid, _, cid = value.partition(":")
-        if not (pid.isdigit() and cid.isdigit()):
+        if not all(x.isascii() and x.isdigit() and 0 < len(x) <= 10 and int(x) <= 2**31 - 1 for x in (pid, cid)):
             abort(400)
         pairs.append({"project_id": int(pid), "candidate_id": int(cid)})
     if not pairs:
@@ -423,12 +425,13 @@ def allocation_csv() -> Any:
     authz.manage_space(g.principal, sid)
     kind, pairs = _posted_pairs()
     names = {int(i): n for i, n in db.reader.execute(select(Project.id, Project.name).where(
-        Project.id.in_({p["project_id"] for p in pairs}))).all()}
+        Project.id.in_({p["project_id"] for p in pairs}), Project.space_id == sid)).all()}
     model = CANDIDATE_MODELS[kind]
     cands = {int(i): n for i, n in db.reader.execute(select(model.id, model.name).where(
-        model.id.in_({p["candidate_id"] for p in pairs}))).all()}
-    rows = [[p["project_id"], names.get(p["project_id"], ""), p["candidate_id"], cands.get(p["candidate_id"], "")]
-            for p in pairs]
+        model.id.in_({p["candidate_id"] for p in pairs}), or_(model.space_id.is_(None), model.space_id == sid))).all()}
+    # only this space's projects and the candidates it may use (another tenant's ids are not named)
+    rows = [[p["project_id"], names[p["project_id"]], p["candidate_id"], cands[p["candidate_id"]]]
+            for p in pairs if p["project_id"] in names and p["candidate_id"] in cands]
     body = sheets.to_csv(["项目编号 Project id", "项目 Project", f"{kind} id", "对象 Candidate"], rows)
     return sheets.download(body, f"huoban-allocation-{kind}.csv", sheets.CSV_TYPE)
 

@@ -29,9 +29,11 @@ KINDS: dict[str, dict[str, Any]] = {
 }
 
 # Fields a profile's own user may not change (tenancy, curation, capacity are operator decisions).
-OWNER_READONLY = {"project": {"space_id", "dealflow_curated"},
-                  "mentor": {"space_id", "capacity"}, "investor": {"space_id", "capacity"},
-                  "provider": {"space_id", "capacity"}}
+# (external_id is the space's key: an owner who changed it could make the next import overwrite another row)
+OWNER_READONLY = {"project": {"space_id", "dealflow_curated", "external_id"},
+                  "mentor": {"space_id", "capacity", "external_id"},
+                  "investor": {"space_id", "capacity", "external_id"},
+                  "provider": {"space_id", "capacity", "external_id"}}
 
 
 def make_blueprint(kind: str) -> APIBlueprint:

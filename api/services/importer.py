@@ -240,7 +240,7 @@ def _cell(name: str, cell: Any, lists: set[str]) -> Any:
         value = _money(value)
     if name == "founded_on":
         return _date(value)
-    if name == "id" and isinstance(value, str) and value.isdigit():
+    if name == "id" and isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 10:
         return int(value)
     if isinstance(value, float) and value.is_integer():
         return int(value)
@@ -317,15 +317,18 @@ def plan(session: Session, kind: str, space_id: int, filename: str, content: byt
     ext_ids = {str(r["external_id"]) for _, r in raws if r.get("external_id") not in (None, "")}
     by_ext: dict[str, Any] = {}
     for chunk in _chunks(sorted(ext_ids), 500):
-        for row in session.scalars(select(model).where(model.space_id == space_id, model.external_id.in_(chunk))):
+        for row in session.scalars(select(model).where(model.space_id == space_id, model.external_id.in_(chunk),
+                                                       model.archived_at.is_(None))):
             by_ext[row.external_id] = row
-    hb_ids = {r["id"] for _, r in raws if isinstance(r.get("id"), int)}
+    hb_ids = {r["id"] for _, r in raws if isinstance(r.get("id"), int) and 0 < r["id"] <= 2**31 - 1}
     by_id: dict[int, Any] = {}
     for chunk in _chunks(sorted(hb_ids), 500):
-        for row in session.scalars(select(model).where(model.space_id == space_id, model.id.in_(chunk))):
+        for row in session.scalars(select(model).where(model.space_id == space_id, model.id.in_(chunk),
+                                                       model.archived_at.is_(None))):
             by_id[row.id] = row
     out: list[RowPlan] = []
     seen_ext: dict[str, int] = {}
+    seen_target: dict[int, int] = {}  # profile id -> the row that updates it
     for n, (line, raw) in enumerate(raws):
         if progress and n % 250 == 0:
             progress(n, len(raws))
@@ -366,6 +369,11 @@ def plan(session: Session, kind: str, space_id: int, filename: str, content: byt
                 errors.append({"line": line, "field": item["field"], "message": item["message"]})
             data = {}
         data.pop("space_id", None)
+        if target is not None and not errors:
+            if target.id in seen_target:
+                errors.append({"line": line, "field": "id" if hb is not None else "external_id",
+                               "message": f"{kind} {target.id} is also updated by row {seen_target[target.id]}"})
+            seen_target.setdefault(target.id, line)
         if errors:
             rp.action, rp.errors = "refused", errors
         elif target is not None:

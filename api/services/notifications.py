@@ -101,8 +101,9 @@ def enqueue(session: Session, *, key: str, event: str, space_id: int | None, to:
         return False
     subject, body = TEMPLATES[event][to.language]
     fields = {"name": to.name, **values}
+    title = " ".join(subject.format(**fields).split())[:300]  # no CR/LF: a header cannot hold them
     row = Notification(key=key, event=event, space_id=space_id, user_id=to.user_id, email=to.email,
-                       language=to.language, subject=subject.format(**fields)[:300], body=body.format(**fields),
+                       language=to.language, subject=title, body=body.format(**fields),
                        status="pending", attempts=0, next_attempt_at=dt.datetime.now(dt.UTC), last_error="")
     try:
         with session.begin_nested():  # a concurrent sweep may have queued it a moment ago
@@ -172,7 +173,7 @@ def unsubscribe_token(secret: str, user_id: int) -> str:
 
 def check_unsubscribe_token(secret: str, token: str) -> int | None:
     user, _, _mac = token.partition(".")
-    if not user.isdigit() or len(user) > 10:
+    if not (user.isascii() and user.isdigit()) or len(user) > 10 or int(user) > 2**31 - 1:
         return None
     return int(user) if hmac.compare_digest(unsubscribe_token(secret, int(user)), token) else None
 
@@ -211,9 +212,16 @@ def _digests(session: Session, base_url: str, secret: str, now: dt.datetime) -> 
 
     week = now.isocalendar()
     since = now - dt.timedelta(days=7)
-    fresh = session.scalars(select(Project).where(Project.dealflow_curated.is_(True), Project.active.is_(True),
-                                                  Project.archived_at.is_(None), Project.updated_at >= since)
-                            .order_by(Project.id)).all()
+    # new to deal flow this week: created curated, or curated since (an edit of an old project is not news)
+    from models import AuditLog
+
+    curated_now = {int(a.object_id) for a in session.scalars(select(AuditLog).where(
+        AuditLog.action.in_(("project.curate", "project.update")), AuditLog.created_at >= since))
+        if str(a.object_id).isdigit()
+        and ((a.detail or {}).get("changes") or {}).get("dealflow_curated", [None, None])[-1] is True}
+    fresh = [p for p in session.scalars(select(Project).where(
+        Project.dealflow_curated.is_(True), Project.active.is_(True), Project.archived_at.is_(None),
+        (Project.created_at >= since) | Project.id.in_(curated_now or {0})).order_by(Project.id))]
     if not fresh:
         return 0
     n = 0
@@ -224,7 +232,8 @@ def _digests(session: Session, base_url: str, secret: str, now: dt.datetime) -> 
         investor = session.get(Investor, user.profile_id)
         if investor is None or investor.archived_at is not None:
             continue
-        mine = [p for p in fresh if investor.space_id is None or p.space_id == investor.space_id]
+        sees = user.space_id if user.space_id is not None else investor.space_id  # as its deal flow does
+        mine = [p for p in fresh if sees is None or p.space_id == sees]
         if not mine:
             continue
         lang = _language(investor)

@@ -195,7 +195,9 @@ def _move_project(session: Session, project_id: int, space_id: int) -> None:
     """A project changing spaces takes its history and its founders with it (one transaction). The project
     row is written first: batches of the impression log lock it, so none can slip a row in between."""
     session.flush()
-    for model in (IntroRequest, Impression, FeedbackEvent):
+    from models import FinancingRound, Milestone, ProjectChange
+
+    for model in (IntroRequest, Impression, FeedbackEvent, Milestone, FinancingRound, ProjectChange):
         session.execute(sa_update(model).where(model.project_id == project_id).values(space_id=space_id))
     session.execute(sa_update(User).where(User.profile_kind == "project", User.profile_id == project_id)
                     .values(space_id=space_id))

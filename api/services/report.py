@@ -199,14 +199,14 @@ def workbook(report: dict[str, Any], space_name: str) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "指标 Indicators"
-    ws.append([f"{space_name} 绩效评价 Performance report", f"{report['from']} — {report['to']}"])
+    ws.append([neutralise(f"{space_name} 绩效评价 Performance report"), f"{report['from']} — {report['to']}"])
     ws["A1"].font = Font(bold=True, size=14)
     ws.append([])
     ws.append(["指标", "Indicator", "数值 Value", "定义", "Definition"])
     for cell in ws[3]:
         cell.font = Font(bold=True)
     for f in report["figures"]:
-        ws.append([f["zh"], f["en"], f["value"], f["definition_zh"], f["definition_en"]])
+        ws.append([neutralise(v) for v in (f["zh"], f["en"], f["value"], f["definition_zh"], f["definition_en"])])
     for col, width in zip("ABCDE", (22, 26, 14, 60, 70), strict=True):
         ws.column_dimensions[col].width = width
     for row in ws.iter_rows(min_row=4):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any
@@ -56,10 +57,16 @@ BOOLEANS = ("active", "dealflow_curated")
 _RISKY = ("=", "+", "-", "@", "\t", "\r")
 
 
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what XLSX cannot hold (openpyxl refuses it)
+
+
 def neutralise(value: Any) -> Any:
-    """A text cell no spreadsheet will evaluate as a formula."""
-    if isinstance(value, str) and value.startswith(_RISKY):
-        return "'" + value
+    """A text cell no spreadsheet will evaluate as a formula, and that an XLSX file can hold (control
+    characters such as a vertical tab pasted from Word become spaces)."""
+    if isinstance(value, str):
+        value = _ILLEGAL.sub(" ", value)
+        if value.startswith(_RISKY):
+            return "'" + value
     return value
 
 

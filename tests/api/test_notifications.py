@@ -228,7 +228,7 @@ def test_reminders_and_digests_queue_once_and_the_unsubscribe_link_works(env: Ap
                                 email=investor_email)
             user_id = user.id
             session.execute(update(Project).where(Project.id == env.ids["curated"]).values(
-                updated_at=dt.datetime.now(dt.UTC)))
+                created_at=dt.datetime.now(dt.UTC)))  # new in deal flow this week
         for _ in range(2):  # twice: nothing is queued twice
             with db.factory() as session, session.begin():
                 sweep(session, "https://huoban.example.cn", secret)

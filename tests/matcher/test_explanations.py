@@ -39,3 +39,8 @@ def test_deal_flow_reasons_speak_to_the_investor() -> None:
         text = " ".join(match.reasons_zh + match.reasons_en)
         assert "你的需求" not in text and "your needs" not in text and "可满足需求" not in text
         assert "学习模型" not in text
+
+
+def test_a_cue_inside_another_word_says_nothing() -> None:
+    assert not text_supports_industry("Supply chain training for retailers", "ai")
+    assert text_supports_industry("AI-driven supply chain tools", "ai")

@@ -33,3 +33,9 @@ def test_a_stated_need_is_covered_ranked_and_quoted_but_not_added_to_the_tags() 
     assert any("「商标」" in reason and "知识产权" in reason for reason in first.reasons_zh)
     assert any('"商标" -> Intellectual property' in reason for reason in first.reasons_en)
     assert not any("商标" in reason for reason in second.reasons_zh)
+
+
+def test_the_one_liner_says_what_a_company_is_not_what_it_needs() -> None:
+    p = project(1, needs=("product",), need_text="想找懂医院采购的导师",
+                domain_text="面向投资人的SaaS平台，年销售额2000万")
+    assert p.stated_needs == {}  # neither 投资人 nor 销售额 in the one-liner is a need
