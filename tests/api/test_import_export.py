@@ -262,3 +262,18 @@ def test_the_console_page_dry_runs_imports_and_links_templates_and_exports(env: 
     assert xlsx.status_code == 200 and load_workbook(io.BytesIO(xlsx.data)).worksheets[0]["A1"].value
     exported = c.get("/console/space/export/mentor.csv")
     assert exported.status_code == 200 and "CON-001" in exported.data.decode("utf-8-sig")
+
+
+def test_owners_cannot_set_the_spaces_key_and_control_characters_do_not_break_exports(env: ApiEnv) -> None:
+    pid = env.ids["project1"]
+    r = env.call("founder1", "patch", f"/api/v1/projects/{pid}", json={"external_id": "P-STEAL"})
+    assert r.status_code == 403 and "external_id" in r.json["detail"]
+    ok = env.call("founder1", "patch", f"/api/v1/projects/{pid}",
+                  json={"description": "第一段\x0b第二段（从 Word 粘贴）"})
+    assert ok.status_code == 200, ok.json
+    s1 = env.ids["space1"]
+    xlsx = env.call("operator1", "get", f"/api/v1/spaces/{s1}/export?kind=project&format=xlsx")
+    assert xlsx.status_code == 200
+    cells = [c for row in load_workbook(io.BytesIO(xlsx.data)).worksheets[0].iter_rows(values_only=True)
+             for c in row if isinstance(c, str) and "第一段" in c]
+    assert cells == ["第一段 第二段（从 Word 粘贴）"]

@@ -297,3 +297,27 @@ def test_the_console_allocation_page_previews_asks_and_exports(env: ApiEnv) -> N
     csv_ = c.post("/console/space/allocation.csv", data=form)
     assert csv_.status_code == 200 and csv_.data.startswith(b"\xef\xbb\xbf")
     assert len(csv_.data.decode("utf-8-sig").strip().splitlines()) == len(pairs) + 1
+
+
+def test_the_allocation_csv_names_nothing_of_another_space(env: ApiEnv) -> None:
+    from api.accounts import resolve_user, set_password
+    from tests.api.test_hardening import csrf_token
+
+    s1 = env.ids["space1"]
+    with env.app.app_context():
+        from api.extensions import db
+
+        user = resolve_user(db.session, role="operator", space_id=s1, email="alloc-csv@example.org")
+        set_password(user, "correct horse battery")
+        db.session.commit()
+    c = env.client()
+    assert c.post("/console/login", data={"email": "alloc-csv@example.org", "password": "correct horse battery",
+                                          "csrf_token": csrf_token(c)}).status_code == 302
+    token = csrf_token(c, "/console/space/allocation")
+    foreign = f"{env.ids['project2']}:{env.ids['mentor_private2']}"  # space 2's project and private mentor
+    mine = f"{env.ids['project1']}:{env.ids['mentor']}"
+    r = c.post("/console/space/allocation.csv", data={"kind": "mentor", "pair": [foreign, mine], "csrf_token": token})
+    lines = r.data.decode("utf-8-sig").strip().splitlines()
+    assert r.status_code == 200 and len(lines) == 2 and lines[1].startswith(str(env.ids["project1"]))
+    assert c.post("/console/space/allocation.csv", data={"kind": "mentor", "pair": ["²:1"],
+                                                         "csrf_token": token}).status_code == 400
