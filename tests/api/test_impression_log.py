@@ -198,9 +198,10 @@ def test_feedback_in_the_same_worker_writes_the_buffer_first(env: ApiEnv) -> Non
         assert not log.is_pending(impression_id) and log.batches == 1
 
 
-def test_the_wait_for_another_worker_is_short_and_one_at_a_time(env: ApiEnv, engine: Any) -> None:
+def test_the_wait_for_another_worker_is_short_and_bounded_in_number(env: ApiEnv, engine: Any) -> None:
     """An id inside some worker's reserved block that never gets written (the block's unused rest) must not
-    hold request threads: each wait is bounded, and a request arriving while another waits does not wait."""
+    hold request threads: each wait is bounded, and a request arriving while ``waiters`` others wait (two,
+    a worker's request threads) does not wait."""
     holder = ImpressionLog(engine, interval=60)
     ids = holder.append(rows_for(env.ids["project1"], env.ids["space1"], 1))
     assert ids is not None
@@ -216,10 +217,12 @@ def test_the_wait_for_another_worker_is_short_and_one_at_a_time(env: ApiEnv, eng
         looked.append(impression_id)
         return asking.exists(impression_id)
 
-    assert asking._waiter.acquire(blocking=False)  # another request of this process is waiting
+    assert asking._waiter.acquire(blocking=False)  # two other requests of this process are waiting
+    assert asking._waiter.acquire(blocking=False)
     try:
         assert asking.make_visible(never, exists=exists) is False
     finally:
+        asking._waiter.release()
         asking._waiter.release()
     assert looked == [never]  # one look, no polling: it did not wait
     asking.make_visible(never, exists=exists)

@@ -1,9 +1,9 @@
 """A worker killed with SIGKILL under load (gunicorn, real SQLite file, real API keys): every acknowledged
 feedback event is stored, impressions served more than a moment before the kill are stored, and the service
 goes on serving on the worker gunicorn starts in its place. Feedback posted right after a list may reach the
-other worker before the list's impressions are written there; only one request per worker waits for them,
-so a client retries a 404 (here ~10 % of first tries under three clients; none after a retry, except for
-impressions lost in the kill)."""
+other worker before the list's impressions are written there; as many requests per worker as it has threads
+wait for them (with one waiter ~10 % of first tries got a 404 under three clients, with two none), and a
+client retries a 404 (none after a retry, except for impressions lost in the kill)."""
 
 from __future__ import annotations
 
