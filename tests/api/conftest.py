@@ -111,6 +111,26 @@ def env(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
         schema.drop()
 
 
+def console_operator(env: ApiEnv, space_id: int, email: str) -> Any:
+    """A test client signed in to the console as an operator of ``space_id`` (a new user per email)."""
+    import re
+
+    from api.accounts import resolve_user, set_password
+
+    with env.app.app_context():
+        from api.extensions import db
+
+        user = resolve_user(db.session, role="operator", space_id=space_id, email=email)
+        set_password(user, "correct horse battery")
+        db.session.commit()
+    client = env.client()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/console/login").get_data(as_text=True))
+    assert token is not None
+    assert client.post("/console/login", data={"email": email, "password": "correct horse battery",
+                                               "csrf_token": token.group(1)}).status_code == 302
+    return client
+
+
 def flush_impressions(env: ApiEnv) -> int:
     """Write the impressions this process still buffers (served lists are logged within
     ``IMPRESSION_FLUSH_SECONDS``; a test that reads the log at once flushes first)."""

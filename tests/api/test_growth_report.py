@@ -27,7 +27,7 @@ from models import (
     Provider,
     Space,
 )
-from tests.api.conftest import ApiEnv
+from tests.api.conftest import ApiEnv, console_operator
 
 D = dt.date
 
@@ -276,19 +276,8 @@ def test_the_report_of_the_seeded_space_agrees_with_direct_counts(env: ApiEnv) -
 
 def test_the_console_report_page_shows_every_figure_with_its_definition(env: ApiEnv,
                                                                          report_space: dict[str, Any]) -> None:
-    from api.accounts import resolve_user, set_password
-    from tests.api.test_hardening import csrf_token
-
     sid = report_space["space"]
-    with env.app.app_context():
-        from api.extensions import db
-
-        user = resolve_user(db.session, role="operator", space_id=sid, email=f"report{sid}@example.org")
-        set_password(user, "correct horse battery")
-        db.session.commit()
-    c = env.client()
-    assert c.post("/console/login", data={"email": f"report{sid}@example.org", "password": "correct horse battery",
-                                          "csrf_token": csrf_token(c)}).status_code == 302
+    c = console_operator(env, sid, f"report{sid}@example.org")
     page = c.get("/console/space/report?from=2026-01-01&to=2026-06-30").get_data(as_text=True)
     for key in report_space["expected"]:
         assert f'id="fig-{key}"' in page

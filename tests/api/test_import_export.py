@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from models import AuditLog, Mentor, Project
-from tests.api.conftest import ApiEnv
+from tests.api.conftest import ApiEnv, console_operator
 
 GBK_MENTORS = (
     "导师编号,姓名,导师类型,专长,可提供的帮助,可服务需求,服务阶段,所在城市,服务区域,容量,工作语言,备注\n"
@@ -224,19 +224,10 @@ def test_external_ids_are_unique_in_a_space_and_private_to_its_operators(env: Ap
 
 
 def test_the_console_page_dry_runs_imports_and_links_templates_and_exports(env: ApiEnv) -> None:
-    from api.accounts import resolve_user, set_password
     from tests.api.test_hardening import csrf_token
 
     s2 = env.ids["space2"]
-    with env.app.app_context():
-        from api.extensions import db
-
-        user = resolve_user(db.session, role="operator", space_id=s2, email="sheets@example.org")
-        set_password(user, "correct horse battery")
-        db.session.commit()
-    c = env.client()
-    assert c.post("/console/login", data={"email": "sheets@example.org", "password": "correct horse battery",
-                                          "csrf_token": csrf_token(c)}).status_code == 302
+    c = console_operator(env, s2, "sheets@example.org")
     page = c.get("/console/space/import").get_data(as_text=True)
     assert "/console/space/import/template/mentor" in page and "/console/space/export/intro.csv" in page
     sheet = GBK_MENTORS.replace("GBK-", "CON-").encode("gbk")

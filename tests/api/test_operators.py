@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from models import Mentor
-from tests.api.conftest import ApiEnv
+from tests.api.conftest import ApiEnv, console_operator
 
 
 def test_weights_are_versioned_and_audited(env: ApiEnv) -> None:
@@ -271,19 +271,10 @@ def test_an_allocation_becomes_introductions_after_a_preview(env: ApiEnv) -> Non
 def test_the_console_allocation_page_previews_asks_and_exports(env: ApiEnv) -> None:
     import re
 
-    from api.accounts import resolve_user, set_password
     from tests.api.test_hardening import csrf_token
 
     s2 = env.ids["space2"]
-    with env.app.app_context():
-        from api.extensions import db
-
-        user = resolve_user(db.session, role="operator", space_id=s2, email="alloc@example.org")
-        set_password(user, "correct horse battery")
-        db.session.commit()
-    c = env.client()
-    assert c.post("/console/login", data={"email": "alloc@example.org", "password": "correct horse battery",
-                                          "csrf_token": csrf_token(c)}).status_code == 302
+    c = console_operator(env, s2, "alloc@example.org")
     token = csrf_token(c, "/console/space/allocation")
     page = c.post("/console/space/allocation", data={"kind": "mentor", "per_project": "1", "cover": "1",
                                                       "csrf_token": token}).get_data(as_text=True)
@@ -300,19 +291,9 @@ def test_the_console_allocation_page_previews_asks_and_exports(env: ApiEnv) -> N
 
 
 def test_the_allocation_csv_names_nothing_of_another_space(env: ApiEnv) -> None:
-    from api.accounts import resolve_user, set_password
     from tests.api.test_hardening import csrf_token
 
-    s1 = env.ids["space1"]
-    with env.app.app_context():
-        from api.extensions import db
-
-        user = resolve_user(db.session, role="operator", space_id=s1, email="alloc-csv@example.org")
-        set_password(user, "correct horse battery")
-        db.session.commit()
-    c = env.client()
-    assert c.post("/console/login", data={"email": "alloc-csv@example.org", "password": "correct horse battery",
-                                          "csrf_token": csrf_token(c)}).status_code == 302
+    c = console_operator(env, env.ids["space1"], "alloc-csv@example.org")
     token = csrf_token(c, "/console/space/allocation")
     foreign = f"{env.ids['project2']}:{env.ids['mentor_private2']}"  # space 2's project and private mentor
     mine = f"{env.ids['project1']}:{env.ids['mentor']}"
