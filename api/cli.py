@@ -240,6 +240,19 @@ def index(db_url: str | None, var_dir: str | None, encoder: str | None, rebuild:
 
 
 # -- learning -------------------------------------------------------------------------------------------
+def _ranker_loads(version: Any) -> bool:
+    """Whether the version's investor ranker (if it has one) loads: an upgrade that changed the ranker's
+    features refuses artifacts trained before it, and ``--if-none`` then trains a new one."""
+    from api.training import load_version_history
+
+    try:
+        load_version_history(version)
+    except Exception as exc:  # noqa: BLE001 - ModelArtifactError and I/O errors alike
+        click.echo(f"version {version.id}'s investor ranker does not load ({exc}); training a new one", err=True)
+        return False
+    return True
+
+
 @cli.command()
 @db_option
 @var_option
@@ -252,7 +265,8 @@ def index(db_url: str | None, var_dir: str | None, encoder: str | None, rebuild:
 @click.option("--hold-seconds", type=float, default=0.0, hidden=True,
               help="Pause after fitting (fault-injection tests).")
 @click.option("--if-none", is_flag=True,
-              help="Only when no serving version has trained the investor ranker yet (first start, upgrades).")
+              help="Only when no serving version has trained the investor ranker yet, or its ranker no longer "
+                   "loads (first start, upgrades).")
 @friendly_errors
 def retrain(db_url: str | None, var_dir: str | None, seed_value: int, tolerance: float, promote: bool,
             as_json: bool, job_id: int | None, hold_seconds: float, if_none: bool) -> None:
@@ -273,7 +287,7 @@ def retrain(db_url: str | None, var_dir: str | None, seed_value: int, tolerance:
     if if_none:
         with factory() as session:
             serving = session.scalars(select(ModelVersion).where(ModelVersion.status == "serving")).first()
-            if serving is not None and "history" in (serving.manifest or {}):
+            if serving is not None and "history" in (serving.manifest or {}) and _ranker_loads(serving):
                 click.echo(f"version {serving.id} serves and has tried the investor ranker; nothing to do "
                            "(--if-none)", err=True)
                 engine.dispose()

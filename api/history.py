@@ -32,7 +32,13 @@ from matcher.encoders import Encoder
 from matcher.errors import ModelArtifactError
 from matcher.history import AlsPeer, Company, DealLog, HistoryView, Investment
 from matcher.investor_ranker import InvestorRanker, TrainConfig, company_facts, company_of_project, train_ranker
-from matcher.investor_training import prepare_windows, split_windows, unit_vectors, window_specs
+from matcher.investor_training import (
+    company_text_vectors,
+    prepare_windows,
+    split_windows,
+    unit_vectors,
+    window_specs,
+)
 from matcher.learning import read_verified
 from matcher.taxonomy import INDUSTRIES, ROUNDS
 from models import FeedbackEvent, Investor, PortfolioInvestment, Project
@@ -144,7 +150,21 @@ def serving_view(session: Session, encoder: Encoder, day: dt.date, kinds: Sequen
     kinds the ranker was trained with."""
     deal_log = load_deal_log(session)
     tags = sorted({t for c in deal_log.companies.values() for t in c.tags} | set(INDUSTRIES.codes))
-    return HistoryView(deal_log, day + dt.timedelta(days=1), unit_vectors(tags, encoder), kinds)
+    return HistoryView(deal_log, day + dt.timedelta(days=1), unit_vectors(tags, encoder), kinds,
+                       company_text_vectors(project_one_liners(session, deal_log), {}, encoder))
+
+
+def project_one_liners(session: Session, deal_log: DealLog) -> dict[str, str]:
+    """The one-liners of the projects in the deal log, by company key: what those companies say they are
+    (the text :func:`matcher.investor_training.company_text_vectors` takes from a project profile)."""
+    ids = [int(k[1:]) for k in deal_log.companies if k.startswith("p") and k[1:].isdigit()]
+    out: dict[str, str] = {}
+    for start in range(0, len(ids), 500):
+        for pid, text in session.execute(select(Project.id, Project.one_liner)
+                                         .where(Project.id.in_(ids[start:start + 500]))):
+            if text and text.strip():
+                out[f"p{pid}"] = text
+    return out
 
 
 def describe(ranker: InvestorRanker) -> dict[str, Any]:

@@ -7,7 +7,8 @@ One module serves both the live service and the backtest, so both rank with the 
   portfolio table, past rounds and ``invested`` feedback; the backtest from the deal CSVs.
 * :class:`HistoryView` is the log as of one date: per-investor activity, round / region / industry mix,
   usual company age, follow-on rate, co-investment and "who follows whom" networks, with every
-  vocabulary and IDF fitted on investments before that date only.
+  vocabulary and IDF fitted on investments before that date only; given text vectors of companies (a
+  description, a project's one-liner), what its earlier companies said they were.
 * :meth:`HistoryView.encode` turns query rounds (a company raising a round on a day) into sparse query
   rows; :func:`history_features` computes the named history features of aligned (query, investor) pairs
   and :func:`baseline_scores` the simple rankings anyone would try first, from the same columns.
@@ -227,6 +228,8 @@ class EncodedQueries:
     prior: sparse.csr_matrix  # (n, J) 0/1: the company's investors in the view
     tag_vec: np.ndarray  # (n, d) unit mean of the query's tag vectors (zeros when unknown)
     n_prior: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (n,) earlier investors in the view
+    text_vec: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (n, e) the company's text vector
+    text_ok: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # (n,) it has one
 
     def __len__(self) -> int:
         return int(len(self.label))
@@ -240,7 +243,8 @@ class HistoryView:
     fixes the investor-kind columns (default: every kind the log knows)."""
 
     def __init__(self, log: DealLog, as_of: dt.date, tag_vectors: Mapping[str, np.ndarray] | None = None,
-                 kinds: Sequence[str] | None = None) -> None:
+                 kinds: Sequence[str] | None = None,
+                 company_vectors: Mapping[str, np.ndarray] | None = None) -> None:
         self.log = log
         self.as_of = as_of
         m = log.before(as_of)
@@ -414,6 +418,34 @@ class HistoryView:
         # who backed each company (view rows), for queries
         self._company_rows = inv_company.T.tocsr()  # (companies, J)
         self._company_rows.data[:] = 1.0
+        # what the companies say they are (a description's embedding, by company key): per investor the unit
+        # mean over the described companies it backed, and those companies (for the nearest one)
+        self.company_vectors = dict(company_vectors or {})
+        tdim = len(next(iter(self.company_vectors.values()))) if self.company_vectors else 0
+        self.text_dim = tdim
+        if tdim:
+            cv = np.zeros((nC, tdim), dtype=np.float32)
+            described = np.zeros(nC)
+            for ci, key in enumerate(log.company_keys):
+                vec = self.company_vectors.get(key)
+                if vec is not None:
+                    cv[ci] = vec
+                    described[ci] = 1.0
+            self.company_text = cv
+            backed = inv_company.copy()
+            backed.data[:] = 1.0
+            backed = (backed @ sparse.diags(described)).tocsr()
+            backed.eliminate_zeros()
+            self._text_companies = backed  # (J, companies): described companies each investor backed
+            s_ = np.asarray(backed @ cv, dtype=np.float64)
+            nrm = np.linalg.norm(s_, axis=1, keepdims=True)
+            self.text_vec = np.divide(s_, nrm, out=np.zeros_like(s_), where=nrm > 0)
+            self.text_ok = np.diff(backed.indptr) > 0
+        else:
+            self.company_text = np.zeros((nC, 0), dtype=np.float32)
+            self._text_companies = sparse.csr_matrix((J, nC))
+            self.text_vec = np.zeros((J, 0))
+            self.text_ok = np.zeros(J, dtype=bool)
 
     def __len__(self) -> int:
         return int(len(self.ids))
@@ -426,9 +458,11 @@ class HistoryView:
         pos = np.clip(np.searchsorted(self.ids, ids), 0, len(self.ids) - 1)
         return np.where(self.ids[pos] == ids, pos, -1).astype(np.int64)
 
-    def encode(self, queries: Sequence[Query], prior: Sequence[Iterable[int]] | None = None) -> EncodedQueries:
+    def encode(self, queries: Sequence[Query], prior: Sequence[Iterable[int]] | None = None,
+               text: Sequence[np.ndarray | None] | None = None) -> EncodedQueries:
         """Query rounds in this view's vocabularies. ``prior`` (investor ids per query) overrides the
-        company's investors known to the view (the default)."""
+        company's investors known to the view (the default); ``text`` gives the text vector of a query
+        whose company the view has none for (a project not in the deal log)."""
         n = len(queries)
         V, G = len(self.tags), max(len(self.regions), 1)
         label = np.array([ROUND_INDEX.get(q.label or "", -1) for q in queries], dtype=np.int64)
@@ -486,8 +520,18 @@ class HistoryView:
                     tv[i] = v / nv if nv > 0 else v
         else:
             tv = np.zeros((n, 0))
+        text_vec = np.zeros((n, self.text_dim), dtype=np.float32)
+        text_ok = np.zeros(n, dtype=bool)
+        if self.text_dim:
+            for i, q in enumerate(queries):
+                vec = self.company_vectors.get(q.company.key)
+                if vec is None and text is not None:
+                    vec = text[i]
+                if vec is not None:
+                    text_vec[i] = vec
+                    text_ok[i] = True
         return EncodedQueries(label, day, region, city, macro, age, tfidf, tags, round_tag, region_round_tag,
-                              P, tv, np.asarray(P.sum(axis=1)).ravel())
+                              P, tv, np.asarray(P.sum(axis=1)).ravel(), text_vec, text_ok)
 
 
 HISTORY_FEATURES: tuple[str, ...] = (
@@ -512,6 +556,8 @@ HISTORY_FEATURES: tuple[str, ...] = (
     "h_log_round_tag",  # ... in this round
     "h_log_region_round_tag",  # ... in this region and round
     "h_tag_embedding",  # mean tag embedding of its companies vs the query's tags
+    "h_text_cosine",  # the unit mean of its companies' description vectors vs the query company's; NaN unknown
+    "h_text_nearest",  # the most similar description among the companies it backed; NaN unknown
     "h_log_coinvest",  # rounds shared with the company's earlier investors
     "h_coinvest_partners",  # how many of the company's earlier investors it shared a round with
     "h_log_follow",  # companies where an earlier investor of this company came first and it followed
@@ -682,6 +728,8 @@ def history_features(view: HistoryView, eq: EncodedQueries, q: np.ndarray, j: np
             put("h_log_region_round_tag", np.log1p(_rowdot(view.region_round_tag, jj, eq.region_round_tag, qq)))
     if view.dim and "h_tag_embedding" in want:
         put("h_tag_embedding", np.einsum("ij,ij->i", view.tag_vec[jj], eq.tag_vec[qq]))
+    if view.text_dim and want & {"h_text_cosine", "h_text_nearest"}:
+        _text_features(view, eq, qq, jj, have, F, idx, want)
     network = want & {"h_log_coinvest", "h_coinvest_partners", "h_log_follow", "h_prior_investor"}
     if network and len(view.ids) and len(qq):
         # network products for the distinct queries of this batch only
@@ -715,8 +763,14 @@ def history_features(view: HistoryView, eq: EncodedQueries, q: np.ndarray, j: np
             F[~have, idx[name]] = np.where(eq.label[q[~have]] >= 0, 0.0, np.nan)
     # an investor without history has the market's shares (the smoothed ones at zero deals), the longest
     # silence and the largest round gap: no evidence must never read as the best possible fit
+    for name in ("h_text_cosine", "h_text_nearest"):
+        if name in want and not view.text_dim:
+            F[:, idx[name]] = np.nan
     if (~have).any():
         qn = q[~have]
+        for name in ("h_text_cosine", "h_text_nearest"):
+            if name in want:
+                F[~have, idx[name]] = np.nan
         lab_n = eq.label[qn]
         if "h_level_gap" in want:
             F[~have, idx["h_level_gap"]] = np.where(lab_n >= 0, float(_LEVELS.max()), np.nan)
@@ -725,6 +779,33 @@ def history_features(view: HistoryView, eq: EncodedQueries, q: np.ndarray, j: np
     if only is None:
         F[have, len(HISTORY_FEATURES):] = view.kind[jj]
     return F
+
+
+def _text_features(view: HistoryView, eq: EncodedQueries, qq: np.ndarray, jj: np.ndarray, have: np.ndarray,
+                   F: np.ndarray, idx: Mapping[str, int], want: set[str]) -> None:
+    """h_text_cosine and h_text_nearest of the pairs with history (NaN where the query company or every
+    company the investor backed has no description)."""
+    ok = eq.text_ok[qq] & view.text_ok[jj]
+    rows = np.flatnonzero(have)
+    cos = np.full(len(qq), np.nan)
+    near = np.full(len(qq), np.nan)
+    if ok.any():
+        qs, js = qq[ok], jj[ok]
+        cos[ok] = np.einsum("ij,ij->i", view.text_vec[js], eq.text_vec[qs].astype(np.float64))
+        if "h_text_nearest" in want:
+            out = np.empty(len(qs))
+            uq, inv = np.unique(qs, return_inverse=True)
+            for u, qv in enumerate(uq.tolist()):
+                sel = np.flatnonzero(inv == u)
+                sims = view.company_text @ eq.text_vec[qv]  # (companies,)
+                sub = view._text_companies[js[sel]]
+                vals = sims[sub.indices]
+                out[sel] = np.maximum.reduceat(vals, sub.indptr[:-1]) if len(vals) else np.nan
+            near[ok] = out
+    if "h_text_cosine" in want:
+        F[rows, idx["h_text_cosine"]] = cos
+    if "h_text_nearest" in want:
+        F[rows, idx["h_text_nearest"]] = near
 
 
 # The simple rankings anyone would try first. Each is a function of the history columns above (so it is

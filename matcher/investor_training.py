@@ -25,8 +25,8 @@ from matcher.profiles import CandidateProfile, ProfileTable, ProjectProfile
 from matcher.ranking import Matcher
 from matcher.taxonomy import INDUSTRIES, ROUNDS
 
-__all__ = ["Prepared", "RoundQuery", "WindowSpec", "investor_profile", "prepare_windows", "query_profile",
-           "split_windows", "unit_vectors", "window_queries", "window_specs"]
+__all__ = ["Prepared", "RoundQuery", "WindowSpec", "company_text_vectors", "investor_profile", "prepare_windows",
+           "query_profile", "split_windows", "unit_vectors", "window_queries", "window_specs"]
 
 Progress = Callable[[str], None]
 
@@ -141,6 +141,18 @@ def unit_vectors(texts: Sequence[str], encoder: Encoder) -> dict[str, np.ndarray
     return dict(zip(texts, vectors, strict=True))
 
 
+def company_text_vectors(descriptions: Mapping[str, str], projects: Mapping[str, ProjectProfile],
+                         encoder: Encoder) -> dict[str, np.ndarray]:
+    """Unit vectors of what each company says it is, by company key: a project's one-liner (its domain text),
+    else the description of the deal records. Companies without text get none."""
+    texts = {key: text.strip() for key, text in descriptions.items() if text and text.strip()}
+    texts.update({key: p.domain_text.strip() for key, p in projects.items() if p.domain_text.strip()})
+    if not texts:
+        return {}
+    vectors = unit_vectors(sorted(set(texts.values())), encoder)
+    return {key: vectors[text].astype(np.float32) for key, text in texts.items()}
+
+
 def thesis_matcher(projects: Sequence[ProjectProfile], investors: Sequence[CandidateProfile], encoder: Encoder,
                    config: MatcherConfig | None = None, fit_rows: Sequence[int] | None = None,
                    fit_investors: Sequence[int] | None = None) -> Matcher:
@@ -216,11 +228,12 @@ def prepare_windows(log: DealLog, specs: Sequence[WindowSpec], *, exclude_prior:
     tags = sorted({t for c in history_companies for t in log.companies[log.company_keys[c]].tags}
                   | {t for qs in queries for q in qs for t in log.companies[q.company].tags})
     tag_vectors = unit_vectors(tags, encoder)
+    company_vectors = company_text_vectors(descriptions, projects, encoder)
     say(f"{len(log)} investments, {len(inv_table)} investors, {len(tags)} tags; windows "
         + ", ".join(f"[{s.start}, {s.end}): {len(q)} queries" for s, q in zip(specs, queries, strict=True)))
     out: list[Window | None] = []
     for spec, qs, prow in zip(specs, queries, rows, strict=True):
-        view = HistoryView(log, spec.start, tag_vectors, kinds)
+        view = HistoryView(log, spec.start, tag_vectors, kinds, company_vectors)
         if len(view) == 0 or not qs:
             out.append(None)
             continue

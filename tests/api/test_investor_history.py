@@ -148,6 +148,32 @@ def test_a_tampered_ranker_artifact_is_refused(tmp_path: Path, trained: dict) ->
     assert ranker.selected == info["selected"] and len(als.ids) > 0
 
 
+def test_a_ranker_trained_with_other_features_is_refused_and_if_none_trains_again(tmp_path: Path,
+                                                                                  trained: dict) -> None:
+    """An upgrade that changes the ranker's features (as h_text_* did) must not leave the service on a ranker it
+    cannot load: the old artifact is refused by name, and ``retrain --if-none`` sees that and trains."""
+    import hashlib
+    import json
+    from types import SimpleNamespace
+
+    from api.cli import _ranker_loads
+    from api.history import load_history
+    from matcher.errors import ModelArtifactError
+
+    info = trained["result"].manifest["history"]
+    obj = json.loads(Path(info["artifact"]).read_bytes())
+    obj["ranker"]["names"] = [n for n in obj["ranker"]["names"] if not n.startswith("h_text_")]
+    old = tmp_path / "investor_history.json"
+    old.write_bytes(json.dumps(obj).encode())
+    checksum = hashlib.sha256(old.read_bytes()).hexdigest()
+    with pytest.raises(ModelArtifactError, match="feature names disagree"):
+        load_history(old, checksum)
+    before = SimpleNamespace(id=1, manifest={"history": {**info, "artifact": str(old), "checksum": checksum}})
+    current = SimpleNamespace(id=2, manifest={"history": info})
+    assert _ranker_loads(before) is False
+    assert _ranker_loads(current) is True
+
+
 def test_a_space_pinned_to_a_version_without_the_ranker_ranks_by_thesis(env: ApiEnv, trained: dict) -> None:
     """Pinned versions are served whole: a space pinned to a version that has no investor ranker gets none,
     while the rest of the network keeps the serving version's."""

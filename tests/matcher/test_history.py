@@ -90,6 +90,30 @@ def test_features_have_known_answers() -> None:
     assert f[3]["h_nb_round"] == pytest.approx(math.log((1 + 2 * 2 / 5) / 3))
 
 
+def test_description_features_compare_the_query_with_the_companies_each_investor_backed() -> None:
+    """h_text_cosine: the query's description vector against the unit mean of the investor's described
+    companies; h_text_nearest: against the most similar of them. Undescribed sides are NaN, not 0."""
+    e = np.eye(3, dtype=np.float32)
+    vectors = {"A": e[0], "B": e[1], "Q": (e[0] * 0.6 + e[2] * 0.8).astype(np.float32)}  # C has no description
+    view = HistoryView(small_log(), D(2021, 1, 1), company_vectors=vectors)
+    q = Query(Company("Q", ("ai",), "east", "shanghai", "", D(2019, 1, 1)), "a", D(2021, 1, 1))
+    f = feats(view, q)
+    # investor 1 backed A and B: mean direction (e0 + e1) / sqrt 2; nearest A
+    assert f[1]["h_text_cosine"] == pytest.approx(0.6 / math.sqrt(2), abs=1e-6)
+    assert f[1]["h_text_nearest"] == pytest.approx(0.6, abs=1e-6)
+    # investor 2 backed A and C (undescribed): only A counts
+    assert f[2]["h_text_cosine"] == pytest.approx(0.6, abs=1e-6) and f[2]["h_text_nearest"] == pytest.approx(0.6)
+    # a query without a description, and a view without any, say nothing
+    blank = feats(view, Query(Company("N", ("ai",), "east", "", "", None), "a", D(2021, 1, 1)))
+    assert all(math.isnan(blank[i]["h_text_nearest"]) for i in (1, 2, 3))
+    plain = feats(HistoryView(small_log(), D(2021, 1, 1)), q)
+    assert all(math.isnan(plain[i]["h_text_cosine"]) for i in (1, 2, 3))
+    # a query company the view has no text for takes the text the caller passes (a project's one-liner)
+    eq = view.encode([Query(Company("N", ("ai",), "east", "", "", None), "a", D(2021, 1, 1))], text=[e[1]])
+    F = history_features(view, eq, np.zeros(3, dtype=np.int64), np.arange(3))
+    assert F[0, HISTORY_FEATURES.index("h_text_nearest")] == pytest.approx(1.0)  # investor 1 backed B
+
+
 def test_the_view_knows_nothing_dated_on_or_after_its_date() -> None:
     """Vocabulary, IDF and every profile come from before the date: a company that first appears later, with
     tags nobody used before, changes no number of the view."""
@@ -214,11 +238,13 @@ def test_the_ranker_falls_back_to_the_best_baseline_when_it_loses_on_validation(
     assert scores["served"]["ndcg@10"] == pytest.approx(scores[val["best_baseline"]]["ndcg@10"])
 
 
-def test_ranker_artifact_round_trip_scores_the_same() -> None:
+@pytest.mark.parametrize("bags", [1, 3])
+def test_ranker_artifact_round_trip_scores_the_same(bags: int) -> None:
     log = busy_log("sector", seed=1)
     train = [_window(log, D(2018, 1, 1), D(2019, 1, 1))]
     validation = _window(log, D(2019, 1, 1), D(2020, 1, 1))
-    ranker = train_ranker(train, validation, exclude_prior=True, config=TrainConfig(seed=0))
+    ranker = train_ranker(train, validation, exclude_prior=True, config=TrainConfig(seed=0, bags=bags))
+    assert ranker.selected == "learned" and len(ranker.model_texts) == bags
     again = InvestorRanker.from_json(ranker.to_json())
     X = np.random.default_rng(0).random((50, len(feature_names([])))).astype(np.float32)
     np.testing.assert_array_equal(ranker.score(X), again.score(X))
