@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 from api.config import Config
 from api.extensions import db, limiter, matching
-from api.problems import PROBLEM_MIMETYPE, ProblemSchema, problem_response
+from api.problems import PROBLEM_BASE, PROBLEM_MIMETYPE, ProblemSchema, problem_response
 from models.db import WalCheckpointer
 
 log = logging.getLogger("huoban.api")
@@ -84,6 +84,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     @app.errorhandler(SATimeoutError)
     @app.errorhandler(OperationalError)
     def _busy(exc: Exception) -> Response:
+        text = str(exc).lower()
+        if "disk is full" in text or "no space left" in text or "could not extend file" in text:
+            # SQLITE_FULL / ENOSPC / PostgreSQL's "could not extend file": the transaction was rolled back whole
+            log.error("the database's disk is full: %s", str(exc).splitlines()[0])
+            return problem_response(HTTPError(
+                503, message="the database's disk is full: nothing of this request was written; retry once an "
+                             "operator has freed space", headers={"Retry-After": "30"},
+                extra_data={"type": PROBLEM_BASE + "storage-full"}))
         log.warning("database busy or unreachable: %s", str(exc).splitlines()[0])
         return problem_response(HTTPError(503, message="the database is busy or unreachable; retry shortly",
                                           headers={"Retry-After": "2"}))
