@@ -134,7 +134,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
                 if "ProblemSchema" in schemas else _problem_schema_dict()
         return spec
 
-    from api.resources import growth, profiles, spaces, system
+    from api.resources import access, growth, profiles, spaces, system
     from api.resources import matching as matching_bp
 
     app.register_blueprint(system.bp)
@@ -143,6 +143,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
         app.register_blueprint(bp)
     app.register_blueprint(matching_bp.bp)
     app.register_blueprint(growth.bp)
+    app.register_blueprint(access.bp)
     try:
         from api.resources import models as models_bp
 

@@ -41,6 +41,7 @@ from api.console.i18n import factor, translate
 from api.engine import CANDIDATE_MODELS
 from api.extensions import db, limiter, matching
 from api.security import hash_secret, needs_rehash, verify_secret
+from api.services import access as access_svc
 from api.services import audit, importer, operators, sheets
 from api.services import feedback as feedback_svc
 from api.services import intros as intro_svc
@@ -290,6 +291,68 @@ def report_page() -> str:
     top = max([max(m["requested"], m["accepted"]) for m in data["monthly"]] or [1]) or 1
     top_cat = max([c["engagements"] for c in data["providers_by_category"]] or [1]) or 1
     return render_template("report.html", r=data, space=space, start=start, end=end, top=top, top_cat=top_cat)
+
+
+@bp.get("/space/access")
+@login_required("operator", "admin")
+def access_page() -> str:
+    sid = _space_id()
+    authz.manage_space(g.principal, sid)
+    show_all = request.args.get("all") == "1"
+    return render_template("access.html", keys=access_svc.list_keys(db.reader, sid, include_inactive=show_all),
+                           users=access_svc.list_users(db.reader, sid), space=db.reader.get(Space, sid),
+                           roles=list(access_svc.MANAGED_ROLES), show_all=show_all, shown=session.pop("shown", None),
+                           me=g.principal.user_id)
+
+
+def _access_action(action: Callable[[Any, int], Any]) -> Any:
+    """Run one access change of the operator's space in one transaction, then back to the page (a new key or
+    password is shown there once, from the session: never in a URL)."""
+    sid = _space_id()
+    with db.factory() as writer, writer.begin():
+        shown = action(writer, sid)
+    if shown:
+        session["shown"] = shown
+    flash(translate("done", lang()), "ok")
+    return redirect(url_for("console.access_page"))
+
+
+def _form_int(name: str, low: int = 1, high: int = 2147483647) -> int | None:
+    raw = (request.form.get(name) or "").strip()
+    if not raw:
+        return None
+    if not raw.isascii() or not raw.isdigit() or not low <= int(raw) <= high:
+        raise HTTPError(422, message=translate("bad_number", lang()).format(field=name))
+    return int(raw)
+
+
+@bp.post("/space/access/keys")
+@login_required("operator", "admin")
+def access_create_key() -> Any:
+    role = request.form.get("role", "")
+    profile_id, days = _form_int("profile_id"), _form_int("expires_in_days", 1, 3650)
+    name = (request.form.get("name") or "").strip()[:200]
+    return _access_action(lambda w, sid: {"key": access_svc.create_key(
+        w, g.principal, sid, role=role, profile_id=profile_id, name=name, expires_in_days=days)[0]})
+
+
+@bp.post("/space/access/keys/<int(min=1, max=2147483647):key_id>/<any(revoke, rotate):op>")
+@login_required("operator", "admin")
+def access_key(key_id: int, op: str) -> Any:
+    if op == "revoke":
+        return _access_action(lambda w, sid: access_svc.revoke(w, g.principal, sid, key_id) and None)
+    days = _form_int("expires_in_days", 1, 3650)
+    return _access_action(lambda w, sid: {"key": access_svc.rotate(w, g.principal, sid, key_id, days)[0]})
+
+
+@bp.post("/space/access/users/<int(min=1, max=2147483647):user_id>/<any(deactivate, reactivate, password):op>")
+@login_required("operator", "admin")
+def access_user(user_id: int, op: str) -> Any:
+    if op == "password":
+        return _access_action(lambda w, sid: {"password": access_svc.reset_password(w, g.principal, sid, user_id)[1],
+                                              "user_id": user_id})
+    return _access_action(lambda w, sid: access_svc.set_user_active(w, g.principal, sid, user_id,
+                                                                    op == "reactivate") and None)
 
 
 @bp.get("/space/report.xlsx")

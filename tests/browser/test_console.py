@@ -247,7 +247,7 @@ def test_screenshots_at_desktop_and_phone_widths(browser: Any, site: Site, width
 PAGES = {
     "operator@test.cn": ["/console/space", "/console/space/weights?kind=mentor", "/console/space/weights?kind=investor",
                          "/console/space/allocation", "/console/space/curation", "/console/space/report",
-                         "/console/space/import", "/console/space/models"],
+                         "/console/space/import", "/console/space/models", "/console/space/access"],
     "founder@test.cn": ["/console/project?kind=mentor", "/console/project?kind=investor",
                         "/console/project?kind=provider"],
     "investor@test.cn": ["/console/dealflow", "/console/profile", "/console/intros"],
