@@ -108,6 +108,11 @@ def create_api_key(
     return _new_key(session, user.id, name, expires_at)
 
 
+def new_user_key(session: Session, user: User, name: str = "", expires_at: dt.datetime | None = None) -> str:
+    """A key for this very user (the plaintext key, shown once)."""
+    return _new_key(session, user.id, name, expires_at)
+
+
 def _new_key(session: Session, user_id: int, name: str, expires_at: dt.datetime | None) -> str:
     if expires_at is not None and expires_at <= dt.datetime.now(dt.UTC):
         raise AccountError("a key's expiry must lie in the future")

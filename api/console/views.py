@@ -295,33 +295,41 @@ def report_page() -> str:
 
 @bp.get("/space/access")
 @login_required("operator", "admin")
-def access_page() -> str:
+def access_page() -> Any:
     sid = _space_id()
     authz.manage_space(g.principal, sid)
+    return _access_render(sid, None)
+
+
+def _access_render(sid: int, shown: dict[str, Any] | None) -> Response:
     show_all = request.args.get("all") == "1"
-    return render_template("access.html", keys=access_svc.list_keys(db.reader, sid, include_inactive=show_all),
-                           users=access_svc.list_users(db.reader, sid), space=db.reader.get(Space, sid),
-                           roles=list(access_svc.MANAGED_ROLES), show_all=show_all, shown=session.pop("shown", None),
-                           me=g.principal.user_id)
+    with db.factory() as fresh:  # after a change: this request's reader may predate it
+        body = render_template("access.html", keys=access_svc.list_keys(fresh, sid, include_inactive=show_all),
+                               users=access_svc.list_users(fresh, sid), space=fresh.get(Space, sid),
+                               roles=list(access_svc.MANAGED_ROLES), show_all=show_all, shown=shown,
+                               me=g.principal.user_id)
+    response = Response(body, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-store"  # a new key or password is in this page, once
+    return response
 
 
 def _access_action(action: Callable[[Any, int], Any]) -> Any:
-    """Run one access change of the operator's space in one transaction, then back to the page (a new key or
-    password is shown there once, from the session: never in a URL)."""
+    """Run one access change of the operator's space in one transaction. A new key or password is shown in
+    this very answer (never in a URL, a cookie or the session: the page is its only copy)."""
     sid = _space_id()
     with db.factory() as writer, writer.begin():
         shown = action(writer, sid)
-    if shown:
-        session["shown"] = shown
-    flash(translate("done", lang()), "ok")
-    return redirect(url_for("console.access_page"))
+    if not shown:
+        flash(translate("done", lang()), "ok")
+        return redirect(url_for("console.access_page"))
+    return _access_render(sid, shown)
 
 
 def _form_int(name: str, low: int = 1, high: int = 2147483647) -> int | None:
     raw = (request.form.get(name) or "").strip()
     if not raw:
         return None
-    if not raw.isascii() or not raw.isdigit() or not low <= int(raw) <= high:
+    if len(raw) > 10 or not raw.isascii() or not raw.isdigit() or not low <= int(raw) <= high:
         raise HTTPError(422, message=translate("bad_number", lang()).format(field=name))
     return int(raw)
 

@@ -17,7 +17,16 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from api import authz
-from api.accounts import AccountError, ProfileRef, create_api_key, revoke_key, rotate_key, set_active, set_password
+from api.accounts import (
+    AccountError,
+    ProfileRef,
+    create_api_key,
+    new_user_key,
+    revoke_key,
+    rotate_key,
+    set_active,
+    set_password,
+)
 from api.auth import Principal
 from api.problems import problem
 from api.services import audit
@@ -50,7 +59,9 @@ def list_keys(session: Session, space_id: int, *, include_inactive: bool = False
     now = dt.datetime.now(dt.UTC)
     rows = session.execute(select(ApiKey, User).join(User, ApiKey.user_id == User.id)
                            .where(User.space_id == space_id).order_by(ApiKey.id.desc())).all()
-    out = [key_row(k, u, now) for k, u in rows]
+    owned: dict[int, bool] = {}
+    out = [key_row(k, u, now) for k, u in rows
+           if owned.setdefault(u.id, _owned(session, u, space_id))]
     return out if include_inactive else [r for r in out if r["state"] == "active"]
 
 
@@ -81,8 +92,16 @@ def create_key(session: Session, p: Principal, space_id: int, *, role: str, prof
             authz.not_found(kind)
         profile = ProfileRef(kind, int(profile_id))  # type: ignore[arg-type]
     try:
-        key = create_api_key(session, role=role, space_id=space_id, profile=profile, name=name,
-                             expires_at=_expiry(expires_in_days))
+        if role == "operator":
+            # a new colleague gets a user of their own (never the first operator's account, nor a
+            # deactivated one): what their key does is audited as them, and revoking it touches nobody else
+            user = User(role="operator", space_id=space_id, name=name)
+            session.add(user)
+            session.flush()
+            key = new_user_key(session, user, name, _expiry(expires_in_days))
+        else:
+            key = create_api_key(session, role=role, space_id=space_id, profile=profile, name=name,
+                                 expires_at=_expiry(expires_in_days))
     except AccountError as exc:
         problem(422, str(exc), type_="bad-key-request")
     row_ = session.scalars(select(ApiKey).where(ApiKey.prefix == key.split("_")[1])).one()
@@ -91,11 +110,23 @@ def create_key(session: Session, p: Principal, space_id: int, *, role: str, prof
     return key, row_
 
 
+def _owned(session: Session, user: User, space_id: int) -> bool:
+    """The user is the space's: of this space, and acting for nothing but the space's own (live) profile. A user
+    linked to a network-wide profile (made by an admin, or whose profile an admin moved) is an admin's."""
+    if user.space_id != space_id:
+        return False
+    if user.profile_kind is None:
+        return user.role == "operator"
+    row = session.get(PROFILE_MODELS[user.profile_kind], user.profile_id)
+    return row is not None and row.space_id == space_id and getattr(row, "archived_at", None) is None
+
+
 def _space_key(session: Session, p: Principal, space_id: int, key_id: int) -> tuple[ApiKey, User]:
     authz.manage_space(p, space_id)
     found = session.execute(select(ApiKey, User).join(User, ApiKey.user_id == User.id)
-                            .where(ApiKey.id == key_id, User.space_id == space_id)).first()
-    if found is None:
+                            .where(ApiKey.id == key_id, User.space_id == space_id)
+                            .with_for_update(of=ApiKey)).first()  # two rotations of one key: one waits
+    if found is None or not _owned(session, found[1], space_id):
         authz.not_found("key")
     return found[0], found[1]
 
@@ -121,7 +152,7 @@ def rotate(session: Session, p: Principal, space_id: int, key_id: int, expires_i
 def _space_user(session: Session, p: Principal, space_id: int, user_id: int) -> User:
     authz.manage_space(p, space_id)
     user = session.get(User, user_id)
-    if user is None or user.space_id != space_id:
+    if user is None or not _owned(session, user, space_id):
         authz.not_found("user")
     return user
 
@@ -150,4 +181,5 @@ def reset_password(session: Session, p: Principal, space_id: int, user_id: int) 
 
 
 def list_users(session: Session, space_id: int) -> list[User]:
-    return list(session.scalars(select(User).where(User.space_id == space_id).order_by(User.id)))
+    return [u for u in session.scalars(select(User).where(User.space_id == space_id).order_by(User.id))
+            if _owned(session, u, space_id)]

@@ -186,6 +186,11 @@ def update(session: Session, kind: str, row: Any, data: Mapping[str, Any], user_
         setattr(row, key, value)
     if kind == "project" and row.space_id != old_space:
         _move_project(session, row.id, row.space_id)
+    elif kind != "project" and row.space_id != old_space:
+        # a candidate's users follow it (a network-wide candidate's users belong to no space): the space it
+        # left no longer manages their keys
+        session.execute(sa_update(User).where(User.profile_kind == kind, User.profile_id == row.id)
+                        .values(space_id=row.space_id))
     session.flush()
     note_change(session, kind, row.id)
     return row

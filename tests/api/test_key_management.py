@@ -96,6 +96,58 @@ def test_key_management_stays_inside_the_operators_space(env: ApiEnv) -> None:
     assert env.call("admin", "get", f"/api/v1/spaces/{s2}/keys").status_code == 200
 
 
+def test_an_operator_key_gets_a_user_of_its_own(env: ApiEnv) -> None:
+    sid = env.ids["space1"]
+    me = env.call("operator1", "get", "/api/v1/me").json["user_id"]
+    made = [env.call("operator1", "post", f"/api/v1/spaces/{sid}/keys", json={"role": "operator", "name": name})
+            for name in ("新同事甲", "新同事乙")]
+    assert all(r.status_code == 201 for r in made)
+    users = {r.json["item"]["user_id"] for r in made}
+    assert len(users) == 2 and me not in users  # never someone else's account
+    # revoking one colleague's access leaves everyone else's
+    assert env.call("operator1", "post", f"/api/v1/spaces/{sid}/users/{made[0].json['item']['user_id']}/deactivate"
+                    ).status_code == 200
+    assert _as(env, made[1].json["key"], "get", f"/api/v1/spaces/{sid}/keys").status_code == 200
+    assert env.call("operator1", "get", f"/api/v1/spaces/{sid}/keys").status_code == 200
+
+
+def test_users_of_network_wide_profiles_stay_with_admins(env: ApiEnv) -> None:
+    """A user of the space linked to a network-wide profile (an admin made it, or an admin moved the profile
+    out of the space) cannot be rotated, reset or deactivated by the space's operators."""
+    from api.accounts import ProfileRef, create_api_key
+    from api.extensions import db
+
+    sid = env.ids["space1"]
+    with env.app.app_context(), db.factory() as session, session.begin():
+        network = session.scalars(select(Mentor.id).where(Mentor.space_id.is_(None), Mentor.archived_at.is_(None))
+                                  .order_by(Mentor.id.desc())).first()
+        create_api_key(session, role="mentor", space_id=sid, profile=ProfileRef("mentor", network))
+        user = session.scalars(select(User).where(User.profile_kind == "mentor", User.profile_id == network,
+                                                  User.space_id == sid)).one()
+        key_id = session.scalars(select(ApiKey.id).where(ApiKey.user_id == user.id)).first()
+        user_id = user.id
+    assert env.call("operator1", "post", f"/api/v1/spaces/{sid}/keys/{key_id}/rotate", json={}).status_code == 404
+    assert env.call("operator1", "post", f"/api/v1/spaces/{sid}/keys/{key_id}/revoke").status_code == 404
+    assert env.call("operator1", "post", f"/api/v1/spaces/{sid}/users/{user_id}/deactivate").status_code == 404
+    assert key_id not in [k["id"] for k in env.call("operator1", "get",
+                                                    f"/api/v1/spaces/{sid}/keys?all=true").json["items"]]
+    # a private mentor the operator gave a key, moved network-wide by an admin: its users leave the space
+    made = env.call("operator1", "post", "/api/v1/mentors", json=_mentor(sid))
+    assert made.status_code == 201, made.json
+    mid = made.json["id"]
+    key = env.call("operator1", "post", f"/api/v1/spaces/{sid}/keys", json={"role": "mentor", "profile_id": mid})
+    assert key.status_code == 201
+    moved = env.call("admin", "patch", f"/api/v1/mentors/{mid}", json={"space_id": None})
+    assert moved.status_code == 200, moved.json
+    assert env.call("operator1", "post", f"/api/v1/spaces/{sid}/keys/{key.json['item']['id']}/rotate",
+                    json={}).status_code == 404
+
+
+def _mentor(space_id: int) -> dict:  # type: ignore[type-arg]
+    return {"space_id": space_id, "name": "本空间导师", "mentor_type": "entrepreneur", "expertise": "人工智能",
+            "offer": "产品与增长", "serves": ["strategy"], "stages": ["seed"], "city": "北京"}
+
+
 def test_deactivation_and_password_reset_take_effect_on_the_next_request(env: ApiEnv) -> None:
     from api.extensions import db
     from api.security import verify_secret
@@ -140,16 +192,20 @@ def test_the_console_manages_keys_and_users(env: ApiEnv) -> None:
     token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
     r = client.post("/console/space/access/keys", data={"role": "founder", "profile_id": str(pid),
                                                         "name": "console", "csrf_token": token})
-    assert r.status_code == 302
-    shown = client.get("/console/space/access").get_data(as_text=True)
+    assert r.status_code == 200 and r.headers["Cache-Control"] == "no-store"
+    shown = r.get_data(as_text=True)
     key = re.search(r'<code class="secret">(hb_[^<]+)</code>', shown).group(1)  # type: ignore[union-attr]
     assert _as(env, key, "get", f"/api/v1/projects/{pid}").status_code == 200
     assert key not in client.get("/console/space/access").get_data(as_text=True)  # shown once
+    cookie = r.headers.get("Set-Cookie", "")
+    assert key.split("_")[2] not in cookie  # and never kept in the session cookie
     key_id = re.search(r'data-key="(\d+)"', shown).group(1)  # type: ignore[union-attr]
     assert client.post(f"/console/space/access/keys/{key_id}/revoke", data={"csrf_token": token}).status_code == 302
     assert _as(env, key, "get", f"/api/v1/projects/{pid}").status_code == 401
     # bad input is a message, not a 500; another space's key is a 404 page; no CSRF token, no change
-    bad = client.post("/console/space/access/keys", data={"role": "founder", "profile_id": "１２", "csrf_token": token})
-    assert bad.status_code == 302
+    for raw in ("１２", "9" * 5000, "-3", "abc"):
+        bad = client.post("/console/space/access/keys", data={"role": "founder", "profile_id": raw,
+                                                              "csrf_token": token})
+        assert bad.status_code == 302, raw
     assert client.post("/console/space/access/keys/999999/revoke", data={"csrf_token": token}).status_code == 404
     assert client.post(f"/console/space/access/keys/{key_id}/rotate", data={}).status_code == 400
