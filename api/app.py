@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 import logging
+import re
 import threading
 from collections.abc import Mapping
 from typing import Any
@@ -173,9 +174,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
 MAX_JSON_DEPTH = 64
 
 
+_LONG_NUMBER = re.compile(rb"\d{4300}")
+
+
 def json_body_problem(data: bytes) -> str | None:
     """Why a JSON request body must be refused before parsing by schema, or None (an invalid body is left to
     the parser, which names the error)."""
+    # Python refuses to read integers of more than 4,300 digits with a ValueError the JSON parser's callers do
+    # not expect (a 500): such a body can only be as long
+    if len(data) > 4300 and _LONG_NUMBER.search(data):
+        return "a number in the request body has more than 4300 digits"
     # the common case costs two byte counts: the body cannot nest deeper than its brackets, and a lone
     # surrogate can only arrive escaped (raw, it is not UTF-8 and the parser refuses it)
     if not data or (data.count(b"[") + data.count(b"{") <= MAX_JSON_DEPTH and b"\\ud" not in data

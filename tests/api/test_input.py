@@ -126,11 +126,16 @@ def test_pathological_bodies_and_console_forms_never_500(env: ApiEnv) -> None:
         c.patch(f"/api/v1/projects/{env.ids['project1']}", data='{"one_liner": "\\ud800"}', headers=h),
         c.post("/api/v1/feedback", data='{"event_id": "\\udfff"}', headers={**env.headers("founder1"),
                                                                             "Content-Type": "application/json"}),
+        # a number longer than Python reads (4,300 digits): a ValueError the parser's callers did not expect
+        c.patch(f"/api/v1/projects/{env.ids['project1']}", data='{"funding_sought": ' + "9" * 5000 + "}", headers=h),
+        c.post(f"/api/v1/spaces/{env.ids['space1']}/keys", data='{"role": "founder", "profile_id": ' + "9" * 5000 + "}",
+               headers=h),
     ]
     for r in cases:
         assert 400 <= r.status_code < 500, (r.status_code, r.request.path, r.json)
         assert r.content_type == "application/problem+json"
     assert "deep" in cases[0].json["detail"] and "surrogate" in cases[2].json["detail"]
+    assert "4300 digits" in cases[6].json["detail"]
     assert project_count(env) == before
 
 
