@@ -217,13 +217,13 @@ def index(db_url: str | None, var_dir: str | None, encoder: str | None, rebuild:
                 f"the {kind} index was built with {manifest.get('encoder_id')}, not {wanted}; "
                 "pass --rebuild to replace it")
     show = sys.stderr.isatty() if progress is None else progress
-    bars: dict[str, Any] = {}
+    # one bar for the whole phase (several bars stacked by cursor moves print as stray escapes in a log)
+    bar = tqdm(total=0, desc="indexing", unit="profile", disable=not show, file=sys.stderr, dynamic_ncols=True)
 
     def tick(kind: str, done: int, total: int) -> None:
-        bar = bars.get(kind)
-        if bar is None:
-            bar = bars[kind] = tqdm(total=total, desc=f"indexing {kind}s", unit="profile", disable=not show,
-                                    file=sys.stderr)
+        if bar.total != total:
+            bar.total = total
+        bar.set_postfix_str(f"{kind}s", refresh=False)
         bar.update(done - bar.n)
 
     db = make_engine(resolve_db(db_url))
@@ -231,12 +231,12 @@ def index(db_url: str | None, var_dir: str | None, encoder: str | None, rebuild:
         report = engine.build(make_session_factory(db), progress=tick)
     finally:
         db.dispose()
-        for bar in bars.values():
-            bar.close()
+        bar.set_postfix_str("", refresh=False)
+        bar.close()
     counts = ", ".join(f"{n} {kind}s" for kind, n in report["kinds"].items())
-    click.echo(f"indexed {counts} with {report['encoder']} in {report['seconds']} s "
-               f"({report['encoded_texts']} texts newly encoded; texts encoded before come from the embedding "
-               "cache)", err=True)
+    fresh, cached = report["encoded_texts"], report["cached_texts"]
+    source = f"{fresh} texts encoded" + (f", {cached} from the embedding cache" if cached else "")
+    click.echo(f"indexed {counts} with {report['encoder']} in {report['seconds']} s ({source})", err=True)
 
 
 # -- learning -------------------------------------------------------------------------------------------

@@ -62,7 +62,7 @@ from models import (
 ALL_KINDS = ("project", "mentor", "investor", "provider")
 log = logging.getLogger("huoban.engine")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-Progress = Callable[[str, int, int], None]  # (kind, done, total)
+Progress = Callable[[str, int, int], None]  # (kind being indexed, profiles done, profiles of every kind)
 
 
 @dataclass(frozen=True)
@@ -310,16 +310,17 @@ class MatchEngine:
         lexical = self._new_lexical()
         lexical.fit(lexical_texts([p for kind in ALL_KINDS for p in profiles[kind].values()]) or [""])
         encoder = self.encoder
-        before = encoder.encoded
+        before, hits_before = encoder.encoded, getattr(encoder, "hits", 0)
         tables: dict[str, ProfileTable] = {}
         report: dict[str, Any] = {"encoder": encoder.id, "kinds": {}}
         started = time.perf_counter()
+        total = sum(len(profiles[kind]) for kind in ALL_KINDS)
+        done = 0
         for kind in ALL_KINDS:
             items = list(profiles[kind].values())
             table = ProfileTable(kind, encoder.dim, self.config)
-            done = 0
 
-            def tick(n: int, kind: str = kind, total: int = len(items)) -> None:
+            def tick(n: int, kind: str = kind) -> None:
                 nonlocal done
                 done += n
                 if progress:
@@ -331,6 +332,7 @@ class MatchEngine:
                 save_table(table, self.settings.index_root / kind, encoder_id=encoder.id, lexical=lexical)
             report["kinds"][kind] = len(table)
         report["encoded_texts"] = encoder.encoded - before
+        report["cached_texts"] = getattr(encoder, "hits", 0) - hits_before
         report["seconds"] = round(time.perf_counter() - started, 2)
         self._install(tables, lexical, last_change)
         return report

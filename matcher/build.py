@@ -33,9 +33,10 @@ __all__ = [
 Progress = Callable[[int], None]
 
 
-def embed_profiles(profiles: Sequence[Profile], encoder: Encoder, *, batch_size: int = 512,
+def embed_profiles(profiles: Sequence[Profile], encoder: Encoder, *, batch_size: int = 128,
                    progress: Progress | None = None) -> np.ndarray:
-    """Combined field vectors ``(n, 2 * encoder.dim)`` for profiles (see ``profiles`` module)."""
+    """Combined field vectors ``(n, 2 * encoder.dim)`` for profiles (see ``profiles`` module); ``progress``
+    hears of every ``batch_size`` profiles (a few seconds of the slowest encoder)."""
     out = np.zeros((len(profiles), 2 * encoder.dim), dtype=np.float32)
     for start in range(0, len(profiles), batch_size):
         chunk = profiles[start:start + batch_size]
