@@ -220,6 +220,53 @@ STRINGS: dict[str, tuple[str, str]] = {
 }
 
 
+# Problems the services raise (api.problems type names), as a person reads them in the console; the service's
+# own English detail (which row, which value) follows in parentheses.
+PROBLEMS: dict[str, tuple[str, str]] = {
+    "bad-file": ("文件无法读取", "The file cannot be read"),
+    "bad-header": ("表头无法识别", "The header row is not recognised"),
+    "import-rejected": ("导入未执行：有错误行，未写入任何数据", "Nothing imported: some rows have errors"),
+    "matcher-not-ready": ("匹配服务尚未就绪，请稍候再试", "Matching is not ready yet; try again shortly"),
+    "duplicate-intro": ("已经向对方发出过对接请求", "You have already asked for this introduction"),
+    "capacity-exhausted": ("对方本期名额已满", "They have no capacity left for now"),
+    "inactive": ("对方目前不接受新的对接", "They take no new introductions at the moment"),
+    "intro-expired": ("该对接请求已过期", "This introduction request has expired"),
+    "intro-decided": ("该对接请求已处理", "This introduction request was already answered"),
+    "intro-not-active": ("该对接尚未生效", "This introduction is not active"),
+    "already-rated": ("你已评价过这次对接", "You have already rated this engagement"),
+    "outcome-without-intro": ("没有对应的对接，无法记录结果", "There is no introduction to record this for"),
+    "event-id-reused": ("事件编号重复", "This event id was used before"),
+    "model-artifact-refused": ("模型文件校验失败，未启用", "The model file failed its check and was not used"),
+    "nothing-to-roll-back": ("没有可回退的版本", "There is no earlier version to roll back to"),
+    "slug-taken": ("该标识已被占用", "This slug is taken"),
+    "bad-key-request": ("密钥请求不完整或有误", "The key request is incomplete or wrong"),
+    "role-not-allowed": ("运营人员不能为此角色发放密钥", "Operators cannot give keys for this role"),
+    "network-profile": ("全网档案的密钥由管理员发放", "Keys of network-wide profiles come from an admin"),
+    "key-revoked": ("该密钥已吊销，请新建一个", "This key is revoked; create a new one"),
+    "self-deactivation": ("不能停用自己的账号", "You cannot deactivate yourself"),
+    "no-email": ("该用户没有登录邮箱", "This user has no email to sign in with"),
+    "validation-error": ("输入有误", "Some input is not valid"),
+    "storage-full": ("数据库磁盘已满，本次操作未写入", "The database's disk is full; nothing was written"),
+}
+STATUS_TEXT: dict[int, tuple[str, str]] = {
+    403: ("无权执行此操作", "You may not do this"), 404: ("未找到", "Not found"),
+    409: ("与现有数据冲突", "This conflicts with existing data"), 422: ("输入有误", "Some input is not valid"),
+    503: ("服务暂时不可用，请稍后再试", "The service is briefly unavailable; try again shortly"),
+}
+
+
+def problem_text(type_url: str | None, status: int, detail: str, lang: str) -> str:
+    """What the console shows for a problem: its words in the reader's language, then the detail."""
+    name = (type_url or "").rsplit("/", 1)[-1]
+    pair = PROBLEMS.get(name) or STATUS_TEXT.get(status)
+    if pair is None:
+        return detail
+    words = pair[0] if lang == "zh" else pair[1]
+    if not detail or detail == pair[1]:
+        return words
+    return f"{words}（{detail}）" if lang == "zh" else f"{words} ({detail})"
+
+
 def translate(key: str, lang: str) -> str:
     zh, en = STRINGS.get(key, (key, key))
     return zh if lang == "zh" else en

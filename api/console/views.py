@@ -37,7 +37,7 @@ from sqlalchemy import delete, or_, select
 
 from api import authz
 from api.auth import Principal
-from api.console.i18n import factor, translate
+from api.console.i18n import factor, problem_text, translate
 from api.engine import CANDIDATE_MODELS
 from api.extensions import db, limiter, matching
 from api.security import hash_secret, needs_rehash, verify_secret
@@ -175,9 +175,12 @@ def login_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., 
             except HTTPError as err:  # the services speak problem details; the console speaks pages
                 if request.accept_mimetypes.best == "application/json" or request.is_json:
                     return jsonify({"status": err.status_code, "detail": err.message}), err.status_code
+                kind = (err.extra_data or {}).get("type")
+                zh = problem_text(kind, err.status_code, err.message or "", "zh")
+                en = problem_text(kind, err.status_code, err.message or "", "en")
                 if err.status_code in (403, 404):
-                    return render_error(err.status_code, err.message or "", err.message or "")
-                flash(err.message or "error", "error")
+                    return render_error(err.status_code, zh, en)
+                flash(zh if lang() == "zh" else en, "error")
                 return redirect(request.referrer or url_for("console.home"))
         return wrapped
     return decorator

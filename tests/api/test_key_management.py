@@ -208,4 +208,17 @@ def test_the_console_manages_keys_and_users(env: ApiEnv) -> None:
                                                               "csrf_token": token})
         assert bad.status_code == 302, raw
     assert client.post("/console/space/access/keys/999999/revoke", data={"csrf_token": token}).status_code == 404
+    # the services' problems read in the console's language, with their detail
+    with env.app.app_context():
+        from api.extensions import db
+
+        with db.factory() as session:
+            network = session.scalars(select(Mentor.id).where(Mentor.space_id.is_(None))).first()
+    refused = client.post("/console/space/access/keys", data={"role": "mentor", "profile_id": str(network),
+                                                              "csrf_token": token})
+    assert refused.status_code == 403
+    assert "全网档案的密钥由管理员发放" in refused.get_data(as_text=True)
+    refused = client.post("/console/space/access/keys?lang=en", data={"role": "mentor", "profile_id": str(network),
+                                                                       "csrf_token": token})
+    assert "Keys of network-wide profiles come from an admin" in refused.get_data(as_text=True)
     assert client.post(f"/console/space/access/keys/{key_id}/rotate", data={}).status_code == 400
