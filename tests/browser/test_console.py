@@ -284,5 +284,12 @@ def test_every_page_fits_a_phone_and_shows_no_raw_code(browser: Any, site: Site,
             found = sorted({c for c in codes if re_.search(rf"(?<![\w/]){re_.escape(c)}(?![\w/])", text)})
             if found:
                 problems.append(f"{path} ({lang}): shows {', '.join(found)}")
+            if lang == "zh":  # a screenshot of every page at both widths (bench/results/screenshots)
+                slug = re_.sub(r"[^a-z0-9]+", "-", path.removeprefix("/console/").lower()).strip("-")
+                role = email.split("@")[0]
+                shoot(page, f"page-{role}-{slug}-390.png")
+                page.set_viewport_size({"width": 1280, "height": 900})
+                shoot(page, f"page-{role}-{slug}-1280.png")
+                page.set_viewport_size({"width": 390, "height": 900})
     page.context.close()
     assert not problems, "\n".join(problems)
