@@ -92,12 +92,13 @@ def _popcount(x: np.ndarray) -> np.ndarray:
 
 
 def affinity(seed: int, projects: Traits, candidates: Traits, *, visible_only: bool = False,
-             in_round: np.ndarray | None = None) -> np.ndarray:
+             in_round: np.ndarray | None = None, ticket_ok: np.ndarray | None = None) -> np.ndarray:
     """True affinity, shape (n_projects, n_candidates), roughly in [-2, 5]; higher is a better match.
 
     ``visible_only`` leaves out what no ranker can know (the chemistry term and the pair noise); ``in_round``
     (investors, shape (n_projects, n_candidates), in [0, 1]) replaces whether the investor invests in the
-    project's hidden round, e.g. by its expectation where the project states no round."""
+    project's hidden round, e.g. by its expectation where the project states no round; ``ticket_ok`` (investors,
+    the same shape) likewise replaces whether the amount sought fits the ticket."""
     P, C = projects.arrays, candidates.arrays
     kind = candidates.kind
     needs = P["needs"].astype(np.uint64)[:, None]
@@ -141,16 +142,23 @@ def affinity(seed: int, projects: Traits, candidates: Traits, *, visible_only: b
         if in_round is None:
             round_bit = (np.uint64(1) << P["round"].astype(np.uint64))[:, None]
             in_round = ((C["rounds"].astype(np.uint64)[None, :] & round_bit) != 0).astype(np.float32)
-        funding = P["funding"].astype(np.float64)[:, None]
-        lo = C["ticket_min"].astype(np.float64)[None, :]
-        hi = C["ticket_max"].astype(np.float64)[None, :]
-        ticket_ok = (funding >= lo * 0.5) & (funding <= hi * 1.5)
+        if ticket_ok is None:
+            ticket_ok = ticket_fits(P["funding"], C)
         score = score + 0.9 * in_round + 0.4 * ticket_ok - 1.2 * (1.0 - in_round)
     if visible_only:
         out: np.ndarray = (score - 0.45 * chemistry).astype(np.float32)
         return out
     noise = pair_noise(seed, _KIND_CODE[kind], P["ids"], C["ids"])
     out = (score + 0.35 * noise).astype(np.float32)
+    return out
+
+
+def ticket_fits(funding: np.ndarray, candidates_arrays: dict[str, np.ndarray]) -> np.ndarray:
+    """(n_projects, n_candidates): whether each amount sought fits each investor's ticket (with slack)."""
+    f = np.asarray(funding, dtype=np.float64)[:, None]
+    lo = candidates_arrays["ticket_min"].astype(np.float64)[None, :]
+    hi = candidates_arrays["ticket_max"].astype(np.float64)[None, :]
+    out: np.ndarray = ((f >= lo * 0.5) & (f <= hi * 1.5)).astype(np.float32)
     return out
 
 
@@ -169,7 +177,8 @@ class GroundTruth:
         """The affinity without what no ranker can know: the chemistry, the pair noise and, for a project that
         states no round (``round_stated`` False, one flag per project id), which round it would raise next -
         replaced by the chance that the investor invests in a round drawn from the rounds of all projects at
-        the same stage. With hidden quality known, this is the best any ranker can do."""
+        the same stage, and whether its amount fits the investor's ticket - replaced by the share of same-stage
+        projects' amounts that fit. With hidden quality known, this is the best any ranker can do."""
         projects = self.traits["project"].take(np.asarray(project_ids, dtype=np.int64))
         candidates = self.traits[kind].take(np.asarray(candidate_ids, dtype=np.int64))
         in_round = None
@@ -186,4 +195,13 @@ class GroundTruth:
             expected = mix[P["stage"].astype(np.int64)] @ bits.T
             stated = np.asarray(round_stated, dtype=bool)[:, None]
             in_round = np.where(stated, exact, expected).astype(np.float32)
+            # nor how much it would raise (it states no amount): the chance the investor's ticket fits the
+            # amount of a project at the same stage
+            stages = every["stage"].astype(np.int64)
+            fit_by_stage = np.zeros((int(stages.max()) + 1, len(candidate_ids)), dtype=np.float32)
+            for st in np.unique(stages):
+                fit_by_stage[st] = ticket_fits(every["funding"][stages == st], candidates.arrays).mean(axis=0)
+            ticket = np.where(stated, ticket_fits(P["funding"], candidates.arrays),
+                              fit_by_stage[P["stage"].astype(np.int64)]).astype(np.float32)
+            return affinity(self.seed, projects, candidates, visible_only=True, in_round=in_round, ticket_ok=ticket)
         return affinity(self.seed, projects, candidates, visible_only=True, in_round=in_round)

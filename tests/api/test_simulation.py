@@ -29,6 +29,9 @@ def test_small_closed_loop_reports_every_policy_and_the_ceiling(tmp_path: Path) 
     assert ceiling["learned_share_of_oracle"] == pytest.approx(
         result["rounds"][-1]["policies"]["learned"]["acceptance_at5"]
         / result["rounds"][-1]["policies"]["oracle"]["acceptance_at5"], abs=1e-4)
+    assert ceiling["ceiling_share"] == pytest.approx(
+        result["rounds"][-1]["policies"]["learned"]["acceptance_at5"]
+        / result["rounds"][-1]["policies"]["ceiling"]["acceptance_at5"], abs=1e-4)
     # strict JSON: a round in which some kind had no project left to evaluate reports null, never NaN
     import json
 
