@@ -797,9 +797,9 @@ def _text_features(view: HistoryView, eq: EncodedQueries, qq: np.ndarray, jj: np
             uq, inv = np.unique(qs, return_inverse=True)
             for u, qv in enumerate(uq.tolist()):
                 sel = np.flatnonzero(inv == u)
-                sims = view.company_text @ eq.text_vec[qv]  # (companies,)
                 sub = view._text_companies[js[sel]]
-                vals = sims[sub.indices]
+                # only the companies these investors backed (not every company of the log: a served list)
+                vals = view.company_text[sub.indices] @ eq.text_vec[qv]
                 out[sel] = np.maximum.reduceat(vals, sub.indptr[:-1]) if len(vals) else np.nan
             near[ok] = out
     if "h_text_cosine" in want:
