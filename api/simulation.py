@@ -17,8 +17,10 @@ position p with probability 1/p and accept a shown candidate with probability
 ``sigmoid(beta * (affinity - tau))`` (the hidden affinity of ``seed_data.truth``: structured fit with
 interactions, latent sub-topics, hidden quality, chemistry and noise); requests, acceptances, declines,
 meetings, ratings and investments go into the real feedback table; acceptance counters reach the
-matcher's ``acceptance`` feature; an accepted introduction occupies the mentor's or provider's capacity for
-two rounds (so capacity filters and the exposure penalty act as in the product); and the real
+matcher's ``acceptance`` feature; an accepted introduction occupies the mentor's or provider's capacity in
+the round that follows, then ends (so capacity filters and the exposure penalty act as in the product, and
+capacity comes back: with engagements of two rounds, round 3 had ten free mentors for 10 of 1,000 projects
+and evaluated no mentors to speak of); and the real
 ``api.training.retrain`` trains and promotes between rounds.
 
 Per round it reports, for each policy, top-5 acceptance (mean acceptance probability of the top 5 once
@@ -52,7 +54,7 @@ from seed_data.loader import load_ground_truth, seed
 KINDS = ("mentor", "investor", "provider")
 POLICIES = ("weights", "learned", "oracle", "ceiling")
 BETA, TAU = 1.6, 3.0  # acceptance = sigmoid(BETA * (affinity - TAU))
-ENGAGEMENT_ROUNDS = 2
+ENGAGEMENT_ROUNDS = 1  # a mentorship or service engagement ends after the round that follows its start
 Progress = Callable[[str], None]
 
 

@@ -22,8 +22,14 @@ def test_small_closed_loop_reports_every_policy_and_the_ceiling(tmp_path: Path) 
         assert p["oracle"] >= max(p["weights"], p["learned"], p["ceiling"]) - 1e-9
         assert r["policies"]["oracle"]["ndcg@10"] == pytest.approx(1.0)
         assert r["events"] > 0
-    # outcomes were logged and a model was trained from them
+    # outcomes were logged and a model was trained from them, and from the second round on the learned policy
+    # (trained on the first round's outcomes) beats the operator weights alone
     assert result["rounds"][0]["model"]["version"] is not None
+    last = result["rounds"][-1]["policies"]
+    assert last["learned"]["acceptance_at5"] > last["weights"]["acceptance_at5"]
+    # engagements end: every round evaluates every kind (capacity comes back)
+    for r in result["rounds"]:
+        assert all(n > 0 for n in r["projects_evaluated"].values()), r["projects_evaluated"]
     ceiling = result["ceiling"]
     assert 0.0 < ceiling["share_of_oracle"] <= 1.0
     assert ceiling["learned_share_of_oracle"] == pytest.approx(
