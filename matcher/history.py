@@ -355,6 +355,7 @@ class HistoryView:
         co.setdiag(0.0)
         co.eliminate_zeros()
         self.coinvest = co
+        self.coinvest_totals = np.asarray(co.sum(axis=1)).ravel()  # rounds each investor shared, partner-weighted
         self.coinvest_bin = co.copy()
         self.coinvest_bin.data[:] = 1.0
         # first day each investor entered each company; i -> j when i entered strictly earlier
@@ -561,6 +562,8 @@ HISTORY_FEATURES: tuple[str, ...] = (
     "h_log_coinvest",  # rounds shared with the company's earlier investors
     "h_coinvest_partners",  # how many of the company's earlier investors it shared a round with
     "h_log_follow",  # companies where an earlier investor of this company came first and it followed
+    "h_coinvest_share",  # rounds shared with the company's earlier investors / its rounds (affinity, not activity)
+    "h_partner_share",  # ... / every round the earlier investors shared with anyone (their favourite partners)
     "h_prior_investor",  # it backed this company before
     "h_followon_rate",
     "h_age_gap",  # |log company age - log of its usual company age|; NaN unknown
@@ -730,14 +733,22 @@ def history_features(view: HistoryView, eq: EncodedQueries, q: np.ndarray, j: np
         put("h_tag_embedding", np.einsum("ij,ij->i", view.tag_vec[jj], eq.tag_vec[qq]))
     if view.text_dim and want & {"h_text_cosine", "h_text_nearest"}:
         _text_features(view, eq, qq, jj, have, F, idx, want)
-    network = want & {"h_log_coinvest", "h_coinvest_partners", "h_log_follow", "h_prior_investor"}
+    network = want & {"h_log_coinvest", "h_coinvest_partners", "h_log_follow", "h_prior_investor",
+                      "h_coinvest_share", "h_partner_share"}
     if network and len(view.ids) and len(qq):
         # network products for the distinct queries of this batch only
         uq, local = np.unique(qq, return_inverse=True)
         prior = eq.prior[uq].tocsr()
         if prior.nnz:
-            if "h_log_coinvest" in want:
-                put("h_log_coinvest", np.log1p(_vec_pick(prior, view.coinvest, local, jj)))
+            if want & {"h_log_coinvest", "h_coinvest_share", "h_partner_share"}:
+                shared = _vec_pick(prior, view.coinvest, local, jj)
+                if "h_log_coinvest" in want:
+                    put("h_log_coinvest", np.log1p(shared))
+                if "h_coinvest_share" in want:
+                    put("h_coinvest_share", shared / np.maximum(view.n[jj], 1.0))
+                if "h_partner_share" in want:
+                    total = np.asarray(prior @ view.coinvest_totals).ravel()  # (distinct queries,)
+                    put("h_partner_share", shared / np.maximum(total[local], 1.0))
             if "h_coinvest_partners" in want:
                 put("h_coinvest_partners", _vec_pick(prior, view.coinvest_bin, local, jj))
             if "h_log_follow" in want:

@@ -458,8 +458,8 @@ MONOTONE: dict[str, int] = {
                       "h_near_round_share", "h_region_share", "h_log_region_count", "h_city_share", "h_macro_share",
                       "h_log_region_round", "h_tag_cosine", "h_tag_recent_cosine", "h_log_tag_count",
                       "h_log_round_tag", "h_log_region_round_tag", "h_tag_embedding", "h_text_cosine", "h_text_nearest",
-                      "h_log_coinvest",
-                      "h_coinvest_partners", "h_log_follow", "h_nb_round", "h_nb_region", "h_nb_tag", "h_nb_score",
+                      "h_log_coinvest", "h_coinvest_partners", "h_log_follow", "h_coinvest_share", "h_partner_share",
+                      "h_nb_round", "h_nb_region", "h_nb_tag", "h_nb_score",
                       "als", "thesis_score")},
     **{n: -1 for n in ("h_log_days_since_last", "h_level_gap", "h_age_gap")},
 }
@@ -653,7 +653,8 @@ GROUPS: dict[str, str] = {
     "h_log_round_tag": "industry", "h_log_region_round_tag": "industry", "h_tag_embedding": "industry",
     "h_text_cosine": "industry", "h_text_nearest": "industry",
     "h_log_coinvest": "network", "h_coinvest_partners": "network", "h_log_follow": "network",
-    "h_prior_investor": "network", "q_log_prior": "network", "als": "network",
+    "h_prior_investor": "network", "h_coinvest_share": "network", "h_partner_share": "network",
+    "q_log_prior": "network", "als": "network",
     "h_followon_rate": "follow_on", "h_age_gap": "company_age",
     "h_nb_round": "round", "h_nb_region": "region", "h_nb_tag": "industry", "h_nb_score": "activity",
 }

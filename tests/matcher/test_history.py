@@ -75,6 +75,9 @@ def test_features_have_known_answers() -> None:
     assert math.expm1(f[1]["h_log_region_round"]) == pytest.approx(0)  # its Series A was in the north
     # investor 1 shared round A1 with investor 2 (the query company's earlier investor)
     assert math.expm1(f[1]["h_log_coinvest"]) == pytest.approx(1) and f[1]["h_coinvest_partners"] == 1
+    # ... one of its two rounds; and every round investor 2 shared with anyone was with investor 1
+    assert f[1]["h_coinvest_share"] == pytest.approx(0.5) and f[1]["h_partner_share"] == pytest.approx(1.0)
+    assert f[3]["h_coinvest_share"] == 0 and f[3]["h_partner_share"] == 0
     # investor 3 came into A after 1 and 2 had: it "follows" 2
     assert math.expm1(f[3]["h_log_follow"]) == pytest.approx(1) and f[3]["h_log_coinvest"] == 0
     assert f[2]["h_prior_investor"] == 1 and f[1]["h_prior_investor"] == 0
