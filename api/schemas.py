@@ -45,6 +45,15 @@ from matcher.taxonomy import (
 MAX_ID = 2**31 - 1  # database integer keys
 
 
+def parse_db_int(text: str, low: int = 0, high: int = MAX_ID) -> int | None:
+    """``text`` as an integer a database key column holds (ASCII digits, at most 10, within [low, high]), else
+    None: what forms, tokens and posted pairs accept without ever reaching int() with something huge."""
+    if not (text.isascii() and text.isdigit()) or len(text) > 10:
+        return None
+    value = int(text)
+    return value if low <= value <= high else None
+
+
 PLACE_HELP = ("GB/T 2260 code, Chinese name, pinyin or English name (370100, 济南, Jinan); overseas cities "
               "<country>-<city> (de-berlin) or their names; `huoban taxonomy list city` lists them")
 

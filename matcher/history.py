@@ -731,6 +731,8 @@ def history_features(view: HistoryView, eq: EncodedQueries, q: np.ndarray, j: np
             put("h_log_region_round_tag", np.log1p(_rowdot(view.region_round_tag, jj, eq.region_round_tag, qq)))
     if view.dim and "h_tag_embedding" in want:
         put("h_tag_embedding", np.einsum("ij,ij->i", view.tag_vec[jj], eq.tag_vec[qq]))
+    for name in want & {"h_text_cosine", "h_text_nearest"}:
+        F[:, idx[name]] = np.nan  # unknown unless both sides have text
     if view.text_dim and want & {"h_text_cosine", "h_text_nearest"}:
         _text_features(view, eq, qq, jj, have, F, idx, want)
     network = want & {"h_log_coinvest", "h_coinvest_partners", "h_log_follow", "h_prior_investor",
@@ -774,14 +776,8 @@ def history_features(view: HistoryView, eq: EncodedQueries, q: np.ndarray, j: np
             F[~have, idx[name]] = np.where(eq.label[q[~have]] >= 0, 0.0, np.nan)
     # an investor without history has the market's shares (the smoothed ones at zero deals), the longest
     # silence and the largest round gap: no evidence must never read as the best possible fit
-    for name in ("h_text_cosine", "h_text_nearest"):
-        if name in want and not view.text_dim:
-            F[:, idx[name]] = np.nan
     if (~have).any():
         qn = q[~have]
-        for name in ("h_text_cosine", "h_text_nearest"):
-            if name in want:
-                F[~have, idx[name]] = np.nan
         lab_n = eq.label[qn]
         if "h_level_gap" in want:
             F[~have, idx["h_level_gap"]] = np.where(lab_n >= 0, float(_LEVELS.max()), np.nan)

@@ -347,6 +347,12 @@ class ProfileTable:
         m = self.index.matrix()
         return m if rows is None else m[rows]
 
+    def second_field(self, rows: np.ndarray) -> np.ndarray:
+        """Unit vectors of the second text of these rows (a project's one-liner; see the module table): the
+        stored vector's second half, scaled back. Copies only that half."""
+        out: np.ndarray = self.index.matrix()[rows, self.field_dim:] * np.float32(1.0 / SQRT_HALF)
+        return out
+
     # -- changes --------------------------------------------------------------------------------------
     def upsert(self, profiles: Sequence[Profile], vectors: np.ndarray, lex_ids: np.ndarray,
                lex_weights: np.ndarray) -> None:

@@ -391,18 +391,14 @@ class Matcher:
             if matches_dir:
                 project = q_table.profiles[q_row]
                 assert isinstance(project, ProjectProfile)
-                half = len(q_vec) // 2  # [need, domain] / sqrt(2): the one-liner's unit vector is the second half
-                ctx = history.context([project], day, q_vec[None, half:] * np.float32(np.sqrt(2.0))
-                                      if history.uses_text else None)
+                ctx = history.context([project], day,
+                                      q_table.second_field(np.array([q_row])) if history.uses_text else None)
                 thesis_all = self.thesis_features(np.array([q_row]), elig_rows, weights, query_X=X_elig)
                 _, cand_local, X_hist = shortlist_rows(ctx, 0, sub["ids"], thesis_all, history.ranker.depth)
             else:
                 projects = [pool.profiles[int(r)] for r in elig_rows]  # deal flow: the pool is projects
-                domain = None
-                if history.uses_text:
-                    vecs = pool.vectors(elig_rows)
-                    domain = vecs[:, vecs.shape[1] // 2:] * np.float32(np.sqrt(2.0))
-                ctx = history.context(projects, day, domain)  # type: ignore[arg-type]
+                ctx = history.context(projects, day,  # type: ignore[arg-type]
+                                      pool.second_field(elig_rows) if history.uses_text else None)
                 thesis = self.thesis_features(elig_rows, np.array([q_row]), weights, query_X=X_elig)
                 cand_local = np.arange(len(elig_rows))
                 X_hist = ctx.matrix(cand_local, np.full(len(elig_rows), query_id, dtype=np.int64), thesis)

@@ -40,6 +40,7 @@ from api.auth import Principal
 from api.console.i18n import factor, problem_text, translate
 from api.engine import CANDIDATE_MODELS
 from api.extensions import db, limiter, matching
+from api.schemas import parse_db_int
 from api.security import hash_secret, needs_rehash, verify_secret
 from api.services import access as access_svc
 from api.services import audit, importer, operators, sheets
@@ -332,9 +333,10 @@ def _form_int(name: str, low: int = 1, high: int = 2147483647) -> int | None:
     raw = (request.form.get(name) or "").strip()
     if not raw:
         return None
-    if len(raw) > 10 or not raw.isascii() or not raw.isdigit() or not low <= int(raw) <= high:
+    value = parse_db_int(raw, low, high)
+    if value is None:
         raise HTTPError(422, message=translate("bad_number", lang()).format(field=name))
-    return int(raw)
+    return value
 
 
 @bp.post("/space/access/keys")
@@ -470,9 +472,10 @@ def _posted_pairs() -> tuple[str, list[dict[str, int]]]:
     pairs = []
     for value in request.form.getlist("pair")[:2000]:
         pid, _, cid = value.partition(":")
-        if not all(x.isascii() and x.isdigit() and 0 < len(x) <= 10 and int(x) <= 2**31 - 1 for x in (pid, cid)):
+        project_id, candidate_id = parse_db_int(pid), parse_db_int(cid)
+        if project_id is None or candidate_id is None:
             abort(400)
-        pairs.append({"project_id": int(pid), "candidate_id": int(cid)})
+        pairs.append({"project_id": project_id, "candidate_id": candidate_id})
     if not pairs:
         abort(400)
     return kind, pairs

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.engine import CANDIDATE_MODELS
+from api.schemas import parse_db_int
 from models import IntroRequest, Notification, Project, User
 
 KIND_ZH = {"mentor": "导师", "investor": "投资人", "provider": "服务机构"}
@@ -172,10 +173,10 @@ def unsubscribe_token(secret: str, user_id: int) -> str:
 
 
 def check_unsubscribe_token(secret: str, token: str) -> int | None:
-    user, _, _mac = token.partition(".")
-    if not (user.isascii() and user.isdigit()) or len(user) > 10 or int(user) > 2**31 - 1:
+    user_id = parse_db_int(token.partition(".")[0])
+    if user_id is None:
         return None
-    return int(user) if hmac.compare_digest(unsubscribe_token(secret, int(user)), token) else None
+    return user_id if hmac.compare_digest(unsubscribe_token(secret, user_id), token) else None
 
 
 def sweep(session: Session, base_url: str, secret: str, now: dt.datetime | None = None) -> dict[str, int]:
