@@ -32,6 +32,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     app.config.from_prefixed_env("HUOBAN")
     if config:
         app.config.update(config)
+    from api.retention import ENV, retention_days
+
+    retention_days({ENV: str(app.config.get("IMPRESSION_RETENTION_DAYS") or 0)})  # a bad value stops the start
     app.config["HTTP_ERROR_SCHEMA"] = ProblemSchema
     app.config["VALIDATION_ERROR_SCHEMA"] = ProblemSchema
     app.json.sort_keys = False  # type: ignore[attr-defined]

@@ -277,10 +277,15 @@ def retrain(db_url: str | None, var_dir: str | None, seed_value: int, tolerance:
 
     from sqlalchemy import select
 
+    from api.retention import retention_days
     from api.training import retrain as run_retrain
     from models import Job, ModelVersion
     from models.db import make_engine, make_session_factory
 
+    try:
+        keep_days = retention_days()
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
     settings = engine_settings(var_dir, None)
     engine = make_engine(resolve_db(db_url))
     factory = make_session_factory(engine)
@@ -309,7 +314,8 @@ def retrain(db_url: str | None, var_dir: str | None, seed_value: int, tolerance:
     try:
         try:
             result = run_retrain(factory, settings.models_dir, seed=seed_value, tolerance=tolerance,
-                                 promote=promote, progress=progress, hold_seconds=hold_seconds, encoder=encoder)
+                                 promote=promote, progress=progress, hold_seconds=hold_seconds, encoder=encoder,
+                                 retention_days=keep_days)
         except Exception as exc:
             if job_id is not None:
                 with factory() as session, session.begin():
@@ -395,6 +401,48 @@ def backtest(data_dir: str, cutoff: Any, until: Any, exclude_prior_investors: bo
         click.echo(json.dumps(result, ensure_ascii=False))
         return
     click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+@cli.group()
+def impressions() -> None:
+    """The impression log (what each served list showed)."""
+
+
+@impressions.command("prune")
+@db_option
+@click.option("--older-than-days", "days", type=click.IntRange(min=1), default=None,
+              help="Default: $HUOBAN_IMPRESSION_RETENTION_DAYS.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+@friendly_errors
+def impressions_prune(db_url: str | None, days: int | None, as_json: bool) -> None:
+    """Roll up the impressions older than the retention period into per-profile counters and delete them."""
+    import datetime as dt
+    import json
+
+    from api.retention import ENV, MIN_DAYS, retention_days, roll_up
+    from models.db import make_engine, make_session_factory
+
+    try:
+        days = days if days is not None else retention_days()
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    if days is None:
+        raise click.UsageError(f"no retention period: pass --older-than-days or set {ENV}")
+    if days < MIN_DAYS:
+        raise click.UsageError(f"--older-than-days {days}: at least {MIN_DAYS} days are kept (serving counts the "
+                               "last week's impressions)")
+    engine = make_engine(resolve_db(db_url))
+    try:
+        before = dt.datetime.now(dt.UTC) - dt.timedelta(days=days)
+        result = roll_up(make_session_factory(engine), before)
+    finally:
+        engine.dispose()
+    if as_json:
+        click.echo(json.dumps({"older_than": before.isoformat(), "kinds": result}))
+    else:
+        for kind, r in result.items():
+            click.echo(f"{kind}: {r['rows']} impressions rolled up into the counters of {r['profiles']} profiles",
+                       err=True)
 
 
 @cli.group()

@@ -22,6 +22,9 @@ class Config:
     IMPRESSION_FLUSH_SECONDS: float = 0.05  # served impressions are written in batches this often; 0: in the request
     SQLITE_CHECKPOINT_SECONDS: float = 1.0  # serving on SQLite: WAL checkpoints in a thread; 0: on commit
     GC_FREEZE: bool = True  # after loading, keep the long-lived matcher state out of the GC (api.app.freeze_heap)
+    # impressions older than this many days are rolled up into per-profile counters and deleted when a
+    # retraining runs (api.retention; also `huoban impressions prune`); 0: keep every impression
+    IMPRESSION_RETENTION_DAYS: int = 0
     RETRAIN_AFTER_EVENTS: int = 0  # 0: no automatic retraining; else retrain after this many new outcomes
     PREVIEW_SAMPLE: int = 20
 

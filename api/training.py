@@ -17,6 +17,7 @@ promoted, flips the ``serving`` status): a crash or a kill during training leave
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -87,10 +88,24 @@ def _selector(kind: str) -> tuple[str, str]:
 
 
 def load_training_set(session: Session, kind: str, *, since: dt.datetime | None = None) -> TrainingSet:
-    """Impressions of one model kind with the graded outcome that followed each of them.
+    """Impressions of one model kind with the graded outcome that followed each of them, and (without
+    ``since``) what the impressions older than the retention period said, rolled up (``api.retention``).
 
     An outcome is credited to the impression it names (directly, or through its introduction); otherwise to
     the latest earlier impression of the same pair."""
+    _, data = load_training_rows(session, kind, since=since)
+    if since is not None:
+        return data
+    from api.retention import load_rolled
+
+    rolled = load_rolled(session, kind)
+    return data if rolled is None else dataclasses.replace(data, rolled=rolled)
+
+
+def load_training_rows(session: Session, kind: str, *, since: dt.datetime | None = None
+                       ) -> tuple[np.ndarray, TrainingSet]:
+    """The impression ids (aligned with the rows) and the training set of :func:`load_training_set`, without
+    the rolled-up outcomes."""
     cand_kind, direction = _selector(kind)
     q = select(Impression.id, Impression.request_id, Impression.project_id, Impression.candidate_id,
                Impression.position, Impression.propensity, Impression.features, Impression.created_at).where(
@@ -100,8 +115,9 @@ def load_training_set(session: Session, kind: str, *, since: dt.datetime | None 
     rows = session.execute(q.order_by(Impression.id)).all()
     if not rows:
         empty = np.zeros(0)
-        return TrainingSet(np.zeros((0, len(FEATURES)), dtype=np.float32), empty.astype(np.int64),
-                           empty.astype(np.int64), empty, empty, empty.astype(np.int64), empty.astype(np.int64))
+        return empty.astype(np.int64), TrainingSet(
+            np.zeros((0, len(FEATURES)), dtype=np.float32), empty.astype(np.int64), empty.astype(np.int64), empty,
+            empty, empty.astype(np.int64), empty.astype(np.int64))
     index_of = {r.id: i for i, r in enumerate(rows)}
     by_pair: dict[tuple[int, int], list[tuple[float, int]]] = defaultdict(list)
     for i, r in enumerate(rows):
@@ -128,7 +144,7 @@ def load_training_set(session: Session, kind: str, *, since: dt.datetime | None 
     # rows nobody reacted to are "unobserved" only if clients report what was looked at at all
     examined = sum(1 for evs in events.values() if any(t in ("viewed", "dismissed") for t, _ in evs))
     silent = UNOBSERVED if examined >= MIN_EXAMINATION_SHARE * len(rows) else 0
-    return TrainingSet(
+    return np.array([r.id for r in rows], dtype=np.int64), TrainingSet(
         X=features_matrix([r.features for r in rows]),
         gains=np.array([label_from_events(events[i]) if i in events else silent for i in range(len(rows))],
                        dtype=np.int64),
@@ -220,11 +236,18 @@ def retrain(factory: sessionmaker[Session], models_dir: Path, *, seed: int = 0, 
             test_share: float = 0.2, min_positives: int = 20, since: dt.datetime | None = None,
             promote: bool = True, progress: Progress | None = None, hold_seconds: float = 0.0,
             encoder: Encoder | None = None, history_span_days: int = 365,
-            now: dt.datetime | None = None) -> RunResult:
+            now: dt.datetime | None = None, retention_days: int | None = None) -> RunResult:
     """One training run (see the module docstring). With ``encoder``, the investor ranker is trained on the
-    deal history too (``history`` in the manifest; see :mod:`api.history`)."""
+    deal history too (``history`` in the manifest; see :mod:`api.history`). With ``retention_days``, the
+    impressions older than that are rolled up first (:mod:`api.retention`)."""
     tick = progress or (lambda fraction, message: None)
     started = _now()
+    rolled_up: dict[str, Any] | None = None
+    if retention_days:
+        from api.retention import roll_up
+
+        tick(0.01, f"rolling up impressions older than {retention_days} days")
+        rolled_up = roll_up(factory, (now or started) - dt.timedelta(days=retention_days))
     tick(0.02, "reading logs")
     with factory() as session:
         data = {kind: load_training_set(session, kind, since=since) for kind in MODEL_KINDS}
@@ -311,7 +334,8 @@ def retrain(factory: sessionmaker[Session], models_dir: Path, *, seed: int = 0, 
         tick(0.92, "recording the version")
         manifest = {"seed": seed, "tolerance": tolerance, "test_share": test_share, "features": list(FEATURES),
                     "libraries": _libraries(), "started_at": started.isoformat(), "kinds": kinds_manifest,
-                    "since": since.isoformat() if since else None, "previous_serving": current_id}
+                    "since": since.isoformat() if since else None, "previous_serving": current_id,
+                    "retention_days": retention_days, "rolled_up": rolled_up}
         if history_info is not None:
             manifest["history"] = history_info
         if not trained_any and not worse:
@@ -390,8 +414,10 @@ def rollback(session: Session, actor_user_id: int | None) -> ModelVersion:
 
 
 # -- background jobs ------------------------------------------------------------------------------------
-def start_job(session: Session, *, db_url: str, var_dir: str, user_id: int | None) -> Job:
-    """Record a retrain job and run it in a separate process (serving is never blocked by training)."""
+def start_job(session: Session, *, db_url: str, var_dir: str, user_id: int | None,
+              retention_days: int = 0) -> Job:
+    """Record a retrain job and run it in a separate process (serving is never blocked by training), with the
+    service's impression retention (``IMPRESSION_RETENTION_DAYS``; 0 keeps every impression)."""
     running = session.scalars(select(Job).where(Job.kind == "retrain", Job.status.in_(("queued", "running")))).first()
     if running is not None and job_alive(running):
         return running
@@ -401,6 +427,7 @@ def start_job(session: Session, *, db_url: str, var_dir: str, user_id: int | Non
     proc = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "retrain", "--db", db_url, "--var", var_dir, "--job", str(job.id)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        env={**os.environ, "HUOBAN_IMPRESSION_RETENTION_DAYS": str(int(retention_days or 0))},
     )
     job.result = {"pid": proc.pid, "host": os.uname().nodename}
     session.commit()

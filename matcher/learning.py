@@ -39,6 +39,7 @@ __all__ = [
     "blended_scores",
     "examination",
     "fit",
+    "RolledUp",
     "fit_effects",
     "ips_weights",
     "label_from_events",
@@ -174,13 +175,30 @@ SAFE_MODULES = ("sklearn.", "numpy.", "scipy.", "builtins.")
 
 
 @dataclass(frozen=True)
+class RolledUp:
+    """Outcomes of impressions no longer kept (``api.retention``), per ranked profile: ``ids`` sorted, and per
+    id the summed training weights (:func:`training_weights`) of its good outcomes and of its other trained
+    rows, and the sums of those weights squared (for the robust variance in :func:`fit_effects`)."""
+
+    ids: np.ndarray
+    good: np.ndarray
+    other: np.ndarray
+    good_sq: np.ndarray
+    other_sq: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+@dataclass(frozen=True)
 class TrainingSet:
     """Logged impressions with outcomes, aligned arrays.
 
     ``X`` (n, F) features as served; ``gains`` graded outcome (module table); ``positions`` 1-based;
     ``propensities`` the logged chance of being shown; ``times`` impression time (unix seconds);
     ``groups`` the served list each row belongs to; ``candidates`` the id of the ranked profile (the
-    candidate, or the project in deal flow), ``None`` when unknown.
+    candidate, or the project in deal flow), ``None`` when unknown; ``rolled`` what deleted older rows said
+    about each ranked profile (older than every row here: every subset keeps it).
     """
 
     X: np.ndarray
@@ -190,6 +208,7 @@ class TrainingSet:
     times: np.ndarray
     groups: np.ndarray
     candidates: np.ndarray | None = None
+    rolled: RolledUp | None = None
 
     def __len__(self) -> int:
         return int(self.X.shape[0])
@@ -197,7 +216,7 @@ class TrainingSet:
     def subset(self, mask: np.ndarray) -> TrainingSet:
         return TrainingSet(self.X[mask], self.gains[mask], self.positions[mask], self.propensities[mask],
                            self.times[mask], self.groups[mask],
-                           self.candidates[mask] if self.candidates is not None else None)
+                           self.candidates[mask] if self.candidates is not None else None, self.rolled)
 
     def lists(self) -> list[LoggedList]:
         """The rows grouped back into served lists (in served order)."""
@@ -342,7 +361,7 @@ TRACK_RECORD_FEATURE = "acceptance"  # the named factor a candidate's learned tr
 
 def fit_effects(raw: np.ndarray, y: np.ndarray, w: np.ndarray, candidates: np.ndarray, *,
                 iterations: int = 8, min_tau: float = 0.05, max_tau: float = 2.0,
-                default_tau: float = 0.5) -> CandidateEffects:
+                default_tau: float = 0.5, rolled: RolledUp | None = None) -> CandidateEffects:
     """Per-candidate log-odds offsets on top of the model's log-odds ``raw``: a random-intercept logistic
     model fitted by Newton steps, with its prior variance estimated from the data (empirical Bayes).
 
@@ -350,14 +369,32 @@ def fit_effects(raw: np.ndarray, y: np.ndarray, w: np.ndarray, candidates: np.nd
     every candidate's unshrunk offset and its sampling variance (robust to the weights) are estimated;
     ``tau ** 2`` is the variance of the offsets left after subtracting that noise (method of moments, clipped to
     ``[min_tau, max_tau] ** 2``; ``default_tau`` when fewer than two candidates have evidence); then each
-    offset is the posterior mode under ``N(0, tau ** 2)``."""
+    offset is the posterior mode under ``N(0, tau ** 2)``.
+
+    ``rolled`` (outcomes of deleted rows, see :class:`RolledUp`) adds two rows per profile, its good and its
+    other outcomes with their summed weights, at the log-odds of the rolled-up outcomes as a whole (the model's
+    score of those matches is gone with the rows): old evidence of a profile doing better or worse than the
+    average of its time, scaled like the live weights."""
     raw = np.asarray(raw, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     w = np.asarray(w, dtype=np.float64)
-    if len(raw) == 0:
+    candidates = np.asarray(candidates, dtype=np.int64)
+    if len(raw) == 0 and (rolled is None or len(rolled) == 0):
         return NO_EFFECTS
-    w = w * (len(w) / max(float(w.sum()), 1e-12))
-    ids, inv = np.unique(np.asarray(candidates, dtype=np.int64), return_inverse=True)
+    scale = len(w) / max(float(w.sum()), 1e-12) if len(w) else 1.0
+    w = w * scale
+    sq = w * w  # per row: the squared weight in the robust variance (a rolled row carries its sum)
+    if rolled is not None and len(rolled):
+        good, other = rolled.good * scale, rolled.other * scale
+        rate = float(good.sum()) / max(float(good.sum() + other.sum()), 1e-12)
+        r0 = float(np.log(np.clip(rate, 1e-4, 1 - 1e-4) / (1 - np.clip(rate, 1e-4, 1 - 1e-4))))
+        keep_g, keep_o = good > 0, other > 0
+        raw = np.concatenate([raw, np.full(int(keep_g.sum() + keep_o.sum()), r0)])
+        y = np.concatenate([y, np.ones(int(keep_g.sum())), np.zeros(int(keep_o.sum()))])
+        w = np.concatenate([w, good[keep_g], other[keep_o]])
+        sq = np.concatenate([sq, rolled.good_sq[keep_g] * scale ** 2, rolled.other_sq[keep_o] * scale ** 2])
+        candidates = np.concatenate([candidates, rolled.ids[keep_g], rolled.ids[keep_o]])
+    ids, inv = np.unique(candidates, return_inverse=True)
 
     def solve(prior_precision: float) -> tuple[np.ndarray, np.ndarray]:
         u = np.zeros(len(ids))
@@ -373,7 +410,7 @@ def fit_effects(raw: np.ndarray, y: np.ndarray, w: np.ndarray, candidates: np.nd
     info = np.bincount(inv, w * p * (1.0 - p), minlength=len(ids))
     # sampling variance of each unshrunk offset: the robust (sandwich) form, since importance weights make
     # 1 / information too small and would pass noise off as spread between candidates
-    noise = np.bincount(inv, (w * (y - p)) ** 2, minlength=len(ids)) / np.maximum(info, 1e-12) ** 2
+    noise = np.bincount(inv, sq * (y - p) ** 2, minlength=len(ids)) / np.maximum(info, 1e-12) ** 2
     informed = info >= 1.0
     if informed.sum() >= 2:  # spread between candidates = variance of the offsets minus their noise
         tau2 = float(np.var(free[informed]) - np.mean(noise[informed]))
@@ -494,13 +531,15 @@ def fit(data: TrainingSet, *, seed: int = 0, eta: float = 1.0, max_iter: int = 2
 def refit_effects(model: LearnedModel, data: TrainingSet, *, eta: float = 1.0) -> LearnedModel:
     """The same trees with track records re-estimated on ``data`` (e.g. all rows, once the model has been
     judged on the later slice: the freshest outcomes matter most for who is good right now)."""
-    if data.candidates is None or len(data) == 0:
+    rolled = data.rolled if data.rolled is not None and len(data.rolled) else None
+    if data.candidates is None or (len(data) == 0 and rolled is None):
         return model
     mask, y, w = training_weights(data.gains, data.positions, data.propensities, eta=eta)
-    if not mask.any():
+    if not mask.any() and rolled is None:
         return model
     X = np.asarray(data.X, dtype=np.float64)[mask]
-    return model.with_effects(fit_effects(model.raw(X), y[mask], w[mask], data.candidates[mask]))
+    raw = model.raw(X) if len(X) else np.zeros(0)
+    return model.with_effects(fit_effects(raw, y[mask], w[mask], data.candidates[mask], rolled=rolled))
 
 
 def blended_scores(lists: Sequence[LoggedList], weights: np.ndarray, w_learned: float,

@@ -267,6 +267,9 @@ class Impression(Base):
         # which was 72 % of the write-ahead log under load (bench.http); nothing looks impressions up by pair
         Index("ix_impressions_project", "project_id"),
         Index("ix_impressions_created", "created_at"),
+        # the candidate statistics (recent impressions per candidate of one kind: api.engine.candidate_stats)
+        # read only this index; rows arrive in time order, so each (kind, direction) appends at its own end
+        Index("ix_impressions_kind_time", "candidate_kind", "direction", "created_at", "candidate_id"),
     )
 
     id: Mapped[intpk]
@@ -285,6 +288,28 @@ class Impression(Base):
     weight_set_id: Mapped[int | None] = mapped_column(ForeignKey("weight_sets.id", ondelete="SET NULL"))
     viewer_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[timestamp]
+
+
+class ImpressionRollup(Base):
+    """What impressions older than the retention period said about one ranked profile, kept after those rows
+    are deleted (``api.retention``): how often it was shown, and the outcome weights the learned model's track
+    record is fitted on (the same weights :func:`matcher.learning.training_weights` gave those rows).
+
+    ``model_kind`` is a model kind (mentor, investor, provider, or dealflow, whose ranked profiles are
+    projects); ``entity_id`` the ranked profile. Deleting the profile deletes its rollup."""
+
+    __tablename__ = "impression_rollups"
+
+    model_kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    entity_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    shown: Mapped[int] = mapped_column(BigInteger, default=0)  # impressions rolled up
+    good_weight: Mapped[float] = mapped_column(Float, default=0.0)  # sum of training weights of good outcomes
+    other_weight: Mapped[float] = mapped_column(Float, default=0.0)  # ... of the other trained rows
+    good_sq: Mapped[float] = mapped_column(Float, default=0.0)  # sums of those weights squared (their variance)
+    other_sq: Mapped[float] = mapped_column(Float, default=0.0)
+    first_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    last_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[timestamp]
 
 
 ACTIVE_INTRO = "status IN ('pending', 'accepted') AND ended_at IS NULL"

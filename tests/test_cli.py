@@ -68,6 +68,17 @@ def test_bad_key_requests(db_url: str, args: list[str], needle: str) -> None:
     assert_clean_failure(huoban(*args, db=db_url), 2, needle)
 
 
+def test_impression_pruning_names_its_limits_and_reports_what_it_did(db_url: str) -> None:
+    assert huoban("seed", "--scale", "5", db=db_url).returncode == 0
+    assert_clean_failure(huoban("impressions", "prune", db=db_url), 2, "HUOBAN_IMPRESSION_RETENTION_DAYS")
+    assert_clean_failure(huoban("impressions", "prune", "--older-than-days", "3", db=db_url), 2, "at least 14")
+    proc = huoban("impressions", "prune", "--older-than-days", "30", "--json", db=db_url)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert set(out["kinds"]) == {"mentor", "investor", "provider", "dealflow"}
+    assert all(v == {"rows": 0, "profiles": 0} for v in out["kinds"].values())  # a fresh seed has none that old
+
+
 @pytest.mark.parametrize("url,needle", [
     ("mysql://root@localhost/x", "unsupported database 'mysql'"),
     ("not a url", "not a database URL"),
@@ -99,7 +110,7 @@ def test_seed_twice_needs_reset_and_if_empty_is_quiet(db_url: str) -> None:
 
 def test_db_commands(blank_db_url: str) -> None:
     assert huoban("db", "upgrade", db=blank_db_url).returncode == 0
-    assert huoban("db", "current", db=blank_db_url).stdout.strip() == "0011"
+    assert huoban("db", "current", db=blank_db_url).stdout.strip() == "0012"
     assert huoban("db", "downgrade", "--revision", "base", db=blank_db_url).returncode == 0
     assert huoban("db", "current", db=blank_db_url).stdout.strip() == "none"
 

@@ -92,7 +92,7 @@ def retrain() -> Job:
     p = current_principal()
     authz.require_role(p, "admin")
     return start_job(db.session, db_url=database_url(current_app.config), var_dir=str(current_app.config["VAR_DIR"]),
-                     user_id=p.user_id)
+                     user_id=p.user_id, retention_days=int(current_app.config.get("IMPRESSION_RETENTION_DAYS") or 0))
 
 
 @bp.get("/jobs/<int(min=1, max=2147483647):job_id>")

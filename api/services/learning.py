@@ -31,5 +31,6 @@ def maybe_retrain() -> None:
     last = session.scalar(select(ModelVersion.created_at).order_by(ModelVersion.id.desc()).limit(1))
     if outcome_events_since(session, last) >= every:
         job = start_job(session, db_url=database_url(current_app.config),
-                        var_dir=str(current_app.config["VAR_DIR"]), user_id=None)
+                        var_dir=str(current_app.config["VAR_DIR"]), user_id=None,
+                        retention_days=int(current_app.config.get("IMPRESSION_RETENTION_DAYS") or 0))
         log.info("retrain job %s started after %d outcome events", job.id, every)

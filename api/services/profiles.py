@@ -254,6 +254,9 @@ def delete(session: Session, kind: str, row: Any) -> None:
     """Erase a profile and, by cascade, its history (admins only when it has any; see :func:`archive`).
     Ids are never reused (AUTOINCREMENT on SQLite, sequences on PostgreSQL)."""
     _close_access(session, kind, row)
+    from api.retention import forget
+
+    forget(session, kind, row.id)
     session.delete(row)
     session.flush()
     note_change(session, kind, row.id, op="delete")
