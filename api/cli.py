@@ -345,14 +345,16 @@ def retrain(db_url: str | None, var_dir: str | None, seed_value: int, tolerance:
 @click.option("--rounds", default=5, show_default=True, type=click.IntRange(1, 50))
 @click.option("--seed", "seed_value", default=7, show_default=True, type=click.IntRange(min=0))
 @click.option("--scale", type=click.IntRange(min=20), default=None, help="Profiles per kind (default: the demo sizes).")
+@click.option("--space-size", type=click.IntRange(min=1), default=None,
+              help="A network of small spaces of about this many projects each (default: 20 spaces).")
 @encoder_option
 @var_option
 @click.option("--plot", "plot_path", default=None, metavar="PNG",
               help="Where to draw the curves (default: bench/results/simulation.png).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
 @friendly_errors
-def simulate(rounds: int, seed_value: int, scale: int | None, encoder: str | None, var_dir: str | None,
-             plot_path: str | None, as_json: bool) -> None:
+def simulate(rounds: int, seed_value: int, scale: int | None, space_size: int | None, encoder: str | None,
+             var_dir: str | None, plot_path: str | None, as_json: bool) -> None:
     """Closed feedback loop over a fresh seeded ecosystem: weights vs learned vs oracle, per round."""
     import json
     from pathlib import Path
@@ -362,7 +364,7 @@ def simulate(rounds: int, seed_value: int, scale: int | None, encoder: str | Non
 
     settings = engine_settings(var_dir, encoder)
     result = run(rounds=rounds, seed_value=seed_value, scale=scale, encoder=settings.encoder,
-                 var_dir=settings.var_dir, progress=lambda m: click.echo(m, err=True))
+                 var_dir=settings.var_dir, progress=lambda m: click.echo(m, err=True), space_size=space_size)
     png = Path(plot_path) if plot_path else Path("bench/results/simulation.png")
     plot(result, png)
     result["plot"] = str(png)

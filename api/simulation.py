@@ -30,6 +30,7 @@ examined) and NDCG@10 against the true acceptance probabilities, plus the Gini o
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import tempfile
 import time
@@ -77,10 +78,45 @@ def accept_probability(affinity: np.ndarray) -> np.ndarray:
     return out
 
 
+def small_spaces(space_of: dict[int, int]) -> dict[str, Any]:
+    """The smallest quartile of spaces by number of projects: every space with at most as many projects as the
+    space at the 25th percentile (ties are all in)."""
+    sizes: dict[int, int] = defaultdict(int)
+    for space in space_of.values():
+        sizes[space] += 1
+    if not sizes:
+        return {"spaces": set(), "max_projects": 0}
+    cut = int(np.sort(np.array(list(sizes.values())))[(len(sizes) - 1) // 4])
+    return {"spaces": {s for s, n in sizes.items() if n <= cut}, "max_projects": cut, "space_of": space_of}
+
+
+def space_lift(by_project: list[tuple[int, float, float]], small: dict[str, Any]) -> dict[str, Any]:
+    """Relative lift of the learned policy over the weights (mean top-5 acceptance, learned / weights - 1) in
+    the whole network and in the smallest spaces, and their ratio (``lift_share``)."""
+    if not by_project:
+        return {"network_lift": None, "small_lift": None, "lift_share": None, "lists": 0}
+    space_of = small.get("space_of", {})
+    arr = np.array([(w, lrn) for _, w, lrn in by_project], dtype=np.float64)
+    in_small = np.array([space_of.get(pid) in small["spaces"] for pid, _, _ in by_project], dtype=bool)
+
+    def lift(mask: np.ndarray) -> float | None:
+        if not mask.any() or arr[mask, 0].mean() <= 0:
+            return None
+        return float(arr[mask, 1].mean() / arr[mask, 0].mean() - 1.0)
+
+    net, sm = lift(np.ones(len(arr), dtype=bool)), lift(in_small)
+    share = round(sm / net, 4) if net is not None and sm is not None and net > 0 else None
+    return {"network_lift": _round(net), "small_lift": _round(sm), "lift_share": share,
+            "lists": int(len(arr)), "small_lists": int(in_small.sum())}
+
+
 def simulate(*, rounds: int = 5, seed_value: int = 7, scale: int | None = None, encoder: str = "e5",
              var_dir: Path | None = None, work_dir: Path | None = None, k: int = 10, exploration: float = 0.1,
              progress: Progress | None = None, config: MatcherConfig | None = None,
-             learned_weight: float | None = None, sessions: int = 2) -> dict[str, Any]:
+             learned_weight: float | None = None, sessions: int = 2, space_size: int | None = None
+             ) -> dict[str, Any]:
+    """See the module docstring. ``space_size``: a network of small spaces, about this many projects each
+    (projects join spaces at random, so sizes vary around it); default: the seed's 20 spaces."""
     say = progress or (lambda message: None)
     rng = np.random.default_rng(seed_value)
     tmp = Path(work_dir or tempfile.mkdtemp(prefix="huoban-sim-"))
@@ -89,6 +125,10 @@ def simulate(*, rounds: int = 5, seed_value: int = 7, scale: int | None = None, 
     db = make_engine(url)
     factory = make_session_factory(db)
     plan = SeedPlan.for_scale(scale, seed_value) if scale else SeedPlan.for_scale(None, seed_value)
+    if space_size is not None:
+        if space_size < 1:
+            raise ValueError("space_size must be a positive number of projects")
+        plan = dataclasses.replace(plan, spaces=max(1, -(-plan.projects // space_size)))
     with session_scope(factory) as session:
         seed(session, plan)
         truth = load_ground_truth(session)
@@ -106,6 +146,7 @@ def simulate(*, rounds: int = 5, seed_value: int = 7, scale: int | None = None, 
     projects = state.tables["project"]
     project_ids = [int(i) for i in projects.cols["ids"]]
     space_of = {pid: int(projects.profile(pid).space_id) for pid in project_ids}  # type: ignore[union-attr]
+    small = small_spaces(space_of)
     weights = {kind: WeightSet.default(kind) for kind in KINDS}
     if learned_weight is not None:
         weights = {kind: w.with_weights(learned=learned_weight) for kind, w in weights.items()}
@@ -125,6 +166,8 @@ def simulate(*, rounds: int = 5, seed_value: int = 7, scale: int | None = None, 
         exposure: dict[str, dict[int, int]] = {"weights": defaultdict(int), "learned": defaultdict(int),
                                                "oracle": defaultdict(int)}
         events: list[dict[str, Any]] = []
+        # per project and kind: top-5 acceptance of (weights, learned), for the lift by space size
+        by_project: list[tuple[int, float, float]] = []
         with factory() as session, session.begin():
 
             def serve(kind: str, ranking: Any, round_no: int = r, sink: list[dict[str, Any]] = events) -> None:
@@ -192,6 +235,7 @@ def simulate(*, rounds: int = 5, seed_value: int = 7, scale: int | None = None, 
                                       ("oracle", oracle), ("ceiling", ceiling)):
                         metrics[name]["acc"].append(float(np.mean([gain[i] for i in ids[:5]])))
                         metrics[name]["ndcg"].append(ndcg_at_k(ids, gain, k))
+                    by_project.append((pid, metrics["weights"]["acc"][-1], metrics["learned"]["acc"][-1]))
                     if kind == "mentor":
                         for m in a.matches:
                             exposure["weights"][m.id] += 1
@@ -240,7 +284,7 @@ def simulate(*, rounds: int = 5, seed_value: int = 7, scale: int | None = None, 
         summary = {name: {metric: _mean([per_kind[kd][name][metric] for kd in per_kind])
                           for metric in ("acceptance_at5", "ndcg@10")} for name in POLICIES}
         history.append({"round": r, "policies": summary, "by_kind": per_kind, "projects_evaluated": evaluated,
-                        "exposure_gini": ginis,
+                        "exposure_gini": ginis, "small_spaces": space_lift(by_project, small),
                         "events": len(events), "model": {"version": result.version_id, "status": result.status},
                         "seconds": round(time.perf_counter() - started, 1)})
         shown = {name: summary[name]["acceptance_at5"] for name in POLICIES}
@@ -250,7 +294,9 @@ def simulate(*, rounds: int = 5, seed_value: int = 7, scale: int | None = None, 
     last = history[-1]
     return {
         "rounds": history,
-        "setup": {"seed": seed_value, "projects": len(project_ids), "encoder": engine.encoder.id, "k": k,
+        "setup": {"seed": seed_value, "projects": len(project_ids), "spaces": len(set(space_of.values())),
+                  "small_spaces": {"count": len(small["spaces"]), "max_projects": small["max_projects"]},
+                  "encoder": engine.encoder.id, "k": k,
                   "exploration": exploration, "acceptance": f"sigmoid({BETA} * (affinity - {TAU}))",
                   "examination": "1/position", "work_dir": str(tmp)},
         "summary": {
@@ -258,6 +304,8 @@ def simulate(*, rounds: int = 5, seed_value: int = 7, scale: int | None = None, 
                                                                                           "oracle")},
             "ndcg@10": {p: _round(last["policies"][p]["ndcg@10"]) for p in ("weights", "learned", "oracle")},
             "exposure_gini": {p: round(last["exposure_gini"][p], 4) for p in ("weights", "learned")},
+            # the smallest quartile of spaces' relative lift (learned over weights) over the network's: goal >= 0.8
+            "small_space_lift_share": last["small_spaces"]["lift_share"],
         },
         # what the best possible learner could reach at the last round (see (d) in the module docstring)
         "ceiling": {

@@ -6,14 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from api.simulation import simulate
+from api.simulation import simulate, small_spaces, space_lift
 
 
 def test_small_closed_loop_reports_every_policy_and_the_ceiling(tmp_path: Path) -> None:
     result = simulate(rounds=2, seed_value=3, scale=120, encoder="keyword", work_dir=tmp_path)
     assert [r["round"] for r in result["rounds"]] == [1, 2]
     summary = result["summary"]
-    assert set(summary) == {"acceptance_at5", "ndcg@10", "exposure_gini"}
+    assert set(summary) == {"acceptance_at5", "ndcg@10", "exposure_gini", "small_space_lift_share"}
+    assert summary["small_space_lift_share"] == result["rounds"][-1]["small_spaces"]["lift_share"]
+    assert result["setup"]["spaces"] == 20 and result["setup"]["small_spaces"]["count"] >= 5
     assert set(summary["acceptance_at5"]) == set(summary["ndcg@10"]) == {"weights", "learned", "oracle"}
     assert set(summary["exposure_gini"]) == {"weights", "learned"}
     for r in result["rounds"]:
@@ -52,3 +54,17 @@ def test_a_round_without_evaluated_projects_is_null_and_still_plotted(tmp_path: 
                "exposure_gini": {"weights": 0.5, "learned": 0.4}} for r, v in ((1, 0.3), (2, None), (3, 0.2))]
     plot({"rounds": rounds}, tmp_path / "curves.png")
     assert (tmp_path / "curves.png").stat().st_size > 1000
+
+
+def test_the_smallest_quartile_of_spaces_and_its_share_of_the_lift() -> None:
+    # spaces 1-4 hold 1, 2, 3 and 10 projects: the quartile cut is the size of the first (1 project)
+    space_of = {1: 1, 2: 2, 3: 2, 4: 3, 5: 3, 6: 3, **{10 + i: 4 for i in range(10)}}
+    small = small_spaces(space_of)
+    assert small["spaces"] == {1} and small["max_projects"] == 1
+    # network: weights 0.2 -> learned 0.3 everywhere but project 1, where 0.2 -> 0.25
+    rows = [(pid, 0.2, 0.25 if pid == 1 else 0.3) for pid in space_of]
+    out = space_lift(rows, small)
+    net = (0.25 + 0.3 * 15) / 16 / 0.2 - 1
+    assert out["small_lift"] == pytest.approx(0.25, abs=1e-4) and out["network_lift"] == pytest.approx(net, abs=1e-4)
+    assert out["lift_share"] == pytest.approx(0.25 / net, abs=1e-3) and out["small_lists"] == 1
+    assert space_lift([], small)["lift_share"] is None
