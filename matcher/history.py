@@ -318,6 +318,8 @@ class HistoryView:
         self.region_counts = _csr(j[has_reg], reg[has_reg], np.ones(int(has_reg.sum())), (J, max(G, 1)))
         self.region_round = _csr(j[has_reg], reg[has_reg] * R + lab[has_reg], np.ones(int(has_reg.sum())),
                                  (J, max(G, 1) * R))
+        self.region_round_recent = _csr(j[has_reg], reg[has_reg] * R + lab[has_reg], decay[has_reg],
+                                        (J, max(G, 1) * R))
         cit = c_city[comp]
         self.city_counts = _csr(j[cit >= 0], cit[cit >= 0], np.ones(int((cit >= 0).sum())),
                                 (J, max(len(self.cities), 1)))
@@ -327,6 +329,7 @@ class HistoryView:
         # column-major copies: a query picks one column of each
         self.region_counts_c = self.region_counts.tocsc()
         self.region_round_c = self.region_round.tocsc()
+        self.region_round_recent_c = self.region_round_recent.tocsc()
         self.city_counts_c = self.city_counts.tocsc()
         self.macro_counts_c = self.macro_counts.tocsc()
         # industry: investor x tag from the tags of the companies they backed
@@ -551,6 +554,7 @@ HISTORY_FEATURES: tuple[str, ...] = (
     "h_city_share",
     "h_macro_share",
     "h_log_region_round",  # deals in this region and round
+    "h_log_region_round_recent",  # ... recency-weighted (half-life 1 year): who is active there now
     "h_tag_cosine",  # TF-IDF of its companies' tags vs the query's
     "h_tag_recent_cosine",
     "h_log_tag_count",  # deals in companies sharing each query tag (summed over tags)
@@ -715,9 +719,12 @@ def history_features(view: HistoryView, eq: EncodedQueries, q: np.ndarray, j: np
         put("h_city_share", _pick(view.city_counts_c, jj, eq.city[qq]) / nn)
     if "h_macro_share" in want:
         put("h_macro_share", _pick(view.macro_counts_c, jj, eq.macro[qq]) / nn)
-    if "h_log_region_round" in want:
+    if want & {"h_log_region_round", "h_log_region_round_recent"}:
         rr_col = np.where(lab_ok & (reg >= 0), np.maximum(reg, 0) * R + labc, -1)
-        put("h_log_region_round", np.log1p(_pick(view.region_round_c, jj, rr_col)))
+        if "h_log_region_round" in want:
+            put("h_log_region_round", np.log1p(_pick(view.region_round_c, jj, rr_col)))
+        if "h_log_region_round_recent" in want:
+            put("h_log_region_round_recent", np.log1p(_pick(view.region_round_recent_c, jj, rr_col)))
     if len(view.tags):
         if "h_tag_cosine" in want:
             put("h_tag_cosine", _rowdot(view.tag_tfidf, jj, eq.tfidf, qq))
