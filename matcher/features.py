@@ -65,9 +65,10 @@ QUERY_COLUMNS = ("ids", "stages", "industries", "needs", "stated_needs", "pref",
 INVESTOR_COLUMNS = ("rounds", "round_idx", "round_share", "funding", "ticket_min", "ticket_max")
 
 
-def pool_features(cols: Cols, *, now: float, config: MatcherConfig, acceptance_prior: float) -> dict[str, np.ndarray]:
+def pool_features(cols: Cols, *, now: float, config: MatcherConfig, acceptance_prior: float,
+                  with_exposure: bool = True) -> dict[str, np.ndarray]:
     """Features that depend only on the ranked side (capacity headroom, smoothed acceptance, freshness) and
-    the exposure penalty, for every row; callers cache them per table version."""
+    (``with_exposure``) the exposure penalty, for every row; callers cache them per table version."""
     cap = cols["capacity"]
     with np.errstate(invalid="ignore", divide="ignore"):
         headroom = np.where(np.isinf(cap), 1.0, np.clip((cap - cols["load"]) / np.maximum(cap, 1.0), 0.0, 1.0))
@@ -75,8 +76,11 @@ def pool_features(cols: Cols, *, now: float, config: MatcherConfig, acceptance_p
     acceptance = (cols["accepted"] + alpha * acceptance_prior) / (cols["requests"] + alpha)
     age_days = np.maximum(now - cols["updated"], 0.0) / 86400.0
     freshness = np.where(np.isnan(age_days), 0.5, np.exp(-np.nan_to_num(age_days) / config.freshness_days))
-    return {"capacity_headroom": headroom.astype(np.float32), "acceptance": acceptance.astype(np.float32),
-            "freshness": freshness.astype(np.float32), "exposure": exposure(cols, config)}
+    out = {"capacity_headroom": headroom.astype(np.float32), "acceptance": acceptance.astype(np.float32),
+           "freshness": freshness.astype(np.float32)}
+    if with_exposure:
+        out["exposure"] = exposure(cols, config)
+    return out
 
 
 def query_features(P: Cols, C: Cols, *, kind: str) -> np.ndarray:
@@ -203,21 +207,37 @@ def hard_mask(P: Cols, C: Cols, *, kind: str, direction: str, config: MatcherCon
     return ok
 
 
+def load_penalty(C: Cols) -> np.ndarray:
+    """The capacity part of :func:`exposure`: ``0.5 * utilisation ** 2`` (changes with the load only)."""
+    cap = C["capacity"]
+    util = np.where(np.isinf(cap), 0.0, np.clip(C["load"] / np.maximum(cap, 1.0), 0.0, 1.0))
+    out: np.ndarray = 0.5 * util**2
+    return out
+
+
+def exposure_from(load_part: np.ndarray, C: Cols, config: MatcherConfig) -> np.ndarray:
+    """:func:`exposure` from its capacity part (:func:`load_penalty`) and the current impressions: what a
+    served list changes, recomputed without the rest of the pool features."""
+    imp = C["impressions"]
+    active = C["active"] if "active" in C else None
+    fair = (float(imp[active].mean()) if active.any() else 0.0) if active is not None else \
+        (float(imp.mean()) if len(imp) else 0.0)
+    if fair > 0:
+        ratio = config.exposure_share_ratio
+        over = np.clip((imp / max(fair, 1.0) - 1.0) / (ratio - 1.0), 0.0, 1.0)
+        out: np.ndarray = -(load_part + 0.5 * over).astype(np.float32)
+    else:
+        out = -load_part.astype(np.float32)
+    return out
+
+
 def exposure(C: Cols, config: MatcherConfig) -> np.ndarray:
     """Exposure penalty in [-1, 0]: a candidate near capacity, or shown far more than its fair share of
     recent impressions (the mean over active candidates), is pushed down.
 
     ``0.5 * utilisation**2 + 0.5 * clip((shown / fair - 1) / (ratio - 1), 0, 1)`` with ``ratio`` =
     ``exposure_share_ratio``: no penalty up to the fair share, the full impression part at ``ratio`` times it."""
-    cap = C["capacity"]
-    util = np.where(np.isinf(cap), 0.0, np.clip(C["load"] / np.maximum(cap, 1.0), 0.0, 1.0))
-    active = C["active"] if "active" in C else np.ones(len(C["impressions"]), dtype=bool)
-    fair = float(C["impressions"][active].mean()) if active.any() else 0.0
-    ratio = config.exposure_share_ratio
-    over = np.clip((C["impressions"] / max(fair, 1.0) - 1.0) / (ratio - 1.0), 0.0, 1.0) if fair > 0 else \
-        np.zeros(len(C["impressions"]))
-    out: np.ndarray = -(0.5 * util**2 + 0.5 * over).astype(np.float32)
-    return out
+    return exposure_from(load_penalty(C), C, config)
 
 
 def field_cosines(query_vec: np.ndarray, pool_vecs: np.ndarray, dim: int) -> tuple[np.ndarray, np.ndarray]:

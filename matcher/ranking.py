@@ -33,9 +33,11 @@ from matcher.features import (
     POOL_FEATURES,
     QUERY_COLUMNS,
     calibrate,
+    exposure_from,
     field_cosines,
     gather,
     hard_mask,
+    load_penalty,
     pool_features,
     query_features,
 )
@@ -167,17 +169,27 @@ class Matcher:
         self._calibration: dict[str, tuple[tuple[int, int], tuple[float, float, float, float]]] = {}
         self._pinned: set[str] = set()
         self._lex_rows: dict[str, tuple[tuple[int, int], Any]] = {}
-        self._static: dict[str, tuple[tuple[int, int, int, int, float], dict[str, np.ndarray]]] = {}
+        self._static: dict[str, tuple[tuple[int, int, int, float], dict[str, np.ndarray], np.ndarray]] = {}
+        self._exposure: dict[str, tuple[tuple[int, int, int], np.ndarray]] = {}
 
     def _pool_features(self, table: ProfileTable, now: float, prior: float) -> dict[str, np.ndarray]:
-        """Query-independent features of every row, cached per (table, versions, hour, prior)."""
-        key = (id(table), table.version, table.exposure_version, int(now // 3600), round(prior, 6))
+        """Query-independent features of every row: headroom, acceptance and freshness cached per (table,
+        version, hour, prior); the exposure penalty, which every served list changes (``exposure_version``),
+        recomputed alone from its cached capacity part (at 100k rows, the whole set cost ~3.5 ms per list)."""
+        key = (id(table), table.version, int(now // 3600), round(prior, 6))
         cached = self._static.get(table.kind)
         if cached is None or cached[0] != key:
-            values = pool_features(table.cols, now=now, config=self.config, acceptance_prior=prior)
-            self._static[table.kind] = (key, values)
-            return values
-        return cached[1]
+            values = pool_features(table.cols, now=now, config=self.config, acceptance_prior=prior,
+                                   with_exposure=False)
+            cached = (key, values, load_penalty(table.cols))
+            self._static[table.kind] = cached
+            self._exposure.pop(table.kind, None)
+        ekey = (id(table), table.version, table.exposure_version)
+        exp = self._exposure.get(table.kind)
+        if exp is None or exp[0] != ekey:
+            exp = (ekey, exposure_from(cached[2], table.cols, self.config))
+            self._exposure[table.kind] = exp
+        return {**cached[1], "exposure": exp[1]}
 
     def pin_calibration(self, kind: str, project_rows: np.ndarray, pool_rows: np.ndarray | None = None
                         ) -> tuple[float, float, float, float]:
@@ -247,14 +259,25 @@ class Matcher:
         out[table.lex_ids[row][terms]] = table.lex_weights[row][terms].astype(np.float32)
         return out
 
+    def semantic_products(self, project_rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The raw need and domain products of these project rows with every investor row: two (len(rows),
+        investors) arrays, the values :meth:`thesis_features` computes one query at a time - for many queries
+        one matrix product instead of a pass over the whole investor table per query."""
+        projects, pool = self.tables["project"], self.tables["investor"]
+        d = pool.field_dim
+        pv, m = projects.vectors(np.asarray(project_rows, dtype=np.int64)), pool.vectors()
+        return 2.0 * (pv[:, :d] @ m[:, :d].T), 2.0 * (pv[:, d:] @ m[:, d:].T)
+
     def thesis_features(self, project_rows: np.ndarray, investor_rows: np.ndarray, weights: WeightSet,
-                        query_X: np.ndarray | None = None) -> np.ndarray:
+                        query_X: np.ndarray | None = None,
+                        semantic: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
         """The investor thesis features of aligned (project row, investor row) pairs, one side a single row
         (broadcast): shape (n, len(THESIS_FEATURES)) in the order of ``matcher.investor_ranker.THESIS_FEATURES``
         - the query-dependent named features, with ``round_fit`` from the declared rounds only (1 declared,
         0.5 none declared, 0 other rounds: the history features carry the portfolio's round mix), then
         ``thesis_score`` = the operator-weighted sum of those named features. ``query_X``: the pairs'
-        :func:`query_features`, when the caller has them already (read, not changed)."""
+        :func:`query_features`, when the caller has them already (read, not changed). ``semantic``: the pairs'
+        raw need and domain products (:meth:`semantic_products`), when the caller computed them in a batch."""
         from matcher.investor_ranker import THESIS_FEATURES
 
         projects, pool = self.tables["project"], self.tables["investor"]
@@ -272,7 +295,9 @@ class Matcher:
         X[:, FEATURE_INDEX["round_fit"]] = np.where(rounds_c == 0, 0.5, np.where((rounds_p & rounds_c) != 0, 1.0, 0.0))
         d = pool.field_dim
         cal = self.calibration("investor")
-        if len(pr) == 1 or len(ir) == 1:  # one side is one vector: products over the other table, no gather
+        if semantic is not None:
+            first, second = semantic
+        elif len(pr) == 1 or len(ir) == 1:  # one side is one vector: products over the other table, no gather
             one, many, rows = (projects, pool, ir) if len(pr) == 1 else (pool, projects, pr)
             v = one.vectors(pr if len(pr) == 1 else ir)[0]
             m = many.vectors()
@@ -282,8 +307,8 @@ class Matcher:
             pv, cv = projects.vectors(pr), pool.vectors(ir)
             first = 2.0 * (pv[:, :d] * cv[:, :d]).sum(axis=1)
             second = 2.0 * (pv[:, d:] * cv[:, d:]).sum(axis=1)
-        X[:, FEATURE_INDEX["sem_need"]] = calibrate(first.astype(np.float32), cal[0], cal[1])
-        X[:, FEATURE_INDEX["sem_domain"]] = calibrate(second.astype(np.float32), cal[2], cal[3])
+        X[:, FEATURE_INDEX["sem_need"]] = calibrate(np.asarray(first, dtype=np.float32), cal[0], cal[1])
+        X[:, FEATURE_INDEX["sem_domain"]] = calibrate(np.asarray(second, dtype=np.float32), cal[2], cal[3])
         if len(pr) == 1:
             lex = self._lexical_rows(pool) @ self._dense_lex(projects, int(pr[0]))
             X[:, FEATURE_INDEX["lexical"]] = np.asarray(lex).ravel()[ir]

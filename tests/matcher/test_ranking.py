@@ -120,6 +120,24 @@ def test_exposure_pushes_busy_candidates_down() -> None:
     assert flat.matches[0].score == pytest.approx(flat.matches[1].score)
 
 
+def test_the_exposure_penalty_follows_every_served_list_and_every_load_change() -> None:
+    """The exposure part is cached apart from the other pool features and recomputed after each served list;
+    a load change (a new table version) recomputes its capacity part."""
+    m = build([project(1)], mentor=[mentor(1, capacity=4), mentor(2, capacity=4)])
+    w = WeightSet.default("mentor")
+
+    def penalty(mid: int) -> float:
+        r = m.rank(kind="mentor", query_id=1, weights=w, k=2, now=NOW)
+        return next(x.contributions["exposure"] for x in r.matches if x.id == mid)
+
+    start = penalty(1)
+    m.tables["mentor"].bump_impressions([1] * 40)  # shown far more than its fair share
+    shown = penalty(1)
+    assert shown < start
+    m.tables["mentor"].adjust_load(1, 3)  # and then nearly full
+    assert penalty(1) < shown
+
+
 def test_diversity_spreads_expertise() -> None:
     same = [mentor(i, expertise_text="计算机视觉 图像识别") for i in range(1, 5)]
     other = [mentor(10, expertise_text="供应链 金融 风控", serves=("ip",))]
