@@ -477,7 +477,9 @@ class LearnedModel:
         if len(X) == 0:
             return np.zeros((0, N_FEATURES)), np.zeros(0)
         contrib, base = self.logit_contributions(X, ids)
-        p = self.predict(X, ids).astype(np.float64)
+        # the paths' credits and the base add up to the log-odds: no second pass through the trees (each
+        # scikit-learn call costs ~4 ms of fixed overhead on the request path)
+        p = 1.0 / (1.0 + np.exp(-(base + contrib.sum(axis=1))))
         p0 = 1.0 / (1.0 + np.exp(-base))
         total = contrib.sum(axis=1, keepdims=True)
         share = np.divide(contrib, total, out=np.zeros_like(contrib), where=np.abs(total) > 1e-12)
