@@ -25,11 +25,11 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from matcher.learning import RolledUp, training_weights
-from models import Impression, ImpressionRollup
+from models import FeedbackEvent, Impression, ImpressionRollup
 
 __all__ = ["ENV", "MIN_DAYS", "forget", "load_rolled", "retention_days", "roll_up"]
 
@@ -58,24 +58,33 @@ def load_rolled(session: Session, kind: str) -> RolledUp | None:
     """The rollups of one model kind, or None when there are none."""
     rows = session.execute(select(ImpressionRollup.entity_id, ImpressionRollup.good_weight,
                                   ImpressionRollup.other_weight, ImpressionRollup.good_sq,
-                                  ImpressionRollup.other_sq)
+                                  ImpressionRollup.other_sq, ImpressionRollup.trained)
                            .where(ImpressionRollup.model_kind == kind).order_by(ImpressionRollup.entity_id)).all()
     if not rows:
         return None
-    a = np.array([tuple(r) for r in rows], dtype=np.float64).reshape(len(rows), 5)
-    return RolledUp(a[:, 0].astype(np.int64), a[:, 1], a[:, 2], a[:, 3], a[:, 4])
+    a = np.array([tuple(r) for r in rows], dtype=np.float64).reshape(len(rows), 6)
+    return RolledUp(a[:, 0].astype(np.int64), a[:, 1], a[:, 2], a[:, 3], a[:, 4], a[:, 5])
 
 
 def roll_up(factory: sessionmaker[Session], older_than: dt.datetime) -> dict[str, Any]:
     """Roll up and delete the impressions created before ``older_than``, one transaction per model kind.
     Returns per kind the rows rolled up and the profiles whose counters changed."""
-    from api.training import MODEL_KINDS, load_training_rows
+    from api.training import MODEL_KINDS, _selector, load_training_rows
 
     cut = older_than.timestamp()
     out: dict[str, Any] = {}
     for kind in MODEL_KINDS:
+        cand_kind, direction = _selector(kind)
+        with factory() as session:  # the common case, nothing that old, without taking SQLite's write slot
+            any_old = session.scalar(select(Impression.id).where(
+                Impression.candidate_kind == cand_kind, Impression.direction == direction,
+                Impression.created_at < older_than).limit(1))
+        if any_old is None:
+            out[kind] = {"rows": 0, "profiles": 0}
+            continue
         with factory() as session, session.begin():
-            ids, data = load_training_rows(session, kind)
+            credits: dict[int, list[int]] = {}
+            ids, data = load_training_rows(session, kind, credits=credits)
             old = data.times < cut
             if not old.any():
                 out[kind] = {"rows": 0, "profiles": 0}
@@ -88,6 +97,7 @@ def roll_up(factory: sessionmaker[Session], older_than: dt.datetime) -> dict[str
             other = use * (1 - y[old]) * w[old]
             sums = {
                 "shown": np.bincount(inv, minlength=len(ent)),
+                "trained": np.bincount(inv, use, minlength=len(ent)),
                 "good_weight": np.bincount(inv, good, minlength=len(ent)),
                 "other_weight": np.bincount(inv, other, minlength=len(ent)),
                 "good_sq": np.bincount(inv, good * good, minlength=len(ent)),
@@ -108,20 +118,37 @@ def roll_up(factory: sessionmaker[Session], older_than: dt.datetime) -> dict[str
                 t1 = dt.datetime.fromtimestamp(float(last[n]), dt.UTC)
                 row = existing.get(e)
                 if row is None:
-                    row = ImpressionRollup(model_kind=kind, entity_id=e, shown=0, good_weight=0.0, other_weight=0.0,
-                                           good_sq=0.0, other_sq=0.0, first_at=t0, last_at=t1)
+                    row = ImpressionRollup(model_kind=kind, entity_id=e, shown=0, trained=0, good_weight=0.0,
+                                           other_weight=0.0, good_sq=0.0, other_sq=0.0, first_at=t0, last_at=t1)
                     session.add(row)
                 row.shown = int(row.shown) + int(sums["shown"][n])
+                row.trained = int(row.trained) + int(round(float(sums["trained"][n])))
                 for name in ("good_weight", "other_weight", "good_sq", "other_sq"):
                     setattr(row, name, float(getattr(row, name)) + float(sums[name][n]))
                 row.first_at, row.last_at = min(row.first_at, t0), max(row.last_at, t1)
                 row.updated_at = dt.datetime.now(dt.UTC)
             session.flush()
+            # the outcomes counted here are never credited again (deleting the rows nulls their links, and the
+            # loader would credit them by pair to a later impression)
+            counted = [e for i in np.flatnonzero(old) for e in credits.get(int(i), [])]
+            for i in range(0, len(counted), _CHUNK):
+                session.execute(update(FeedbackEvent).where(FeedbackEvent.id.in_(counted[i:i + _CHUNK]))
+                                .values(rolled_up=True))
             gone = [int(i) for i in ids[old]]
+            deleted = 0
             for i in range(0, len(gone), _CHUNK):
-                session.execute(delete(Impression).where(Impression.id.in_(gone[i:i + _CHUNK])))
-            out[kind] = {"rows": len(gone), "profiles": len(ent_list)}
+                deleted += delete_rows(session, gone[i:i + _CHUNK])
+            if deleted != len(gone):  # another run rolled some of them up meanwhile: count nothing twice
+                raise RuntimeError(f"impressions of {kind} changed during the roll-up ({deleted} of {len(gone)} "
+                                   "rows deleted); nothing was changed, run it again")
+            out[kind] = {"rows": len(gone), "profiles": len(ent_list), "outcomes": len(counted)}
     return out
+
+
+def delete_rows(session: Session, ids: list[int]) -> int:
+    """Delete these impressions; returns how many rows went."""
+    result = session.execute(delete(Impression).where(Impression.id.in_(ids)))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def forget(session: Session, kind: str, entity_id: int) -> None:

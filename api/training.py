@@ -102,10 +102,11 @@ def load_training_set(session: Session, kind: str, *, since: dt.datetime | None 
     return data if rolled is None else dataclasses.replace(data, rolled=rolled)
 
 
-def load_training_rows(session: Session, kind: str, *, since: dt.datetime | None = None
-                       ) -> tuple[np.ndarray, TrainingSet]:
+def load_training_rows(session: Session, kind: str, *, since: dt.datetime | None = None,
+                       credits: dict[int, list[int]] | None = None) -> tuple[np.ndarray, TrainingSet]:
     """The impression ids (aligned with the rows) and the training set of :func:`load_training_set`, without
-    the rolled-up outcomes."""
+    the rolled-up outcomes (nor the events they counted). ``credits`` collects, per row, the ids of the
+    feedback events credited to it."""
     cand_kind, direction = _selector(kind)
     q = select(Impression.id, Impression.request_id, Impression.project_id, Impression.candidate_id,
                Impression.position, Impression.propensity, Impression.features, Impression.created_at).where(
@@ -126,9 +127,10 @@ def load_training_rows(session: Session, kind: str, *, since: dt.datetime | None
         IntroRequest.candidate_kind == cand_kind, IntroRequest.impression_id.is_not(None))).all())
     events: dict[int, list[tuple[str, int | None]]] = defaultdict(list)
     ev_rows = session.execute(select(
-        FeedbackEvent.type, FeedbackEvent.rating, FeedbackEvent.impression_id, FeedbackEvent.intro_id,
-        FeedbackEvent.project_id, FeedbackEvent.candidate_id, FeedbackEvent.occurred_at).where(
-        FeedbackEvent.candidate_kind == cand_kind, FeedbackEvent.type.in_(OUTCOME_TYPES))).all()
+        FeedbackEvent.id, FeedbackEvent.type, FeedbackEvent.rating, FeedbackEvent.impression_id,
+        FeedbackEvent.intro_id, FeedbackEvent.project_id, FeedbackEvent.candidate_id, FeedbackEvent.occurred_at).where(
+        FeedbackEvent.candidate_kind == cand_kind, FeedbackEvent.type.in_(OUTCOME_TYPES),
+        FeedbackEvent.rolled_up.is_(False))).all()
     for ev in ev_rows:
         target = ev.impression_id
         if target is None and ev.intro_id is not None:
@@ -140,6 +142,8 @@ def load_training_rows(session: Session, kind: str, *, since: dt.datetime | None
             i = before[-1] if before else None
         if i is not None:
             events[i].append((ev.type, ev.rating))
+            if credits is not None:
+                credits.setdefault(i, []).append(int(ev.id))
     groups: dict[str, int] = {}
     # rows nobody reacted to are "unobserved" only if clients report what was looked at at all
     examined = sum(1 for evs in events.values() if any(t in ("viewed", "dismissed") for t, _ in evs))

@@ -185,6 +185,7 @@ class RolledUp:
     other: np.ndarray
     good_sq: np.ndarray
     other_sq: np.ndarray
+    trained: np.ndarray  # how many rolled-up rows training would have used
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -381,7 +382,11 @@ def fit_effects(raw: np.ndarray, y: np.ndarray, w: np.ndarray, candidates: np.nd
     candidates = np.asarray(candidates, dtype=np.int64)
     if len(raw) == 0 and (rolled is None or len(rolled) == 0):
         return NO_EFFECTS
-    scale = len(w) / max(float(w.sum()), 1e-12) if len(w) else 1.0
+    n_rows, w_sum = float(len(w)), float(w.sum())
+    if rolled is not None and len(rolled):  # mean 1 over the rows kept and the rows rolled up alike
+        n_rows += float(rolled.trained.sum())
+        w_sum += float(rolled.good.sum() + rolled.other.sum())
+    scale = n_rows / max(w_sum, 1e-12) if n_rows else 1.0
     w = w * scale
     sq = w * w  # per row: the squared weight in the robust variance (a rolled row carries its sum)
     if rolled is not None and len(rolled):

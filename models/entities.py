@@ -303,6 +303,7 @@ class ImpressionRollup(Base):
     model_kind: Mapped[str] = mapped_column(String(20), primary_key=True)
     entity_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     shown: Mapped[int] = mapped_column(BigInteger, default=0)  # impressions rolled up
+    trained: Mapped[int] = mapped_column(BigInteger, default=0)  # ... of them, rows training would use
     good_weight: Mapped[float] = mapped_column(Float, default=0.0)  # sum of training weights of good outcomes
     other_weight: Mapped[float] = mapped_column(Float, default=0.0)  # ... of the other trained rows
     good_sq: Mapped[float] = mapped_column(Float, default=0.0)  # sums of those weights squared (their variance)
@@ -374,6 +375,8 @@ class FeedbackEvent(Base):
     actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     occurred_at: Mapped[timestamp]
     created_at: Mapped[timestamp]
+    # credited to an impression that was rolled up (api.retention): counted in its rollup, never again
+    rolled_up: Mapped[bool] = mapped_column(default=False, server_default=text_clause("false"))
 
 
 class ModelVersion(Base):

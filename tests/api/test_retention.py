@@ -13,7 +13,7 @@ import api.retention as retention
 import api.training as training
 from api.extensions import db
 from matcher.learning import CandidateEffects, fit_effects, training_weights
-from models import Impression, ImpressionRollup, Mentor
+from models import FeedbackEvent, Impression, ImpressionRollup, Mentor
 from tests.api.conftest import ApiEnv, flush_impressions
 from tests.api.test_learning_loop import log_rounds
 
@@ -51,8 +51,12 @@ def test_old_impressions_are_rolled_up_and_keep_their_weight(env: ApiEnv, monkey
             old_ids = ids[: len(ids) // 2]  # the first round's lists, a year and a half ago
             session.execute(update(Impression).where(Impression.id.in_(old_ids))
                             .values(created_at=now - dt.timedelta(days=550)))
+            # outcomes reported after both rounds: once their impression is gone, a kept impression of the same
+            # pair shown before the report would be the loader's fallback
+            session.execute(update(FeedbackEvent).values(occurred_at=now + dt.timedelta(days=1)))
+        credits_before: dict[int, list[int]] = {}
         with db.factory() as session:
-            all_ids, full = training.load_training_rows(session, "mentor")
+            all_ids, full = training.load_training_rows(session, "mentor", credits=credits_before)
         old = np.isin(all_ids, old_ids)
         mask, y, w = training_weights(full.gains, full.positions, full.propensities)
         assert full.candidates is not None
@@ -78,8 +82,16 @@ def test_old_impressions_are_rolled_up_and_keep_their_weight(env: ApiEnv, monkey
         assert _count(ImpressionRollup) == 0 and _count(Impression) == kept_before + len(old_ids)
 
         result = retention.roll_up(db.factory, now - dt.timedelta(days=365))
-        assert result["mentor"] == {"rows": len(old_ids), "profiles": len(want_shown)}
+        counted_old = sum(len(v) for i, v in credits_before.items() if old[i])
+        assert result["mentor"] == {"rows": len(old_ids), "profiles": len(want_shown), "outcomes": counted_old}
         assert _count(Impression) == kept_before
+        # every outcome is counted once: in the rollups, or on a kept row - none moves to a kept row of its pair
+        credits_after: dict[int, list[int]] = {}
+        with db.factory() as session:
+            training.load_training_rows(session, "mentor", credits=credits_after)
+        every_before = sorted(e for v in credits_before.values() for e in v)
+        kept_after = sorted(e for v in credits_after.values() for e in v)
+        assert len(kept_after) + counted_old == len(every_before) and counted_old > 0
         with db.factory() as session:
             rows = {r.entity_id: r for r in session.scalars(select(ImpressionRollup)
                                                             .where(ImpressionRollup.model_kind == "mentor"))}
@@ -114,7 +126,7 @@ def test_a_deleted_profile_takes_its_rollup_along(env: ApiEnv) -> None:
         with db.factory() as session, session.begin():
             mid = env.ids["mentor"]
             now = dt.datetime.now(dt.UTC)
-            session.merge(ImpressionRollup(model_kind="mentor", entity_id=mid, shown=3, good_weight=1.0,
+            session.merge(ImpressionRollup(model_kind="mentor", entity_id=mid, shown=3, trained=3, good_weight=1.0,
                                          other_weight=2.0, good_sq=1.0, other_sq=2.0, first_at=now, last_at=now))
         with db.factory() as session, session.begin():
             profiles.delete(session, "mentor", session.get(Mentor, mid))

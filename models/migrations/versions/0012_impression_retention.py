@@ -1,4 +1,5 @@
-"""Impression retention: per-profile rollups of deleted impressions, and the candidate statistics' index.
+"""Impression retention: per-profile rollups of deleted impressions, the outcomes they counted, and the
+candidate statistics' index.
 
 Revision ID: 0012
 Revises: 0011
@@ -23,6 +24,7 @@ def upgrade() -> None:
         sa.Column("model_kind", sa.String(20), nullable=False),
         sa.Column("entity_id", sa.Integer(), nullable=False),
         sa.Column("shown", sa.BigInteger(), nullable=False),
+        sa.Column("trained", sa.BigInteger(), nullable=False),
         sa.Column("good_weight", sa.Float(), nullable=False),
         sa.Column("other_weight", sa.Float(), nullable=False),
         sa.Column("good_sq", sa.Float(), nullable=False),
@@ -34,8 +36,12 @@ def upgrade() -> None:
     )
     op.create_index("ix_impressions_kind_time", "match_impressions",
                     ["candidate_kind", "direction", "created_at", "candidate_id"])
+    with op.batch_alter_table("feedback_events") as batch_op:
+        batch_op.add_column(sa.Column("rolled_up", sa.Boolean(), nullable=False, server_default=sa.text("false")))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("feedback_events") as batch_op:
+        batch_op.drop_column("rolled_up")
     op.drop_index("ix_impressions_kind_time", table_name="match_impressions")
     op.drop_table("impression_rollups")
