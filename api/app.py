@@ -6,6 +6,7 @@ import gc
 import json
 import logging
 import re
+import sqlite3
 import threading
 from collections.abc import Mapping
 from typing import Any
@@ -87,6 +88,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
 
     @app.errorhandler(SATimeoutError)
     @app.errorhandler(OperationalError)
+    @app.errorhandler(sqlite3.OperationalError)  # raised bare by the write gate's "begin" hook (models.db)
     def _busy(exc: Exception) -> Response:
         text = str(exc).lower()
         if "disk is full" in text or "no space left" in text or "could not extend file" in text:

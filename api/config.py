@@ -12,6 +12,9 @@ class Config:
     VAR_DIR: str = "var"
     ENCODER: str | None = None  # None: the benchmark winner (matcher.config.DEFAULT_ENCODER)
     LOAD_MATCHER: bool = True  # load the indexes at start (tests may turn it off and load explicitly)
+    # a matching request that arrives while this worker is still loading waits up to this long for the load
+    # (each gunicorn worker loads on its own: /readyz answered by one says nothing of the other); then 503
+    READY_WAIT_SECONDS: float = 30.0
 
     # behaviour
     INTRO_EXPIRY_DAYS: int = 14

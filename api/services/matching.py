@@ -143,12 +143,30 @@ def _exploration(share: float) -> Exploration | None:
     return Exploration(share=share, rng=rng)
 
 
+def require_ready() -> None:
+    """503 unless this worker's matcher is loaded; a request arriving while it loads waits for it (bounded).
+
+    Each worker process loads its own indexes after start-up, so a client that saw /readyz answer 200 from one
+    worker can reach another one still loading: it is served late rather than refused."""
+    engine = matching.engine
+    if engine.ready:
+        return
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    loader = app.extensions.get("huoban.loader")
+    wait = float(app.config.get("READY_WAIT_SECONDS", 0) or 0)
+    if loader is not None and loader.is_alive() and wait > 0:
+        loader.join(timeout=wait)
+    if not engine.ready:
+        loading = loader is not None and loader.is_alive()
+        problem(503, "the matcher is still loading; retry shortly" if loading else
+                "the matcher is not loaded: run `huoban index` and restart the service",
+                type_="matcher-not-ready", headers={"Retry-After": "5"} if loading else None)
+
+
 def rank(session: Session, *, kind: str, query_id: int, space_id: int, direction: str, k: int,
          diversity: float | None = None, exclude: Sequence[int] = ()) -> tuple[Ranking, WeightSet, int | None]:
     engine = matching.engine
-    if not engine.ready:
-        problem(503, "the matcher is not loaded yet: run `huoban index` and restart, or wait for start-up",
-                type_="matcher-not-ready")
+    require_ready()
     engine.apply_changes(session)
     state = engine.state
     weight_kind = "dealflow" if direction == "dealflow" else kind

@@ -17,7 +17,7 @@ from api.auth import Principal
 from api.engine import CANDIDATE_MODELS
 from api.extensions import matching
 from api.problems import problem
-from api.services.matching import current_weights, excluded_candidates, excluded_projects
+from api.services.matching import current_weights, excluded_candidates, excluded_projects, require_ready
 from matcher import WeightSet
 from matcher.cohort import allocate_cohort
 from matcher.errors import ConfigError
@@ -123,8 +123,7 @@ def logged_lists(session: Session, space_id: int, kind: str, direction: str, lim
 
 def preview(session: Session, space_id: int, kind: str, data: dict[str, Any], sample_size: int) -> dict[str, Any]:
     engine = matching.engine
-    if not engine.ready:
-        problem(503, "the matcher is not loaded yet", type_="matcher-not-ready")
+    require_ready()
     engine.apply_changes(session)
     state = engine.state
     current = current_weights(session, space_id, kind)
@@ -203,8 +202,7 @@ def preview(session: Session, space_id: int, kind: str, data: dict[str, Any], sa
 # -- allocation -----------------------------------------------------------------------------------------
 def allocation(session: Session, p: Principal, space_id: int, data: dict[str, Any]) -> dict[str, Any]:
     engine = matching.engine
-    if not engine.ready:
-        problem(503, "the matcher is not loaded yet", type_="matcher-not-ready")
+    require_ready()
     engine.apply_changes(session, force=True)
     state = engine.state
     kind = data["kind"]
