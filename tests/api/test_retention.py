@@ -7,7 +7,7 @@ import datetime as dt
 
 import numpy as np
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 import api.retention as retention
 import api.training as training
@@ -110,6 +110,22 @@ def test_old_impressions_are_rolled_up_and_keep_their_weight(env: ApiEnv, monkey
         lost = _effects(training.TrainingSet(after.X, after.gains, after.positions, after.propensities, after.times,
                                              after.groups, after.candidates))
         assert np.abs(lost.lookup(common) - before_effects.lookup(common)).max() > 0.05
+
+        # a report naming a rolled-up impression is told what happened and how to report instead (410), while
+        # an id that never existed stays a plain 404
+        with db.factory() as session:
+            kept = int(session.scalar(select(func.min(Impression.id))))
+        gone = env.call("admin", "post", "/api/v1/feedback",
+                        json={"event_id": "rolled-0001", "type": "viewed", "impression_id": old_ids[0]})
+        assert gone.status_code == 410 and gone.json["type"].endswith("/impression-rolled-up"), gone.json
+        assert "intro_id instead of impression_id" in gone.json["detail"]
+        assert env.call("admin", "post", "/api/v1/feedback", json={
+            "event_id": "rolled-0002", "type": "viewed", "impression_id": 2_000_000_000}).status_code == 404
+        seen = env.call("admin", "post", "/api/v1/feedback",
+                        json={"event_id": "rolled-0003", "type": "viewed", "impression_id": kept})
+        assert seen.status_code == 201, seen.json
+        with db.factory() as session, session.begin():  # the check above adds nothing the next asserts count
+            session.execute(delete(FeedbackEvent).where(FeedbackEvent.event_id == "rolled-0003"))
 
         # nothing older left: a second run changes nothing
         again = retention.roll_up(db.factory, now - dt.timedelta(days=365))
