@@ -46,3 +46,15 @@ def test_judged_set_is_loaded_through_the_api_and_scored(tmp_path: Path) -> None
     assert investors["violations"] == 0 and providers["violations"] == 0 and mentors["violations"] == 0
     assert investors["ndcg@10"] == 1.0  # the one eligible investor is the judged one
     assert investors["tag_match"]["ndcg@10"] == 1.0 and investors["ratio_to_tag_match"] == 1.0
+
+
+def test_the_held_out_set_is_consistent() -> None:
+    """The held-out judged set's own check (CSV shape, taxonomy codes, unique names, every judged name present,
+    must_not_appear recomputed from its rules and disjoint from the grades) passes on what is committed."""
+    import subprocess
+    import sys
+
+    check = Path(__file__).parents[2] / "bench" / "data" / "matches_heldout" / "check.py"
+    done = subprocess.run([sys.executable, str(check)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.strip().endswith("OK")
