@@ -230,6 +230,7 @@ class EncodedQueries:
     n_prior: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (n,) earlier investors in the view
     text_vec: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (n, e) the company's text vector
     text_ok: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # (n,) it has one
+    company: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # (n,) log index, -1 new
 
     def __len__(self) -> int:
         return int(len(self.label))
@@ -441,6 +442,10 @@ class HistoryView:
             backed = (backed @ sparse.diags(described)).tocsr()
             backed.eliminate_zeros()
             self._text_companies = backed  # (J, companies): described companies each investor backed
+            # the neighbours a query may have: described companies someone in the view backed (a company first
+            # funded on or after the view date is not one, though its description may be known)
+            self._knn_ok = np.diff(backed.tocsc().indptr) > 0
+            self._backed_csc = backed.tocsc()
             s_ = np.asarray(backed @ cv, dtype=np.float64)
             nrm = np.linalg.norm(s_, axis=1, keepdims=True)
             self.text_vec = np.divide(s_, nrm, out=np.zeros_like(s_), where=nrm > 0)
@@ -448,6 +453,8 @@ class HistoryView:
         else:
             self.company_text = np.zeros((nC, 0), dtype=np.float32)
             self._text_companies = sparse.csr_matrix((J, nC))
+            self._knn_ok = np.zeros(nC, dtype=bool)
+            self._backed_csc = sparse.csc_matrix((J, nC))
             self.text_vec = np.zeros((J, 0))
             self.text_ok = np.zeros(J, dtype=bool)
 
@@ -534,8 +541,10 @@ class HistoryView:
                 if vec is not None:
                     text_vec[i] = vec
                     text_ok[i] = True
+        company = np.fromiter((self.log.company_index.get(q.company.key, -1) for q in queries), dtype=np.int64,
+                              count=n)
         return EncodedQueries(label, day, region, city, macro, age, tfidf, tags, round_tag, region_round_tag,
-                              P, tv, np.asarray(P.sum(axis=1)).ravel(), text_vec, text_ok)
+                              P, tv, np.asarray(P.sum(axis=1)).ravel(), text_vec, text_ok, company)
 
 
 HISTORY_FEATURES: tuple[str, ...] = (
@@ -563,6 +572,7 @@ HISTORY_FEATURES: tuple[str, ...] = (
     "h_tag_embedding",  # mean tag embedding of its companies vs the query's tags
     "h_text_cosine",  # the unit mean of its companies' description vectors vs the query company's; NaN unknown
     "h_text_nearest",  # the most similar description among the companies it backed; NaN unknown
+    "h_log_text_knn",  # of the TEXT_KNN companies whose descriptions are nearest the query's, how many it backed
     "h_log_coinvest",  # rounds shared with the company's earlier investors
     "h_coinvest_partners",  # how many of the company's earlier investors it shared a round with
     "h_log_follow",  # companies where an earlier investor of this company came first and it followed
@@ -662,8 +672,8 @@ _COLUMN = {name: i for i, name in enumerate(HISTORY_FEATURES)}
 
 
 BASELINE_COLUMNS: tuple[str, ...] = ("h_log_n", "h_log_recent", "h_log_round_count", "h_log_region_round",
-                                      "h_log_region_round_tag", "h_log_tag_count", "h_log_coinvest",
-                                      "h_prior_investor", "h_nb_score")
+                                      "h_log_region_round_tag", "h_log_tag_count", "h_log_text_knn",
+                                      "h_log_coinvest", "h_prior_investor", "h_nb_score")
 
 
 def history_features(view: HistoryView, eq: EncodedQueries, q: np.ndarray, j: np.ndarray,
@@ -738,10 +748,12 @@ def history_features(view: HistoryView, eq: EncodedQueries, q: np.ndarray, j: np
             put("h_log_region_round_tag", np.log1p(_rowdot(view.region_round_tag, jj, eq.region_round_tag, qq)))
     if view.dim and "h_tag_embedding" in want:
         put("h_tag_embedding", np.einsum("ij,ij->i", view.tag_vec[jj], eq.tag_vec[qq]))
-    for name in want & {"h_text_cosine", "h_text_nearest"}:
+    for name in want & {"h_text_cosine", "h_text_nearest", "h_log_text_knn"}:
         F[:, idx[name]] = np.nan  # unknown unless both sides have text
     if view.text_dim and want & {"h_text_cosine", "h_text_nearest"}:
         _text_features(view, eq, qq, jj, have, F, idx, want)
+    if view.text_dim and "h_log_text_knn" in want:
+        F[:, idx["h_log_text_knn"]] = _text_knn(view, eq, q, j)
     network = want & {"h_log_coinvest", "h_coinvest_partners", "h_log_follow", "h_prior_investor",
                       "h_coinvest_share", "h_partner_share"}
     if network and len(view.ids) and len(qq):
@@ -822,12 +834,43 @@ def _text_features(view: HistoryView, eq: EncodedQueries, qq: np.ndarray, jj: np
         F[rows, idx["h_text_nearest"]] = near
 
 
+TEXT_KNN = 20  # neighbours of a query company by description (h_log_text_knn)
+
+
+def _text_knn(view: HistoryView, eq: EncodedQueries, q: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """log1p(how many of the query company's TEXT_KNN nearest earlier companies by description each investor
+    backed) for aligned pairs: "who funded companies like this one", by what the companies say they do rather
+    than by their tags. The query's own company is never its neighbour. NaN where the query has no text; 0 for
+    an investor without history."""
+    out = np.full(len(q), np.nan)
+    pool = np.flatnonzero(view._knn_ok)
+    if not len(pool):
+        return out
+    uq, local = np.unique(q, return_inverse=True)
+    for u, qv in enumerate(uq.tolist()):
+        if not eq.text_ok[qv]:
+            continue
+        cand = pool[pool != eq.company[qv]] if len(eq.company) else pool
+        if not len(cand):
+            out[local == u] = 0.0
+            continue
+        sims = view.company_text[cand] @ eq.text_vec[qv]
+        k = min(TEXT_KNN, len(cand))
+        near = cand[np.argpartition(-sims, k - 1)[:k]]
+        counts = np.asarray(view._backed_csc[:, near].sum(axis=1)).ravel()  # (J,)
+        sel = np.flatnonzero(local == u)
+        js = j[sel]
+        out[sel] = np.where(js >= 0, np.log1p(counts[np.maximum(js, 0)]), 0.0)
+    return out
+
+
 # The simple rankings anyone would try first. Each is a function of the history columns above (so it is
 # also a feature the learner can use); ties are broken by the next, coarser level and finally by overall
 # activity, so "back-off" is built in.
 BASELINES: tuple[str, ...] = (
     "random", "popularity", "recency_popularity", "round_popularity", "region_round_popularity",
-    "region_round_industry_popularity", "tag_popularity", "coinvestor_network", "prior_investors_then_popularity",
+    "region_round_industry_popularity", "tag_popularity", "text_neighbours", "coinvestor_network",
+    "prior_investors_then_popularity",
 )
 
 
@@ -855,6 +898,9 @@ def baseline_scores(name: str, F: np.ndarray, *, seed: int = 0) -> np.ndarray:
                + pop)
     elif name == "tag_popularity":
         out = f["h_log_tag_count"] * 1e3 + pop
+    elif name == "text_neighbours":  # who backed the companies that describe themselves most like this one
+        # (without descriptions on either side it is tag popularity)
+        out = np.nan_to_num(f["h_log_text_knn"]) * 1e6 + f["h_log_tag_count"] * 1e3 + pop
     elif name == "coinvestor_network":
         out = f["h_log_coinvest"] * 1e3 + pop
     elif name == "prior_investors_then_popularity":

@@ -206,8 +206,8 @@ class InvestorRanker:
 
 # -- two stages: a shortlist from every baseline, then the ranker ------------------------------------------
 SHORTLIST_BASELINES = ("recency_popularity", "round_popularity", "region_round_popularity",
-                       "region_round_industry_popularity", "tag_popularity", "coinvestor_network",
-                       "prior_investors_then_popularity")
+                       "region_round_industry_popularity", "tag_popularity", "text_neighbours",
+                       "coinvestor_network", "prior_investors_then_popularity")
 
 
 def shortlist(X: np.ndarray, ids: np.ndarray, depth: int, extra: np.ndarray | None = None) -> np.ndarray:
@@ -458,7 +458,7 @@ MONOTONE: dict[str, int] = {
                       "h_near_round_share", "h_region_share", "h_log_region_count", "h_city_share", "h_macro_share",
                       "h_log_region_round", "h_log_region_round_recent", "h_tag_cosine", "h_tag_recent_cosine",
                       "h_log_tag_count", "h_log_round_tag", "h_log_region_round_tag", "h_tag_embedding",
-                      "h_text_cosine", "h_text_nearest",
+                      "h_text_cosine", "h_text_nearest", "h_log_text_knn",
                       "h_log_coinvest", "h_coinvest_partners", "h_log_follow", "h_coinvest_share", "h_partner_share",
                       "h_nb_round", "h_nb_region", "h_nb_tag", "h_nb_score",
                       "als", "thesis_score")},
@@ -652,7 +652,7 @@ GROUPS: dict[str, str] = {
     "h_log_region_round": "region", "h_log_region_round_recent": "region",
     "h_tag_cosine": "industry", "h_tag_recent_cosine": "industry", "h_log_tag_count": "industry",
     "h_log_round_tag": "industry", "h_log_region_round_tag": "industry", "h_tag_embedding": "industry",
-    "h_text_cosine": "industry", "h_text_nearest": "industry",
+    "h_text_cosine": "industry", "h_text_nearest": "industry", "h_log_text_knn": "industry",
     "h_log_coinvest": "network", "h_coinvest_partners": "network", "h_log_follow": "network",
     "h_prior_investor": "network", "h_coinvest_share": "network", "h_partner_share": "network",
     "q_log_prior": "network", "als": "network",

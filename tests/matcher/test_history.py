@@ -117,6 +117,41 @@ def test_description_features_compare_the_query_with_the_companies_each_investor
     assert F[0, HISTORY_FEATURES.index("h_text_nearest")] == pytest.approx(1.0)  # investor 1 backed B
 
 
+def test_text_neighbours_count_who_backed_the_companies_described_most_like_the_query(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """h_log_text_knn: of the query company's TEXT_KNN nearest earlier companies by description, how many each
+    investor backed. The query's own company is never its neighbour, nor a company first funded on or after
+    the view date; no text on the query side says nothing (NaN). text_neighbours ranks by it, ties by tags."""
+    import matcher.history as history
+
+    monkeypatch.setattr(history, "TEXT_KNN", 2)
+    e = np.eye(4, dtype=np.float32)
+    near_a = (e[0] * 0.9 + e[3] * np.sqrt(1 - 0.81)).astype(np.float32)
+    vectors = {"A": e[0], "B": e[1], "C": (e[0] * 0.8 + e[2] * 0.6).astype(np.float32), "Q": near_a,
+               "Z": e[0]}  # Z: described exactly like A, but first funded after the view date
+    late = [Investment(3, "Z", "Z1", "angel", D(2021, 2, 1))]
+    view = HistoryView(small_log(late, {"Z": Company("Z", ("ai",), "east", "", "", None)}), D(2021, 1, 1),
+                       company_vectors=vectors)
+    col = HISTORY_FEATURES.index("h_log_text_knn")
+    f = feats(view, Query(Company("Q", ("ai",), "east", "shanghai", "", D(2019, 1, 1)), "a", D(2021, 1, 1)))
+    # the two nearest earlier companies are A (0.9) and C (0.72), not B (0) nor Z (unfunded before the date):
+    # investor 1 backed A, 2 backed A and C, 3 backed A (its Z deal is later)
+    assert [f[i]["h_log_text_knn"] for i in (1, 2, 3)] == pytest.approx([math.log(2), math.log(3), math.log(2)])
+    # a follow-on of A: A itself is not its own neighbour (C and B are), so only 2 (C) and 1 (B) count
+    fa = feats(view, Query(Company("A", ("ai",), "east", "shanghai", "", D(2018, 1, 1)), "b", D(2021, 1, 1)))
+    assert [fa[i]["h_log_text_knn"] for i in (1, 2, 3)] == pytest.approx([math.log(2), math.log(2), 0.0])
+    # no description for the query: unknown, not zero; and the baseline falls back to tag popularity
+    blank = feats(view, Query(Company("N", ("bio",), "north", "", "", None), "a", D(2021, 1, 1)))
+    assert all(math.isnan(blank[i]["h_log_text_knn"]) for i in (1, 2, 3))
+    eq = view.encode([Query(Company("N", ("bio",), "north", "", "", None), "a", D(2021, 1, 1))])
+    F = history_features(view, eq, np.zeros(3, dtype=np.int64), np.arange(3))
+    np.testing.assert_array_equal(baseline_scores("text_neighbours", F), baseline_scores("tag_popularity", F))
+    eq = view.encode([Query(Company("Q", ("ai",), "east", "shanghai", "", D(2019, 1, 1)), "a", D(2021, 1, 1))])
+    F = history_features(view, eq, np.zeros(3, dtype=np.int64), np.arange(3))
+    assert int(np.argmax(baseline_scores("text_neighbours", F))) == 1  # investor 2 (row 1)
+    assert F[:, col].tolist() == pytest.approx([math.log(2), math.log(3), math.log(2)])
+
+
 def test_the_view_knows_nothing_dated_on_or_after_its_date() -> None:
     """Vocabulary, IDF and every profile come from before the date: a company that first appears later, with
     tags nobody used before, changes no number of the view."""
