@@ -130,16 +130,22 @@ def _lexicographic_top(scores: np.ndarray, ids: np.ndarray, k: int) -> np.ndarra
 
 
 class InvestorRanker:
-    """A selected ranking: ``learned`` (a LightGBM model), ``naive_bayes`` (the fitted naive-Bayes score alone)
-    or ``baseline:<name>``. ``nb`` is the naive-Bayes smoothing its h_nb_* columns are computed with.
+    """A selected ranking: ``learned`` (a LightGBM model), ``naive_bayes`` (the fitted naive-Bayes score alone),
+    ``baseline:<name>``, or ``blend:<name>`` (the model's standardised score plus ``blend["weight"]`` times the
+    simple ranking ``<name>``'s, each standardised over the training pairs: per row, so a list and any part of
+    it are scored alike). ``nb`` is the naive-Bayes smoothing its h_nb_* columns are computed with.
 
     ``score(X)`` gives a raw score per row (higher = better) from the full feature matrix; ``mean`` and
     ``std`` of the raw score over training pairs let callers put it on a fixed [0, 1] scale."""
 
     def __init__(self, selected: str, names: Sequence[str], model_text: str | Sequence[str] | None = None,
                  mean: float = 0.0, std: float = 1.0, report: dict[str, Any] | None = None,
-                 depth: int = 50, nb: NaiveBayes = NB_DEFAULT) -> None:
+                 depth: int = 50, nb: NaiveBayes = NB_DEFAULT, blend: dict[str, float] | None = None) -> None:
         self.selected = selected
+        # blend: weight of the simple ranking, and the means and spreads that standardise both scores
+        self.blend = {k: float(v) for k, v in (blend or {}).items()}
+        if selected.startswith("blend:") and (not model_text or set(self.blend) != set(BLEND_KEYS)):
+            raise ValueError("a blend needs the model and its standardisation")
         self.nb = nb
         self.depth = int(depth)
         self.names = list(names)
@@ -166,12 +172,28 @@ class InvestorRanker:
     def kinds(self) -> list[str]:
         return [n.split(":", 1)[1] for n in self.names if n.startswith("kind:")]
 
+    def _model(self, X: np.ndarray) -> np.ndarray:
+        out: np.ndarray = np.mean([np.asarray(b.predict(X, num_threads=1), dtype=np.float64)
+                                   for b in self._boosters], axis=0)
+        return out
+
+    def _simple(self, X: np.ndarray) -> np.ndarray:
+        out: np.ndarray = simple_scorers(exclude_prior=False)[self.selected.split(":", 1)[-1]](X)
+        return out
+
+    def _blended_simple(self, X: np.ndarray) -> np.ndarray:
+        b = self.blend
+        out: np.ndarray = b["weight"] * (self._simple(X) - b["mean_simple"]) / b["std_simple"]
+        return out
+
     def score(self, X: np.ndarray) -> np.ndarray:
         if len(X) == 0:
             return np.zeros(0)
         if self.selected == "learned":
-            out: np.ndarray = np.mean([np.asarray(b.predict(X, num_threads=1), dtype=np.float64)
-                                       for b in self._boosters], axis=0)
+            return self._model(X)
+        if self.selected.startswith("blend:"):
+            b = self.blend
+            out: np.ndarray = (self._model(X) - b["mean_model"]) / b["std_model"] + self._blended_simple(X)
             return out
         base = simple_scorers(exclude_prior=False)[self.selected.split(":", 1)[-1]](X)
         # the thesis score breaks ties (a baseline says nothing about investors without history)
@@ -182,9 +204,13 @@ class InvestorRanker:
     def contributions(self, X: np.ndarray) -> np.ndarray:
         """(n, F + 1) additive contributions to the raw score (last column: the base value); SHAP values for
         the learned model, everything on the baseline's columns otherwise."""
-        if self.selected == "learned":
+        if self.selected == "learned" or self.selected.startswith("blend:"):
             out: np.ndarray = np.mean([np.asarray(b.predict(X, pred_contrib=True, num_threads=1))
                                        for b in self._boosters], axis=0)
+            if self.selected.startswith("blend:"):  # the model's part scaled; the simple ranking's is base
+                b = self.blend
+                out = out / b["std_model"]
+                out[:, -1] += -b["mean_model"] / b["std_model"] + self._blended_simple(X)
             return out
         out = np.zeros((len(X), len(self.names) + 1))
         out[:, -1] = self.score(X)  # a baseline is one number: all of it is the base value
@@ -195,13 +221,31 @@ class InvestorRanker:
         model: str | list[str] | None = texts[0] if len(texts) == 1 else (texts or None)
         return json.dumps({"selected": self.selected, "names": self.names, "model": model,
                            "mean": self.mean, "std": self.std, "report": self.report,
-                           "depth": self.depth, "nb": self.nb.to_list()}, ensure_ascii=False)
+                           "depth": self.depth, "nb": self.nb.to_list(), "blend": self.blend or None},
+                          ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> InvestorRanker:
         obj = json.loads(text)
         return cls(obj["selected"], obj["names"], obj.get("model"), obj.get("mean", 0.0), obj.get("std", 1.0),
-                   obj.get("report") or {}, obj.get("depth", 50), NaiveBayes.from_list(obj.get("nb")))
+                   obj.get("report") or {}, obj.get("depth", 50), NaiveBayes.from_list(obj.get("nb")),
+                   obj.get("blend"))
+
+
+BLEND_KEYS = ("weight", "mean_model", "std_model", "mean_simple", "std_simple")
+BLEND_WEIGHTS = (0.5, 1.0, 2.0, 4.0)  # weights of the simple ranking tried on validation when the model alone loses
+
+
+def blend_of(learned: InvestorRanker, simple: str, X: np.ndarray, weight: float) -> InvestorRanker:
+    """The model plus ``weight`` x the simple ranking ``simple`` (a baseline or naive_bayes), both standardised
+    over the training pairs X."""
+    model = learned._model(X)
+    plain = InvestorRanker(simple if simple == "naive_bayes" else f"baseline:{simple}", learned.names,
+                           depth=learned.depth, nb=learned.nb)._simple(X)
+    stats = {"weight": weight, "mean_model": float(np.mean(model)), "std_model": float(np.std(model)) or 1.0,
+             "mean_simple": float(np.mean(plain)), "std_simple": float(np.std(plain)) or 1.0}
+    return InvestorRanker(f"blend:{simple}", learned.names, learned.model_texts, depth=learned.depth,
+                          nb=learned.nb, blend=stats)
 
 
 # -- two stages: a shortlist from every baseline, then the ranker ------------------------------------------
@@ -547,18 +591,36 @@ def train_ranker(train: Sequence[Window], validation: Window | None, *, exclude_
         best_simple = f"baseline:{best_base}" if ndcg[best_base] >= ndcg["naive_bayes"] else "naive_bayes"
         wins = learned is not None and ndcg["learned"] > ndcg[best_base] and ndcg["learned"] >= ndcg["naive_bayes"]
         selected = "learned" if wins else best_simple
+        if not wins and learned is not None and len(X):
+            # the model alone lost: the model plus the winning simple ranking may still beat it (they err on
+            # different rounds); a blend serves only where it does on the same validation rounds
+            simple = best_simple.split(":", 1)[-1]
+            blends = {f"{w:g}": blend_of(learned, simple, X, w) for w in BLEND_WEIGHTS}
+            got = evaluate(validation, blends, exclude_prior=exclude_prior, depth=cfg.depth, baselines=False)
+            blend_ndcg = {w: got[w]["ndcg@10"] for w in blends}
+            best_w = max(blend_ndcg, key=lambda w: (blend_ndcg[w], -float(w)))
+            report["validation"]["blend"] = {"with": simple, "ndcg@10": {w: round(v, 4) for w, v in
+                                                                         blend_ndcg.items()}}
+            if blend_ndcg[best_w] > max(ndcg[best_base], ndcg["naive_bayes"]):
+                selected = f"blend:{simple}"
+                report["validation"]["blend"]["weight"] = float(best_w)
         say(f"ranker validation: learned {ndcg.get('learned')}, naive Bayes {ndcg['naive_bayes']:.4f}, "
             f"{best_base} {ndcg[best_base]:.4f}: {selected}")
     report["selected"] = selected
-    if selected == "learned" and refit and validation is not None:
+    uses_model = selected == "learned" or selected.startswith("blend:")
+    if uses_model and refit and validation is not None:
         X2, y2, g2 = _dataset([*train, validation], cfg, names, exclude_prior)
         d2 = lgb.Dataset(X2, y2, group=g2, feature_name=lgb_names, free_raw_data=False)
         models = [lgb.train(_params(cfg, names, seed=cfg.seed + b), d2, num_boost_round=max(r, 1)).model_to_string()
                   for b, r in enumerate(rounds)]
         learned = InvestorRanker("learned", names, models, depth=cfg.depth, nb=nb)
         X, y = X2, y2
-    ranker = learned if selected == "learned" and learned is not None else \
-        InvestorRanker(selected, names, depth=cfg.depth, nb=nb)
+    if selected.startswith("blend:") and learned is not None:
+        ranker = blend_of(learned, selected.split(":", 1)[1], X, float(report["validation"]["blend"]["weight"]))
+    elif selected == "learned" and learned is not None:
+        ranker = learned
+    else:
+        ranker = InvestorRanker(selected, names, depth=cfg.depth, nb=nb)
     raw = ranker.score(X) if len(X) else np.zeros(1)
     ranker.mean, ranker.std = float(np.mean(raw)), float(np.std(raw)) or 1.0
     ranker.report = report

@@ -224,7 +224,8 @@ def busy_log(validation_rule: str, seed: int = 0) -> DealLog:
     """60 investors over 2016-2020, each active for two years and focused on a hidden mix of sectors; each
     round goes to 2 investors drawn by activity x sector fit - so no single count (activity, sector) ranks
     well on its own. In 2020 (``validation_rule="popular"``) the rule changes: the 2 most active investors of
-    2016-2019 take every round."""
+    2016-2019 take every round; with ``"mixed"`` one of the 3 most active takes a seat in every round and the
+    other is drawn as before."""
     rng = np.random.default_rng(seed)
     n_inv = 60
     sectors = ["ai", "bio", "energy", "retail"]
@@ -240,6 +241,12 @@ def busy_log(validation_rule: str, seed: int = 0) -> DealLog:
         companies[key] = Company(key, (sectors[s],), "east", "", "", None)
         if day.year == 2020 and validation_rule == "popular":
             chosen = np.argsort(-counts, kind="stable")[:2]
+        elif day.year == 2020 and validation_rule == "mixed":
+            top = int(np.argsort(-counts, kind="stable")[int(rng.integers(3))])  # one of the 3 busiest
+            active = (start <= day.year) & (day.year < start + 2)
+            w = fit[:, s] * active + 1e-6
+            w[top] = 0.0
+            chosen = np.array([top, int(rng.choice(n_inv, p=w / w.sum()))])
         else:
             active = (start <= day.year) & (day.year < start + 2)
             w = fit[:, s] * active + 1e-6
@@ -274,6 +281,30 @@ def test_the_ranker_falls_back_to_the_best_baseline_when_it_loses_on_validation(
     # what is served then ranks exactly as that baseline does
     scores = evaluate(validation, {"served": ranker}, exclude_prior=True, depth=ranker.depth)
     assert scores["served"]["ndcg@10"] == pytest.approx(scores[val["best_baseline"]]["ndcg@10"])
+
+
+def test_a_blend_serves_where_model_and_baseline_each_know_half_of_the_validation_year() -> None:
+    """In the validation year the most active investor joins every round and the other seat follows the
+    sector rule the model learned: the model alone and the popularity baseline each find one of the two, so
+    the model plus the baseline beats both on validation and serves; its artifact scores the same after a
+    round trip, per row (a list and part of it alike), and its contributions add up to its score."""
+    log = busy_log("mixed", seed=0)
+    train = [_window(log, D(2018, 1, 1), D(2019, 1, 1)), _window(log, D(2017, 1, 1), D(2018, 1, 1))]
+    validation = _window(log, D(2020, 1, 1), D(2021, 1, 1))
+    ranker = train_ranker(train, validation, exclude_prior=True, config=TrainConfig(seed=0))
+    val = ranker.report["validation"]
+    assert val["learned"] <= val["best_baseline_ndcg@10"]  # the model alone loses ...
+    assert ranker.selected == f"blend:{val['blend']['with']}"  # ... the blend wins
+    assert max(val["blend"]["ndcg@10"].values()) > max(val["best_baseline_ndcg@10"], val["naive_bayes"])
+    scores = evaluate(validation, {"served": ranker}, exclude_prior=True, depth=ranker.depth)
+    assert scores["served"]["ndcg@10"] > scores[val["best_baseline"]]["ndcg@10"]
+    again = InvestorRanker.from_json(ranker.to_json())
+    X = np.random.default_rng(0).random((40, len(feature_names([])))).astype(np.float32)
+    np.testing.assert_array_equal(ranker.score(X), again.score(X))
+    np.testing.assert_array_equal(again.score(X[:7]), again.score(X)[:7])
+    np.testing.assert_allclose(again.contributions(X).sum(axis=1), again.score(X), atol=1e-6)
+    with pytest.raises(ValueError, match="blend needs"):
+        InvestorRanker(ranker.selected, ranker.names, None, blend=ranker.blend)
 
 
 @pytest.mark.parametrize("bags", [1, 3])
