@@ -19,7 +19,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))
-sys.path.insert(0, str(HERE / "build"))
+sys.path.insert(0, str(HERE / "source"))
 
 from matcher.taxonomy import (  # noqa: E402
     CITIES,
@@ -181,7 +181,7 @@ def main() -> int:
         if int(p["funding_sought"]) > 0 and not j.get("investor"):
             err(f"{p['name']}: raising but no graded investor")
     # must_not_appear must equal the rule-based computation
-    import make  # build/make.py
+    import make  # source/make.py
     rule = make.must_not_appear(
         make.rows(make.PROJECTS, make.P_COLS), make.rows(make.MENTORS, make.M_COLS),
         make.rows(make.INVESTORS, make.I_COLS), make.rows(make.PROVIDERS, make.V_COLS))
