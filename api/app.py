@@ -86,9 +86,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
         log.warning("rejected by the database: %s", str(exc.orig).splitlines()[0] if exc.orig else exc)
         return problem_response(HTTPError(422, message="a value is out of range for this field"))
 
+    @app.errorhandler(sqlite3.OperationalError)
+    def _bare_sqlite(exc: sqlite3.OperationalError) -> Response:
+        # raised bare (not wrapped by SQLAlchemy) by the write gate's "begin" hook (models.db): busy is a
+        # retryable 503 like any busy database; anything else is a bug, not a reason to retry
+        text = str(exc).lower()
+        if "locked" in text or "busy" in text:
+            return _busy(exc)
+        log.error("unexpected SQLite error: %s", str(exc).splitlines()[0] if str(exc) else exc)
+        return problem_response(HTTPError(500))
+
     @app.errorhandler(SATimeoutError)
     @app.errorhandler(OperationalError)
-    @app.errorhandler(sqlite3.OperationalError)  # raised bare by the write gate's "begin" hook (models.db)
     def _busy(exc: Exception) -> Response:
         text = str(exc).lower()
         if "disk is full" in text or "no space left" in text or "could not extend file" in text:
@@ -290,6 +299,8 @@ def start_loading(app: APIFlask) -> threading.Thread:
             except Exception:  # noqa: BLE001 - /readyz reports it
                 log.exception("matcher not loaded; run `huoban index`")
                 return
+            finally:
+                loaded.set()  # requests waiting for the indexes go on (served, or told to run `huoban index`)
             try:
                 from api.services.learning import load_serving_model
 
@@ -301,6 +312,11 @@ def start_loading(app: APIFlask) -> threading.Thread:
             if app.config.get("GC_FREEZE", True):
                 freeze_heap()
 
+    loaded = threading.Event()
+    app.extensions["huoban.loaded"] = loaded
+    # one request per worker may wait for the load; the others are told to retry at once, so a worker's other
+    # threads stay free for /healthz, /readyz and everything that needs no indexes
+    app.extensions["huoban.load_waiters"] = threading.BoundedSemaphore(1)
     thread = threading.Thread(target=load, name="huoban-load", daemon=True)
     thread.start()
     app.extensions["huoban.loader"] = thread

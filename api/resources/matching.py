@@ -179,8 +179,7 @@ def end_intro(intro_id: int) -> dict[str, Any]:
 @bp.output(s.FeedbackOut, status_code=201)
 @bp.doc(summary="Record what happened after a match (idempotent on event_id)",
         description="A repeated event_id returns the stored event with duplicate=true and status 200.",
-        responses={200: "Already recorded", 409: "event_id reused for a different event",
-                   410: "The impression was rolled up by the retention policy: report with intro_id"})
+        responses={200: "Already recorded", 409: "event_id reused for a different event"})
 def post_feedback(data: dict[str, Any]) -> Any:
     p = current_principal()
     event, created = feedback_svc.record(db.session, p, data)

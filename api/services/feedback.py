@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -36,7 +36,7 @@ from api.auth import Principal
 from api.engine import note_change
 from api.problems import problem
 from api.services.impression_log import current_log
-from models import FeedbackEvent, Impression, ImpressionRollup, IntroRequest
+from models import FeedbackEvent, Impression, IntroRequest
 
 COMPARED = ("type", "impression_id", "intro_id", "rating", "amount", "notes")
 VIEWER_TYPES = ("viewed", "dismissed", "requested")
@@ -50,16 +50,8 @@ _IMPRESSION_REF = select(Impression.id, Impression.space_id, Impression.directio
                          Impression.candidate_kind, Impression.candidate_id, Impression.viewer_user_id,
                          Impression.created_at).where(Impression.id == bindparam("id"))
 CLOCK_SKEW = dt.timedelta(minutes=5)
-
-
-def _rolled_up(session: Session, impression_id: int) -> bool:
-    """Whether a missing impression is one retention removed: ids grow with time and retention deletes the
-    oldest, so an id below every kept one (once any rollup exists) is gone, not unknown. Says nothing of whose
-    it was."""
-    if impression_id < 1 or session.scalar(select(ImpressionRollup.model_kind).limit(1)) is None:
-        return False
-    lowest = session.scalar(select(func.min(Impression.id)))
-    return lowest is not None and impression_id < int(lowest)
+NO_IMPRESSION = ("no such impression (impressions older than the retention period are rolled up into counters: "
+                 "report an introduction's outcome with intro_id instead)")
 
 
 def _resolve(session: Session, p: Principal, data: dict[str, Any]) -> tuple[Any, IntroRequest | None]:
@@ -78,12 +70,9 @@ def _resolve(session: Session, p: Principal, data: dict[str, Any]) -> tuple[Any,
             imp = session.connection().execute(_IMPRESSION_REF, {"id": impression_id}).first()
     intro = session.get(IntroRequest, data["intro_id"]) if data.get("intro_id") is not None else None
     if data.get("impression_id") is not None and imp is None:
-        if _rolled_up(session, int(data["impression_id"])):
-            problem(410, "this impression is older than the retention period and was rolled up into counters: "
-                         "report an introduction's outcome with intro_id instead of impression_id (views of a list "
-                         "that old are no longer counted)",
-                    type_="impression-rolled-up")
-        authz.not_found("impression")
+        # the same answer for an id that never existed, another tenant's, and one retention rolled up (telling
+        # them apart would say what others were shown, or how much): what to do instead is in the detail
+        problem(404, NO_IMPRESSION)
     if data.get("intro_id") is not None and intro is None:
         authz.not_found("introduction")
     if imp is not None and intro is not None and (imp.project_id, imp.candidate_kind, imp.candidate_id) != \
@@ -100,7 +89,9 @@ def _authorise(session: Session, p: Principal, etype: str, imp: Any,
     candidate_side = p.owns(ref.candidate_kind, ref.candidate_id)
     staff = p.is_admin or (p.role == "operator" and p.space_id == ref.space_id)
     if not (staff or project_side or candidate_side):
-        authz.not_found("impression" if intro is None else "introduction")
+        if intro is None:
+            problem(404, NO_IMPRESSION)  # exactly as for an id that does not exist
+        authz.not_found("introduction")
     dealflow = (imp is not None and imp.direction == "dealflow") or \
         (intro is not None and intro.direction == "candidate")
     if intro is None and etype not in VIEWER_TYPES:

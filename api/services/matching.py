@@ -144,7 +144,8 @@ def _exploration(share: float) -> Exploration | None:
 
 
 def require_ready() -> None:
-    """503 unless this worker's matcher is loaded; a request arriving while it loads waits for it (bounded).
+    """503 unless this worker's matcher is loaded; a request arriving while it loads waits for the indexes
+    (up to READY_WAIT_SECONDS, one waiting request per worker; others are told to retry at once).
 
     Each worker process loads its own indexes after start-up, so a client that saw /readyz answer 200 from one
     worker can reach another one still loading: it is served late rather than refused."""
@@ -153,11 +154,18 @@ def require_ready() -> None:
         return
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     loader = app.extensions.get("huoban.loader")
+    loaded = app.extensions.get("huoban.loaded")
+    waiters = app.extensions.get("huoban.load_waiters")
     wait = float(app.config.get("READY_WAIT_SECONDS", 0) or 0)
-    if loader is not None and loader.is_alive() and wait > 0:
-        loader.join(timeout=wait)
+    loading = loader is not None and loader.is_alive() and loaded is not None and not loaded.is_set()
+    if loading and wait > 0 and loader is not threading.current_thread() and waiters is not None \
+            and waiters.acquire(blocking=False):
+        try:
+            loaded.wait(wait)
+        finally:
+            waiters.release()
     if not engine.ready:
-        loading = loader is not None and loader.is_alive()
+        loading = loaded is not None and not loaded.is_set()
         problem(503, "the matcher is still loading; retry shortly" if loading else
                 "the matcher is not loaded: run `huoban index` and restart the service",
                 type_="matcher-not-ready", headers={"Retry-After": "5"} if loading else None)

@@ -125,6 +125,12 @@ def test_feedback_cannot_probe_or_forge(env: ApiEnv) -> None:
     dismissed_by_candidate = env.client().post("/api/v1/feedback", headers=mentor_key, json={
         "event_id": "hard-0004-x", "type": "dismissed", "impression_id": imp})
     assert dismissed_by_candidate.status_code == 403
+    # another tenant's impression answers exactly as one that does not exist
+    theirs = env.call("founder2", "post", "/api/v1/feedback",
+                      json={"event_id": "hard-0005-x", "type": "viewed", "impression_id": imp})
+    nothing = env.call("founder2", "post", "/api/v1/feedback",
+                       json={"event_id": "hard-0006-x", "type": "viewed", "impression_id": 2_000_000_000})
+    assert theirs.status_code == nothing.status_code == 404 and theirs.json == nothing.json
 
 
 def test_concurrent_duplicate_intros_create_one(env: ApiEnv) -> None:

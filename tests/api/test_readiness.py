@@ -90,6 +90,66 @@ def test_a_load_longer_than_the_wait_is_a_retryable_503(built: ApiEnv, monkeypat
         stop(app, gate)
 
 
+def test_one_request_per_worker_waits_the_others_are_told_to_retry(built: ApiEnv,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """While one request waits for the load, a second one is refused at once (a worker's other threads stay
+    free for /healthz and the like), and the waiting one is served once the load is done."""
+    import time
+
+    gate = threading.Event()
+    app = serving_app(built, monkeypatch, gate, wait=30.0)
+    headers = {"Authorization": f"Bearer {built.keys['founder1']}"}
+    first: dict[str, Any] = {}
+
+    def waiting() -> None:
+        got = app.test_client().get(matches_url(built), headers=headers)
+        first.update(status=got.status_code)
+
+    try:
+        waiter = threading.Thread(target=waiting)
+        waiter.start()
+        deadline = time.monotonic() + 10
+        while app.extensions["huoban.load_waiters"]._value and time.monotonic() < deadline:
+            time.sleep(0.01)  # until the first request holds the one waiting slot
+        assert app.extensions["huoban.load_waiters"]._value == 0
+        started = time.monotonic()
+        second = app.test_client().get(matches_url(built), headers=headers)
+        assert second.status_code == 503 and second.headers["Retry-After"] == "5"
+        assert time.monotonic() - started < 5  # at once, not after the 30 s wait
+        assert app.test_client().get("/healthz").status_code == 200
+        gate.set()
+        waiter.join(30)
+        assert first == {"status": 200}
+    finally:
+        stop(app, gate)
+
+
+def test_a_bare_sqlite_error_is_503_only_when_the_database_is_busy(built: ApiEnv) -> None:
+    import sqlite3
+
+    app = create_app({"DATABASE_URL": built.url, "VAR_DIR": built.app.config["VAR_DIR"], "ENCODER": "keyword",
+                      "LOAD_MATCHER": False, "RATELIMIT_ENABLED": False, "TESTING": True})
+
+    def locked() -> None:
+        raise sqlite3.OperationalError("database is locked (no write slot in this process)")
+
+    def broken() -> None:
+        raise sqlite3.OperationalError("no such table: projects")
+
+    app.add_url_rule("/_test/locked", view_func=locked)
+    app.add_url_rule("/_test/broken", view_func=broken)
+    try:
+        client = app.test_client()
+        busy = client.get("/_test/locked")
+        assert busy.status_code == 503 and busy.headers["Retry-After"] == "2"
+        bug = client.get("/_test/broken")
+        assert bug.status_code == 500 and "Retry-After" not in bug.headers
+        assert "projects" not in bug.get_data(as_text=True)  # nothing of the database's message leaks
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+
+
 def test_no_loader_is_a_503_that_says_to_index(built: ApiEnv) -> None:
     app = create_app({"DATABASE_URL": built.url, "VAR_DIR": built.app.config["VAR_DIR"], "ENCODER": "keyword",
                       "LOAD_MATCHER": False, "RATELIMIT_ENABLED": False, "TESTING": True, "READY_WAIT_SECONDS": 30})
