@@ -444,8 +444,13 @@ class HistoryView:
             self._text_companies = backed  # (J, companies): described companies each investor backed
             # the neighbours a query may have: described companies someone in the view backed (a company first
             # funded on or after the view date is not one, though its description may be known)
-            self._knn_ok = np.diff(backed.tocsc().indptr) > 0
             self._backed_csc = backed.tocsc()
+            self._knn_pool = np.flatnonzero(np.diff(self._backed_csc.indptr) > 0)  # company indices
+            self._knn_text = cv[self._knn_pool]  # their vectors, gathered once
+            self._knn_backed = self._backed_csc[:, self._knn_pool].tocsc()  # (J, pool)
+            c_last = np.full(nC, -np.inf)
+            np.maximum.at(c_last, comp, day.astype(np.float64))
+            self._knn_last = c_last[self._knn_pool]  # their last funding day: ties go to the latest
             s_ = np.asarray(backed @ cv, dtype=np.float64)
             nrm = np.linalg.norm(s_, axis=1, keepdims=True)
             self.text_vec = np.divide(s_, nrm, out=np.zeros_like(s_), where=nrm > 0)
@@ -453,8 +458,11 @@ class HistoryView:
         else:
             self.company_text = np.zeros((nC, 0), dtype=np.float32)
             self._text_companies = sparse.csr_matrix((J, nC))
-            self._knn_ok = np.zeros(nC, dtype=bool)
             self._backed_csc = sparse.csc_matrix((J, nC))
+            self._knn_pool = np.zeros(0, dtype=np.int64)
+            self._knn_text = np.zeros((0, 0), dtype=np.float32)
+            self._knn_backed = sparse.csc_matrix((J, 0))
+            self._knn_last = np.zeros(0)
             self.text_vec = np.zeros((J, 0))
             self.text_ok = np.zeros(J, dtype=bool)
 
@@ -843,22 +851,28 @@ def _text_knn(view: HistoryView, eq: EncodedQueries, q: np.ndarray, j: np.ndarra
     than by their tags. The query's own company is never its neighbour. NaN where the query has no text; 0 for
     an investor without history."""
     out = np.full(len(q), np.nan)
-    pool = np.flatnonzero(view._knn_ok)
-    if not len(pool):
-        return out
+    pool = view._knn_pool
+    if len(eq.company) != len(eq.label):
+        raise ValueError("the encoded queries do not say which company each is (HistoryView.encode sets it)")
     uq, local = np.unique(q, return_inverse=True)
     for u, qv in enumerate(uq.tolist()):
         if not eq.text_ok[qv]:
             continue
-        cand = pool[pool != eq.company[qv]] if len(eq.company) else pool
-        if not len(cand):
-            out[local == u] = 0.0
-            continue
-        sims = view.company_text[cand] @ eq.text_vec[qv]
-        k = min(TEXT_KNN, len(cand))
-        near = cand[np.argpartition(-sims, k - 1)[:k]]
-        counts = np.asarray(view._backed_csc[:, near].sum(axis=1)).ravel()  # (J,)
+        sims = view._knn_text @ eq.text_vec[qv]
+        sims[pool == eq.company[qv]] = -np.inf  # never the company itself
+        k = min(TEXT_KNN, int(np.isfinite(sims).sum()))
         sel = np.flatnonzero(local == u)
+        if k == 0:
+            out[sel] = 0.0
+            continue
+        # the k most similar; equally similar companies (the same description) by their last funding, latest
+        # first, then by index: the choice never depends on how a partial sort happened to order them
+        kth = np.partition(sims, len(sims) - k)[len(sims) - k]
+        above = np.flatnonzero(sims > kth)
+        tied = np.flatnonzero(sims == kth)
+        tied = tied[np.lexsort((tied, -view._knn_last[tied]))][: k - len(above)]
+        near = np.concatenate([above, tied])
+        counts = np.asarray(view._knn_backed[:, near].sum(axis=1)).ravel()  # (J,)
         js = j[sel]
         out[sel] = np.where(js >= 0, np.log1p(counts[np.maximum(js, 0)]), 0.0)
     return out

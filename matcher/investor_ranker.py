@@ -596,12 +596,23 @@ def train_ranker(train: Sequence[Window], validation: Window | None, *, exclude_
             # different rounds); a blend serves only where it does on the same validation rounds
             simple = best_simple.split(":", 1)[-1]
             blends = {f"{w:g}": blend_of(learned, simple, X, w) for w in BLEND_WEIGHTS}
-            got = evaluate(validation, blends, exclude_prior=exclude_prior, depth=cfg.depth, baselines=False)
-            blend_ndcg = {w: got[w]["ndcg@10"] for w in blends}
+            tops: dict[str, list[list[int]]] = {}
+            rival = simple if simple == "naive_bayes" else best_base
+            rivals = {"naive_bayes": own["naive_bayes"]} if simple == "naive_bayes" else {}
+            evaluate(validation, {**blends, **rivals}, exclude_prior=exclude_prior, depth=cfg.depth,
+                     baselines=simple != "naive_bayes", top_out=tops)
+            per_query = {name: np.array([list_metrics(t, {int(x): 1.0 for x in truth}, 10)[0]
+                                         for t, truth in zip(tops[name], validation.truths, strict=True)])
+                         for name in [*blends, rival]}
+            blend_ndcg = {w: float(per_query[w].mean()) for w in blends}
             best_w = max(blend_ndcg, key=lambda w: (blend_ndcg[w], -float(w)))
+            # chosen among four weights on these rounds, so it must also win on each half of them (odd and
+            # even rounds), not only on their mean: a lucky weight rarely wins both
+            halves = [per_query[best_w][h::2].mean() > per_query[rival][h::2].mean() for h in (0, 1)]
             report["validation"]["blend"] = {"with": simple, "ndcg@10": {w: round(v, 4) for w, v in
-                                                                         blend_ndcg.items()}}
-            if blend_ndcg[best_w] > max(ndcg[best_base], ndcg["naive_bayes"]):
+                                                                         blend_ndcg.items()},
+                                             "wins_both_halves": bool(all(halves))}
+            if blend_ndcg[best_w] > max(ndcg[best_base], ndcg["naive_bayes"]) and all(halves):
                 selected = f"blend:{simple}"
                 report["validation"]["blend"]["weight"] = float(best_w)
         say(f"ranker validation: learned {ndcg.get('learned')}, naive Bayes {ndcg['naive_bayes']:.4f}, "

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from models import IntroRequest, PortfolioInvestment, Project
 from tests.api.conftest import ApiEnv
+from tests.selection import expected_selection
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +41,7 @@ def test_retrain_trains_the_ranker_and_the_service_serves_it(env: ApiEnv, traine
     history = result.manifest["history"]
     assert result.promoted and history["artifact"] and history["checksum"]
     val = history["validation"]
-    assert history["selected"] == ("learned" if val["learned"] > val["best_baseline_ndcg@10"]
-                                   else f"baseline:{val['best_baseline']}")
+    assert history["selected"] == expected_selection(val)
     assert "investor ranker" in result.report
     pid = env.ids["project1"]
     with env.app.app_context():

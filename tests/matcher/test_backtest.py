@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from api.cli import cli
 from matcher import KeywordEncoder
 from matcher.backtest import BacktestError, load_deals, run_backtest
+from tests.selection import expected_selection
 
 SAMPLE = Path(__file__).resolve().parents[2] / "bench" / "data" / "backtest_sample"
 CUTOFF, UNTIL = dt.date(2023, 1, 1), dt.date(2025, 1, 1)
@@ -189,8 +190,7 @@ def test_cli_prints_the_documented_json(tmp_path: Path) -> None:
                                      "text_neighbours", "coinvestor_network", "prior_investors_then_popularity", "als"}
     assert set(out["validation"]) >= {"learned", "best_baseline", "best_baseline_ndcg@10"}
     val = out["validation"]  # the selection follows the validation scores
-    assert out["selected"] == ("learned" if val["learned"] > val["best_baseline_ndcg@10"]
-                               else f"baseline:{val['best_baseline']}")
+    assert out["selected"] == expected_selection(val)
     assert all(set(m) == keys for m in out["baselines"].values())
 
 

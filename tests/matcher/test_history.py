@@ -150,6 +150,14 @@ def test_text_neighbours_count_who_backed_the_companies_described_most_like_the_
     F = history_features(view, eq, np.zeros(3, dtype=np.int64), np.arange(3))
     assert int(np.argmax(baseline_scores("text_neighbours", F))) == 1  # investor 2 (row 1)
     assert F[:, col].tolist() == pytest.approx([math.log(2), math.log(3), math.log(2)])
+    # one batch of both queries, unsorted, with an investor without history (-1): the same numbers, and 0 for it
+    qa = Query(Company("A", ("ai",), "east", "shanghai", "", D(2018, 1, 1)), "b", D(2021, 1, 1))
+    qq = Query(Company("Q", ("ai",), "east", "shanghai", "", D(2019, 1, 1)), "a", D(2021, 1, 1))
+    eq = view.encode([qa, qq])
+    q = np.array([1, 0, 1, 0, 1], dtype=np.int64)
+    j = np.array([1, 2, -1, 0, 0], dtype=np.int64)
+    F = history_features(view, eq, q, j)
+    assert F[:, col].tolist() == pytest.approx([math.log(3), 0.0, 0.0, math.log(2), math.log(2)])
 
 
 def test_the_view_knows_nothing_dated_on_or_after_its_date() -> None:
@@ -296,8 +304,7 @@ def test_a_blend_serves_where_model_and_baseline_each_know_half_of_the_validatio
     assert val["learned"] <= val["best_baseline_ndcg@10"]  # the model alone loses ...
     assert ranker.selected == f"blend:{val['blend']['with']}"  # ... the blend wins
     assert max(val["blend"]["ndcg@10"].values()) > max(val["best_baseline_ndcg@10"], val["naive_bayes"])
-    scores = evaluate(validation, {"served": ranker}, exclude_prior=True, depth=ranker.depth)
-    assert scores["served"]["ndcg@10"] > scores[val["best_baseline"]]["ndcg@10"]
+    assert val["blend"]["wins_both_halves"]  # on odd and on even validation rounds, not only on their mean
     again = InvestorRanker.from_json(ranker.to_json())
     X = np.random.default_rng(0).random((40, len(feature_names([])))).astype(np.float32)
     np.testing.assert_array_equal(ranker.score(X), again.score(X))
