@@ -259,25 +259,14 @@ class Matcher:
         out[table.lex_ids[row][terms]] = table.lex_weights[row][terms].astype(np.float32)
         return out
 
-    def semantic_products(self, project_rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The raw need and domain products of these project rows with every investor row: two (len(rows),
-        investors) arrays, the values :meth:`thesis_features` computes one query at a time - for many queries
-        one matrix product instead of a pass over the whole investor table per query."""
-        projects, pool = self.tables["project"], self.tables["investor"]
-        d = pool.field_dim
-        pv, m = projects.vectors(np.asarray(project_rows, dtype=np.int64)), pool.vectors()
-        return 2.0 * (pv[:, :d] @ m[:, :d].T), 2.0 * (pv[:, d:] @ m[:, d:].T)
-
     def thesis_features(self, project_rows: np.ndarray, investor_rows: np.ndarray, weights: WeightSet,
-                        query_X: np.ndarray | None = None,
-                        semantic: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+                        query_X: np.ndarray | None = None) -> np.ndarray:
         """The investor thesis features of aligned (project row, investor row) pairs, one side a single row
         (broadcast): shape (n, len(THESIS_FEATURES)) in the order of ``matcher.investor_ranker.THESIS_FEATURES``
         - the query-dependent named features, with ``round_fit`` from the declared rounds only (1 declared,
         0.5 none declared, 0 other rounds: the history features carry the portfolio's round mix), then
         ``thesis_score`` = the operator-weighted sum of those named features. ``query_X``: the pairs'
-        :func:`query_features`, when the caller has them already (read, not changed). ``semantic``: the pairs'
-        raw need and domain products (:meth:`semantic_products`), when the caller computed them in a batch."""
+        :func:`query_features`, when the caller has them already (read, not changed)."""
         from matcher.investor_ranker import THESIS_FEATURES
 
         projects, pool = self.tables["project"], self.tables["investor"]
@@ -295,9 +284,7 @@ class Matcher:
         X[:, FEATURE_INDEX["round_fit"]] = np.where(rounds_c == 0, 0.5, np.where((rounds_p & rounds_c) != 0, 1.0, 0.0))
         d = pool.field_dim
         cal = self.calibration("investor")
-        if semantic is not None:
-            first, second = semantic
-        elif len(pr) == 1 or len(ir) == 1:  # one side is one vector: products over the other table, no gather
+        if len(pr) == 1 or len(ir) == 1:  # one side is one vector: products over the other table, no gather
             one, many, rows = (projects, pool, ir) if len(pr) == 1 else (pool, projects, pr)
             v = one.vectors(pr if len(pr) == 1 else ir)[0]
             m = many.vectors()
