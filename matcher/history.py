@@ -231,6 +231,9 @@ class EncodedQueries:
     text_vec: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (n, e) the company's text vector
     text_ok: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # (n,) it has one
     company: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # (n,) log index, -1 new
+    # query row -> its text neighbours (positions in the view's pool), found once: a ranking reads the column
+    # for every candidate, then again for its shortlist
+    text_near: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
         return int(len(self.label))
@@ -845,35 +848,48 @@ def _text_features(view: HistoryView, eq: EncodedQueries, qq: np.ndarray, jj: np
 TEXT_KNN = 20  # neighbours of a query company by description (h_log_text_knn)
 
 
+def _text_near(view: HistoryView, eq: EncodedQueries, qv: int) -> np.ndarray:
+    """Positions in the view's pool of query ``qv``'s TEXT_KNN nearest companies by description (found once per
+    query: cached on ``eq``). Never the query's own company; equally similar companies (the same description)
+    by their last funding, latest first, then by position, so the choice never depends on how a partial sort
+    happened to order them."""
+    near = eq.text_near.get(qv)
+    if near is None:
+        pool = view._knn_pool
+        sims = view._knn_text @ eq.text_vec[qv]
+        sims[pool == eq.company[qv]] = -np.inf
+        k = min(TEXT_KNN, int(np.isfinite(sims).sum()))
+        if k == 0:
+            near = np.zeros(0, dtype=np.int64)
+        else:
+            kth = np.partition(sims, len(sims) - k)[len(sims) - k]
+            above = np.flatnonzero(sims > kth)
+            tied = np.flatnonzero(sims == kth)
+            tied = tied[np.lexsort((tied, -view._knn_last[tied]))][: k - len(above)]
+            near = np.concatenate([above, tied])
+        eq.text_near[qv] = near
+    return near
+
+
 def _text_knn(view: HistoryView, eq: EncodedQueries, q: np.ndarray, j: np.ndarray) -> np.ndarray:
     """log1p(how many of the query company's TEXT_KNN nearest earlier companies by description each investor
     backed) for aligned pairs: "who funded companies like this one", by what the companies say they do rather
     than by their tags. The query's own company is never its neighbour. NaN where the query has no text; 0 for
     an investor without history."""
     out = np.full(len(q), np.nan)
-    pool = view._knn_pool
     if len(eq.company) != len(eq.label):
         raise ValueError("the encoded queries do not say which company each is (HistoryView.encode sets it)")
     uq, local = np.unique(q, return_inverse=True)
     for u, qv in enumerate(uq.tolist()):
         if not eq.text_ok[qv]:
             continue
-        sims = view._knn_text @ eq.text_vec[qv]
-        sims[pool == eq.company[qv]] = -np.inf  # never the company itself
-        k = min(TEXT_KNN, int(np.isfinite(sims).sum()))
+        near = _text_near(view, eq, qv)
         sel = np.flatnonzero(local == u)
-        if k == 0:
+        js = j[sel]
+        if not len(near):
             out[sel] = 0.0
             continue
-        # the k most similar; equally similar companies (the same description) by their last funding, latest
-        # first, then by index: the choice never depends on how a partial sort happened to order them
-        kth = np.partition(sims, len(sims) - k)[len(sims) - k]
-        above = np.flatnonzero(sims > kth)
-        tied = np.flatnonzero(sims == kth)
-        tied = tied[np.lexsort((tied, -view._knn_last[tied]))][: k - len(above)]
-        near = np.concatenate([above, tied])
         counts = np.asarray(view._knn_backed[:, near].sum(axis=1)).ravel()  # (J,)
-        js = j[sel]
         out[sel] = np.where(js >= 0, np.log1p(counts[np.maximum(js, 0)]), 0.0)
     return out
 

@@ -195,7 +195,7 @@ class InvestorRanker:
             b = self.blend
             out: np.ndarray = (self._model(X) - b["mean_model"]) / b["std_model"] + self._blended_simple(X)
             return out
-        base = simple_scorers(exclude_prior=False)[self.selected.split(":", 1)[-1]](X)
+        base = self._simple(X)
         # the thesis score breaks ties (a baseline says nothing about investors without history)
         thesis = np.nan_to_num(X[:, self.names.index("thesis_score")].astype(np.float64))
         out = base + 1e-3 * thesis
@@ -240,8 +240,7 @@ def blend_of(learned: InvestorRanker, simple: str, X: np.ndarray, weight: float)
     """The model plus ``weight`` x the simple ranking ``simple`` (a baseline or naive_bayes), both standardised
     over the training pairs X."""
     model = learned._model(X)
-    plain = InvestorRanker(simple if simple == "naive_bayes" else f"baseline:{simple}", learned.names,
-                           depth=learned.depth, nb=learned.nb)._simple(X)
+    plain = simple_scorers(exclude_prior=False)[simple](X)
     stats = {"weight": weight, "mean_model": float(np.mean(model)), "std_model": float(np.std(model)) or 1.0,
              "mean_simple": float(np.mean(plain)), "std_simple": float(np.std(plain)) or 1.0}
     return InvestorRanker(f"blend:{simple}", learned.names, learned.model_texts, depth=learned.depth,

@@ -179,8 +179,6 @@ def thesis_matcher(projects: Sequence[ProjectProfile], investors: Sequence[Candi
     return matcher
 
 
-
-
 def prepare_windows(log: DealLog, specs: Sequence[WindowSpec], *, exclude_prior: bool, min_history: int,
                     investors: Sequence[CandidateProfile], encoder: Encoder, weights: WeightSet | None = None,
                     descriptions: Mapping[str, str] | None = None,
