@@ -37,7 +37,7 @@ $(STAMP): pyproject.toml Makefile api/console/package-lock.json
 run: install
 	$(HUOBAN) db upgrade
 	$(HUOBAN) seed --if-empty --progress
-	$(HUOBAN) index --progress
+	$(HUOBAN) index --progress --rebuild  # indexes built with another encoder are replaced
 	$(HUOBAN) demo-history --if-empty  # some weeks of past introductions and outcomes in the demo space
 	$(HUOBAN) retrain --if-none  # first start: learns from them and from the seeded deal history
 	$(HUOBAN) demo-accounts
