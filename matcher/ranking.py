@@ -385,6 +385,7 @@ class Matcher:
         w_exposure = float(weights.weights.get("exposure", 0.0))
 
         # 2. candidate generation
+        dense_cos: tuple[np.ndarray, np.ndarray] | None = None
         names = QUERY_COLUMNS + (INVESTOR_COLUMNS if kind == "investor" else ())
         sub = gather({name: pool.cols[name] for name in names}, elig_rows)
         Ps, Cs = sides(sub)
@@ -417,6 +418,19 @@ class Matcher:
             retrieved = len(cand_local)
         elif exhaustive:
             cand_local = np.arange(len(elig_rows))
+            retrieved = len(elig_rows)
+        elif len(pool) <= cfg.dense_max:
+            # a small pool: every eligible row's pre-score exactly (structured part + calibrated semantic part, the
+            # walk's `exact` below), its field cosines from two matrix-vector products over all stored vectors,
+            # which read the memory once and copy nothing; the best `keep` by pre-score go on
+            cal = self.calibration(kind)
+            w_a, w_b = float(w[FEATURE_INDEX["sem_need"]]), float(w[FEATURE_INDEX["sem_domain"]])
+            keep = max(cfg.structured_fetch, 3 * k)
+            dense_cos = field_cosines(q_vec, pool.vectors(), pool.field_dim)
+            pre = (X_elig @ w + w_exposure * exp_elig
+                   + w_a * calibrate(dense_cos[0][elig_rows], cal[0], cal[1])
+                   + w_b * calibrate(dense_cos[1][elig_rows], cal[2], cal[3]))
+            cand_local = np.sort(_top_rows(pre, sub["ids"], keep))
             retrieved = len(elig_rows)
         else:
             # (a) exact semantic top by faiss; the last score bounds the combined cosine of everyone else
@@ -495,8 +509,10 @@ class Matcher:
         exp_c = exp_elig[cand_local]
 
         # 3. full features and scores
-        vecs = pool.vectors(rows)
-        cos_a, cos_b = field_cosines(q_vec, vecs, pool.field_dim)
+        if dense_cos is not None:
+            cos_a, cos_b = dense_cos[0][rows], dense_cos[1][rows]
+        else:
+            cos_a, cos_b = field_cosines(q_vec, pool.vectors(rows), pool.field_dim)
         cal = self.calibration(kind)
         X[:, FEATURE_INDEX["sem_need"]] = calibrate(cos_a, cal[0], cal[1])
         X[:, FEATURE_INDEX["sem_domain"]] = calibrate(cos_b, cal[2], cal[3])
@@ -525,7 +541,7 @@ class Matcher:
         diversity = np.zeros(len(rows), dtype=np.float32)
         lam = float(weights.diversity)
         if lam > 0 and len(rows) > 1:
-            order = self._mmr(total, ids, vecs[:, pool.field_dim:], k, lam, diversity)
+            order = self._mmr(total, ids, pool.vectors(rows)[:, pool.field_dim:], k, lam, diversity)
         else:
             # the ranker's raw score breaks ties of the bounded total (a logistic saturates far in the tail)
             order = _top_rows(total, ids, k + (exploration.tail if exploration else 0), raw)

@@ -111,6 +111,26 @@ def test_two_stage_matches_exhaustive_when_fetch_covers_pool() -> None:
         assert full.retrieved == full.eligible >= fast.retrieved
 
 
+@pytest.mark.parametrize("dense_max", [0, 20_000])
+def test_both_retrieval_paths_rank_as_the_exhaustive_ranking(dense_max: int) -> None:
+    """Faiss plus the threshold walk (dense_max 0; a fetch far smaller than the pool, so the walk does walk) and
+    the dense products over every row select the same top lists as scoring every eligible row."""
+    from dataclasses import replace
+
+    m, projects = random_ecosystem(1500, seed=5)
+    m.config = replace(m.config, dense_max=dense_max, semantic_fetch=40, structured_fetch=60, walk_chunk=64)
+    w = WeightSet.default("mentor")
+    for pid in projects[:8]:
+        fast = m.rank(kind="mentor", query_id=pid, weights=w, k=20, now=NOW, explain=False)
+        full = m.rank(kind="mentor", query_id=pid, weights=w, k=20, now=NOW, explain=False, exhaustive=True)
+        assert ids(fast) == ids(full)
+        assert [x.score for x in fast.matches] == pytest.approx([x.score for x in full.matches], abs=1e-6)
+        if dense_max:
+            assert fast.retrieved == fast.eligible  # every eligible row was scored
+        else:
+            assert fast.retrieved < fast.eligible  # the walk stopped early
+
+
 def test_exposure_pushes_busy_candidates_down() -> None:
     m = build([project(1)], mentor=[mentor(1, capacity=4, load=3, impressions=60), mentor(2)])
     w = WeightSet.default("mentor")
