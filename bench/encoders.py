@@ -1,6 +1,6 @@
 """Which encoder ranks candidate offers best for project needs, per language pair?
 
-    python -m bench.encoders [--json] [--encoders use,e5,minilm,keyword] [--out bench/results/encoders.json]
+    python -m bench.encoders [--json] [--encoders e5*8+use/128,use,e5] [--out bench/results/encoders.json]
 
 Data: ``bench/data/relevance.json`` (project needs and descriptions against mentor / investor / provider
 offers, each offer written in Chinese and in English, judged relevant or not). For a pair L1-L2 the
@@ -73,7 +73,8 @@ def evaluate(spec: str, data: dict[str, Any], k: int = 10) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--encoders", default="use,e5,minilm,keyword")
+    parser.add_argument("--encoders", default=None, help="comma-separated specs (default: the product default, "
+                        "use, e5, minilm, keyword)")
     parser.add_argument("--data", default=str(DATA))
     parser.add_argument("--out", default=None, help="also write the JSON here")
     args = parser.parse_args(argv)
@@ -81,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
 
     data = json.loads(Path(args.data).read_text(encoding="utf-8"))
     results: dict[str, Any] = {}
-    for spec in [s.strip() for s in args.encoders.split(",") if s.strip()]:
+    specs = args.encoders or f"{DEFAULT_ENCODER},use,e5,minilm,keyword"
+    for spec in [s.strip() for s in specs.split(",") if s.strip()]:
         results[spec] = evaluate(spec, data)
         if not args.json:
             r = results[spec]

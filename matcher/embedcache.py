@@ -125,7 +125,8 @@ class CachedEncoder:
         texts = list(texts)
         if self._leaves:
             out_parts: np.ndarray = self.inner.encode(texts)
-            self.encoded = max(p.encoded for p in self._leaves)  # a text new to any model counts once
+            # per text, not per model: the most texts any one model encoded, the fewest any one found cached
+            self.encoded = max(p.encoded for p in self._leaves)
             self.hits = min(p.hits for p in self._leaves)
             return out_parts
         keys = [content_hash(self.inner.id, t) for t in texts]

@@ -259,8 +259,8 @@ _PROJECTIONS: dict[str, np.ndarray] | None = None
 _PROJECTIONS_LOCK = threading.Lock()
 
 
-def _projection(model_id: str) -> tuple[np.ndarray, np.ndarray, str]:
-    """(mean, components (K, dim), corpus digest) of a model, from ``matcher/data/projections.npz``."""
+def _projection(model_id: str) -> tuple[np.ndarray, np.ndarray]:
+    """(mean, components (K, dim)) of a model, from ``matcher/data/projections.npz``."""
     global _PROJECTIONS
     from matcher.data import PROJECTIONS
 
@@ -272,7 +272,7 @@ def _projection(model_id: str) -> tuple[np.ndarray, np.ndarray, str]:
     if key not in _PROJECTIONS:
         raise EncoderError(f"no projection for {model_id} in {PROJECTIONS.name}; rebuild it with "
                            "`python -m bench.projections`")
-    return _PROJECTIONS[f"{model_id}:mean"], _PROJECTIONS[key], str(_PROJECTIONS["corpus_sha256_16"])
+    return _PROJECTIONS[f"{model_id}:mean"], _PROJECTIONS[key]
 
 
 class ProjectedEncoder:
@@ -281,12 +281,15 @@ class ProjectedEncoder:
     Removes the direction every profile of the domain shares, which dominates the raw cosines."""
 
     def __init__(self, base: Encoder, k: int) -> None:
-        mean, components, digest = _projection(base.id)
+        mean, components = _projection(base.id)
         if not 1 <= k <= len(components):
             raise EncoderError(f"{base.id} keeps 1-{len(components)} directions, not {k}")
         self.base = base
         self._mean = mean.astype(np.float32)
         self._components = np.ascontiguousarray(components[:k].T, dtype=np.float32)  # (dim, k)
+        # the id names the numbers themselves: a rebuilt projection file (another corpus, or another LAPACK
+        # flipping a direction's sign) is another encoder, and indexes built with the old one are refused
+        digest = hashlib.sha256(self._mean.tobytes() + self._components.tobytes()).hexdigest()[:12]
         self._id = f"{base.id}/pca{k}-{digest}"
 
     @property
@@ -325,10 +328,12 @@ class CompositeEncoder:
         if len(parts) != len(shares) or len(parts) < 2 or not all(math.isfinite(x) and x > 0 for x in shares):
             raise EncoderError("a composite encoder needs two or more parts with positive shares")
         total = float(sum(shares))
+        if not math.isfinite(total):
+            raise EncoderError("a composite encoder's shares must have a finite sum")
         self.parts = list(parts)
         self.shares = [float(x) / total for x in shares]
         self._scales = [np.float32(np.sqrt(x)) for x in self.shares]
-        self._id = "+".join(f"{p.id}*{s:.3g}" for p, s in zip(self.parts, self.shares, strict=True))
+        self._id = "+".join(f"{p.id}*{s:.6g}" for p, s in zip(self.parts, self.shares, strict=True))
 
     @property
     def id(self) -> str:
@@ -351,9 +356,11 @@ class CompositeEncoder:
 
 def build_encoder(spec: str, *, threads: int | None = None) -> Encoder:
     """Build an encoder from its spec (see the module table)."""
-    if "/" in spec and not spec.startswith("st:") and "+" not in spec:
+    if spec.startswith("st:"):  # a path may hold "+" or "/"
+        return SentenceTransformerEncoder(spec[3:], threads=threads)
+    if "/" in spec and "+" not in spec:
         name, _, keep = spec.rpartition("/")
-        if not keep.isdigit():
+        if not (keep.isascii() and keep.isdigit()):
             raise EncoderError(f"bad dimension in encoder spec {spec!r} (NAME/K, e.g. e5/256)")
         return ProjectedEncoder(build_encoder(name, threads=threads), int(keep))
     if "+" in spec:
@@ -376,7 +383,5 @@ def build_encoder(spec: str, *, threads: int | None = None) -> Encoder:
         return KeywordEncoder()
     if spec.startswith("keyword:") and spec[8:].isdigit():
         return KeywordEncoder(dim=int(spec[8:]))
-    if spec.startswith("st:"):
-        return SentenceTransformerEncoder(spec[3:], threads=threads)
     raise EncoderError(f"unknown encoder {spec!r}; valid: {', '.join(ENCODER_SPECS)}, st:/path/to/model, or "
                        "parts joined by + with optional shares (e5*6+use)")

@@ -140,6 +140,14 @@ class TestCompositeEncoder(EncoderContract):
             build_encoder("keyword*0+keyword:64")
         with pytest.raises(EncoderError, match="unknown encoder"):
             build_encoder("keyword+bert-huge")
+        with pytest.raises(EncoderError, match="finite sum"):
+            build_encoder("keyword*1e308+keyword:64*1e308")
+        # nearby shares are different encoders, with different ids
+        assert build_encoder("keyword*8+keyword:64").id != build_encoder("keyword*8.04+keyword:64").id
+
+    def test_a_local_model_path_may_hold_plus_and_slash(self, tmp_path) -> None:  # type: ignore[no-untyped-def]
+        with pytest.raises(EncoderError, match="no sentence-transformers model directory at .*a\\+b/m"):
+            build_encoder(f"st:{tmp_path / 'a+b' / 'm'}")
 
 
 def test_a_cached_composite_reuses_each_parts_cached_vectors(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -164,8 +172,9 @@ def test_a_projected_encoder_centres_and_keeps_the_leading_directions() -> None:
     from matcher.encoders import _projection
 
     enc = build_encoder("use/128")
-    mean, components, digest = _projection(enc.base.id)  # type: ignore[attr-defined]
-    assert enc.dim == 128 and digest in enc.id and enc.id.startswith(enc.base.id)  # type: ignore[attr-defined]
+    mean, components = _projection(enc.base.id)  # type: ignore[attr-defined]
+    assert enc.dim == 128 and enc.id.startswith(enc.base.id + "/pca128-")  # type: ignore[attr-defined]
+    assert build_encoder("use/64").id != enc.id  # the id names the numbers: another cut is another encoder
     raw = np.random.default_rng(0).normal(size=(3, len(mean))).astype(np.float32)
     enc.base = type("Fixed", (), {"encode": lambda self, texts: raw[: len(texts)], "id": "fixed"})()  # type: ignore[attr-defined]
     out = enc.encode(["a", "b", "c"])
@@ -177,3 +186,5 @@ def test_a_projected_encoder_centres_and_keeps_the_leading_directions() -> None:
         build_encoder("keyword/8")
     with pytest.raises(EncoderError, match="bad dimension"):
         build_encoder("use/x")
+    with pytest.raises(EncoderError, match="bad dimension"):
+        build_encoder("use/\u00b2")

@@ -111,19 +111,25 @@ def test_two_stage_matches_exhaustive_when_fetch_covers_pool() -> None:
         assert full.retrieved == full.eligible >= fast.retrieved
 
 
+@pytest.mark.parametrize("kind", ["mentor", "investor"])
 @pytest.mark.parametrize("dense_max", [0, 20_000])
-def test_both_retrieval_paths_rank_as_the_exhaustive_ranking(dense_max: int) -> None:
+def test_both_retrieval_paths_rank_as_the_exhaustive_ranking(dense_max: int, kind: str) -> None:
     """Faiss plus the threshold walk (dense_max 0; a fetch far smaller than the pool, so the walk does walk) and
-    the dense products over every row select the same top lists as scoring every eligible row."""
+    the dense products over every row select the same top lists as scoring every eligible row, also with
+    candidates excluded (as intros already made exclude them)."""
     from dataclasses import replace
 
-    m, projects = random_ecosystem(1500, seed=5)
+    m, projects = random_ecosystem(1500, seed=5, kind=kind)
     m.config = replace(m.config, dense_max=dense_max, semantic_fetch=40, structured_fetch=60, walk_chunk=64)
-    w = WeightSet.default("mentor")
-    for pid in projects[:8]:
-        fast = m.rank(kind="mentor", query_id=pid, weights=w, k=20, now=NOW, explain=False)
-        full = m.rank(kind="mentor", query_id=pid, weights=w, k=20, now=NOW, explain=False, exhaustive=True)
-        assert ids(fast) == ids(full)
+    w = WeightSet.default(kind)
+    for i, pid in enumerate(projects[:8]):
+        exclude: list[int] = []
+        if i % 2:  # the exhaustive ranking's best three are excluded
+            exclude = ids(m.rank(kind=kind, query_id=pid, weights=w, k=3, now=NOW, explain=False, exhaustive=True))
+        fast = m.rank(kind=kind, query_id=pid, weights=w, k=20, now=NOW, explain=False, exclude=exclude)
+        full = m.rank(kind=kind, query_id=pid, weights=w, k=20, now=NOW, explain=False, exhaustive=True,
+                      exclude=exclude)
+        assert ids(fast) == ids(full) and not set(exclude) & set(ids(fast))
         assert [x.score for x in fast.matches] == pytest.approx([x.score for x in full.matches], abs=1e-6)
         if dense_max:
             assert fast.retrieved == fast.eligible  # every eligible row was scored
