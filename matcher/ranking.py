@@ -367,8 +367,6 @@ class Matcher:
         excluded = [i for i in exclude if i in pool]
         if excluded:
             eligible[pool.rows_of(excluded)] = False
-        if not matches_dir and query_id in pool:  # never recommend a profile to itself
-            eligible[pool.rows_of([query_id])] = False
         if history is not None and kind == "investor" and history.exclude_prior and matches_dir:
             project = q_table.profiles[q_row]
             assert isinstance(project, ProjectProfile)

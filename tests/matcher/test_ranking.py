@@ -83,6 +83,15 @@ def test_investor_round_and_ticket_constraints() -> None:
     assert ids(r2) == [1, 2, 3]
 
 
+def test_an_investors_deal_flow_keeps_the_project_that_shares_its_id() -> None:
+    """Projects and investors are numbered in separate tables: investor 1's deal flow holds project 1."""
+    m = build([project(1), project(2)], investor=[investor(1), investor(2)])
+    for iid in (1, 2):
+        r = m.rank(kind="investor", query_id=iid, weights=WeightSet.default("dealflow"), k=10, direction="dealflow",
+                   now=NOW)
+        assert sorted(ids(r)) == [1, 2]
+
+
 def test_dealflow_ranks_curated_projects_for_an_investor() -> None:
     projects = [
         project(1),
