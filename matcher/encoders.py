@@ -20,6 +20,7 @@ Which spec is the default (``matcher.config.DEFAULT_ENCODER``) is decided by ``p
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import math
 import os
@@ -308,9 +309,8 @@ class ProjectedEncoder:
 
     def with_cache(self, wrap: Any) -> ProjectedEncoder:
         """The same projection over ``wrap(base)`` (a cached base: the raw vectors are what is cached)."""
-        out = ProjectedEncoder.__new__(ProjectedEncoder)
-        out.base, out._mean, out._components, out._id = _cached(self.base, wrap), self._mean, self._components, \
-            self._id
+        out = copy.copy(self)
+        out.base = _cached(self.base, wrap)
         return out
 
 

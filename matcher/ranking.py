@@ -396,6 +396,15 @@ class Matcher:
         q_lex = self._dense_lex(q_table, q_row)
         use_history = history is not None and kind == "investor"
         X_hist = np.zeros((0, 0), dtype=np.float32)
+        cal = self.calibration(kind)
+        w_a, w_b = float(w[FEATURE_INDEX["sem_need"]]), float(w[FEATURE_INDEX["sem_domain"]])
+        keep = max(cfg.structured_fetch, 3 * k)
+
+        def semantic_part(ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
+            """The semantic part of a pre-score from the two field cosines (both retrieval paths)."""
+            out: np.ndarray = w_a * calibrate(ca, cal[0], cal[1]) + w_b * calibrate(cb, cal[2], cal[3])
+            return out
+
         if use_history:
             assert history is not None
             day = dt.datetime.fromtimestamp(now_ts, dt.UTC).date()
@@ -421,19 +430,12 @@ class Matcher:
             # a small pool: every eligible row's pre-score exactly (structured part + calibrated semantic part, the
             # walk's `exact` below), its field cosines from two matrix-vector products over all stored vectors,
             # which read the memory once and copy nothing; the best `keep` by pre-score go on
-            cal = self.calibration(kind)
-            w_a, w_b = float(w[FEATURE_INDEX["sem_need"]]), float(w[FEATURE_INDEX["sem_domain"]])
-            keep = max(cfg.structured_fetch, 3 * k)
             dense_cos = field_cosines(q_vec, pool.vectors(), pool.field_dim)
-            pre = (X_elig @ w + w_exposure * exp_elig
-                   + w_a * calibrate(dense_cos[0][elig_rows], cal[0], cal[1])
-                   + w_b * calibrate(dense_cos[1][elig_rows], cal[2], cal[3]))
+            pre = X_elig @ w + w_exposure * exp_elig + semantic_part(dense_cos[0][elig_rows], dense_cos[1][elig_rows])
             cand_local = np.sort(_top_rows(pre, sub["ids"], keep))
             retrieved = len(elig_rows)
         else:
             # (a) exact semantic top by faiss; the last score bounds the combined cosine of everyone else
-            cal = self.calibration(kind)
-            w_a, w_b = float(w[FEATURE_INDEX["sem_need"]]), float(w[FEATURE_INDEX["sem_domain"]])
             r_query, alpha, beta = _retrieval_query(q_vec, pool.field_dim, cal, w_a, w_b)
             fetch = cfg.semantic_fetch + len(excluded)
             sem_rows, sem_scores = pool.index.search_rows(r_query[None, :], fetch)
@@ -449,15 +451,12 @@ class Matcher:
             # no unvisited row can reach the pre-score of the current `keep`-th best.
             # The lexical part is left to the final scoring; the walk allows for it with a cap (character-gram
             # cosines of short profiles stay low: on the seed data the largest per query had p99 0.26).
-            keep = max(cfg.structured_fetch, 3 * k)
             lex_cap = max(float(w[FEATURE_INDEX["lexical"]]), 0.0) * cfg.lexical_bound
             structured = X_elig @ w + w_exposure * exp_elig
             exact = np.full(len(elig_rows), np.nan, dtype=np.float32)
 
             def exact_part(local: np.ndarray) -> np.ndarray:
-                ca, cb = field_cosines(q_vec, pool.vectors(elig_rows[local]), pool.field_dim)
-                out: np.ndarray = w_a * calibrate(ca, cal[0], cal[1]) + w_b * calibrate(cb, cal[2], cal[3])
-                return out
+                return semantic_part(*field_cosines(q_vec, pool.vectors(elig_rows[local]), pool.field_dim))
 
             known_parts: list[np.ndarray] = []
             if len(sem_local):
@@ -511,7 +510,6 @@ class Matcher:
             cos_a, cos_b = dense_cos[0][rows], dense_cos[1][rows]
         else:
             cos_a, cos_b = field_cosines(q_vec, pool.vectors(rows), pool.field_dim)
-        cal = self.calibration(kind)
         X[:, FEATURE_INDEX["sem_need"]] = calibrate(cos_a, cal[0], cal[1])
         X[:, FEATURE_INDEX["sem_domain"]] = calibrate(cos_b, cal[2], cal[3])
         X[:, FEATURE_INDEX["lexical"]] = self.lexical.similarity(q_lex, pool.lex_ids[rows], pool.lex_weights[rows])
