@@ -50,7 +50,7 @@ from api.services import matching as match_svc
 from api.services import profiles as profile_svc
 from api.services import report as report_svc
 from matcher.config import WEIGHT_LIMIT, WEIGHT_NAMES
-from matcher.taxonomy import INDUSTRIES, NEEDS, REGIONS, ROUNDS, STAGES
+from matcher.taxonomy import INDUSTRIES, NEEDS, PROVIDER_CATEGORIES, REGIONS, ROUNDS, STAGES
 from models import ConsoleSession, IntroRequest, ModelVersion, Project, Space, SpaceModel, User
 
 # an APIBlueprint only because apiflask expects one; the console stays out of the OpenAPI document
@@ -141,7 +141,8 @@ def _helpers() -> dict[str, Any]:
         return translate(key, language)
 
     def label(vocab_name: str, code: str | None) -> str:
-        vocab = {"stage": STAGES, "round": ROUNDS, "industry": INDUSTRIES, "need": NEEDS, "region": REGIONS}[vocab_name]
+        vocab = {"stage": STAGES, "round": ROUNDS, "industry": INDUSTRIES, "need": NEEDS, "region": REGIONS,
+                 "category": PROVIDER_CATEGORIES}[vocab_name]
         if not code or code not in vocab:
             return code or ""
         return vocab.zh(code) if language == "zh" else vocab.en(code)
@@ -620,7 +621,24 @@ def models_page() -> Any:
         return redirect(url_for("console.models_page"))
     rows = session_.scalars(select(ModelVersion).order_by(ModelVersion.id.desc()).limit(30)).all()
     pin = session_.get(SpaceModel, sid)
-    return render_template("models.html", versions=rows, pin=pin)
+    return render_template("models.html", versions=rows, pin=pin, summaries={v.id: _version_summary(v) for v in rows})
+
+
+def _version_summary(version: ModelVersion) -> dict[str, Any]:
+    """What a version's figures say, by kind: offline NDCG@10 of its model and of the weights alone, and the
+    investor ranker's choice with its validation-year NDCG@10 (the console words them; the raw report stays
+    available as a log)."""
+    kinds = {kind: {"candidate": (m.get("candidate") or {}).get("ndcg@10"),
+                    "weights_only": (m.get("weights_only") or {}).get("ndcg@10")}
+             for kind, m in sorted((version.metrics or {}).items()) if isinstance(m, dict)}
+    history = (version.manifest or {}).get("history") or {}
+    selected = str(history.get("selected") or "")
+    val = history.get("validation") or {}
+    ranker = None
+    if selected:
+        choice = "learned" if selected == "learned" else "blend" if selected.startswith("blend:") else "simple"
+        ranker = {"choice": choice, "learned": val.get("learned"), "best": val.get("best_baseline_ndcg@10")}
+    return {"kinds": kinds, "ranker": ranker}
 
 
 # -- founder ----------------------------------------------------------------------------------------------

@@ -6,13 +6,8 @@ operator dashboard and the founder's match page at 1280 px and 390 px go to benc
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import socket
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,25 +18,10 @@ from models import Mentor, Project
 from models.db import make_engine, make_session_factory, session_scope, upgrade
 from seed_data import SeedPlan
 from seed_data.loader import seed
-from tests.conftest import IN_CI
+from tests.browser.conftest import SHOTS, Served, open_signed_in, page_problems, raw_codes, require_chromium, shoot
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SHOTS = Path(__file__).resolve().parents[2] / "bench" / "results" / "screenshots"
 pytestmark = pytest.mark.browser
 PASSWORD = "correct-horse-battery"
-
-
-def _require_chromium() -> None:
-    if not os.path.exists(CHROMIUM):
-        if IN_CI:
-            pytest.fail("CI=true but Debian's chromium is not installed (make install installs it)", pytrace=False)
-        pytest.skip("chromium not installed (make install installs it)")
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Site:
@@ -61,9 +41,7 @@ class Site:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    _require_chromium()
-    from werkzeug.serving import make_server
-
+    require_chromium()
     from api import create_app
     from api.extensions import db, matching
 
@@ -82,12 +60,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
                       "RATELIMIT_ENABLED": False, "EXPLORATION_SHARE": 0.0})
     with app.app_context():
         matching.engine.build(db.factory)
-    port = _port()
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    s = Site(f"http://127.0.0.1:{port}", url, app, {"project": project.id, "space": project.space_id,
-                                                     "uncurated": uncurated})
+    server = Served(app)
+    s = Site(server.base, url, app, {"project": project.id, "space": project.space_id, "uncurated": uncurated})
     s.add_user("operator", "operator@test.cn", space_id=project.space_id)
     s.add_user("founder", "founder@test.cn", profile=ProfileRef("project", project.id))
     with app.app_context():  # an investor whose deal flow is not empty
@@ -108,34 +82,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             db.engine.dispose()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    _require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        yield b
-        b.close()
-
-
 def sign_in(browser: Any, site: Site, email: str, width: int = 1280) -> Any:
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.goto(f"{site.base}/console/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
-    assert "/console/login" not in page.url, f"sign-in failed for {email}"
-    return page
-
-
-def shoot(page: Any, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / name), full_page=True)
+    return open_signed_in(browser, site.base, email, PASSWORD, width)
 
 
 def test_operator_changes_previews_and_saves_weights(browser: Any, site: Site) -> None:
@@ -246,7 +194,7 @@ def test_screenshots_at_desktop_and_phone_widths(browser: Any, site: Site, width
 
 PAGES = {
     "operator@test.cn": ["/console/space", "/console/space/weights?kind=mentor", "/console/space/weights?kind=investor",
-                         "/console/space/allocation", "/console/space/curation", "/console/space/report",
+                         "/console/space/allocation", "/console/space/dealflow", "/console/space/report",
                          "/console/space/import", "/console/space/models", "/console/space/access"],
     "founder@test.cn": ["/console/project?kind=mentor", "/console/project?kind=investor",
                         "/console/project?kind=provider"],
@@ -254,38 +202,19 @@ PAGES = {
 }
 
 
-def _raw_codes() -> set[str]:
-    """Codes a person should never read: feature and factor names, and taxonomy codes written with an
-    underscore (single words such as "ai" or "seed" also occur in English prose)."""
-    from matcher.config import WEIGHT_NAMES
-    from matcher.taxonomy import INDUSTRIES, INVESTOR_KINDS, MENTOR_TYPES, NEEDS, PROVIDER_CATEGORIES, ROUNDS, STAGES
-
-    codes = {c for c in WEIGHT_NAMES if "_" in c} | {"lexical"}  # (acceptance, region... are also English words)
-    for vocab in (INDUSTRIES, INVESTOR_KINDS, MENTOR_TYPES, NEEDS, PROVIDER_CATEGORIES, ROUNDS, STAGES):
-        codes |= {c for c in vocab.codes if "_" in c}
-    return codes
-
-
 @pytest.mark.parametrize("email", sorted(PAGES))
 def test_every_page_fits_a_phone_and_shows_no_raw_code(browser: Any, site: Site, email: str) -> None:
-    import re as re_
-
-    codes = _raw_codes()
+    codes = raw_codes()
     page = sign_in(browser, site, email, 390)
     problems: list[str] = []
     for path in PAGES[email]:
         for lang in ("zh", "en"):
-            page.goto(f"{site.base}{path}{'&' if '?' in path else '?'}lang={lang}")
+            response = page.goto(f"{site.base}{path}{'&' if '?' in path else '?'}lang={lang}")
+            assert response is not None and response.status == 200, f"{path}: {response and response.status}"
             page.wait_for_load_state("networkidle")
-            width = page.evaluate("document.documentElement.scrollWidth")
-            if width > 391:
-                problems.append(f"{path} ({lang}): {width} px wide")
-            text = page.inner_text("body")
-            found = sorted({c for c in codes if re_.search(rf"(?<![\w/]){re_.escape(c)}(?![\w/])", text)})
-            if found:
-                problems.append(f"{path} ({lang}): shows {', '.join(found)}")
+            problems += page_problems(page, codes, f"{path} ({lang})")
             if lang == "zh":  # a screenshot of every page at both widths (bench/results/screenshots)
-                slug = re_.sub(r"[^a-z0-9]+", "-", path.removeprefix("/console/").lower()).strip("-")
+                slug = re.sub(r"[^a-z0-9]+", "-", path.removeprefix("/console/").lower()).strip("-")
                 role = email.split("@")[0]
                 shoot(page, f"page-{role}-{slug}-390.png")
                 page.set_viewport_size({"width": 1280, "height": 900})
