@@ -24,6 +24,7 @@ from matcher.history import (
     history_features,
 )
 from matcher.investor_ranker import (
+    ANCHOR_WEIGHT,
     InvestorRanker,
     RankerContext,
     TrainConfig,
@@ -31,6 +32,7 @@ from matcher.investor_ranker import (
     evaluate,
     feature_names,
     fit_naive_bayes,
+    simple_scorers,
     train_ranker,
 )
 
@@ -274,6 +276,25 @@ def test_the_learned_ranker_is_kept_when_it_wins_on_validation() -> None:
     val = ranker.report["validation"]
     assert ranker.selected == "learned"
     assert val["learned"] > val["best_baseline_ndcg@10"]
+    # the model keeps a fixed tenth of the validation year's best baseline, both standardised over the training
+    # pairs: the served score is exactly that sum, and the anchor survives the artifact's round trip
+    assert ranker.anchor == val["best_baseline"] == val["anchored"]["with"]
+    X = np.random.default_rng(2).random((30, len(feature_names([])))).astype(np.float32)
+    b = ranker.blend
+    model = np.mean([bst.predict(X) for bst in ranker._boosters], axis=0)
+    simple = simple_scorers(exclude_prior=False)[val["best_baseline"]](X)
+    expected = ((model - b["mean_model"]) / b["std_model"]
+                + ANCHOR_WEIGHT * (simple - b["mean_simple"]) / b["std_simple"])
+    assert b["weight"] == ANCHOR_WEIGHT and b["std_model"] > 0
+    np.testing.assert_allclose(ranker.score(X), expected, rtol=1e-9)
+    again = InvestorRanker.from_json(ranker.to_json())
+    assert (again.selected, again.anchor) == ("learned", val["best_baseline"])
+    np.testing.assert_array_equal(again.score(X), ranker.score(X))
+    np.testing.assert_allclose(again.contributions(X).sum(axis=1), again.score(X), atol=1e-6)
+    with pytest.raises(ValueError, match="anchored model needs"):
+        InvestorRanker("learned", ranker.names, ranker.model_texts, anchor=ranker.anchor)
+    with pytest.raises(ValueError, match="no model to blend"):
+        InvestorRanker("naive_bayes", ranker.names, anchor=ranker.anchor)
 
 
 def test_the_ranker_falls_back_to_the_best_baseline_when_it_loses_on_validation() -> None:
