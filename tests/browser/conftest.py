@@ -105,4 +105,29 @@ def page_problems(page: Any, codes: set[str], where: str, width: int = 390) -> l
     found = sorted({c for c in codes if re.search(rf"(?<![\w/]){re.escape(c)}(?![\w/])", text)})
     if found:
         problems.append(f"{where}: shows {', '.join(found)}")
+    # a word squeezed into one character a line (当/前, 初/创/期): a leaf element of two or more characters of
+    # text whose content box is three or more lines tall while no wider than about one and a half characters
+    squeezed = page.evaluate(SQUEEZED_JS)
+    if squeezed:
+        problems.append(f"{where}: one character a line in {squeezed[:5]}")
     return problems
+
+
+SQUEEZED_JS = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    if (el.children.length || !el.offsetParent) continue;
+    const text = (el.textContent || '').trim();
+    if (text.length < 2) continue;
+    const style = getComputedStyle(el);
+    const size = parseFloat(style.fontSize) || 16;
+    const line = parseFloat(style.lineHeight) || size * 1.2;
+    const box = el.getBoundingClientRect();
+    const pad = (k) => parseFloat(style[k]) || 0;
+    const width = box.width - pad('paddingLeft') - pad('paddingRight')
+      - pad('borderLeftWidth') - pad('borderRightWidth');
+    const height = box.height - pad('paddingTop') - pad('paddingBottom');
+    if (height >= 2.5 * line && width <= 1.6 * size) out.push(el.tagName.toLowerCase() + ': ' + text.slice(0, 12));
+  }
+  return out;
+}"""
