@@ -9,6 +9,8 @@ in with a password instead and builds the same :class:`Principal`, so one author
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from dataclasses import dataclass
 
 from apiflask import HTTPTokenAuth
@@ -57,6 +59,37 @@ def _cache() -> KeyCache:
 
 _DUMMY_HASH = hash_api_key("hb_000000000000_not-a-real-key")
 
+
+class _LegacyFailures:
+    """Wrong secrets per legacy key (stored with the slow scrypt hash of older releases; a key is re-stored as
+    SHA-256 on its first good use). Junk guessed at a known legacy prefix would cost ~42 ms of scrypt each; after
+    ``limit`` wrong ones within ``window`` seconds the key is refused without hashing until the window ends (per
+    process). The key's owner waits out the window at worst, and its first good use ends the matter."""
+
+    def __init__(self, limit: int = 5, window: float = 60.0) -> None:
+        self.limit, self.window = limit, window
+        self._seen: dict[int, tuple[float, int]] = {}
+        self._lock = threading.Lock()
+
+    def _live(self, key_id: int, now: float) -> tuple[float, int]:
+        start, count = self._seen.get(key_id, (now, 0))
+        return (now, 0) if now - start >= self.window else (start, count)
+
+    def blocked(self, key_id: int) -> bool:
+        with self._lock:
+            return self._live(key_id, time.monotonic())[1] >= self.limit
+
+    def failed(self, key_id: int) -> None:
+        with self._lock:
+            now = time.monotonic()
+            start, count = self._live(key_id, now)
+            if len(self._seen) > 10_000:  # bounded: forget the stale ones
+                self._seen = {k: v for k, v in self._seen.items() if now - v[0] < self.window}
+            self._seen[key_id] = (start, count + 1)
+
+
+_legacy_failures = _LegacyFailures()
+
 # built once (every request runs it): the key's state and its user's, as plain columns
 _KEY_BY_PREFIX = (select(ApiKey.id, ApiKey.key_hash, ApiKey.revoked_at, ApiKey.expires_at,
                          User.id.label("user_id"), User.active,
@@ -84,7 +117,12 @@ def principal_for_key(token: str) -> Principal | None:
     key_id, key_hash = found.id, found.key_hash
     cache = _cache()
     if cache.get(token) != key_id:
+        legacy = not key_hash.startswith("sha256$")
+        if legacy and _legacy_failures.blocked(key_id):
+            return None  # a slow legacy hash guessed at too often: no more scrypt runs for it for a while
         if not verify_api_key(token, key_hash):
+            if legacy:
+                _legacy_failures.failed(key_id)
             return None
         cache.put(token, key_id)
         # recorded on a cache miss only, so a busy key costs one write per cache lifetime

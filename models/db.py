@@ -231,6 +231,9 @@ def json_dumps(value: Any) -> str:
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY).decode()
 
 
+PG_CONNECT_TIMEOUT = 5  # seconds
+
+
 def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     url = normalise_url(url or default_url())
     kwargs.setdefault("json_serializer", json_dumps)
@@ -268,6 +271,10 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
         _GATES[engine] = gate
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
+        # an unreachable or silent server fails a connection attempt in seconds (a clear 503) instead of
+        # holding a worker thread for the operating system's TCP timeout (minutes); the URL's own value wins
+        kwargs["connect_args"] = {"connect_timeout": PG_CONNECT_TIMEOUT, **kwargs.get("connect_args", {})}
     return create_engine(url, **kwargs)
 
 

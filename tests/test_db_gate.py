@@ -139,3 +139,37 @@ def test_a_new_sqlite_database_is_readable_by_its_owner_only(tmp_path: Path) -> 
             assert stat.S_IMODE(p.stat().st_mode) & 0o077 == 0, (p.name, oct(p.stat().st_mode))
     finally:
         engine.dispose()
+
+
+def test_a_silent_postgresql_server_fails_the_connection_in_seconds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server that accepts TCP and never answers (a hung host behind a load balancer) must not hold a worker
+    for the operating system's TCP timeout: the attempt fails with an error the API turns into a 503."""
+    import socket
+
+    from sqlalchemy.exc import OperationalError
+
+    import models.db as mdb
+
+    monkeypatch.setattr(mdb, "PG_CONNECT_TIMEOUT", 1)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)  # the kernel accepts; nobody ever speaks
+    port = listener.getsockname()[1]
+    outcome: list[BaseException | None] = []
+
+    def connect() -> None:
+        engine = make_engine(f"postgresql://postgres@127.0.0.1:{port}/test")
+        try:
+            with engine.connect():
+                outcome.append(None)
+        except BaseException as exc:  # noqa: BLE001 - recorded for the assertion
+            outcome.append(exc)
+        finally:
+            engine.dispose()
+
+    worker = threading.Thread(target=connect, daemon=True)
+    worker.start()
+    worker.join(timeout=30)
+    listener.close()
+    assert not worker.is_alive(), "the connection attempt to a silent server did not give up"
+    assert len(outcome) == 1 and isinstance(outcome[0], OperationalError), outcome
