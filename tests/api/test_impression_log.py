@@ -324,3 +324,35 @@ def test_any_failure_of_a_write_keeps_the_batch(env: ApiEnv, engine: Any, monkey
     assert all(log.is_pending(i) for i in ids) and log.dropped == 0
     assert log.flush() == 3
     assert set(stored(engine, ids)) == set(ids) and not any(log.is_pending(i) for i in ids)
+
+
+def test_a_failure_while_writing_row_by_row_keeps_the_unwritten_rows(env: ApiEnv, engine: Any,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The batch is refused (a constraint), so the rows are written one by one; a pool timeout on the second
+    row (not a refusal of that row) keeps it and the rest pending, none counted as dropped, and the next flush
+    writes them: only a row the database refuses is ever dropped."""
+    from sqlalchemy.exc import IntegrityError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    log = ImpressionLog(engine, interval=60)
+    ids = log.append(rows_for(env.ids["project1"], env.ids["space1"], 3))
+    assert ids is not None
+    real_begin = engine.begin
+    calls = {"n": 0}
+
+    def scripted() -> Any:
+        calls["n"] += 1
+        if calls["n"] == 1:  # the whole batch: refused
+            raise IntegrityError("INSERT INTO impressions ...", {}, Exception("a refused row"))
+        if calls["n"] == 3:  # the second row on its own: the pool is exhausted
+            raise PoolTimeout("QueuePool limit reached")
+        return real_begin()
+
+    monkeypatch.setattr(engine, "begin", scripted)
+    with pytest.raises(PoolTimeout):
+        log.flush()
+    assert list(stored(engine, ids)) == [ids[0]]  # the first row went in on its own
+    assert not log.is_pending(ids[0]) and log.is_pending(ids[1]) and log.is_pending(ids[2])
+    assert log.dropped == 0
+    assert log.flush() == 2
+    assert set(stored(engine, ids)) == set(ids) and log.dropped == 0
