@@ -12,14 +12,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from apiflask import APIFlask, HTTPError
-from flask import Response, request
+from flask import Response, current_app, request
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as SATimeoutError
 from werkzeug.exceptions import HTTPException
 
 from api.config import Config
 from api.extensions import db, limiter, matching
-from api.problems import PROBLEM_BASE, PROBLEM_MIMETYPE, ProblemSchema, problem_response
+from api.problems import PROBLEM_BASE, PROBLEM_MIMETYPE, ProblemSchema, field_errors, problem_response
 from models.db import WalCheckpointer
 
 log = logging.getLogger("huoban.api")
@@ -47,19 +47,21 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
 
     @app.error_processor
     def _problem(error: HTTPError) -> Response:
-        return problem_response(error)
+        return problem_response(_listed_errors_capped(error))
 
     @app.before_request
     def _json_body_is_text() -> None:
-        """What the schema parser cannot say clearly: a body nested so deep that parsing it overflows the
-        stack, and strings holding lone UTF-16 surrogates (valid JSON escapes, but not text: every write of
-        them fails). Both are refused before any handler runs."""
+        """What the schema parser cannot say clearly or cheaply: a body nested so deep that parsing it
+        overflows the stack, strings holding lone UTF-16 surrogates (valid JSON escapes, but not text: every
+        write of them fails) and bodies of more items than any request needs (validated item by item, they
+        tie up a worker). All are refused before any handler runs, and so is a body that is not JSON sent to
+        the JSON API."""
         if request.is_json:
             problem = json_body_problem(request.get_data(cache=True))
             if problem:
-                raise HTTPError(400, message=problem)
+                raise HTTPError(problem[0], message=problem[1])
         elif (request.method in ("POST", "PUT", "PATCH") and request.path.startswith("/api/")
-              and request.mimetype != "multipart/form-data" and request.content_length):
+              and request.routing_exception is None and _sends_a_body_that_is_not_json()):
             # a JSON API: a body sent as text or a form would be read as no body at all (an empty 200)
             raise HTTPError(415, message=f"send the body as application/json, not {request.mimetype or 'untyped'}")
 
@@ -186,46 +188,91 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
 
 
 MAX_JSON_DEPTH = 64
+# the longest list a request needs is 20,000 ids (AllocationIn.project_ids and .candidate_ids, both at once):
+# longer arrays, and bodies of more values in all, are refused before they are validated item by item
+MAX_JSON_ARRAY = 50_000
+MAX_JSON_VALUES = 100_000  # array items and object members at every depth, plus the body itself
+MAX_LISTED_ERRORS = 50  # per-field errors listed in one validation problem; the rest are counted
 
 
 _LONG_NUMBER = re.compile(rb"\d{4300}")
 
 
-def json_body_problem(data: bytes) -> str | None:
-    """Why a JSON request body must be refused before parsing by schema, or None (an invalid body is left to
-    the parser, which names the error)."""
+def _sends_a_body_that_is_not_json() -> bool:
+    """A non-JSON request to the JSON API that must be refused: any content type its operation does not
+    declare (whatever the Content-Length or Transfer-Encoding: only the import reads a form), or an untyped
+    body."""
+    if request.mimetype:
+        view = current_app.view_functions.get(request.endpoint or "")
+        declared = (getattr(view, "_spec", None) or {}).get("content_type") or ()  # set by @input for its body
+        return request.mimetype not in ((declared,) if isinstance(declared, str) else declared)
+    return bool(request.content_length) or "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+
+
+def _listed_errors_capped(error: HTTPError) -> HTTPError:
+    """A validation problem lists the first :data:`MAX_LISTED_ERRORS` field errors and counts the rest."""
+    if error.status_code != 422 or not isinstance(error.detail, Mapping):
+        return error
+    errors = field_errors(error.detail)
+    if len(errors) <= MAX_LISTED_ERRORS:
+        return error
+    listed: dict[str, dict[str, list[str]]] = {}
+    for e in errors[:MAX_LISTED_ERRORS]:
+        listed.setdefault(e["location"], {}).setdefault(e["field"], []).append(e["message"])
+    omitted = len(errors) - MAX_LISTED_ERRORS
+    return HTTPError(422, message=error.message, detail=listed, headers=error.headers, extra_data={
+        **(error.extra_data or {}), "errors_omitted": omitted,
+        "detail": f"the request did not validate: {len(errors)} errors, the first {MAX_LISTED_ERRORS} listed"})
+
+
+def json_body_problem(data: bytes) -> tuple[int, str] | None:
+    """Why a JSON request body must be refused before parsing by schema (the status and the detail), or None
+    (an invalid body is left to the parser, which names the error)."""
     # Python refuses to read integers of more than 4,300 digits with a ValueError the JSON parser's callers do
     # not expect (a 500): such a body can only be as long
     if len(data) > 4300 and _LONG_NUMBER.search(data):
-        return "a number in the request body has more than 4300 digits"
-    # the common case costs two byte counts: the body cannot nest deeper than its brackets, and a lone
-    # surrogate can only arrive escaped (raw, it is not UTF-8 and the parser refuses it)
-    if not data or (data.count(b"[") + data.count(b"{") <= MAX_JSON_DEPTH and b"\\ud" not in data
-                    and b"\\uD" not in data):
+        return 400, "a number in the request body has more than 4300 digits"
+    # the common case costs three byte counts: the body cannot nest deeper than its brackets, no array holds
+    # more items than one plus the commas, nor the body more values than one plus its brackets and commas; and
+    # a lone surrogate can only arrive escaped (raw, it is not UTF-8 and the parser refuses it)
+    if not data:
+        return None
+    brackets = data.count(b"[") + data.count(b"{")
+    commas = data.count(b",")
+    if (brackets <= MAX_JSON_DEPTH and commas < MAX_JSON_ARRAY and brackets + commas < MAX_JSON_VALUES
+            and b"\\ud" not in data and b"\\uD" not in data):
         return None
     try:
         body = json.loads(data)
     except RecursionError:
-        return f"the request body is nested too deeply (more than {MAX_JSON_DEPTH} levels)"
+        return 400, f"the request body is nested too deeply (more than {MAX_JSON_DEPTH} levels)"
     except ValueError:
         return None
+    values = 1
     stack: list[tuple[Any, int]] = [(body, 1)]
     while stack:
         value, depth = stack.pop()
         if depth > MAX_JSON_DEPTH:
-            return f"the request body is nested too deeply (more than {MAX_JSON_DEPTH} levels)"
+            return 400, f"the request body is nested too deeply (more than {MAX_JSON_DEPTH} levels)"
         if isinstance(value, str):
             if not value.isascii():
                 try:
                     value.encode("utf-8")
                 except UnicodeEncodeError:
-                    return ("a string in the request body holds a lone UTF-16 surrogate (\\ud800-\\udfff), "
-                            "which is not text")
-        elif isinstance(value, dict):
-            stack.extend((k, depth + 1) for k in value)
-            stack.extend((v, depth + 1) for v in value.values())
-        elif isinstance(value, list):
-            stack.extend((v, depth + 1) for v in value)
+                    return 400, ("a string in the request body holds a lone UTF-16 surrogate (\\ud800-\\udfff), "
+                                 "which is not text")
+        elif isinstance(value, dict | list):
+            if isinstance(value, list) and len(value) > MAX_JSON_ARRAY:
+                return 413, (f"an array in the request body has {len(value)} items; at most {MAX_JSON_ARRAY} are "
+                             "accepted")
+            values += len(value)
+            if values > MAX_JSON_VALUES:
+                return 413, f"the request body holds more than {MAX_JSON_VALUES} values (array items and members)"
+            if isinstance(value, dict):
+                stack.extend((k, depth + 1) for k in value)
+                stack.extend((v, depth + 1) for v in value.values())
+            else:
+                stack.extend((v, depth + 1) for v in value)
     return None
 
 

@@ -39,6 +39,7 @@ class ProblemSchema(Schema):
     status = Integer(required=True)
     detail = String(required=True)
     errors = List(Nested(FieldErrorSchema), metadata={"description": "per-field validation errors"})
+    errors_omitted = Integer(metadata={"description": "validation errors not listed (only the first 50 are)"})
 
 
 def problem(status: int, detail: str, *, type_: str | None = None, title: str | None = None,

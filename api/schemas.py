@@ -77,7 +77,32 @@ class Code(fields.String):
             raise ValidationError(str(exc)) from None
 
 
-class Codes(fields.List):
+def _length_first(field: fields.Field[Any], value: Any) -> None:
+    """Check a collection's maximum length before its items are read: a list (or object) far too long is one
+    error, not one per item (nor a worker tied up reading and reporting them)."""
+    if isinstance(value, list | dict):
+        for validator in field.validators:
+            if isinstance(validator, Length) and validator.max is not None and len(value) > validator.max:
+                validator(value)  # raises, with the validator's own message
+
+
+class BoundedList(fields.List[Any]):
+    """A list whose ``Length(max=...)`` is checked before its items."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[Any]:
+        _length_first(self, value)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class BoundedDict(fields.Dict):
+    """An object whose ``Length(max=...)`` (its number of members) is checked before its members."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        _length_first(self, value)
+        return super()._deserialize(value, attr, data, **kwargs)  # type: ignore[no-untyped-call]
+
+
+class Codes(BoundedList):
     """A list of taxonomy codes, de-duplicated, in vocabulary order (``ordered``: in the given order, where the
     first one means something - a project's first language is its working language)."""
 
@@ -599,9 +624,10 @@ WEIGHT_KINDS = ("mentor", "investor", "provider", "dealflow")
 
 
 class WeightsIn(StrictSchema):
-    weights = Dict(keys=String(validate=OneOf(WEIGHT_NAMES)),
-                   values=Float(validate=Range(min=-WEIGHT_LIMIT, max=WEIGHT_LIMIT), allow_nan=False),
-                   required=True, metadata={"description": "missing names keep their current values"})
+    weights = BoundedDict(keys=String(validate=OneOf(WEIGHT_NAMES)),
+                          values=Float(validate=Range(min=-WEIGHT_LIMIT, max=WEIGHT_LIMIT), allow_nan=False),
+                          validate=Length(max=len(WEIGHT_NAMES), error="at most {max} weights: one per weight name"),
+                          required=True, metadata={"description": "missing names keep their current values"})
     diversity = Float(validate=Range(min=0.0, max=1.0), allow_nan=False)
     comment = _text(1000, load_default="")
 
@@ -628,7 +654,7 @@ class WeightHistory(Schema):
 class PreviewIn(WeightsIn):
     sample = Integer(load_default=20, validate=Range(min=1, max=200))
     k = Integer(load_default=10, validate=Range(min=1, max=50))
-    project_ids = List(Integer(validate=Range(min=1, max=MAX_ID)), validate=Length(max=200))
+    project_ids = BoundedList(Integer(validate=Range(min=1, max=MAX_ID)), validate=Length(max=200))
 
 
 class PreviewMove(Schema):
@@ -664,8 +690,8 @@ class PreviewOut(Schema):
 
 class AllocationIn(StrictSchema):
     kind = String(load_default="mentor", validate=OneOf(("mentor", "investor", "provider")))
-    project_ids = List(Integer(validate=Range(min=1, max=MAX_ID)), validate=Length(max=20000))
-    candidate_ids = List(Integer(validate=Range(min=1, max=MAX_ID)), validate=Length(max=20000))
+    project_ids = BoundedList(Integer(validate=Range(min=1, max=MAX_ID)), validate=Length(max=20000))
+    candidate_ids = BoundedList(Integer(validate=Range(min=1, max=MAX_ID)), validate=Length(max=20000))
     per_project = Integer(load_default=1, validate=Range(min=1, max=5))
     cover = Boolean(load_default=True, metadata={"description": "every project gets a match when feasible"})
     candidates_per_project = Integer(load_default=30, validate=Range(min=1, max=200))
@@ -696,7 +722,7 @@ class PairIn(StrictSchema):
 
 class AllocationIntrosIn(StrictSchema):
     kind = String(required=True, validate=OneOf(("mentor", "investor", "provider")))
-    pairs = List(Nested(PairIn), required=True, validate=Length(min=1, max=2000))
+    pairs = BoundedList(Nested(PairIn), required=True, validate=Length(min=1, max=2000))
     message = _text(500, load_default="")
     dry_run = Boolean(load_default=False, metadata={"description": "say what would be created; create nothing"})
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import func, select
 
 from models import Project
@@ -182,3 +183,107 @@ def test_a_body_that_is_not_json_is_a_415_not_an_empty_success(env: ApiEnv) -> N
     for r in (as_text, as_form):
         assert r.status_code == 415 and r.content_type == "application/problem+json", r.status_code
     assert c.get(f"/api/v1/projects/{pid}", headers=h).json["one_liner"] == before
+
+
+def test_ten_megabyte_lists_are_refused_before_validation_with_a_small_answer(env: ApiEnv) -> None:
+    """1.6 million codes (invalid or valid) or 3 million integers in one list: a 413 naming the limit, answered
+    without validating the items one by one (that took 85 s and a 1.5 GB answer), and nothing written."""
+    from api.app import MAX_JSON_ARRAY
+
+    h = {**env.headers("operator1"), "Content-Type": "application/json"}
+    c = env.client()
+    before = project_count(env)
+    bodies = {
+        "invalid codes": ("/api/v1/projects", {**good_project(env), "industries": ["zzz"] * 1_600_000}),
+        "valid codes": ("/api/v1/projects", {**good_project(env), "industries": ["iot"] * 1_600_000}),
+        "integers": (f"/api/v1/spaces/{env.ids['space1']}/allocations", {"project_ids": [-1] * 3_000_000}),
+    }
+    for name, (path, body) in bodies.items():
+        data = json.dumps(body, separators=(",", ":")).encode()
+        assert 9_000_000 < len(data) <= env.app.config["MAX_CONTENT_LENGTH"], (name, len(data))
+        r = c.post(path, data=data, headers=h)
+        assert r.status_code == 413 and r.content_type == "application/problem+json", (name, r.status_code)
+        assert f"at most {MAX_JSON_ARRAY} are accepted" in r.json["detail"], (name, r.json)
+        assert len(r.data) < 64 * 1024, (name, len(r.data))
+    assert project_count(env) == before
+
+
+def test_lists_as_long_as_a_request_needs_pass_and_longer_ones_are_refused(env: ApiEnv) -> None:
+    from api.app import MAX_JSON_ARRAY, MAX_JSON_VALUES
+
+    path = f"/api/v1/spaces/{env.ids['space1']}/allocations"
+    # the longest legitimate lists: 20,000 project ids and 20,000 candidate ids (repeats are allowed)
+    ok = env.call("operator1", "post", path, json={"project_ids": [env.ids["project1"], env.ids["project1b"]] * 10_000,
+                                                   "candidate_ids": [env.ids["mentor"]] * 20_000})
+    assert ok.status_code == 200, ok.json
+    assert {pair["candidate_id"] for pair in ok.json["pairs"]} == {env.ids["mentor"]}
+    too_long = env.call("operator1", "post", path, json={"project_ids": [env.ids["project1"]] * (MAX_JSON_ARRAY + 1)})
+    assert too_long.status_code == 413 and too_long.content_type == "application/problem+json"
+    assert f"has {MAX_JSON_ARRAY + 1} items; at most {MAX_JSON_ARRAY}" in too_long.json["detail"]
+    # every list short enough, but too many values in all
+    many = env.call("operator1", "post", "/api/v1/projects",
+                    json={**good_project(env), **{f"list{i}": [1] * 40_000 for i in range(3)}})
+    assert many.status_code == 413 and f"more than {MAX_JSON_VALUES} values" in many.json["detail"]
+
+
+def test_only_bodies_that_may_break_a_limit_are_parsed_before_the_schema(monkeypatch: pytest.MonkeyPatch) -> None:
+    import api.app as app_module
+    from api.app import MAX_JSON_ARRAY, json_body_problem
+
+    largest = json.dumps({"project_ids": list(range(1, 20_001)), "candidate_ids": list(range(1, 20_001))}).encode()
+    too_long = json.dumps({"project_ids": [1] * (MAX_JSON_ARRAY + 1)}).encode()
+    assert json_body_problem(too_long) == (413, f"an array in the request body has {MAX_JSON_ARRAY + 1} items; "
+                                                f"at most {MAX_JSON_ARRAY} are accepted")
+
+    def parse(_: bytes) -> None:
+        raise AssertionError("parsed twice")
+
+    monkeypatch.setattr(app_module.json, "loads", parse)
+    assert json_body_problem(largest) is None  # three byte counts say no array or total can be too long
+
+
+def test_a_validation_problem_lists_at_most_50_errors_and_a_list_too_long_is_one_error(env: ApiEnv) -> None:
+    from api.app import MAX_LISTED_ERRORS
+    from matcher.config import WEIGHT_NAMES
+
+    unknown = {f"x{i}": i for i in range(120)}
+    r = env.call("operator1", "post", "/api/v1/projects", json={**good_project(env), **unknown})
+    assert r.status_code == 422 and r.content_type == "application/problem+json"
+    assert len(r.json["errors"]) == MAX_LISTED_ERRORS == 50
+    assert r.json["errors_omitted"] == 70 and "120 errors" in r.json["detail"]
+    assert all(e["message"] == "Unknown field." for e in r.json["errors"])
+    # a list (or weights object) longer than its field allows: its length is the one error, not each item
+    codes = env.call("operator1", "post", "/api/v1/projects", json={**good_project(env), "industries": ["zzz"] * 1000})
+    assert codes.status_code == 422
+    assert [e["field"] for e in codes.json["errors"]] == ["industries"], codes.json["errors"][:3]
+    weights = env.call("operator1", "put", f"/api/v1/spaces/{env.ids['space1']}/weights/mentor",
+                       json={"weights": {f"w{i}": 1 for i in range(1000)}})
+    assert weights.status_code == 422
+    assert weights.json["errors"] == [{"location": "json", "field": "weights",
+                                       "message": f"at most {len(WEIGHT_NAMES)} weights: one per weight name"}]
+
+
+def test_multipart_and_chunked_bodies_to_the_json_api_are_415(env: ApiEnv) -> None:
+    import io
+
+    pid = env.ids["project1"]
+    h = env.headers("operator1")
+    c = env.client()
+    before = c.get(f"/api/v1/projects/{pid}", headers=h).json["one_liner"]
+    as_multipart = c.patch(f"/api/v1/projects/{pid}", data={"one_liner": "changed"}, headers=h,
+                           content_type="multipart/form-data")
+    chunked = {"wsgi.input_terminated": True}  # what a server that reads chunked bodies sets
+    as_chunked_text = c.patch(f"/api/v1/projects/{pid}", input_stream=io.BytesIO(b'{"one_liner": "changed"}'),
+                              headers={**h, "Content-Type": "text/plain", "Transfer-Encoding": "chunked"},
+                              environ_overrides=chunked)
+    as_chunked_untyped = c.patch(f"/api/v1/projects/{pid}", input_stream=io.BytesIO(b'{"one_liner": "changed"}'),
+                                 headers={**h, "Transfer-Encoding": "chunked"}, environ_overrides=chunked)
+    assert as_multipart.request.mimetype == "multipart/form-data"
+    assert as_chunked_text.request.content_length is None and as_chunked_untyped.request.content_length is None
+    for r in (as_multipart, as_chunked_text, as_chunked_untyped):
+        assert r.status_code == 415 and r.content_type == "application/problem+json", (r.status_code, r.request.headers)
+    assert c.get(f"/api/v1/projects/{pid}", headers=h).json["one_liner"] == before
+    # the import reads a multipart form: refused for what it holds (no file), not for being a form
+    imported = c.post(f"/api/v1/spaces/{env.ids['space1']}/import", data={"kind": "project"}, headers=h,
+                      content_type="multipart/form-data")
+    assert imported.status_code == 422 and "file" in {e["field"] for e in imported.json["errors"]}
