@@ -41,8 +41,14 @@ class Config:
     MAX_CONTENT_LENGTH: int = 10 * 1024 * 1024
     RATELIMIT_ENABLED: bool = True
     RATELIMIT_DEFAULT: str = "1200 per minute"
-    RATELIMIT_STORAGE_URI: str = "memory://"
+    RATELIMIT_STORAGE_URI: str = "memory://"  # redis://host:6379/0: one count across every worker and host
     RATELIMIT_HEADERS_ENABLED: bool = True
+    # the storage (Redis) down: every limit, sign-in throttles included, is counted in each process's memory
+    # (per worker) and a warning logged; its counters are used again once it answers (checked with a backoff of
+    # 1 to 32 s; api.extensions.RateLimiter). Without the fallback, a Redis outage makes every request a 500.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED: bool = True
+    RATELIMIT_SWALLOW_ERRORS: bool = True  # any other failure of the limiter: logged, and the request served
+    RATELIMIT_STORAGE_TIMEOUT: float = 1.0  # seconds to connect to and hear from Redis before it counts as down
 
     # OpenAPI (apiflask)
     TITLE: str = "Huoban API"

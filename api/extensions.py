@@ -3,7 +3,7 @@
 * :data:`db` - the SQLAlchemy engine of the app and request-scoped sessions: ``db.session`` (writes;
   ``BEGIN IMMEDIATE`` on SQLite) and ``db.reader`` (read-only, deferred).
 * :data:`matching` - the process's :class:`~api.engine.MatchEngine` (indexes, learned models).
-* :data:`limiter` - per-key rate limits.
+* :data:`limiter` - per-key rate limits (:class:`RateLimiter`: a Redis outage degrades to per-process limits).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, request
 from flask_limiter import Limiter
@@ -109,6 +110,50 @@ def rate_key() -> str:
     return f"ip:{get_remote_address()}"
 
 
+# the storage schemes served by limits' RedisStorage (redis-py's from_url), which take socket timeouts
+_REDIS_SCHEMES = ("redis", "rediss", "redis+unix")
+
+
+class RateLimiter(Limiter):
+    """flask-limiter's limiter, kept serving when its storage (Redis) fails.
+
+    With ``RATELIMIT_IN_MEMORY_FALLBACK_ENABLED`` (the default, :class:`api.config.Config`) a storage error
+    switches every limit, the sign-in throttles included, to counters in this process's memory: the same
+    limits, counted per process rather than across workers. flask-limiter tries the storage again with a
+    backoff of 1 to 32 seconds and counts there again as soon as it answers. Both switches are logged as
+    warnings on ``huoban.api`` (flask-limiter's own logger has only a NullHandler: its messages are lost).
+    A Redis connection gets ``RATELIMIT_STORAGE_TIMEOUT`` seconds to connect and to answer, so a hung or
+    unroutable server counts as down within that time instead of holding the request for the TCP timeout."""
+
+    _where = "(memory)"
+    _dead = False
+
+    def init_app(self, app: Flask) -> None:
+        parts = urlsplit(str(app.config.get("RATELIMIT_STORAGE_URI") or "memory://"))
+        self._where = f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path}"  # never the password
+        if parts.scheme in _REDIS_SCHEMES:
+            timeout = float(app.config.get("RATELIMIT_STORAGE_TIMEOUT", 1.0))
+            app.config["RATELIMIT_STORAGE_OPTIONS"] = {
+                "socket_connect_timeout": timeout, "socket_timeout": timeout,
+                **(app.config.get("RATELIMIT_STORAGE_OPTIONS") or {})}
+        super().init_app(app)
+
+    # flask-limiter flips this flag when the storage fails and when it answers again (its own logger reports
+    # that to no handler): the property makes each switch a warning in Huoban's log
+    @property
+    def _storage_dead(self) -> bool:
+        return self._dead
+
+    @_storage_dead.setter
+    def _storage_dead(self, dead: bool) -> None:
+        if dead and not self._dead:
+            log.warning("rate-limit storage %s unreachable: limits are counted in this process's memory (per "
+                        "worker, not shared) until it answers again", self._where)
+        elif self._dead and not dead:
+            log.warning("rate-limit storage %s is back: limits are counted there again", self._where)
+        self._dead = dead
+
+
 db = Database()
 matching = Matching()
-limiter = Limiter(key_func=rate_key)
+limiter = RateLimiter(key_func=rate_key)

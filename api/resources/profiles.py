@@ -130,9 +130,11 @@ def make_blueprint(kind: str) -> APIBlueprint:
     @bp.auth_required(auth)
     @bp.output({}, status_code=204)
     @bp.doc(summary=f"Delete a {kind}",
-            description="A profile with history (introductions, feedback, impressions, investments) is archived:"
-                        " it leaves every list and match and its users lose access, while its history stays. "
-                        "An admin erases it with ?hard=true. Either is recorded in the audit log.",
+            description="A profile with history (introductions, feedback, impressions, investments; a project's "
+                        "milestones, financing rounds and stage or incubation changes) is archived: it leaves "
+                        "every list and match and its users lose access, while its history stays. An admin "
+                        "erases it with ?hard=true. Either is recorded in the audit log, with the history's "
+                        "row counts.",
             responses={403: "Forbidden", 404: "Not found"})
     def delete(id_: int) -> tuple[str, int]:
         p = current_principal()

@@ -21,10 +21,14 @@ from models import (
     PROFILE_MODELS,
     ApiKey,
     FeedbackEvent,
+    FinancingRound,
     Impression,
+    ImpressionRollup,
     IntroRequest,
+    Milestone,
     PortfolioInvestment,
     Project,
+    ProjectChange,
     Space,
     User,
     tag_filter,
@@ -200,8 +204,6 @@ def _move_project(session: Session, project_id: int, space_id: int) -> None:
     """A project changing spaces takes its history and its founders with it (one transaction). The project
     row is written first: batches of the impression log lock it, so none can slip a row in between."""
     session.flush()
-    from models import FinancingRound, Milestone, ProjectChange
-
     for model in (IntroRequest, Impression, FeedbackEvent, Milestone, FinancingRound, ProjectChange):
         session.execute(sa_update(model).where(model.project_id == project_id).values(space_id=space_id))
     session.execute(sa_update(User).where(User.profile_kind == "project", User.profile_id == project_id)
@@ -209,17 +211,33 @@ def _move_project(session: Session, project_id: int, space_id: int) -> None:
 
 
 def history_counts(session: Session, kind: str, id_: int) -> dict[str, int]:
-    """Rows that record what happened with this profile (what a deletion would erase)."""
-    counts: dict[str, int] = {}
+    """Rows that record what happened with this profile, by table: what a hard delete erases (a profile with
+    any is archived unless an admin erases it, and the audit entry of either records these counts).
+
+    Every profile: its introductions, feedback, impressions and the impressions already rolled up into
+    counters (:mod:`api.retention`). A project: its growth record too (milestones, financing rounds, stage and
+    incubation changes) and the portfolio rows naming it; an investor: its portfolio."""
+
+    def rows(model: Any, where: Any) -> Any:
+        return select(func.count()).select_from(model).where(where).scalar_subquery()
+
+    counts: dict[str, Any] = {}
     for name, model in (("intros", IntroRequest), ("feedback", FeedbackEvent), ("impressions", Impression)):
-        where = model.project_id == id_ if kind == "project" else \
-            (model.candidate_kind == kind) & (model.candidate_id == id_)
-        counts[name] = int(session.scalar(select(func.count()).select_from(model).where(where)) or 0)
+        counts[name] = rows(model, model.project_id == id_ if kind == "project" else
+                            (model.candidate_kind == kind) & (model.candidate_id == id_))
+    # a project's rollups are those of the deal-flow ranking, which ranks projects (api.retention.forget)
+    counts["rolled_up_impressions"] = select(func.coalesce(func.sum(ImpressionRollup.shown), 0)).where(
+        ImpressionRollup.model_kind == ("dealflow" if kind == "project" else kind),
+        ImpressionRollup.entity_id == id_).scalar_subquery()
+    if kind == "project":
+        for name, record in (("milestones", Milestone), ("financing_rounds", FinancingRound),
+                             ("project_changes", ProjectChange)):
+            counts[name] = rows(record, record.project_id == id_)
     if kind in ("project", "investor"):
         column = PortfolioInvestment.project_id if kind == "project" else PortfolioInvestment.investor_id
-        counts["portfolio"] = int(session.scalar(select(func.count()).select_from(PortfolioInvestment)
-                                                 .where(column == id_)) or 0)
-    return counts
+        counts["portfolio"] = rows(PortfolioInvestment, column == id_)
+    found = session.execute(select(*(q.label(name) for name, q in counts.items()))).one()
+    return {name: int(found._mapping[name] or 0) for name in counts}
 
 
 def _close_access(session: Session, kind: str, row: Any) -> None:
@@ -236,9 +254,9 @@ def _close_access(session: Session, kind: str, row: Any) -> None:
 
 
 def archive(session: Session, kind: str, row: Any) -> None:
-    """What deleting a profile with history does: it leaves every list, match and page (admins still see it),
-    its users lose access, and its introductions, feedback, impressions and investments stay - the other
-    side's history and the training data."""
+    """What deleting a profile with history (:func:`history_counts`) does: it leaves every list, match and page
+    (admins still see it), its users lose access, and its introductions, feedback, impressions, investments and
+    growth record stay - the other side's history, the space's record and the training data."""
     _close_access(session, kind, row)
     if kind == "project":  # its pending requests expire (a hard delete removes them with the project)
         session.execute(sa_update(IntroRequest).where(IntroRequest.project_id == row.id,

@@ -370,6 +370,167 @@ def test_deleting_a_profile_with_history_archives_it_and_only_an_admin_erases(en
         db.reader.rollback()
 
 
+def _history_rows(env: ApiEnv, kind: str, id_: int) -> dict[str, int]:
+    """What the database holds of a profile's history, counted table by table (what a hard delete erases)."""
+    from models import FeedbackEvent, FinancingRound, ImpressionRollup, Milestone, PortfolioInvestment, ProjectChange
+
+    with env.app.app_context():
+        from api.extensions import db
+
+        session = db.reader
+
+        def n(model, *where) -> int:  # type: ignore[no-untyped-def]
+            return int(session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+        mine = (lambda m: m.project_id == id_) if kind == "project" else \
+            (lambda m: (m.candidate_kind == kind) & (m.candidate_id == id_))
+        rolled = select(func.coalesce(func.sum(ImpressionRollup.shown), 0)).where(
+            ImpressionRollup.model_kind == ("dealflow" if kind == "project" else kind),
+            ImpressionRollup.entity_id == id_)
+        rows = {"intros": n(IntroRequest, mine(IntroRequest)), "feedback": n(FeedbackEvent, mine(FeedbackEvent)),
+                "impressions": n(Impression, mine(Impression)),
+                "rolled_up_impressions": int(session.scalar(rolled) or 0)}
+        if kind == "project":
+            rows |= {"milestones": n(Milestone, Milestone.project_id == id_),
+                     "financing_rounds": n(FinancingRound, FinancingRound.project_id == id_),
+                     "project_changes": n(ProjectChange, ProjectChange.project_id == id_),
+                     "portfolio": n(PortfolioInvestment, PortfolioInvestment.project_id == id_)}
+        elif kind == "investor":
+            rows["portfolio"] = n(PortfolioInvestment, PortfolioInvestment.investor_id == id_)
+        session.rollback()
+    return rows
+
+
+def _audited_history(env: ApiEnv, kind: str, id_: int) -> dict[str, dict[str, int]]:
+    """The history counts of the profile's archive and delete audit entries, by action."""
+    from models import AuditLog
+
+    with env.app.app_context():
+        from api.extensions import db
+
+        trail = db.reader.scalars(select(AuditLog).where(AuditLog.object_type == kind,
+                                                         AuditLog.object_id == str(id_))).all()
+        out = {a.action: a.detail["history"] for a in trail if "history" in (a.detail or {})}
+        db.reader.rollback()
+    return out
+
+
+def _add_rollup(env: ApiEnv, model_kind: str, entity_id: int, shown: int) -> None:
+    """Impressions already rolled up into counters (api.retention) and deleted."""
+    import datetime as dt
+
+    from models import ImpressionRollup
+
+    with env.app.app_context():
+        from api.extensions import db
+
+        with db.factory() as session, session.begin():
+            now = dt.datetime.now(dt.UTC)
+            session.add(ImpressionRollup(model_kind=model_kind, entity_id=entity_id, shown=shown, trained=0,
+                                         first_at=now - dt.timedelta(days=90), last_at=now - dt.timedelta(days=60)))
+
+
+def test_deleting_a_project_with_only_a_growth_record_archives_it(env: ApiEnv) -> None:
+    """A project whose only history is a milestone and a financing round (no introduction, feedback or
+    impression): the operator's DELETE archives it and keeps both rows; the audit entry counts them; only an
+    admin's ?hard=true erases them, and its audit entry says what it erased."""
+    from models import FinancingRound, Milestone, Project
+
+    pid = new_project(env)["id"]
+    base = f"/api/v1/projects/{pid}"
+    assert env.call("operator1", "post", f"{base}/milestones", json={
+        "occurred_on": "2024-03-01", "category": "product", "title": "首版上线"}).status_code == 201
+    assert env.call("operator1", "post", f"{base}/rounds", json={
+        "round": "angel", "amount": 3_000_000, "closed_on": "2024-06-01",
+        "investor_names": ["某天使"]}).status_code == 201
+    history = {"intros": 0, "feedback": 0, "impressions": 0, "rolled_up_impressions": 0, "milestones": 1,
+               "financing_rounds": 1, "project_changes": 0, "portfolio": 0}
+    assert _history_rows(env, "project", pid) == history
+    assert env.call("operator1", "delete", base).status_code == 204
+    assert env.call("operator1", "get", base).status_code == 404
+    with env.app.app_context():
+        from api.extensions import db
+
+        row = db.reader.get(Project, pid)
+        assert row is not None and row.archived_at is not None and row.active is False
+        db.reader.rollback()
+    assert _history_rows(env, "project", pid) == history  # the milestone and the round are kept
+    assert _audited_history(env, "project", pid) == {"project.archive": history}
+    assert env.call("admin", "delete", f"{base}?hard=true").status_code == 204
+    with env.app.app_context():
+        from api.extensions import db
+
+        assert db.reader.get(Project, pid) is None
+        assert db.reader.scalar(select(func.count()).select_from(Milestone).where(Milestone.project_id == pid)) == 0
+        assert db.reader.scalar(select(func.count()).select_from(FinancingRound)
+                                .where(FinancingRound.project_id == pid)) == 0
+        db.reader.rollback()
+    assert _audited_history(env, "project", pid) == {"project.archive": history, "project.delete": history}
+
+
+def test_deleting_a_project_with_feedback_impressions_and_a_growth_record_audits_every_count(env: ApiEnv) -> None:
+    """A project with impressions, rolled-up impressions, feedback, a milestone, a round with a Huoban investor
+    (a portfolio row), a stage change and an incubation change: the operator's DELETE archives it with every
+    row kept, and both audit entries (the archive and the admin's erasure) carry the true count of each."""
+    import uuid
+
+    from models import ImpressionRollup
+
+    pid = new_project(env)["id"]
+    base = f"/api/v1/projects/{pid}"
+    founder = key_for(env, "founder", "project", pid)
+    served = env.client().get(f"{base}/matches?kind=mentor&k=5", headers=founder)
+    assert served.status_code == 200 and served.json["items"], served.json
+    flush_impressions(env)
+    assert env.client().post("/api/v1/feedback", headers=founder, json={
+        "event_id": f"hist-{uuid.uuid4().hex[:12]}", "type": "viewed",
+        "impression_id": served.json["items"][0]["impression_id"]}).status_code == 201
+    _add_rollup(env, "dealflow", pid, shown=7)
+    assert env.call("operator1", "post", f"{base}/milestones", json={
+        "occurred_on": "2024-03-01", "category": "customers", "title": "首批客户"}).status_code == 201
+    assert env.call("operator1", "post", f"{base}/rounds", json={
+        "round": "angel", "amount": 3_000_000, "closed_on": "2024-06-01",
+        "investor_ids": [env.ids["investor"]]}).status_code == 201
+    assert env.call("operator1", "patch", base, json={"stage": "early"}).status_code == 200
+    assert env.call("operator1", "put", f"{base}/incubation", json={"status": "graduated"}).status_code == 200
+    history = _history_rows(env, "project", pid)
+    assert history["impressions"] == len(served.json["items"]) and history["rolled_up_impressions"] == 7
+    assert {k for k, v in history.items() if v} == {"impressions", "rolled_up_impressions", "feedback", "milestones",
+                                                   "financing_rounds", "project_changes", "portfolio"}, history
+    assert env.call("operator1", "delete", base).status_code == 204
+    assert _history_rows(env, "project", pid) == history  # nothing erased
+    assert env.call("admin", "delete", f"{base}?hard=true").status_code == 204
+    assert _audited_history(env, "project", pid) == {"project.archive": history, "project.delete": history}
+    assert not any(_history_rows(env, "project", pid).values())  # the erasure took all of it
+    with env.app.app_context():
+        from api.extensions import db
+
+        assert db.reader.get(ImpressionRollup, ("dealflow", pid)) is None
+        db.reader.rollback()
+
+
+def test_deleting_a_candidate_whose_impressions_were_rolled_up_archives_it(env: ApiEnv) -> None:
+    """Impressions rolled up by the retention policy (and deleted) are still history: a mentor with nothing
+    else is archived by the operator's DELETE, its counters kept, and the audit entry counts them."""
+    from models import ImpressionRollup, Mentor
+
+    mid = new_mentor(env, space_id=env.ids["space1"])["id"]
+    _add_rollup(env, "mentor", mid, shown=5)
+    assert env.call("operator1", "delete", f"/api/v1/mentors/{mid}").status_code == 204
+    with env.app.app_context():
+        from api.extensions import db
+
+        row = db.reader.get(Mentor, mid)
+        assert row is not None and row.archived_at is not None
+        assert db.reader.get(ImpressionRollup, ("mentor", mid)) is not None
+        db.reader.rollback()
+    history = {"intros": 0, "feedback": 0, "impressions": 0, "rolled_up_impressions": 5}
+    assert _audited_history(env, "mentor", mid) == {"mentor.archive": history}
+    assert env.call("admin", "delete", f"/api/v1/mentors/{mid}?hard=true").status_code == 204
+    assert _audited_history(env, "mentor", mid) == {"mentor.archive": history, "mentor.delete": history}
+    assert not any(_history_rows(env, "mentor", mid).values())
+
+
 def test_passwords_use_owasp_scrypt_cost_and_old_hashes_are_upgraded_at_sign_in(env: ApiEnv) -> None:
     """N=2**14, r=8, p=5 (an OWASP minimum at 16 MiB); a hash made with the old p=1 still signs in, once,
     and is replaced by one with today's parameters."""

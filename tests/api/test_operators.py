@@ -212,7 +212,8 @@ def test_xlsx_bombs_and_bad_cells_are_refused_quickly_and_write_nothing(env: Api
 
 
 def test_every_staff_write_to_profiles_lands_in_the_audit_log(env: ApiEnv) -> None:
-    """Create, update (old and new values; contacts named, not copied), import and delete: who, when, what."""
+    """Create, update (old and new values; contacts named, not copied), import and delete (an archive, since the
+    stage change is history): who, when, what."""
     s1 = env.ids["space1"]
     body = {"name": "审计项目", "one_liner": "审计", "stage": "seed", "industries": ["ai"], "needs": ["financing"],
             "city": "北京", "round_sought": "angel", "funding_sought": 1_000_000, "languages": ["zh"],
@@ -226,7 +227,9 @@ def test_every_staff_write_to_profiles_lands_in_the_audit_log(env: ApiEnv) -> No
     assert env.call("operator1", "delete", f"/api/v1/projects/{pid}").status_code == 204
     trail = env.call("operator1", "get", f"/api/v1/spaces/{s1}/audit").json["items"]
     mine = [a for a in trail if a["object_id"] == str(pid) and a["object_type"] == "project"]
-    assert [a["action"] for a in mine] == ["project.delete", "project.update", "project.create"]
+    # the stage change is growth history (a project change row): the delete archives, with the counts
+    assert [a["action"] for a in mine] == ["project.archive", "project.update", "project.create"]
+    assert mine[0]["detail"]["history"]["project_changes"] >= 1
     update = mine[1]["detail"]["changes"]
     assert update["stage"] == ["seed", "early"] and update["contact_email"] == "(hidden)"
     assert "new@example.cn" not in str(trail)
