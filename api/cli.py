@@ -768,9 +768,40 @@ def key_create(db_url: str | None, role: str, space_id: int | None, profile: str
                                          expires_at=_expiry(expires_in_days))
             except AccountError as exc:
                 raise click.UsageError(str(exc)) from None
+            _audit_key(session, "key.create", _key_of(session, new_key), role=role,
+                       profile=str(profile_ref) if profile_ref else None)
     finally:
         engine.dispose()
     click.echo(new_key)
+
+
+def _key_of(session: Any, plaintext: str) -> Any:
+    """The row of a key just made (found by its public prefix)."""
+    from sqlalchemy import select
+
+    from models import ApiKey
+
+    return session.scalars(select(ApiKey).where(ApiKey.prefix == plaintext.split("_")[1])).one()
+
+
+def _audit_key(session: Any, action: str, key_row: Any, **detail: Any) -> None:
+    """Audit a key change made here as the API audits its own, with no actor: the CLI (like CLI imports and
+    promotions, and the system's own jobs) records ``actor_user_id`` NULL."""
+    from api.services import audit
+    from models import User
+
+    user = session.get(User, key_row.user_id)
+    if action == "key.create":
+        detail["expires_at"] = key_row.expires_at
+    audit.record(session, None, action, "api_key", key_row.id, user.space_id if user else None,
+                 user_id=key_row.user_id, **detail)
+
+
+def _audit_user(session: Any, action: str, user: Any) -> None:
+    """Audit a user change made here (no actor: the CLI, as for keys)."""
+    from api.services import audit
+
+    audit.record(session, None, action, "user", user.id, user.space_id)
 
 
 def _expiry(days: int | None) -> Any:
@@ -850,7 +881,10 @@ def key_revoke(db_url: str | None, ref: str) -> None:
 
     def act(session: Any) -> tuple[int, bool]:
         row = find_key(session, ref)
-        return row.id, revoke_key(session, row)
+        changed = revoke_key(session, row)
+        if changed:
+            _audit_key(session, "key.revoke", row)
+        return row.id, changed
 
     key_id, changed = _accounts(db_url, act)
     click.echo(f"key {key_id} {'revoked' if changed else 'was already revoked'}", err=True)
@@ -867,8 +901,13 @@ def key_rotate(db_url: str | None, ref: str, expires_in_days: int | None) -> Non
     the same transaction."""
     from api.accounts import find_key, rotate_key
 
-    click.echo(_accounts(db_url, lambda session: rotate_key(session, find_key(session, ref),
-                                                            _expiry(expires_in_days))))
+    def act(session: Any) -> str:
+        old = find_key(session, ref)
+        new = rotate_key(session, old, _expiry(expires_in_days))
+        _audit_key(session, "key.rotate", old, new_key_id=_key_of(session, new).id)
+        return new
+
+    click.echo(_accounts(db_url, act))
 
 
 @cli.group()
@@ -899,7 +938,10 @@ def _set_user_active(db_url: str | None, ref: str, active: bool) -> None:
 
     def act(session: Any) -> int:
         found = find_user(session, ref)
+        changed = found.active != active
         set_active(session, found, active)
+        if changed:
+            _audit_user(session, "user.activate" if active else "user.deactivate", found)
         return found.id
 
     click.echo(f"user {_accounts(db_url, act)} {'activated' if active else 'deactivated'}", err=True)
@@ -928,6 +970,7 @@ def user_password(db_url: str | None, ref: str, generate: bool) -> None:
         found = find_user(session, ref)
         set_password(found, password)
         session.execute(delete(ConsoleSession).where(ConsoleSession.user_id == found.id))
+        _audit_user(session, "user.password_reset", found)
         return found.id
 
     user_id = _accounts(db_url, act)
@@ -961,14 +1004,39 @@ def backup_cmd(db_url: str | None, dest: str) -> None:
 def restore_cmd(db_url: str | None, src: str, yes: bool) -> None:
     """Replace the database with the backup SRC (made by `huoban backup` for the same backend). Stop the
     service first; run `huoban index --rebuild` after."""
+    import hashlib
+    from pathlib import Path
+
+    from sqlalchemy.exc import SQLAlchemyError
+
     from api.backup import BackupError, restore
+    from api.services import audit
+    from models.db import make_engine, make_session_factory, session_scope
 
     if not yes:
         raise click.UsageError("restore replaces everything in the database; add --yes to confirm")
+    url = resolve_db(db_url)
+    path = Path(src).resolve()
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
     try:
-        restore(resolve_db(db_url), src)
+        restore(url, path)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
+    # recorded in the restored database (the restore replaced the log it would have gone to before), with no
+    # actor: the CLI, as for its other writes
+    engine = make_engine(url)
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            audit.record(session, None, "database.restore", "database", path.name[-80:], None, file=str(path),
+                         bytes=path.stat().st_size, sha256=digest.hexdigest())
+    except SQLAlchemyError as exc:
+        raise click.ClickException(f"restored {src}, but the audit log could not record it: "
+                                   f"{str(exc).splitlines()[0]}") from None
+    finally:
+        engine.dispose()
     click.echo(f"restored {src}", err=True)
 
 

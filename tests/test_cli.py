@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -13,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from api.security import verify_api_key, verify_secret
-from models import ApiKey, User
+from models import ApiKey, AuditLog, User
 from models.db import make_engine, make_session_factory
 
 KEY = re.compile(r"^hb_[0-9a-f]{12}_[A-Za-z0-9_-]{40,}$")
@@ -227,7 +228,21 @@ def test_backup_restore_round_trip_and_space_export(db_url: str, tmp_path: Path)
     assert_clean_failure(huoban("restore", str(dest), db=db_url), 2, "--yes")
     restored = huoban("restore", str(dest), "--yes", db=db_url)
     assert restored.returncode == 0, restored.stderr
-    assert _table_dump(db_url) == before
+    after = _table_dump(db_url)
+    # every row is back, and the restore itself is the one entry added to the (restored) audit log
+    assert {t: rows for t, rows in after.items() if t != "audit_log"} == \
+        {t: rows for t, rows in before.items() if t != "audit_log"}
+    assert after["audit_log"][:-1] == before["audit_log"]
+    engine = make_engine(db_url)
+    try:
+        with make_session_factory(engine)() as session:
+            entry = session.scalars(select(AuditLog).order_by(AuditLog.id.desc()).limit(1)).one()
+    finally:
+        engine.dispose()
+    assert (entry.action, entry.object_type, entry.object_id, entry.actor_user_id, entry.space_id) == \
+        ("database.restore", "database", "huoban.backup", None, None)  # no actor: the CLI
+    assert entry.detail == {"file": str(dest.resolve()), "bytes": dest.stat().st_size,
+                            "sha256": hashlib.sha256(dest.read_bytes()).hexdigest()}
     exported = huoban("export", "--space", "1", db=db_url)
     assert exported.returncode == 0, exported.stderr
     rows = [json.loads(line) for line in exported.stdout.splitlines()]

@@ -170,6 +170,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                     "importing again updates instead of duplicating."),
     "import_bad": ("文件未导入：以下行有误", "Nothing was imported: these rows are wrong"),
     "line": ("行", "Row"),
+    "whole_file": ("整个文件", "Whole file"),
     "field": ("字段", "Field"),
     "message": ("说明", "Message"),
     "status": ("状态", "Status"),

@@ -561,6 +561,12 @@ def import_page() -> Any:
         except HTTPError as err:
             db.session.rollback()
             errors = list((err.extra_data or {}).get("errors") or [{"line": 0, "field": "", "message": err.message}])
+        # the importer's English and field codes in the reader's words (issue 19)
+        from api.console.import_errors import readable
+
+        errors = [readable(e, kind, lang()) for e in errors]
+        for row in (result or {}).get("rows") or []:
+            row["errors"] = [readable(e, kind, lang()) for e in row["errors"]]
     return render_template("import.html", errors=errors, result=result, space_id=sid,
                            kinds=("project", "mentor", "investor", "provider"))
 
@@ -596,9 +602,12 @@ def models_page() -> Any:
     session_ = db.session
     if request.method == "POST":
         from api.training import load_version_models, serving_version
+        from models.base import utcnow
 
         action = request.form.get("action")
         pin = session_.get(SpaceModel, sid)
+        p = g.principal
+        # audited as the API's pin, rollback and unpin are (same actions, same details)
         if action == "use":
             row = session_.get(ModelVersion, request.form.get("version", type=int) or 0)
             if row is None:
@@ -610,12 +619,18 @@ def models_page() -> Any:
                 pin = SpaceModel(space_id=sid, model_version_id=row.id)
                 session_.add(pin)
             pin.previous_version_id, pin.model_version_id = effective, row.id
-            pin.updated_by_user_id = g.principal.user_id
+            pin.updated_by_user_id, pin.updated_at = p.user_id, utcnow()
+            audit.record(session_, p, "model.promote", "model", row.id, sid, previous=effective)
         elif action in ("rollback", "follow") and pin is not None:
             if action == "follow" or pin.previous_version_id is None:
                 session_.delete(pin)
+                audit.record(session_, p, "model.follow_network", "model", pin.model_version_id, sid,
+                             **({} if action == "follow" else {"requested": "rollback"}))
             else:
-                pin.model_version_id, pin.previous_version_id = pin.previous_version_id, pin.model_version_id
+                current, previous = pin.model_version_id, pin.previous_version_id
+                pin.model_version_id, pin.previous_version_id = previous, current
+                pin.updated_by_user_id, pin.updated_at = p.user_id, utcnow()
+                audit.record(session_, p, "model.rollback", "model", previous, sid, **{"from": current})
         session_.commit()
         matching.engine.sync_model(session_)
         return redirect(url_for("console.models_page"))

@@ -72,6 +72,9 @@ def create_space(data: dict[str, Any]) -> Space:
     row = Space(**data)
     session.add(row)
     try:
+        session.flush()  # the id, for the audit entry (a taken slug fails here)
+        audit_svc.record(session, p, "space.create", "space", row.id, row.id, slug=row.slug, name=row.name,
+                         city=row.city)
         session.commit()
     except IntegrityError:
         session.rollback()
@@ -90,8 +93,11 @@ def patch_space(space_id: int, data: dict[str, Any]) -> Space:
     row = session.get(Space, space_id)
     if row is None:
         authz.not_found("space")
+    changed = audit_svc.changes(row, data)
     for key, value in data.items():
         setattr(row, key, value)
+    if changed:
+        audit_svc.record(session, current_principal(), "space.update", "space", row.id, row.id, changes=changed)
     session.commit()
     return row
 

@@ -41,6 +41,8 @@ def changes(row: Any, data: Mapping[str, Any]) -> dict[str, Any]:
 
 def record(session: Session, p: Principal | None, action: str, object_type: str, object_id: Any,
            space_id: int | None, **detail: Any) -> None:
+    """Add an entry: ``p`` is who acted, None for the ``huoban`` command and the system's own jobs (they act
+    with the database's credentials, not as a user, so their entries name no actor user)."""
     session.add(AuditLog(space_id=space_id, actor_user_id=p.user_id if p is not None else None, action=action,
                          object_type=object_type, object_id=str(object_id),
                          detail={k: _plain(v) if not isinstance(v, dict) else v for k, v in detail.items()}))
