@@ -235,6 +235,9 @@ def _unreadable_csv(m: re.Match[str], ctx: Context) -> str:
     return f"无法读取 CSV 文件：{detail}" if ctx.zh else f"Unreadable CSV: {detail}"
 
 
+_ROW_UNITS_ZH = {"MB": "MB", "cells": "个单元格", "XML elements": "个元素"}
+
+
 def _rule(name: str, pattern: str, zh: Render, en: Render) -> Rule:
     return Rule(name, re.compile(pattern, re.DOTALL), zh, en)
 
@@ -338,6 +341,38 @@ RULES: tuple[Rule, ...] = (
     _rule("xlsx_bad_cell", r"not a readable XLSX file \(a cell holds a value of the wrong type, or the file is "
                            r"damaged\)", "无法读取该 XLSX 文件：某个单元格的值类型有误，或文件已损坏",
           "Not a readable XLSX file: a cell holds a value of the wrong type, or the file is damaged"),
+    # the pre-scan of an XLSX upload (bombs: each limit names the part of the zip it found too big)
+    _rule("xlsx_part_unpacks_too_large", r"(?P<part>\S+) unpacks to more than (?P<num>\d+) MB",
+          "文件中的 {part} 解压后超过 {num} MB，未导入", "{part} unpacks to more than {num} MB; nothing was imported"),
+    _rule("xlsx_part_ratio", r"(?P<part>\S+) unpacks to more than (?P<num>\d+) times its packed size",
+          "文件中的 {part} 压缩比超过 {num} 倍（疑似压缩炸弹），未导入",
+          "{part} unpacks to more than {num} times its packed size (a zip bomb?); nothing was imported"),
+    _rule("xlsx_too_many_styles", r"(?P<part>\S+) has more than (?P<num>\d+) cell formats \(<xf> entries\)",
+          "工作簿的单元格格式超过 {num} 种，未导入",
+          "The workbook has more than {num} cell formats; nothing was imported"),
+    _rule("xlsx_too_many_strings", r"(?P<part>\S+) has more than (?P<num>\d+) shared strings",
+          "工作簿的共享字符串超过 {num} 个，未导入",
+          "The workbook has more than {num} shared strings; nothing was imported"),
+    _rule("xlsx_other_elements", r"(?P<part>\S+): the workbook has more than (?P<num>\d+) XML elements outside "
+                                 r"worksheet rows and shared strings \(styles, names, links, comments\.\.\.\)",
+          "工作簿中表格数据以外的内容（样式、名称、链接、批注等）超过 {num} 个元素，未导入",
+          "The workbook has more than {num} elements outside its rows (styles, names, links, comments...); "
+          "nothing was imported"),
+    _rule("xlsx_outside_rows", r"(?P<part>\S+) holds more than (?P<num>\d+) MB outside its rows",
+          "工作表 {part} 的表格数据以外内容超过 {num} MB，未导入",
+          "{part} holds more than {num} MB outside its rows; nothing was imported"),
+    _rule("xlsx_sheet_elements", r"the worksheets have more than (?P<num>\d+) XML elements in their rows",
+          "工作表的单元格内容超过 {num} 个元素，未导入",
+          "The worksheets have more than {num} elements in their rows; nothing was imported"),
+    _rule("xlsx_row_too_big", r"(?P<part>\S+): a row has more than (?P<num>\d+) (?P<what>MB|cells|XML elements)",
+          lambda m, ctx: f"某一行超过 {_number(m['num'])} {_ROW_UNITS_ZH[m['what']]}，未导入",
+          lambda m, ctx: f"A row has more than {_number(m['num'])} {m['what'].replace('XML ', '')}; "
+                         "nothing was imported"),
+    _rule("xlsx_too_many_parts", r"the workbook has more than (?P<num>\d+) parts",
+          "工作簿内部文件超过 {num} 个，未导入", "The workbook has more than {num} parts; nothing was imported"),
+    _rule("xlsx_unreadable_detail", r"not a readable XLSX file \((?P<detail>.+)\)",
+          "无法读取该 XLSX 文件（{detail}）；请用 Excel、WPS 或 LibreOffice 重新保存",
+          "Not a readable XLSX file ({detail}); save it again from Excel, WPS or LibreOffice"),
     _rule("unknown_encoding", r"cannot tell the file's encoding: save it as UTF-8 CSV, or as CSV from Excel \(GBK\)",
           "无法识别文件编码：请另存为 UTF-8 CSV，或用 Excel 另存为 CSV（GBK）",
           "Cannot tell the file's encoding: save it as UTF-8 CSV, or as CSV from Excel (GBK)"),

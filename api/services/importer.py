@@ -13,19 +13,24 @@
 - **All or nothing**: every row is validated with the same schema as the API; if any row is bad, the
   answer lists every error with its row number (the header is row 1) and nothing is written. A dry run
   answers what would be created, updated and refused, and writes nothing.
-- **Limits** are enforced while reading: at most MAX_ROWS rows (the file is streamed, not loaded whole).
+- **Limits** are enforced while reading: at most MAX_ROWS rows (the file is streamed, not loaded whole). An
+  XLSX file is pre-scanned before openpyxl sees it: every part of the zip is bounded in size, compression
+  ratio and XML elements (cells and rows of the worksheets, shared strings, cell formats, everything else), and
+  a workbook past a limit is a 413 naming the part and the limit.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NoReturn
 
 from apiflask import HTTPError
 from marshmallow import Schema, ValidationError
@@ -61,52 +66,380 @@ def _list_fields(schema: Schema) -> set[str]:
     return {name for name, f in schema.fields.items() if isinstance(f, fields.List)}
 
 
-MAX_XLSX_UNPACKED = 64 * 2**20  # bytes of the unpacked workbook
-MAX_XLSX_CELLS = (MAX_ROWS + 1) * MAX_COLUMNS
+# -- XLSX: a bomb is refused before openpyxl sees the file ---------------------------------------------------------
+# What openpyxl (3.1, read-only) builds from a workbook: the shared strings, the styles (~0.8 KB per cell format),
+# the workbook (its defined names), [Content_Types].xml, the rels files and the document properties are read whole,
+# one object per element; a worksheet is streamed a row at a time, but a row is built whole, and whatever else a
+# worksheet holds (merged cells, validations, links, stray elements) is kept. So every part of the zip is bounded
+# in bytes (declared and really unpacked, streamed with a cap) and in compression ratio, and every XML part in
+# elements: those in worksheet rows by cells and rows, the shared strings by their count, and all the others
+# together by MAX_XLSX_OTHER_ELEMENTS. Worksheets and the shared strings get their room only as openpyxl reads them:
+# under their usual names, in the SpreadsheetML namespace their root binds, and in no other role (_check_layout);
+# what the counts cannot see (UTF-16 XML, a DTD, comments in a worksheet) is refused as unreadable. Each limit is
+# far above what a 5,000-row sheet filled in from the import template needs (bench/upload_bombs.py measures one:
+# 42,000 shared strings in 4.2 MB, 4 cell formats, ~540 other elements, no other part above 10 KB, every part
+# packed less than 9:1).
+MAX_XLSX_UNPACKED = 64 * 2**20  # bytes of the unpacked workbook, all parts together
+MAX_XLSX_PARTS = 1000  # files in the zip (the template has 14, Excel writes ~20)
+MAX_XLSX_PART = 8 * 2**20  # bytes of any part but a worksheet and the shared strings; of one row of a worksheet,
+# and of what a worksheet holds beyond its rows (openpyxl keeps that, and builds a row whole)
+MAX_XLSX_SHARED_STRINGS_SIZE = 32 * 2**20  # bytes of xl/sharedStrings.xml
+MAX_XLSX_RATIO = 100  # unpacked / packed bytes of a part, once it has unpacked MAX_XLSX_RATIO_GRACE bytes
+MAX_XLSX_RATIO_GRACE = 2 * 2**20
+MAX_XLSX_CELLS = (MAX_ROWS + 1) * MAX_COLUMNS  # cells of all worksheets
+MAX_XLSX_ROW_CELLS = 16_384  # cells of one row (Excel's last column, XFD)
+MAX_XLSX_ROW_ELEMENTS = 4 * MAX_XLSX_ROW_CELLS  # XML elements of one row
+MAX_XLSX_SHEET_ELEMENTS = 4 * MAX_XLSX_CELLS + MAX_SCANNED_ROWS  # XML elements in the rows of all worksheets
+MAX_XLSX_SHARED_STRINGS = 200_000  # <si> entries of xl/sharedStrings.xml
+MAX_XLSX_STYLES = 20_000  # <xf> cell formats of xl/styles.xml
+MAX_XLSX_OTHER_ELEMENTS = 50_000  # XML elements outside worksheet rows and shared strings, all parts together
+
+_CHUNK = 1 << 20
+_TAIL = 1 << 16  # a tag cut by a chunk boundary is carried to the next chunk, up to this many bytes
+_WORKSHEET = re.compile(r"xl/worksheets/[^/]+\.xml")
+_SHARED_STRINGS = "xl/sharedStrings.xml"
+_STYLES = "xl/styles.xml"
+_MAIN = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"  # the only namespace openpyxl reads
+_ATTRIBUTES = rb"(?:\s+[^\s=<>/]+\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'))*"
+_START_TAG = re.compile(rb"<[A-Za-z_][^\s/<>]*" + _ATTRIBUTES + rb"\s*/?>")
+_XMLNS = re.compile(rb"xmlns(?::([A-Za-z_][\w.-]*))?\s*=\s*(?:\"([^\"<]*)\"|'([^'<]*)')")
+_IS_MAIN = rb"\s*=\s*(?:\"" + re.escape(_MAIN) + rb"\"|'" + re.escape(_MAIN) + rb"')"
+_BINDS_MAIN = re.compile(rb"xmlns(?::[A-Za-z_][\w.-]*)?" + _IS_MAIN)
+_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*+:)?c[\s/>]")  # in any namespace: more than openpyxl reads
+_XF_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*+:)?xf[\s/>]")
+_XML_START = re.compile(rb"(?:\xef\xbb\xbf)?[\t\n\r ]*<")
+_UTF16_START = re.compile(rb"\xff\xfe|\xfe\xff|(?:\x00[\t\n\r ])*\x00<|(?:[\t\n\r ]\x00)*<\x00")
+_WORKBOOK_TYPES = {f"application/vnd.{t}.main+xml" for t in (
+    "openxmlformats-officedocument.spreadsheetml.sheet", "openxmlformats-officedocument.spreadsheetml.template",
+    "ms-excel.sheet.macroEnabled", "ms-excel.template.macroEnabled")}
+# the parts given more room than the others, and the only content and relationship types each may have
+_ROLES = {"worksheet": ("application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml", "/worksheet"),
+          "shared strings": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml",
+                             "/sharedStrings")}
 
 
-def _refuse_xlsx_bombs(content: bytes) -> None:
-    """Before openpyxl sees the file: refuse a workbook that unpacks to more than MAX_XLSX_UNPACKED bytes, or
-    whose sheets hold more than MAX_XLSX_CELLS cells or MAX_SCANNED_ROWS rows (cell and row tags counted in
-    the streamed XML: a 60 KB file can declare a million cells, which openpyxl would build in full)."""
+def _role(name: str) -> str | None:
+    if _WORKSHEET.fullmatch(name):
+        return "worksheet"
+    return "shared strings" if name == _SHARED_STRINGS else None
+
+
+@functools.lru_cache(maxsize=16)
+def _tags(prefix: bytes) -> tuple[re.Pattern[bytes], ...]:
+    """For tags of SpreadsheetML written with ``prefix`` (b"" or b"x:"): a row start tag (group 1 when it is
+    whole, group 2 "/" when it closes itself; else it is cut short or malformed), a row end tag, a cell, a
+    shared string (group 1: an <si>, group 3 the <t> that opens it; without group 1, a <phoneticPr/> that ends
+    one: the elements Excel writes for each string, Chinese and Japanese Excel adding the phoneticPr), a
+    declaration of the prefix, and one binding it to SpreadsheetML."""
+    p = re.escape(prefix)
+    declared = rb"xmlns" + (b":" + re.escape(prefix[:-1]) if prefix else b"")
+    return (re.compile(rb"<" + p + rb"row(?:(" + _ATTRIBUTES + rb"\s*(/?)>)|[\s>])"),
+            re.compile(rb"</" + p + rb"row[\s>]"),
+            re.compile(rb"<" + p + rb"c[\s/>]"),
+            re.compile(rb"<" + p + rb"(?:(si)(?:(?:\s[^<>/]*)?(/?)>(\s*<" + p + rb"t[\s/>])?|[\s/>])|phoneticPr[^<>]*/>"
+                       rb"\s*</" + p + rb"si>)"),
+            re.compile(declared + rb"\s*="),
+            re.compile(declared + _IS_MAIN))
+
+
+def _too_large(detail: str, part: str | None, limit: int) -> NoReturn:
+    problem(413, detail, type_="workbook-too-large", part=part, limit=limit)
+
+
+def _unreadable(detail: str = "") -> NoReturn:
+    problem(422, f"not a readable XLSX file{f' ({detail})' if detail else ''}", type_="bad-file")
+
+
+def _elements(data: bytes) -> int:
+    """XML elements that start in ``data`` (a comment or declaration counts as one: a few too many at worst)."""
+    return data.count(b"<") - data.count(b"</")
+
+
+class _XlsxScan:
+    """Counts over the whole workbook, read one part at a time."""
+
+    def __init__(self) -> None:
+        self.unpacked = self.cells = self.rows = self.sheet_elements = self.other = 0
+        self.shared_strings = self.styles = 0
+        self.sizes: dict[str, tuple[int, int]] = {}  # part -> (unpacked, packed) bytes
+        self._start_part()
+
+    def _start_part(self) -> None:
+        self.part_other = 0  # elements of this part that count towards MAX_XLSX_OTHER_ELEMENTS
+        self.prefixes: tuple[bytes, ...] | None = None  # those the root binds to SpreadsheetML, once it is read
+        self.first = True  # no text of this part read yet
+        self.row_depth = 0  # rows open (a row inside a row is part of it)
+        self.outside_bytes = 0  # of a worksheet: bytes outside rows, and of row start tags (their attributes)
+        self.row_bytes = self.row_elements = self.row_cells = self.row_skipped = 0
+        self.row_spans = False
+
+    def summary(self) -> dict[str, Any]:
+        """What the workbook holds, to hold against the limits (bench/upload_bombs.py and the tests use it)."""
+        other = [size for name, (size, _) in self.sizes.items() if _role(name) is None]
+        return {"parts": len(self.sizes), "unpacked": self.unpacked, "cells": self.cells, "rows": self.rows,
+                "sheet_elements": self.sheet_elements, "shared_strings": self.shared_strings,
+                "shared_strings_size": self.sizes.get(_SHARED_STRINGS, (0, 0))[0], "styles": self.styles,
+                "other_elements": self.other, "largest_other_part": max(other, default=0),
+                "largest_ratio": round(max((u / p for u, p in self.sizes.values() if u), default=0.0), 1)}
+
+    def part(self, zf: Any, info: Any, upload: int) -> None:
+        name, role = info.filename, _role(info.filename)
+        cap = MAX_XLSX_UNPACKED if role == "worksheet" else \
+            MAX_XLSX_SHARED_STRINGS_SIZE if role == "shared strings" else MAX_XLSX_PART
+        if info.file_size > cap:
+            self._part_too_large(name, cap)
+        packed = max(min(info.compress_size, upload), 1)
+        size, tail, xml = 0, b"", None
+        self._start_part()
+        with zf.open(info) as fh:  # streamed with a cap: the size the zip declares is not trusted
+            while chunk := fh.read(_CHUNK):
+                size += len(chunk)
+                self.unpacked += len(chunk)
+                if self.unpacked > MAX_XLSX_UNPACKED:
+                    _too_large(f"the workbook unpacks to more than {MAX_XLSX_UNPACKED // 2**20} MB", name,
+                               MAX_XLSX_UNPACKED)
+                if size > cap:
+                    self._part_too_large(name, cap)
+                if xml is None:
+                    if _UTF16_START.match(chunk):
+                        _unreadable(f"{name} is UTF-16 XML: save the file from Excel, WPS or LibreOffice")
+                    xml = bool(_XML_START.match(chunk))
+                if xml:
+                    text = tail + chunk
+                    cut = text.rfind(b"<")
+                    if cut < 0 or len(text) - cut > _TAIL:
+                        cut = len(text)
+                    self._xml(name, role, text[:cut])
+                    tail = text[cut:]
+                if size > MAX_XLSX_RATIO_GRACE and size > MAX_XLSX_RATIO * packed:
+                    _too_large(f"{name} unpacks to more than {MAX_XLSX_RATIO} times its packed size", name,
+                               MAX_XLSX_RATIO)
+        self._xml(name, role, tail)
+        self.sizes[name] = (size, packed)
+        self.other += self.part_other
+        if self.other > MAX_XLSX_OTHER_ELEMENTS:
+            _too_large(f"{name}: the workbook has more than {MAX_XLSX_OTHER_ELEMENTS} XML elements outside worksheet "
+                       f"rows and shared strings (styles, names, links, comments...)", name, MAX_XLSX_OTHER_ELEMENTS)
+
+    @staticmethod
+    def _part_too_large(name: str, cap: int) -> NoReturn:
+        _too_large(f"{name} unpacks to more than {cap // 2**20} MB", name, cap)
+
+    def _xml(self, name: str, role: str | None, text: bytes) -> None:
+        """A stretch of an XML part that ends before a tag (or holds no tag cut short)."""
+        if not text:
+            return
+        if b"<!DOCTYPE" in text:
+            _unreadable(f"{name} declares a DTD, which an XLSX part never does")
+        if role == "worksheet":
+            self._worksheet(name, text)
+        elif role == "shared strings":
+            self._shared_strings(name, text)
+        else:
+            self.part_other += _elements(text)
+            if name == _STYLES:
+                self.styles += len(_XF_TAG.findall(text))
+                if self.styles > MAX_XLSX_STYLES:
+                    _too_large(f"{name} has more than {MAX_XLSX_STYLES} cell formats (<xf> entries)", name,
+                               MAX_XLSX_STYLES)
+        self.first = False
+
+    def _namespaces(self, name: str, text: bytes) -> tuple[bytes, ...]:
+        """The prefixes that write SpreadsheetML tags in this part: those its root binds to the namespace (b"" for
+        the default). openpyxl reads a row or a shared string by its namespace, so a part that binds the namespace
+        anywhere else, or binds one of these prefixes to another namespace, is refused: what is counted as a row
+        here would be something openpyxl keeps."""
+        start = 0
+        if self.prefixes is None:
+            root = re.search(rb"<[A-Za-z_]", text)
+            if root is None:
+                return ()
+            tag = _START_TAG.match(text, root.start())
+            start = tag.end() if tag else root.end()
+            self.prefixes = tuple(sorted({(m[1] + b":" if m[1] else b"") for m in _XMLNS.finditer(tag[0])
+                                          if (m[2] if m[2] is not None else m[3]) == _MAIN})) if tag else ()
+            if len(self.prefixes) > 2:
+                _unreadable(f"{name} binds the SpreadsheetML namespace to {len(self.prefixes)} prefixes")
+        # counted, not looped over: every later declaration of these prefixes binds SpreadsheetML, and no other does
+        others = len(_BINDS_MAIN.findall(text, start))
+        for prefix in self.prefixes:
+            declared, to_main = (len(_tags(prefix)[i].findall(text, start)) for i in (4, 5))
+            others -= to_main
+            if declared != to_main:
+                others = -1
+                break
+        if others:
+            _unreadable(f"{name} declares the SpreadsheetML namespace elsewhere than on its root element")
+        return self.prefixes
+
+    def _shared_strings(self, name: str, text: bytes) -> None:
+        strings = pairs = endings = 0
+        for prefix in self._namespaces(name, text):
+            for (si, closed, t), n in Counter(_tags(prefix)[3].findall(text)).items():
+                strings += n if si else 0
+                pairs += n if si and t and not closed else 0
+                endings += 0 if si else n
+        self.shared_strings += strings
+        self.part_other += _elements(text) - strings - pairs - endings
+        if self.shared_strings > MAX_XLSX_SHARED_STRINGS:
+            _too_large(f"{name} has more than {MAX_XLSX_SHARED_STRINGS} shared strings", name,
+                       MAX_XLSX_SHARED_STRINGS)
+
+    def _worksheet(self, name: str, text: bytes) -> None:
+        # a comment, CDATA section or processing instruction could hide row tags from this count, not from
+        # openpyxl: no spreadsheet application writes one in a worksheet
+        declaration = self.first and text.lstrip(b"\xef\xbb\xbf").startswith(b"<?xml")
+        if b"<!" in text or text.count(b"<?") > declaration:
+            _unreadable(f"{name} holds XML comments, CDATA or processing instructions")
+        prefixes = self._namespaces(name, text)
+        self.cells += len(_CELL_TAG.findall(text)) if any(prefixes) else len(_tags(b"")[2].findall(text))
+        if self.cells > MAX_XLSX_CELLS:
+            _too_large(f"the workbook has more than {MAX_XLSX_CELLS} cells; at most {MAX_ROWS} rows of "
+                       f"{MAX_COLUMNS} columns are read", name, MAX_XLSX_CELLS)
+        marks = sorted([(m.start(), m) for prefix in prefixes for m in _tags(prefix)[0].finditer(text)]
+                       + [(m.start(), None) for prefix in prefixes for m in _tags(prefix)[1].finditer(text)],
+                       key=lambda mark: mark[0])
+        outside = pos = 0  # elements outside rows: what openpyxl keeps
+        for start, m in marks:
+            if self.row_depth:
+                self._row(name, text, pos, start, spans=False)
+            elif start > pos:
+                outside += _elements(text[pos:start])
+                self.outside_bytes += start - pos
+            if m is None:  # </row
+                if not self.row_depth:  # openpyxl stops there (not XML), after building what came before
+                    _unreadable(f"{name} ends a row it did not start")
+                self.row_depth -= 1
+                pos = start + 1
+                continue
+            self.rows += 1
+            if self.rows > MAX_SCANNED_ROWS:
+                _too_large(f"at most {MAX_ROWS} rows per file (the sheet has more than {MAX_SCANNED_ROWS} rows, "
+                           f"empty or not)", name, MAX_SCANNED_ROWS)
+            self.outside_bytes += len(m[0])
+            if m[1] is None:  # cut short or malformed: no row opens here
+                pos = start
+            elif m[2]:  # <row/>: its tag is in no stretch, so it counts as a row element
+                pos = m.end()
+            else:  # <row>
+                if not self.row_depth:
+                    self.row_bytes = self.row_elements = self.row_cells = self.row_skipped = 0
+                    self.row_spans = False
+                self.row_depth += 1
+                pos = start
+        if self.row_depth:
+            self._row(name, text, pos, len(text), spans=True)
+        else:
+            outside += _elements(text[pos:])
+            self.outside_bytes += len(text) - pos
+        if self.outside_bytes > MAX_XLSX_PART:
+            _too_large(f"{name} holds more than {MAX_XLSX_PART // 2**20} MB outside its rows", name, MAX_XLSX_PART)
+        self.part_other += outside
+        self.sheet_elements += _elements(text) - outside
+        if self.sheet_elements > MAX_XLSX_SHEET_ELEMENTS:
+            _too_large(f"the worksheets have more than {MAX_XLSX_SHEET_ELEMENTS} XML elements in their rows", name,
+                       MAX_XLSX_SHEET_ELEMENTS)
+
+    def _row(self, name: str, text: bytes, start: int, end: int, *, spans: bool) -> None:
+        """A stretch of the open row. A row is counted exactly when it is long or crosses a chunk boundary; a short
+        one cannot break a per-row limit (an element takes 4 bytes at least), and a short stretch skipped before
+        its row turned out long counts as if it were all cells."""
+        self.row_bytes += end - start
+        if self.row_bytes > MAX_XLSX_PART:
+            _too_large(f"{name}: a row has more than {MAX_XLSX_PART // 2**20} MB", name, MAX_XLSX_PART)
+        self.row_spans = self.row_spans or spans
+        if not self.row_spans and self.row_bytes <= 4 * MAX_XLSX_ROW_CELLS:
+            self.row_skipped += end - start
+            return
+        data = text[start:end]
+        self.row_elements += _elements(data) + self.row_skipped // 4
+        self.row_cells += len(_CELL_TAG.findall(data)) + self.row_skipped // 4
+        self.row_skipped = 0
+        if self.row_cells > MAX_XLSX_ROW_CELLS:
+            _too_large(f"{name}: a row has more than {MAX_XLSX_ROW_CELLS} cells", name, MAX_XLSX_ROW_CELLS)
+        if self.row_elements > MAX_XLSX_ROW_ELEMENTS:
+            _too_large(f"{name}: a row has more than {MAX_XLSX_ROW_ELEMENTS} XML elements", name,
+                       MAX_XLSX_ROW_ELEMENTS)
+
+
+def _check_layout(zf: Any) -> None:
+    """openpyxl finds the workbook and the shared strings through [Content_Types].xml and the worksheets through
+    the workbook's rels: a part named as a worksheet or as the shared strings (the parts given more room above)
+    must serve as that and nothing else, or a big worksheet could be read whole as the workbook, say. Targets are
+    resolved as openpyxl resolves them (``openpyxl.packaging.relationship.get_dependents``)."""
+    import posixpath
+    from xml.etree import ElementTree
+
+    def parse(name: str) -> Any:
+        return ElementTree.fromstring(zf.read(name))  # bounded above, and no DTD
+
+    def local(tag: str) -> str:
+        return tag.rpartition("}")[2]
+
+    def refuse(part: str, role: str, what: str) -> NoReturn:
+        _unreadable(f"{part} is named as the {role} part but is {what}")
+
+    names = set(zf.namelist())
+    if "[Content_Types].xml" not in names:
+        return  # openpyxl refuses it
+    workbooks = {"xl/workbook.xml"}  # its default when no content type names one
+    for el in parse("[Content_Types].xml"):
+        if local(el.tag) == "Override":
+            part, content_type = el.get("PartName", "")[1:], el.get("ContentType", "")  # as openpyxl reads it
+            role = _role(part)
+            if role and content_type != _ROLES[role][0]:
+                refuse(part, role, f"declared as {content_type}")
+            if content_type in _WORKBOOK_TYPES:
+                workbooks.add(part)
+    links: dict[str, list[tuple[str | None, str]]] = {}
+    for name in sorted(n for n in names if n.endswith(".rels")):
+        folder = posixpath.split(posixpath.dirname(name))[0]
+        for el in parse(name):
+            if local(el.tag) != "Relationship" or el.get("TargetMode") == "External":
+                continue
+            target = el.get("Target", "")
+            target = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+            role = _role(target)
+            if role and not el.get("Type", "").endswith(_ROLES[role][1]):
+                refuse(target, role, f"linked as {el.get('Type')} from {name}")
+            links.setdefault(name, []).append((el.get("Id"), target))
+    for workbook in sorted(workbooks & names):
+        sheets = {value for el in parse(workbook).iter() if local(el.tag) == "sheet"
+                  for key, value in el.attrib.items() if local(key) == "id"}
+        folder, base = posixpath.split(workbook)
+        for rel_id, target in links.get(posixpath.join(folder, "_rels", base + ".rels"), []):
+            if rel_id in sheets and _role(target) == "shared strings":
+                refuse(target, "shared strings", f"a sheet of {workbook}")
+
+
+def _refuse_xlsx_bombs(content: bytes) -> dict[str, Any]:
+    """Before openpyxl sees the file: refuse (413, naming the part and the limit) a workbook any part of which
+    goes past a limit above, and (422) one whose parts could make openpyxl read something the counts did not
+    bound (UTF-16 XML, a DTD, comments in a worksheet, a worksheet serving as another part). Returns what the
+    workbook holds (``_XlsxScan.summary``)."""
+    import lzma
+    import struct
     import zipfile
+    import zlib
+    from xml.etree.ElementTree import ParseError
 
+    # every entry of the zip's directory starts so; zipfile would build an object for each
+    if content.count(b"PK\x01\x02") > MAX_XLSX_PARTS:
+        _too_large(f"the workbook has more than {MAX_XLSX_PARTS} parts", None, MAX_XLSX_PARTS)
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as zf:
             infos = zf.infolist()
             if sum(i.file_size for i in infos) > MAX_XLSX_UNPACKED:
-                problem(413, f"the workbook unpacks to more than {MAX_XLSX_UNPACKED // 2**20} MB")
-            cells = rows = 0
+                _too_large(f"the workbook unpacks to more than {MAX_XLSX_UNPACKED // 2**20} MB", None,
+                           MAX_XLSX_UNPACKED)
+            scan = _XlsxScan()
             for info in infos:
-                if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
-                    continue
-                with zf.open(info) as fh:
-                    tail = b""
-                    while chunk := fh.read(1 << 20):
-                        text = tail + chunk
-                        cut = max(len(text) - 16, 0)  # a tag split by the chunk boundary is counted next time
-                        cells += len(_CELL_TAG.findall(text, 0, cut))
-                        rows += len(_ROW_TAG.findall(text, 0, cut))
-                        tail = text[cut:]
-                        _check_counts(cells, rows)
-                    cells += len(_CELL_TAG.findall(tail))
-                    rows += len(_ROW_TAG.findall(tail))
-                    _check_counts(cells, rows)
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError):
-        problem(422, "not a readable XLSX file", type_="bad-file")
-
-
-_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s/>]")
-_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s/>]")
-
-
-def _check_counts(cells: int, rows: int) -> None:
-    if cells > MAX_XLSX_CELLS:
-        problem(413, f"the workbook has more than {MAX_XLSX_CELLS} cells; at most {MAX_ROWS} rows of "
-                     f"{MAX_COLUMNS} columns are read")
-    if rows > MAX_SCANNED_ROWS:
-        problem(413, f"at most {MAX_ROWS} rows per file (the sheet has more than {MAX_SCANNED_ROWS} rows, "
-                     f"empty or not)")
+                scan.part(zf, info, len(content))
+            _check_layout(zf)
+            return scan.summary()
+    except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, struct.error, OSError, EOFError, RuntimeError,
+            NotImplementedError, ValueError, KeyError, ParseError):
+        _unreadable()
 
 
 def decode_text(content: bytes) -> str:
@@ -146,11 +479,11 @@ def _csv_rows(content: bytes) -> Iterator[list[Any]]:
 
 
 def _xlsx_rows(content: bytes) -> Iterator[list[Any]]:
+    _refuse_xlsx_bombs(content)  # openpyxl gets the file only once the pre-scan has passed
     from openpyxl import load_workbook
 
-    _refuse_xlsx_bombs(content)
-    try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    try:  # no external links: their cached sheets are read whole
+        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True, keep_links=False)
     except Exception:  # noqa: BLE001 - a broken zip or workbook is the client's file
         problem(422, "not a readable XLSX file (the file is damaged)", type_="bad-file")
     try:

@@ -283,6 +283,42 @@ EXAMPLES: dict[str, tuple[str, str, str, str, str]] = {
     "xlsx_bad_cell": ("project", "", "not a readable XLSX file (a cell holds a value of the wrong type, or the file "
                       "is damaged)", "无法读取该 XLSX 文件：某个单元格的值类型有误，或文件已损坏",
                       "Not a readable XLSX file: a cell holds a value of the wrong type, or the file is damaged"),
+    "xlsx_part_unpacks_too_large": ("mentor", "", "xl/sharedStrings.xml unpacks to more than 32 MB",
+                                    "文件中的 xl/sharedStrings.xml 解压后超过 32 MB，未导入",
+                                    "xl/sharedStrings.xml unpacks to more than 32 MB; nothing was imported"),
+    "xlsx_part_ratio": ("mentor", "", "xl/worksheets/sheet1.xml unpacks to more than 100 times its packed size",
+                        "文件中的 xl/worksheets/sheet1.xml 压缩比超过 100 倍（疑似压缩炸弹），未导入",
+                        "xl/worksheets/sheet1.xml unpacks to more than 100 times its packed size (a zip bomb?); "
+                        "nothing was imported"),
+    "xlsx_too_many_styles": ("mentor", "", "xl/styles.xml has more than 20000 cell formats (<xf> entries)",
+                             "工作簿的单元格格式超过 20,000 种，未导入",
+                             "The workbook has more than 20,000 cell formats; nothing was imported"),
+    "xlsx_too_many_strings": ("mentor", "", "xl/sharedStrings.xml has more than 200000 shared strings",
+                              "工作簿的共享字符串超过 200,000 个，未导入",
+                              "The workbook has more than 200,000 shared strings; nothing was imported"),
+    "xlsx_other_elements": ("mentor", "", "xl/workbook.xml: the workbook has more than 50000 XML elements outside "
+                            "worksheet rows and shared strings (styles, names, links, comments...)",
+                            "工作簿中表格数据以外的内容（样式、名称、链接、批注等）超过 50,000 个元素，未导入",
+                            "The workbook has more than 50,000 elements outside its rows (styles, names, links, "
+                            "comments...); nothing was imported"),
+    "xlsx_outside_rows": ("mentor", "", "xl/worksheets/sheet1.xml holds more than 8 MB outside its rows",
+                          "工作表 xl/worksheets/sheet1.xml 的表格数据以外内容超过 8 MB，未导入",
+                          "xl/worksheets/sheet1.xml holds more than 8 MB outside its rows; nothing was imported"),
+    "xlsx_sheet_elements": ("mentor", "", "the worksheets have more than 1300256 XML elements in their rows",
+                            "工作表的单元格内容超过 1,300,256 个元素，未导入",
+                            "The worksheets have more than 1,300,256 elements in their rows; nothing was imported"),
+    "xlsx_row_too_big": ("mentor", "", "xl/worksheets/sheet1.xml: a row has more than 16384 cells",
+                         "某一行超过 16,384 个单元格，未导入",
+                         "A row has more than 16,384 cells; nothing was imported"),
+    "xlsx_too_many_parts": ("mentor", "", "the workbook has more than 1000 parts",
+                            "工作簿内部文件超过 1,000 个，未导入",
+                            "The workbook has more than 1,000 parts; nothing was imported"),
+    "xlsx_unreadable_detail": ("mentor", "", "not a readable XLSX file (xl/styles.xml declares a DTD, which an "
+                               "XLSX part never does)",
+                               "无法读取该 XLSX 文件（xl/styles.xml declares a DTD, which an XLSX part never does）；"
+                               "请用 Excel、WPS 或 LibreOffice 重新保存",
+                               "Not a readable XLSX file (xl/styles.xml declares a DTD, which an XLSX part never "
+                               "does); save it again from Excel, WPS or LibreOffice"),
     "unknown_encoding": ("project", "", "cannot tell the file's encoding: save it as UTF-8 CSV, or as CSV from "
                          "Excel (GBK)", "无法识别文件编码：请另存为 UTF-8 CSV，或用 Excel 另存为 CSV（GBK）",
                          "Cannot tell the file's encoding: save it as UTF-8 CSV, or as CSV from Excel (GBK)"),

@@ -211,6 +211,227 @@ def test_xlsx_bombs_and_bad_cells_are_refused_quickly_and_write_nothing(env: Api
     assert mentors_in_space(env, s1) == before
 
 
+SST = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+
+
+def _parts() -> dict[str, bytes]:
+    """The good mentors as openpyxl writes them (their text inline), part by part."""
+    import zipfile
+
+    wb = Workbook()
+    for line in CSV_OK.strip().splitlines():
+        wb.active.append(line.split(","))
+    buf = io.BytesIO()
+    wb.save(buf)
+    with zipfile.ZipFile(buf) as zf:
+        return {info.filename: zf.read(info) for info in zf.infolist()}
+
+
+def _with_shared_strings(parts: dict[str, bytes], strings: bytes) -> dict[str, bytes]:
+    """``parts`` with a shared-strings part holding ``strings`` (<si> entries), declared as Excel declares it."""
+    parts["xl/sharedStrings.xml"] = b'<?xml version="1.0" encoding="UTF-8"?>\n' + SST + strings + b"</sst>"
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b"</Types>", (
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        b'spreadsheetml.sharedStrings+xml"/></Types>'))
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(b"</Relationships>", (
+        b'<Relationship Id="rIdSst" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        b'sharedStrings" Target="sharedStrings.xml"/></Relationships>'))
+    return parts
+
+
+def _zipped(parts: dict[str, bytes]) -> bytes:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return out.getvalue()
+
+
+def _patched(part: str, old: bytes, new: bytes) -> bytes:
+    parts = _parts()
+    assert old in parts[part]
+    parts[part] = parts[part].replace(old, new, 1)
+    return _zipped(parts)
+
+
+@pytest.fixture
+def openpyxl_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One item per workbook handed to openpyxl."""
+    import openpyxl
+
+    calls: list[int] = []
+    original = openpyxl.load_workbook
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: calls.append(1) or original(*a, **k))
+    return calls
+
+
+def _refused(env: ApiEnv, body: bytes, status: int, part: str) -> dict[str, object]:
+    """The answer to ``body``: ``status``, naming ``part`` (and for a 413 the limit it broke)."""
+    r = upload(env, "operator1", env.ids["space1"], "bomb.xlsx", body)
+    assert r.status_code == status and r.content_type == "application/problem+json", (r.status_code, r.json)
+    assert part in r.json["detail"], r.json
+    if status == 413:
+        limit = r.json["limit"]
+        assert r.json["part"] == part and (str(limit) in r.json["detail"] or f"{limit // 2**20} MB" in r.json["detail"])
+    return dict(r.json)
+
+
+def test_xlsx_shared_strings_bombs_are_refused_before_openpyxl_and_write_nothing(
+        env: ApiEnv, openpyxl_reads: list[int]) -> None:
+    """The audit's: a 3.3 MB workbook with 50 MB of shared strings took 8.3 s and 258 MB before its 422. Shared
+    strings are counted and sized before openpyxl reads them (it keeps every one)."""
+    from api.services.importer import MAX_XLSX_SHARED_STRINGS, MAX_XLSX_SHARED_STRINGS_SIZE
+
+    before = mentors_in_space(env, env.ids["space1"])
+    strings = b"".join(b"<si><t>%d</t></si>" % (i % 1500) for i in range(MAX_XLSX_SHARED_STRINGS + 1))
+    many = _zipped(_with_shared_strings(_parts(), strings))
+    long = _zipped(_with_shared_strings(_parts(), b"<si><t>" + "文".encode() * (MAX_XLSX_SHARED_STRINGS_SIZE // 3)
+                                        + b"</t></si>"))
+    assert len(many) < 400_000 and len(long) < 200_000
+    assert f"more than {MAX_XLSX_SHARED_STRINGS} shared strings" in \
+        str(_refused(env, many, 413, "xl/sharedStrings.xml")["detail"])
+    assert _refused(env, long, 413, "xl/sharedStrings.xml")["limit"] == MAX_XLSX_SHARED_STRINGS_SIZE
+    assert openpyxl_reads == [] and mentors_in_space(env, env.ids["space1"]) == before
+
+
+def test_xlsx_styles_bombs_are_refused_before_openpyxl_and_write_nothing(
+        env: ApiEnv, openpyxl_reads: list[int]) -> None:
+    """The audit's: a 128 KB workbook with 700,000 cell formats took 10 s and 541 MB, and was imported. Cell
+    formats are counted, and styles.xml sized, before openpyxl reads them (~0.8 KB each)."""
+    from api.services.importer import MAX_XLSX_PART, MAX_XLSX_STYLES
+
+    before = mentors_in_space(env, env.ids["space1"])
+    xf = b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    many = _patched("xl/styles.xml", b'<cellXfs count="1">', b"<cellXfs>" + xf * (MAX_XLSX_STYLES + 1))
+    audit = _patched("xl/styles.xml", b'<cellXfs count="1">', b"<cellXfs>" + xf * 700_000)
+    assert len(many) < 100_000 and len(audit) < 300_000
+    assert f"more than {MAX_XLSX_STYLES} cell formats" in str(_refused(env, many, 413, "xl/styles.xml")["detail"])
+    assert _refused(env, audit, 413, "xl/styles.xml")["limit"] == MAX_XLSX_PART
+    assert openpyxl_reads == [] and mentors_in_space(env, env.ids["space1"]) == before
+
+
+OTHER_BOMBS = {  # a bomb in any other part: (part, text of it, replaced by)
+    "defined names": ("xl/workbook.xml", b"</workbook>", b"<definedNames>" + b"".join(
+        b'<definedName name="n%d">Sheet!$A$1</definedName>' % i for i in range(60_000))
+        + b"</definedNames></workbook>"),
+    "content types": ("[Content_Types].xml", b"</Types>", b"".join(
+        b'<Override PartName="/x%d.xml" ContentType="application/xml"/>' % i for i in range(60_000)) + b"</Types>"),
+    "merged cells": ("xl/worksheets/sheet1.xml", b"</sheetData>", b"</sheetData><mergeCells>" + b"".join(
+        b'<mergeCell ref="A%d:B%d"/>' % (i, i) for i in range(10, 60_010)) + b"</mergeCells>"),
+    "a cell of 60 MB": ("xl/worksheets/sheet1.xml", b"</sheetData>", b'<row r="9"><c r="A9" t="inlineStr"><is><t>'
+                        + b"a" * 60_000_000 + b"</t></is></c></row></sheetData>"),
+    "document properties": ("docProps/core.xml", b"</cp:coreProperties>",
+                            b"<dc:description>" + b"a" * 60_000_000 + b"</dc:description></cp:coreProperties>"),
+}
+
+
+@pytest.mark.parametrize("bomb", sorted(OTHER_BOMBS))
+def test_xlsx_bombs_in_any_other_part_are_refused_before_openpyxl(env: ApiEnv, openpyxl_reads: list[int],
+                                                                  bomb: str) -> None:
+    before = mentors_in_space(env, env.ids["space1"])
+    part, old, new = OTHER_BOMBS[bomb]
+    body = _patched(part, old, new)
+    assert len(body) < 500_000
+    _refused(env, body, 413, part)
+    assert openpyxl_reads == [] and mentors_in_space(env, env.ids["space1"]) == before
+
+
+def _uncountable(name: str) -> bytes:
+    if name == "sheet read whole as the workbook":
+        return _patched("[Content_Types].xml", b'PartName="/xl/workbook.xml"', b'PartName="/xl/worksheets/sheet1.xml"')
+    if name == "UTF-16 shared strings":
+        sst = ('<?xml version="1.0" encoding="UTF-16"?>' + SST.decode() + "<si><t>x</t></si>" * 250_000 + "</sst>")
+        return _zipped({**_with_shared_strings(_parts(), b""), "xl/sharedStrings.xml": sst.encode("utf-16")})
+    if name == "a DTD":
+        sst = (b'<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
+               + SST + b"<si><t>&b;</t></si></sst>")
+        return _zipped({**_with_shared_strings(_parts(), b""), "xl/sharedStrings.xml": sst})
+    if name == "many files":
+        return _zipped({**_parts(), **{f"customXml/item{i}.xml": b"" for i in range(2000)}})
+    raise AssertionError(name)
+
+
+@pytest.mark.parametrize(("name", "status", "part"), [
+    ("UTF-16 shared strings", 422, "xl/sharedStrings.xml"), ("a DTD", 422, "xl/sharedStrings.xml"),
+    ("sheet read whole as the workbook", 422, "xl/worksheets/sheet1.xml"), ("many files", 413, "parts"),
+])
+def test_xlsx_files_beyond_what_the_pre_scan_counts_are_refused_before_openpyxl(
+        env: ApiEnv, openpyxl_reads: list[int], name: str, status: int, part: str) -> None:
+    """UTF-16 XML (the counts read bytes), a DTD (entity expansion) and a worksheet given another role (read
+    whole, not streamed) are unreadable; a zip of thousands of files (zipfile builds an object for each, before
+    any part is read) is too large."""
+    before = mentors_in_space(env, env.ids["space1"])
+    r = upload(env, "operator1", env.ids["space1"], "bomb.xlsx", _uncountable(name))
+    assert r.status_code == status and part in r.json["detail"], (r.status_code, r.json)
+    assert openpyxl_reads == [] and mentors_in_space(env, env.ids["space1"]) == before
+
+
+def _as_excel_saves(body: bytes) -> bytes:
+    """openpyxl writes text inline; Excel saves a workbook's text in a shared-strings table."""
+    import re
+    import zipfile
+
+    table: dict[bytes, int] = {}
+
+    def shared(m: re.Match[bytes]) -> bytes:
+        return b"<c" + m[1] + m[2] + b' t="s"><v>%d</v></c>' % table.setdefault(m[3], len(table))
+
+    inline = re.compile(rb'<c([^>]*?) t="inlineStr"([^>]*)><is><t(?: xml:space="preserve")?>(.*?)</t></is></c>', re.S)
+    with zipfile.ZipFile(io.BytesIO(body)) as zf:
+        parts = {info.filename: zf.read(info) for info in zf.infolist()}
+    for name in [n for n in parts if n.startswith("xl/worksheets/")]:
+        parts[name] = inline.sub(shared, parts[name])
+    strings = b"".join(b'<si><t xml:space="preserve">' + text + b"</t></si>" for text in table)
+    return _zipped(_with_shared_strings(parts, strings))
+
+
+def test_a_5000_row_workbook_from_the_template_passes_the_pre_scan_with_room_to_spare(
+        env: ApiEnv, openpyxl_reads: list[int]) -> None:
+    """The mentor template filled with 5,000 mentors, saved as Excel saves it (shared strings), dry-runs clean;
+    each of the pre-scan's limits is several times what it holds."""
+    from openpyxl import load_workbook
+
+    from api.services import import_headers, importer, sheets
+
+    wb = load_workbook(io.BytesIO(sheets.template("mentor")))
+    ws = wb.worksheets[0]
+    fields = import_headers.template_fields("mentor")
+    example = import_headers.EXAMPLES["mentor"]
+    unique = {"external_id": "T5K-{i:04d}", "name": "导师{i}", "title": "合伙人（第{i}位）",
+              "contact_email": "m{i}@example.cn", "expertise": "工业大客户销售；工厂数字化采购流程（{i}）",
+              "offer": "每月两次面谈，梳理进入工厂的销售路径，第{i}期", "bio": "在装备集团工作26年，带过{i}个项目。"}
+    for i in range(5000):
+        for col, field in enumerate(fields, start=1):
+            value = unique[field].format(i=i) if field in unique else example.get(field)
+            ws.cell(row=i + 2, column=col, value=value if value != "" else None)
+    buf = io.BytesIO()
+    wb.save(buf)
+    body = _as_excel_saves(buf.getvalue())
+    openpyxl_reads.clear()
+
+    counts = importer._refuse_xlsx_bombs(body)
+    assert counts["rows"] > 5000 and counts["shared_strings"] > 5 * 5000 and counts["styles"] >= 1
+    assert counts["unpacked"] * 4 < importer.MAX_XLSX_UNPACKED
+    assert counts["cells"] * 3 < importer.MAX_XLSX_CELLS
+    assert counts["sheet_elements"] * 4 < importer.MAX_XLSX_SHEET_ELEMENTS
+    assert counts["shared_strings"] * 4 < importer.MAX_XLSX_SHARED_STRINGS
+    assert counts["shared_strings_size"] * 4 < importer.MAX_XLSX_SHARED_STRINGS_SIZE
+    assert counts["styles"] * 1000 < importer.MAX_XLSX_STYLES
+    assert counts["other_elements"] * 20 < importer.MAX_XLSX_OTHER_ELEMENTS
+    assert counts["largest_other_part"] * 100 < importer.MAX_XLSX_PART
+    assert counts["largest_ratio"] * 4 < importer.MAX_XLSX_RATIO
+    s1 = env.ids["space1"]
+    before = mentors_in_space(env, s1)
+    r = env.client().post(f"/api/v1/spaces/{s1}/import", headers=env.headers("operator1"),
+                          data={"kind": "mentor", "dry_run": "true", "file": (io.BytesIO(body), "mentors.xlsx")},
+                          content_type="multipart/form-data")
+    assert r.status_code == 200, r.json
+    assert (r.json["created"], r.json["refused"], r.json["ignored_columns"]) == (5000, 0, [])
+    assert openpyxl_reads == [1] and mentors_in_space(env, s1) == before
+
+
 def test_every_staff_write_to_profiles_lands_in_the_audit_log(env: ApiEnv) -> None:
     """Create, update (old and new values; contacts named, not copied), import and delete (an archive, since the
     stage change is history): who, when, what."""
