@@ -199,14 +199,17 @@ _LONG_NUMBER = re.compile(rb"\d{4300}")
 
 
 def _sends_a_body_that_is_not_json() -> bool:
-    """A non-JSON request to the JSON API that must be refused: any content type its operation does not
-    declare (whatever the Content-Length or Transfer-Encoding: only the import reads a form), or an untyped
-    body."""
+    """A non-JSON request to the JSON API that must be refused: a body (a length, or chunked) in a content type
+    its operation does not declare (only the import reads a form), or untyped. A request without a body is
+    let through whatever type it names: clients such as `curl -d ''` or Java's HttpURLConnection label a
+    body-less POST (accept, revoke, retrain...) as a form."""
+    if not request.content_length and "chunked" not in request.headers.get("Transfer-Encoding", "").lower():
+        return False
     if request.mimetype:
         view = current_app.view_functions.get(request.endpoint or "")
         declared = (getattr(view, "_spec", None) or {}).get("content_type") or ()  # set by @input for its body
         return request.mimetype not in ((declared,) if isinstance(declared, str) else declared)
-    return bool(request.content_length) or "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    return True
 
 
 def _listed_errors_capped(error: HTTPError) -> HTTPError:

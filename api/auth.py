@@ -61,31 +61,33 @@ _DUMMY_HASH = hash_api_key("hb_000000000000_not-a-real-key")
 
 
 class _LegacyFailures:
-    """Wrong secrets per legacy key (stored with the slow scrypt hash of older releases; a key is re-stored as
-    SHA-256 on its first good use). Junk guessed at a known legacy prefix would cost ~42 ms of scrypt each; after
-    ``limit`` wrong ones within ``window`` seconds the key is refused without hashing until the window ends (per
-    process). The key's owner waits out the window at worst, and its first good use ends the matter."""
+    """Wrong secrets per legacy key and client address (a legacy key is stored with the slow scrypt hash of older
+    releases, and re-stored as SHA-256 on its first good use). Junk guessed at a known legacy prefix would cost
+    ~42 ms of scrypt each; after ``limit`` wrong ones within ``window`` seconds from one address, that address's
+    tries at that key are refused without hashing until the window ends (per process). The owner, from another
+    address, is not affected; its first good use ends the matter. Many addresses are bounded by the per-address
+    rate limits."""
 
     def __init__(self, limit: int = 5, window: float = 60.0) -> None:
         self.limit, self.window = limit, window
-        self._seen: dict[int, tuple[float, int]] = {}
+        self._seen: dict[tuple[int, str], tuple[float, int]] = {}
         self._lock = threading.Lock()
 
-    def _live(self, key_id: int, now: float) -> tuple[float, int]:
-        start, count = self._seen.get(key_id, (now, 0))
+    def _live(self, key: tuple[int, str], now: float) -> tuple[float, int]:
+        start, count = self._seen.get(key, (now, 0))
         return (now, 0) if now - start >= self.window else (start, count)
 
-    def blocked(self, key_id: int) -> bool:
+    def blocked(self, key: tuple[int, str]) -> bool:
         with self._lock:
-            return self._live(key_id, time.monotonic())[1] >= self.limit
+            return self._live(key, time.monotonic())[1] >= self.limit
 
-    def failed(self, key_id: int) -> None:
+    def failed(self, key: tuple[int, str]) -> None:
         with self._lock:
             now = time.monotonic()
-            start, count = self._live(key_id, now)
+            start, count = self._live(key, now)
             if len(self._seen) > 10_000:  # bounded: forget the stale ones
                 self._seen = {k: v for k, v in self._seen.items() if now - v[0] < self.window}
-            self._seen[key_id] = (start, count + 1)
+            self._seen[key] = (start, count + 1)
 
 
 _legacy_failures = _LegacyFailures()
@@ -118,11 +120,13 @@ def principal_for_key(token: str) -> Principal | None:
     cache = _cache()
     if cache.get(token) != key_id:
         legacy = not key_hash.startswith("sha256$")
-        if legacy and _legacy_failures.blocked(key_id):
-            return None  # a slow legacy hash guessed at too often: no more scrypt runs for it for a while
+        # per key and client address: guesses from one address cannot lock the owner out from another
+        guess = (key_id, request.remote_addr or "")
+        if legacy and _legacy_failures.blocked(guess):
+            return None  # a slow legacy hash guessed at too often from here: no more scrypt runs for a while
         if not verify_api_key(token, key_hash):
             if legacy:
-                _legacy_failures.failed(key_id)
+                _legacy_failures.failed(guess)
             return None
         cache.put(token, key_id)
         # recorded on a cache miss only, so a busy key costs one write per cache lifetime

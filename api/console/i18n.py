@@ -183,6 +183,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "offline_ndcg": ("离线 NDCG@10（越高越好）", "Offline NDCG@10 (higher is better)"),
     "weights_only": ("仅用权重", "weights only"),
     "no_model_for_kind": ("数据不足，未训练", "too little data, not trained"),
+    "kind_refused": ("未采用：不如正在使用的", "not adopted: worse than what serves"),
     "investor_ranker": ("投资人排序", "Investor ranking"),
     "ranker_learned": ("学习模型胜出", "the learned model won"),
     "ranker_blend": ("学习模型与简单规则合用", "the learned model with a simple rule"),

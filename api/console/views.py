@@ -643,8 +643,10 @@ def _version_summary(version: ModelVersion) -> dict[str, Any]:
     """What a version's figures say, by kind: offline NDCG@10 of its model and of the weights alone, and the
     investor ranker's choice with its validation-year NDCG@10 (the console words them; the raw report stays
     available as a log)."""
+    refused = {kind for kind, info in ((version.manifest or {}).get("kinds") or {}).items()
+               if isinstance(info, dict) and info.get("refused")}
     kinds = {kind: {"candidate": (m.get("candidate") or {}).get("ndcg@10"),
-                    "weights_only": (m.get("weights_only") or {}).get("ndcg@10")}
+                    "weights_only": (m.get("weights_only") or {}).get("ndcg@10"), "refused": kind in refused}
              for kind, m in sorted((version.metrics or {}).items()) if isinstance(m, dict)}
     history = (version.manifest or {}).get("history") or {}
     selected = str(history.get("selected") or "")
@@ -652,7 +654,11 @@ def _version_summary(version: ModelVersion) -> dict[str, Any]:
     ranker = None
     if selected:
         choice = "learned" if selected == "learned" else "blend" if selected.startswith("blend:") else "simple"
-        ranker = {"choice": choice, "learned": val.get("learned"), "best": val.get("best_baseline_ndcg@10")}
+        # the validation score of what serves: the anchored model, the blend at its weight, or the simple rule
+        served = (val.get("anchored") or {}).get("ndcg@10", val.get("learned")) if choice == "learned" else \
+            ((val.get("blend") or {}).get("ndcg@10") or {}).get(f"{(val.get('blend') or {}).get('weight', 0):g}") \
+            if choice == "blend" else val.get("best_baseline_ndcg@10")
+        ranker = {"choice": choice, "learned": served, "best": val.get("best_baseline_ndcg@10")}
     return {"kinds": kinds, "ranker": ranker}
 
 

@@ -115,13 +115,17 @@ _WORKBOOK_TYPES = {f"application/vnd.{t}.main+xml" for t in (
 # the parts given more room than the others, and the only content and relationship types each may have
 _ROLES = {"worksheet": ("application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml", "/worksheet"),
           "shared strings": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml",
-                             "/sharedStrings")}
+                             "/sharedStrings"),
+          # Excel's list of formula cells (one element per formula): openpyxl never reads it, so its elements are
+          # not counted, as long as it serves as nothing else
+          "calc chain": ("application/vnd.openxmlformats-officedocument.spreadsheetml.calcChain+xml", "/calcChain")}
+_CALC_CHAIN = "xl/calcChain.xml"
 
 
 def _role(name: str) -> str | None:
     if _WORKSHEET.fullmatch(name):
         return "worksheet"
-    return "shared strings" if name == _SHARED_STRINGS else None
+    return "shared strings" if name == _SHARED_STRINGS else "calc chain" if name == _CALC_CHAIN else None
 
 
 @functools.lru_cache(maxsize=16)
@@ -184,7 +188,8 @@ class _XlsxScan:
 
     def part(self, zf: Any, info: Any, upload: int) -> None:
         name, role = info.filename, _role(info.filename)
-        cap = MAX_XLSX_UNPACKED if role == "worksheet" else \
+        # a part that is not XML (a picture, printer settings) is never parsed: only the workbook's total bounds it
+        cap = MAX_XLSX_UNPACKED if role in ("worksheet", None) else \
             MAX_XLSX_SHARED_STRINGS_SIZE if role == "shared strings" else MAX_XLSX_PART
         if info.file_size > cap:
             self._part_too_large(name, cap)
@@ -204,6 +209,10 @@ class _XlsxScan:
                     if _UTF16_START.match(chunk):
                         _unreadable(f"{name} is UTF-16 XML: save the file from Excel, WPS or LibreOffice")
                     xml = bool(_XML_START.match(chunk))
+                    if xml and role is None:  # an XML part openpyxl may parse: 8 MB at most
+                        cap = MAX_XLSX_PART
+                        if info.file_size > cap or size > cap:
+                            self._part_too_large(name, cap)
                 if xml:
                     text = tail + chunk
                     cut = text.rfind(b"<")
@@ -235,6 +244,8 @@ class _XlsxScan:
             self._worksheet(name, text)
         elif role == "shared strings":
             self._shared_strings(name, text)
+        elif role == "calc chain":
+            pass  # never read by openpyxl (its size is bounded above)
         else:
             self.part_other += _elements(text)
             if name == _STYLES:
@@ -273,14 +284,13 @@ class _XlsxScan:
         return self.prefixes
 
     def _shared_strings(self, name: str, text: bytes) -> None:
-        strings = pairs = endings = 0
+        strings = 0
         for prefix in self._namespaces(name, text):
-            for (si, closed, t), n in Counter(_tags(prefix)[3].findall(text)).items():
+            for (si, _closed, _t), n in Counter(_tags(prefix)[3].findall(text)).items():
                 strings += n if si else 0
-                pairs += n if si and t and not closed else 0
-                endings += 0 if si else n
         self.shared_strings += strings
-        self.part_other += _elements(text) - strings - pairs - endings
+        # the runs of rich text inside a string are not counted: openpyxl reads each string as plain text and
+        # clears it, so they cost only their bytes (bounded by the size limit)
         if self.shared_strings > MAX_XLSX_SHARED_STRINGS:
             _too_large(f"{name} has more than {MAX_XLSX_SHARED_STRINGS} shared strings", name,
                        MAX_XLSX_SHARED_STRINGS)
@@ -408,8 +418,9 @@ def _check_layout(zf: Any) -> None:
                   for key, value in el.attrib.items() if local(key) == "id"}
         folder, base = posixpath.split(workbook)
         for rel_id, target in links.get(posixpath.join(folder, "_rels", base + ".rels"), []):
-            if rel_id in sheets and _role(target) == "shared strings":
-                refuse(target, "shared strings", f"a sheet of {workbook}")
+            role = _role(target)
+            if rel_id in sheets and role not in (None, "worksheet"):
+                refuse(target, role, f"a sheet of {workbook}")
 
 
 def _refuse_xlsx_bombs(content: bytes) -> dict[str, Any]:

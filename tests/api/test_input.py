@@ -287,3 +287,16 @@ def test_multipart_and_chunked_bodies_to_the_json_api_are_415(env: ApiEnv) -> No
     imported = c.post(f"/api/v1/spaces/{env.ids['space1']}/import", data={"kind": "project"}, headers=h,
                       content_type="multipart/form-data")
     assert imported.status_code == 422 and "file" in {e["field"] for e in imported.json["errors"]}
+
+
+def test_a_post_without_a_body_is_not_refused_for_its_content_type(env: ApiEnv) -> None:
+    """Clients such as `curl -d ''` or Java's HttpURLConnection label a body-less POST as a form: an action
+    without a body (ending an introduction, revoking a key) reaches its handler whatever type it names."""
+    c = env.client()
+    h = env.headers("operator1")
+    for content_type in ("application/x-www-form-urlencoded", "text/plain"):
+        r = c.post("/api/v1/intros/999999/end", headers={**h, "Content-Type": content_type}, data=b"")
+        assert r.status_code == 404, (content_type, r.status_code, r.json)  # the handler's answer: no such intro
+    # with a body, the same type is still refused
+    r = c.post("/api/v1/intros/999999/end", headers={**h, "Content-Type": "text/plain"}, data=b"x")
+    assert r.status_code == 415

@@ -1,5 +1,6 @@
 """A key stored with the slow scrypt hash of older releases cannot be used to burn CPU: wrong secrets sent with
-its prefix stop costing a scrypt run after a few, while its owner's right secret still works after the window."""
+its prefix from one address stop costing a scrypt run after a few, while its owner, from another address, is
+not locked out."""
 
 from __future__ import annotations
 
@@ -33,10 +34,15 @@ def test_wrong_secrets_for_a_legacy_key_stop_costing_scrypt(env: ApiEnv, monkeyp
     for _ in range(100):
         assert c.get("/api/v1/me", headers={"Authorization": f"Bearer {wrong}"}).status_code == 401
     assert len(calls) == 5  # the first five wrong secrets were hashed, the other 95 were not
-    # within the window even the right secret is refused unhashed; after it, the key works and is upgraded
+    # within the window even the right secret is refused unhashed from the guesser's address ...
     assert c.get("/api/v1/me", headers={"Authorization": f"Bearer {legacy.key}"}).status_code == 401
     assert len(calls) == 5
-    clock[0] += 61
+    # ... but the owner, from another address, is not locked out (the key is then upgraded to SHA-256)
+    owner = {"REMOTE_ADDR": "10.0.0.7"}
+    assert c.get("/api/v1/me", headers={"Authorization": f"Bearer {legacy.key}"},
+                 environ_overrides=owner).status_code == 200
+    assert len(calls) == 6
+    clock[0] += 61  # the window over: the guesser's address gets the (now SHA-256) key checked again
     assert c.get("/api/v1/me", headers={"Authorization": f"Bearer {legacy.key}"}).status_code == 200
     assert len(calls) == 6
     with env.app.app_context():

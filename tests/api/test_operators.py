@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
@@ -430,6 +431,53 @@ def test_a_5000_row_workbook_from_the_template_passes_the_pre_scan_with_room_to_
     assert r.status_code == 200, r.json
     assert (r.json["created"], r.json["refused"], r.json["ignored_columns"]) == (5000, 0, [])
     assert openpyxl_reads == [1] and mentors_in_space(env, s1) == before
+
+
+def test_what_excel_adds_to_a_workbook_is_not_taken_for_a_bomb(env: ApiEnv) -> None:
+    """Found by the review: a workbook with many formulas (Excel lists each in xl/calcChain.xml, which openpyxl
+    never reads), rich text in its shared strings (runs openpyxl reads as plain text) or a big picture (not
+    XML, never parsed) was refused as a bomb. Each imports now; a calc chain that serves as a sheet is still
+    refused."""
+    import zipfile
+
+    parts = _with_shared_strings(_parts(), b"".join(
+        b'<si><r><rPr><b/><sz val="11"/></rPr><t>%d</t></r><r><rPr><i/></rPr><t>x</t></r></si>' % i
+        for i in range(20_000)))  # ~120,000 run elements, none of them a string of its own
+    parts["xl/calcChain.xml"] = (b'<?xml version="1.0" encoding="UTF-8"?>\n<calcChain xmlns="http://schemas.'
+                                 b'openxmlformats.org/spreadsheetml/2006/main">'
+                                 + b"".join(b'<c r="K%d" i="1"/>' % (i + 2) for i in range(60_000)) + b"</calcChain>")
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b"</Types>", (
+        b'<Override PartName="/xl/calcChain.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        b'spreadsheetml.calcChain+xml"/><Default Extension="png" ContentType="image/png"/></Types>'))
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(b"</Relationships>", (
+        b'<Relationship Id="rIdCalc" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        b'calcChain" Target="calcChain.xml"/></Relationships>'))
+    body = _zipped(parts)
+    assert len(body) < 400_000  # (werkzeug keeps a bigger upload in a temporary file)
+    from api.services.importer import MAX_XLSX_OTHER_ELEMENTS, MAX_XLSX_PART, _refuse_xlsx_bombs
+
+    assert 60_000 > MAX_XLSX_OTHER_ELEMENTS  # the calc chain alone is past the budget it used to count against
+    # a 9 MB photo (random bytes: a photo does not compress) passes the pre-scan, past the 8 MB of an XML part
+    photo = {**parts, "xl/media/image1.png": b"\x89PNG\r\n\x1a\n" + np.random.default_rng(0).bytes(9 * 2**20)}
+    assert len(photo["xl/media/image1.png"]) > MAX_XLSX_PART
+    assert _refuse_xlsx_bombs(_zipped(photo))["largest_other_part"] > MAX_XLSX_PART
+    s1 = env.ids["space1"]
+    r = env.client().post(f"/api/v1/spaces/{s1}/import", headers=env.headers("operator1"),
+                          data={"kind": "mentor", "dry_run": "true", "file": (io.BytesIO(body), "mentors.xlsx")},
+                          content_type="multipart/form-data")
+    assert r.status_code == 200 and r.json["created"] == 2, r.json
+    # the calc chain linked as the workbook's sheet would be read as one: refused
+    workbook = parts["xl/workbook.xml"]
+    sheet_rel = next(m for m in __import__("re").finditer(rb'r:id="(rId\d+)"', workbook))[1]
+    rels = parts["xl/_rels/workbook.xml.rels"]
+    parts["xl/_rels/workbook.xml.rels"] = rels.replace(b'Id="rIdCalc"', b'Id="rIdCalcX"').replace(
+        b'Id="' + sheet_rel + b'"', b'Id="rIdOld"').replace(
+        b'Target="calcChain.xml"/>', b'Target="calcChain.xml"/><Relationship Id="' + sheet_rel
+        + b'" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+        b'Target="calcChain.xml"/>')
+    with zipfile.ZipFile(io.BytesIO(_zipped(parts))) as zf:
+        assert b"calcChain.xml" in zf.read("xl/_rels/workbook.xml.rels")
+    _refused(env, _zipped(parts), 422, "xl/calcChain.xml")
 
 
 def test_every_staff_write_to_profiles_lands_in_the_audit_log(env: ApiEnv) -> None:
