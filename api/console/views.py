@@ -602,6 +602,7 @@ def models_page() -> Any:
     session_ = db.session
     if request.method == "POST":
         from api.training import load_version_models, serving_version
+        from matcher.errors import ModelArtifactError
         from models.base import utcnow
 
         action = request.form.get("action")
@@ -612,7 +613,10 @@ def models_page() -> Any:
             row = session_.get(ModelVersion, request.form.get("version", type=int) or 0)
             if row is None:
                 abort(404)
-            load_version_models(row)
+            try:
+                load_version_models(row)  # a version is pinned whole or not at all, as through the API
+            except ModelArtifactError as exc:
+                abort(409, description=f"version {row.id} cannot be served: {exc}")
             network = serving_version(session_)
             effective = pin.model_version_id if pin else (network.id if network else None)
             if pin is None:

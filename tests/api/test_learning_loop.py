@@ -19,8 +19,8 @@ import api.training as training
 from api.extensions import db, matching
 from api.services.matching import log_impressions
 from matcher import WeightSet
-from models import FeedbackEvent, Job, ModelVersion
-from tests.api.conftest import ApiEnv, flush_impressions
+from models import FeedbackEvent, Job, ModelVersion, SpaceModel
+from tests.api.conftest import ApiEnv, console_operator, flush_impressions
 
 
 def log_rounds(env: ApiEnv, rounds: int = 2, seed: int = 0, invert: bool = False) -> None:
@@ -188,6 +188,20 @@ def test_corrupt_artifact_is_refused_and_previous_keeps_serving(trained: ApiEnv)
     path.write_bytes(bytes(data))
     r = env.call("admin", "post", f"/api/v1/models/{env.extra['bad']}/promote")
     assert r.status_code == 409 and "checksum" in r.json["detail"]
+    assert ranking_of(env) == before
+    # pinning it from the console's models page is refused the same way (it was a 500), and pins nothing
+    import re
+
+    console = console_operator(env, env.ids["space1"], "pin-corrupt@example.cn")
+    page = console.get("/console/space/models").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token is not None
+    pinned = console.post("/console/space/models", data={"csrf_token": token[1], "action": "use",
+                                                         "version": str(env.extra["bad"])})
+    assert pinned.status_code == 409
+    with env.app.app_context():
+        assert db.reader.get(SpaceModel, env.ids["space1"]) is None or \
+            db.reader.get(SpaceModel, env.ids["space1"]).model_version_id != env.extra["bad"]
     assert ranking_of(env) == before
     # even if the database is forced to mark it serving, the process refuses it and keeps what it had
     with env.app.app_context():
