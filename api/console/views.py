@@ -601,40 +601,29 @@ def models_page() -> Any:
     authz.manage_space(g.principal, sid)
     session_ = db.session
     if request.method == "POST":
-        from api.training import load_version_models, serving_version
+        from api.services import space_models
         from matcher.errors import ModelArtifactError
-        from models.base import utcnow
 
+        # the API's pin, rollback and follow (api/services/space_models.py): the same rules and audit entries
         action = request.form.get("action")
-        pin = session_.get(SpaceModel, sid)
         p = g.principal
-        # audited as the API's pin, rollback and unpin are (same actions, same details)
         if action == "use":
             row = session_.get(ModelVersion, request.form.get("version", type=int) or 0)
             if row is None:
                 abort(404)
             try:
-                load_version_models(row)  # a version is pinned whole or not at all, as through the API
+                space_models.pin(session_, p, sid, row)
             except ModelArtifactError as exc:
                 abort(409, description=f"version {row.id} cannot be served: {exc}")
-            network = serving_version(session_)
-            effective = pin.model_version_id if pin else (network.id if network else None)
-            if pin is None:
-                pin = SpaceModel(space_id=sid, model_version_id=row.id)
-                session_.add(pin)
-            pin.previous_version_id, pin.model_version_id = effective, row.id
-            pin.updated_by_user_id, pin.updated_at = p.user_id, utcnow()
-            audit.record(session_, p, "model.promote", "model", row.id, sid, previous=effective)
-        elif action in ("rollback", "follow") and pin is not None:
-            if action == "follow" or pin.previous_version_id is None:
-                session_.delete(pin)
-                audit.record(session_, p, "model.follow_network", "model", pin.model_version_id, sid,
-                             **({} if action == "follow" else {"requested": "rollback"}))
-            else:
-                current, previous = pin.model_version_id, pin.previous_version_id
-                pin.model_version_id, pin.previous_version_id = previous, current
-                pin.updated_by_user_id, pin.updated_at = p.user_id, utcnow()
-                audit.record(session_, p, "model.rollback", "model", previous, sid, **{"from": current})
+        elif action == "rollback":
+            try:
+                space_models.rollback(session_, p, sid)
+            except space_models.NothingToRollBack as exc:
+                abort(409, description=str(exc))
+        elif action == "follow":
+            space_models.follow_network(session_, p, sid)
+        else:
+            abort(400)
         session_.commit()
         matching.engine.sync_model(session_)
         return redirect(url_for("console.models_page"))

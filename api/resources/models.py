@@ -19,10 +19,10 @@ from api.auth import auth, current_principal
 from api.config import database_url
 from api.extensions import db, matching
 from api.problems import problem
-from api.training import load_version_models, promote_version, refresh_job, rollback, serving_version, start_job
+from api.services import space_models
+from api.training import promote_version, refresh_job, rollback, serving_version, start_job
 from matcher.errors import ModelArtifactError
-from models import AuditLog, Job, ModelVersion, Space, SpaceModel
-from models.base import utcnow
+from models import Job, ModelVersion, Space, SpaceModel
 
 bp = APIBlueprint("models", __name__, url_prefix="/api/v1", tag="Models")
 
@@ -185,20 +185,9 @@ def pin_space_model(space_id: int, data: dict[str, Any]) -> dict[str, Any]:
     if row is None:
         authz.not_found("model version")
     try:
-        load_version_models(row)
+        space_models.pin(session, p, space_id, row)
     except ModelArtifactError as exc:
         problem(409, str(exc), type_="model-artifact-refused")
-    pin = session.get(SpaceModel, space_id)
-    effective = _space_model(space_id)["effective_version"]
-    if pin is None:
-        pin = SpaceModel(space_id=space_id, model_version_id=row.id)
-        session.add(pin)
-    pin.previous_version_id = effective
-    pin.model_version_id = row.id
-    pin.updated_by_user_id = p.user_id
-    pin.updated_at = utcnow()
-    session.add(AuditLog(space_id=space_id, actor_user_id=p.user_id, action="model.promote", object_type="model",
-                         object_id=str(row.id), detail={"previous": effective}))
     session.commit()
     matching.engine.sync_model(session)
     return _space_model(space_id)
@@ -211,18 +200,10 @@ def pin_space_model(space_id: int, data: dict[str, Any]) -> dict[str, Any]:
 def rollback_space_model(space_id: int) -> dict[str, Any]:
     p = _manage(space_id)
     session = db.session
-    pin = session.get(SpaceModel, space_id)
-    if pin is None or pin.previous_version_id is None:
-        problem(409, "this space has no earlier model choice to go back to", type_="nothing-to-roll-back")
-    previous, current = pin.previous_version_id, pin.model_version_id
-    network = serving_version(session)
-    if network is not None and previous == network.id:
-        session.delete(pin)  # back to following the network
-    else:
-        pin.model_version_id, pin.previous_version_id = previous, current
-        pin.updated_by_user_id, pin.updated_at = p.user_id, utcnow()
-    session.add(AuditLog(space_id=space_id, actor_user_id=p.user_id, action="model.rollback", object_type="model",
-                         object_id=str(previous), detail={"from": current}))
+    try:
+        space_models.rollback(session, p, space_id)
+    except space_models.NothingToRollBack as exc:
+        problem(409, str(exc), type_="nothing-to-roll-back")
     session.commit()
     matching.engine.sync_model(session)
     return _space_model(space_id)
@@ -235,11 +216,7 @@ def rollback_space_model(space_id: int) -> dict[str, Any]:
 def unpin_space_model(space_id: int) -> dict[str, Any]:
     p = _manage(space_id)
     session = db.session
-    pin = session.get(SpaceModel, space_id)
-    if pin is not None:
-        session.delete(pin)
-        session.add(AuditLog(space_id=space_id, actor_user_id=p.user_id, action="model.follow_network",
-                             object_type="model", object_id=str(pin.model_version_id), detail={}))
+    if space_models.follow_network(session, p, space_id):
         session.commit()
         matching.engine.sync_model(session)
     return _space_model(space_id)

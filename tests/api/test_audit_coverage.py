@@ -344,6 +344,8 @@ def console_rollback(st: Staff) -> Entry:
 
 def console_follow(st: Staff) -> Entry:
     v1, _ = model_versions(st)
+    # the rollback before went back to the network's version, which drops the pin: pin one again to follow
+    st.post_console("/console/space/models", {"action": "use", "version": str(v1)})
     st.post_console("/console/space/models", {"action": "follow"})
     return Entry(st.console_user, "model.follow_network", "model", v1)
 

@@ -203,6 +203,10 @@ def test_corrupt_artifact_is_refused_and_previous_keeps_serving(trained: ApiEnv)
         assert db.reader.get(SpaceModel, env.ids["space1"]) is None or \
             db.reader.get(SpaceModel, env.ids["space1"]).model_version_id != env.extra["bad"]
     assert ranking_of(env) == before
+    # and a rollback with no earlier choice is the API's 409 there too (one service behind both)
+    assert env.call("operator1", "get", f"/api/v1/spaces/{env.ids['space1']}/model").json["previous_version"] is None
+    assert console.post("/console/space/models", data={"csrf_token": token[1], "action": "rollback"}).status_code == 409
+    assert env.call("operator1", "post", f"/api/v1/spaces/{env.ids['space1']}/model/rollback").status_code == 409
     # even if the database is forced to mark it serving, the process refuses it and keeps what it had
     with env.app.app_context():
         with db.factory() as session, session.begin():
