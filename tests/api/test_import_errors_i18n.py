@@ -7,7 +7,6 @@ from __future__ import annotations
 import html
 import io
 import re
-import zipfile
 from html.parser import HTMLParser
 from typing import Any, cast
 
@@ -18,6 +17,7 @@ from marshmallow import ValidationError
 from api.console.import_errors import RULES, VOCABULARIES, field_label, readable, rule_for, translate_message
 from api.problems import field_errors
 from api.services import import_headers, importer
+from bench.upload_bombs import pack
 from matcher.taxonomy import INDUSTRIES, INVESTOR_KINDS
 from tests.api.conftest import ApiEnv, console_operator
 from tests.api.test_hardening import csrf_token
@@ -439,14 +439,6 @@ def test_every_message_the_schemas_give_bad_rows_is_worded() -> None:
         assert "_" not in en["field"] and "_" not in en["message"], (field, en)
 
 
-def _xlsx(members: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
-    return buf.getvalue()
-
-
 FILES: list[tuple[str, bytes]] = [
     ("p.txt", b"name\nx\n"),
     ("p.csv", b""),
@@ -457,9 +449,9 @@ FILES: list[tuple[str, bytes]] = [
     ("p.csv", b"name\n" + b"\n" * (importer.MAX_SCANNED_ROWS + 1)),
     ("p.csv", b'name\n"' + b"x" * 140_000 + b'"\n'),
     ("p.xlsx", b"not a zip"),
-    ("p.xlsx", _xlsx({"hello.txt": b"hi"})),
-    ("p.xlsx", _xlsx({"xl/worksheets/sheet1.xml": b"<c/>" * (importer.MAX_XLSX_CELLS + 1)})),
-    ("p.xlsx", _xlsx({"big.bin": b"\0" * (importer.MAX_XLSX_UNPACKED + 1)})),
+    ("p.xlsx", pack({"hello.txt": b"hi"})),
+    ("p.xlsx", pack({"xl/worksheets/sheet1.xml": b"<c/>" * (importer.MAX_XLSX_CELLS + 1)})),
+    ("p.xlsx", pack({"big.bin": b"\0" * (importer.MAX_XLSX_UNPACKED + 1)})),
 ]
 
 

@@ -9,6 +9,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from bench.upload_bombs import excel_like, pack, parts_of
 from models import Mentor
 from tests.api.conftest import ApiEnv, console_operator
 
@@ -240,21 +241,11 @@ def _with_shared_strings(parts: dict[str, bytes], strings: bytes) -> dict[str, b
     return parts
 
 
-def _zipped(parts: dict[str, bytes]) -> bytes:
-    import zipfile
-
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in parts.items():
-            zf.writestr(name, data)
-    return out.getvalue()
-
-
 def _patched(part: str, old: bytes, new: bytes) -> bytes:
     parts = _parts()
     assert old in parts[part]
     parts[part] = parts[part].replace(old, new, 1)
-    return _zipped(parts)
+    return pack(parts)
 
 
 @pytest.fixture
@@ -287,8 +278,8 @@ def test_xlsx_shared_strings_bombs_are_refused_before_openpyxl_and_write_nothing
 
     before = mentors_in_space(env, env.ids["space1"])
     strings = b"".join(b"<si><t>%d</t></si>" % (i % 1500) for i in range(MAX_XLSX_SHARED_STRINGS + 1))
-    many = _zipped(_with_shared_strings(_parts(), strings))
-    long = _zipped(_with_shared_strings(_parts(), b"<si><t>" + "文".encode() * (MAX_XLSX_SHARED_STRINGS_SIZE // 3)
+    many = pack(_with_shared_strings(_parts(), strings))
+    long = pack(_with_shared_strings(_parts(), b"<si><t>" + "文".encode() * (MAX_XLSX_SHARED_STRINGS_SIZE // 3)
                                         + b"</t></si>"))
     assert len(many) < 400_000 and len(long) < 200_000
     assert f"more than {MAX_XLSX_SHARED_STRINGS} shared strings" in \
@@ -344,13 +335,13 @@ def _uncountable(name: str) -> bytes:
         return _patched("[Content_Types].xml", b'PartName="/xl/workbook.xml"', b'PartName="/xl/worksheets/sheet1.xml"')
     if name == "UTF-16 shared strings":
         sst = ('<?xml version="1.0" encoding="UTF-16"?>' + SST.decode() + "<si><t>x</t></si>" * 250_000 + "</sst>")
-        return _zipped({**_with_shared_strings(_parts(), b""), "xl/sharedStrings.xml": sst.encode("utf-16")})
+        return pack({**_with_shared_strings(_parts(), b""), "xl/sharedStrings.xml": sst.encode("utf-16")})
     if name == "a DTD":
         sst = (b'<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
                + SST + b"<si><t>&b;</t></si></sst>")
-        return _zipped({**_with_shared_strings(_parts(), b""), "xl/sharedStrings.xml": sst})
+        return pack({**_with_shared_strings(_parts(), b""), "xl/sharedStrings.xml": sst})
     if name == "many files":
-        return _zipped({**_parts(), **{f"customXml/item{i}.xml": b"" for i in range(2000)}})
+        return pack({**_parts(), **{f"customXml/item{i}.xml": b"" for i in range(2000)}})
     raise AssertionError(name)
 
 
@@ -367,25 +358,6 @@ def test_xlsx_files_beyond_what_the_pre_scan_counts_are_refused_before_openpyxl(
     r = upload(env, "operator1", env.ids["space1"], "bomb.xlsx", _uncountable(name))
     assert r.status_code == status and part in r.json["detail"], (r.status_code, r.json)
     assert openpyxl_reads == [] and mentors_in_space(env, env.ids["space1"]) == before
-
-
-def _as_excel_saves(body: bytes) -> bytes:
-    """openpyxl writes text inline; Excel saves a workbook's text in a shared-strings table."""
-    import re
-    import zipfile
-
-    table: dict[bytes, int] = {}
-
-    def shared(m: re.Match[bytes]) -> bytes:
-        return b"<c" + m[1] + m[2] + b' t="s"><v>%d</v></c>' % table.setdefault(m[3], len(table))
-
-    inline = re.compile(rb'<c([^>]*?) t="inlineStr"([^>]*)><is><t(?: xml:space="preserve")?>(.*?)</t></is></c>', re.S)
-    with zipfile.ZipFile(io.BytesIO(body)) as zf:
-        parts = {info.filename: zf.read(info) for info in zf.infolist()}
-    for name in [n for n in parts if n.startswith("xl/worksheets/")]:
-        parts[name] = inline.sub(shared, parts[name])
-    strings = b"".join(b'<si><t xml:space="preserve">' + text + b"</t></si>" for text in table)
-    return _zipped(_with_shared_strings(parts, strings))
 
 
 def test_a_5000_row_workbook_from_the_template_passes_the_pre_scan_with_room_to_spare(
@@ -409,7 +381,7 @@ def test_a_5000_row_workbook_from_the_template_passes_the_pre_scan_with_room_to_
             ws.cell(row=i + 2, column=col, value=value if value != "" else None)
     buf = io.BytesIO()
     wb.save(buf)
-    body = _as_excel_saves(buf.getvalue())
+    body = pack(excel_like(parts_of(buf.getvalue())))  # saved as Excel saves it
     openpyxl_reads.clear()
 
     counts = importer._refuse_xlsx_bombs(body)
@@ -452,7 +424,7 @@ def test_what_excel_adds_to_a_workbook_is_not_taken_for_a_bomb(env: ApiEnv) -> N
     parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(b"</Relationships>", (
         b'<Relationship Id="rIdCalc" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
         b'calcChain" Target="calcChain.xml"/></Relationships>'))
-    body = _zipped(parts)
+    body = pack(parts)
     assert len(body) < 400_000  # (werkzeug keeps a bigger upload in a temporary file)
     from api.services.importer import MAX_XLSX_OTHER_ELEMENTS, MAX_XLSX_PART, _refuse_xlsx_bombs
 
@@ -460,7 +432,7 @@ def test_what_excel_adds_to_a_workbook_is_not_taken_for_a_bomb(env: ApiEnv) -> N
     # a 9 MB photo (random bytes: a photo does not compress) passes the pre-scan, past the 8 MB of an XML part
     photo = {**parts, "xl/media/image1.png": b"\x89PNG\r\n\x1a\n" + np.random.default_rng(0).bytes(9 * 2**20)}
     assert len(photo["xl/media/image1.png"]) > MAX_XLSX_PART
-    assert _refuse_xlsx_bombs(_zipped(photo))["largest_other_part"] > MAX_XLSX_PART
+    assert _refuse_xlsx_bombs(pack(photo))["largest_other_part"] > MAX_XLSX_PART
     s1 = env.ids["space1"]
     r = env.client().post(f"/api/v1/spaces/{s1}/import", headers=env.headers("operator1"),
                           data={"kind": "mentor", "dry_run": "true", "file": (io.BytesIO(body), "mentors.xlsx")},
@@ -475,9 +447,9 @@ def test_what_excel_adds_to_a_workbook_is_not_taken_for_a_bomb(env: ApiEnv) -> N
         b'Target="calcChain.xml"/>', b'Target="calcChain.xml"/><Relationship Id="' + sheet_rel
         + b'" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
         b'Target="calcChain.xml"/>')
-    with zipfile.ZipFile(io.BytesIO(_zipped(parts))) as zf:
+    with zipfile.ZipFile(io.BytesIO(pack(parts))) as zf:
         assert b"calcChain.xml" in zf.read("xl/_rels/workbook.xml.rels")
-    _refused(env, _zipped(parts), 422, "xl/calcChain.xml")
+    _refused(env, pack(parts), 422, "xl/calcChain.xml")
 
 
 def test_every_staff_write_to_profiles_lands_in_the_audit_log(env: ApiEnv) -> None:
