@@ -3,8 +3,10 @@
     python -m bench.http --candidates 10000 --seconds 60 [--concurrency 32] [--rate 330] [--json]
 
 Set-up (once per ``--candidates``, under ``var/bench/http-<candidates>/``, reused when complete): ``huoban db
-upgrade``, ``seed --scale N`` (N profiles per kind), ``index --encoder use``, ``demo-accounts``, and one
+upgrade``, ``seed --scale N`` (N profiles per kind), ``index --encoder use``, ``demo-accounts``, one
 extra founder key per project for ``--keys`` projects (``key create --role founder --profile project:ID``),
+``demo-history --weeks 4`` (simulated outcomes in the demo space) and ``retrain`` (a learned model per kind
+and the investor history ranker, promoted: every list the server ranks is re-scored by them),
 all through the command line in subprocesses (``HF_HUB_OFFLINE=1``). Each finished step is recorded in
 ``setup.json``, so an interrupted set-up resumes where it stopped; ``--fresh`` starts again from an empty
 database (runs add impressions and feedback, as real traffic would). Indexing uses the USE encoder by
@@ -97,7 +99,10 @@ REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "bench" / "results"
 KINDS = ("mentor", "investor", "provider")
 GOAL = {"rps": 300.0, "p99_ms": 50.0, "errors": 0}
-STEPS = ("db", "seed", "index", "demo", "keys")
+STEPS = ("db", "seed", "index", "demo", "keys", "history", "model")
+
+
+HISTORY_WEEKS = 4  # weeks of simulated outcomes in the demo space before `huoban retrain`
 
 
 class BenchError(RuntimeError):
@@ -249,6 +254,26 @@ class Setup:
         if not self.done("keys") or self.state["steps"]["keys"].get("count", 0) < self.keys_wanted:
             self._founder_keys()
             self.mark("keys", count=len(self.founder_keys()))
+        if not self.done("history"):
+            # outcomes for the learning loop: served lists, intros, meetings, ratings and investments in the
+            # demo space, decided by the seeded hidden traits (as `make run` does)
+            log(f"huoban demo-history --weeks {HISTORY_WEEKS} (outcomes for the learned model)")
+            t0 = time.perf_counter()
+            out = run_cli(["demo-history", *db, "--var", str(self.var_dir), "--encoder", self.encoder,
+                           "--weeks", str(HISTORY_WEEKS)]).stderr
+            log("  " + (out.strip().splitlines() or [""])[-1])
+            self.mark("history", seconds=round(time.perf_counter() - t0, 1))
+        if not self.done("model"):
+            # a learned model per kind and the investor history ranker, promoted: the server re-scores every
+            # list with them, as a space with some weeks of outcomes would
+            log("huoban retrain (a model per kind and the investor ranker, promoted)")
+            t0 = time.perf_counter()
+            out = run_cli(["retrain", *db, "--var", str(self.var_dir), "--json"]).stdout
+            payload = json.loads(out.strip().splitlines()[-1]) if out.strip() else {}
+            if payload.get("status") != "serving":
+                raise BenchError(f"`huoban retrain` did not promote a model: {str(payload)[:300]}")
+            log(f"  version {payload.get('version')} serving")
+            self.mark("model", seconds=round(time.perf_counter() - t0, 1), version=payload.get("version"))
         return self.state
 
     def _active_projects(self) -> list[int]:
@@ -715,6 +740,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "feedback_share_target": args.feedback_share,
         "encoder": args.encoder,
         "encoder_id": index.get("encoder_id"),
+        "learned_model_version": state["steps"]["model"].get("version"),
         "database": "sqlite (WAL)" if not args.db else args.db.split("@")[-1],
         "rate_limiting": "disabled: HUOBAN_RATELIMIT_ENABLED=false in the server's environment",
         "client": f"aiohttp {aiohttp.__version__}, one asyncio process",
