@@ -148,6 +148,9 @@ class MatcherConfig:
     # which gathers the rows it visits; 0 turns it off (bench.latency at 10k: see the README)
     dense_max: int = 20_000
     lexical_bound: float = 0.5  # assumed ceiling of the lexical cosine while walking (see ranking)
+    # ask a learned model only about the candidates that can still reach the list (the same list; False: about
+    # every candidate, as before)
+    learned_prune: bool = True
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -522,25 +522,30 @@ class Matcher:
             raw = history.ranker.score(X_hist)
             base = np.zeros(len(rows), dtype=np.float64) + w_history * history.h(raw)
         ids = pool.cols["ids"][rows]
-        if learned is not None:
-            p_learned = np.clip(np.asarray(learned.predict(X, ids), dtype=np.float32), 0.0, 1.0)
-        else:
-            p_learned = np.zeros(len(rows), dtype=np.float32)
+        lam = float(weights.diversity)
+        tail = exploration.tail if exploration is not None else 0
+        # positions whose order must be exact: the list and the exploration tail after it (MMR: its pool)
+        depth = (max(k, k * cfg.diversity_pool) if lam > 0 else k) + tail
         # exposure also discounts the learned boost of over-exposed candidates: a model that has learned who
         # is good would otherwise show the same stars to everyone (exp_c is in [-1, 0])
         # (an exposure weight of 0 switches exposure control off entirely)
-        discount = cfg.exposure_learned_discount * w_learned * p_learned if w_exposure > 0 else 0.0
+        d_share = cfg.exposure_learned_discount if w_exposure > 0 else 0.0
+        p_learned, scored = self._learned_scores(learned, X, ids, base + w_exposure * exp_c,
+                                                 w_learned * (1.0 + d_share * exp_c),
+                                                 depth if cfg.learned_prune else len(rows))
+        discount = d_share * w_learned * p_learned
         exposure_part = w_exposure * exp_c + discount * exp_c
         total = base + w_learned * p_learned + exposure_part
+        if scored is not None:  # rows the model was not asked about cannot reach the top `depth`
+            total = np.where(scored, total, -np.inf)
 
         # 4. selection: plain top-k, or MMR for diversity
         diversity = np.zeros(len(rows), dtype=np.float32)
-        lam = float(weights.diversity)
         if lam > 0 and len(rows) > 1:
             order = self._mmr(total, ids, pool.vectors(rows)[:, pool.field_dim:], k, lam, diversity)
         else:
             # the ranker's raw score breaks ties of the bounded total (a logistic saturates far in the tail)
-            order = _top_rows(total, ids, k + (exploration.tail if exploration else 0), raw)
+            order = _top_rows(total, ids, k + tail, raw)
         shown = list(order[:k])
         explored_idx: int | None = None
         propensity = {int(i): 1.0 for i in shown}
@@ -548,17 +553,17 @@ class Matcher:
             p_list = min(1.0, exploration.share * k)
             if len(shown) == k:
                 propensity[int(shown[-1])] = 1.0 - p_list
-            tail = order[k:k + exploration.tail]
-            if exploration.rng.random() < p_list and len(tail):
-                shows = pool.cols["impressions"][rows[tail]].astype(np.float64)
+            beyond = order[k:k + exploration.tail]
+            if exploration.rng.random() < p_list and len(beyond):
+                shows = pool.cols["impressions"][rows[beyond]].astype(np.float64)
                 q = 1.0 / (1.0 + shows)
                 q /= q.sum()
-                pick = int(tail[int(exploration.rng.choice(len(tail), p=q))])
+                pick = int(beyond[int(exploration.rng.choice(len(beyond), p=q))])
                 slot = int(exploration.rng.integers(math.ceil(k / 2), k)) if k > 1 else 0
                 shown = shown[:-1] if len(shown) == k else shown
                 shown.insert(min(slot, len(shown)), pick)
                 explored_idx = pick
-                propensity[pick] = p_list * float(q[int(np.flatnonzero(tail == pick)[0])])
+                propensity[pick] = p_list * float(q[int(np.flatnonzero(beyond == pick)[0])])
 
         matches: list[Match] = []
         learned_active = learned is not None
@@ -614,6 +619,37 @@ class Matcher:
             learned_version=learned.version if learned is not None else None,
             weight_version=weights.version, candidate_rows=rows,
         )
+
+    @staticmethod
+    def _learned_scores(learned: LearnedScorer | None, X: np.ndarray, ids: np.ndarray, fixed: np.ndarray,
+                        room: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray | None]:
+        """The learned model's probabilities for the rows that can reach the best ``depth`` totals, where a
+        row's total is ``fixed + room * p`` with ``p`` in [0, 1]: the model is asked about the rows best by
+        their highest possible total first, then about every other row whose highest possible total reaches
+        the ``depth``-th best total found (that cut can only rise as rows are added, so the rows left out are
+        below it whatever the model would say). Returns (p, mask of the scored rows; None when all were): the
+        same best ``depth`` rows, in the same order, as scoring every row, for a fraction of the trees' work."""
+        n = len(X)
+        if learned is None:
+            return np.zeros(n, dtype=np.float32), None
+        first = max(2 * depth, 64)
+        if n <= first + depth:
+            return np.clip(np.asarray(learned.predict(X, ids), dtype=np.float32), 0.0, 1.0), None
+        upper = (fixed + np.maximum(room, 0.0)).astype(np.float64)
+        p = np.zeros(n, dtype=np.float32)
+        scored = np.zeros(n, dtype=bool)
+
+        def ask(rows: np.ndarray) -> None:
+            p[rows] = np.clip(np.asarray(learned.predict(X[rows], ids[rows]), dtype=np.float32), 0.0, 1.0)
+            scored[rows] = True
+
+        ask(np.sort(np.argpartition(-upper, first - 1)[:first]))
+        totals = (fixed + room * p).astype(np.float64)[scored]
+        cut = float(np.partition(totals, len(totals) - depth)[len(totals) - depth])
+        more = np.flatnonzero(~scored & (upper + 1e-5 >= cut))  # 1e-5: float32 rounding of the totals
+        if len(more):
+            ask(more)
+        return p, (None if scored.all() else scored)
 
     def _mmr(self, total: np.ndarray, ids: np.ndarray, expertise: np.ndarray, k: int, lam: float,
              diversity_out: np.ndarray) -> np.ndarray:

@@ -96,6 +96,28 @@ def test_model_learns_is_seeded_and_explains_exactly() -> None:
     assert a.predict(hi)[0] > a.predict(np.zeros((1, N_FEATURES)))[0] + 0.3
 
 
+@pytest.mark.parametrize("seed", [1, 4])
+def test_lightgbm_evaluates_the_trees_bit_for_bit(seed: int) -> None:
+    """The served log-odds come from the same trees carried over to LightGBM: equal to scikit-learn's own
+    evaluation exactly, with missing values (each split's side), values outside [0, 1] (clipped first) and
+    values exactly on a threshold; an estimator it cannot carry over is left to scikit-learn."""
+    from matcher.learning import lightgbm_trees
+
+    model = fit(make_set(800, seed), seed=seed)
+    assert model._booster is not None
+    rng = np.random.default_rng(seed)
+    X = model.reference[rng.integers(0, len(model.reference), 500)].copy()
+    X[rng.random(X.shape) < 0.1] = np.nan
+    X[rng.random(X.shape) < 0.05] = 1.7
+    X[rng.random(X.shape) < 0.05] = -0.3
+    nodes = model.pipeline.named_steps["trees"]._predictors[0][0].nodes
+    inner = nodes[~nodes["is_leaf"].astype(bool)]
+    X[:len(inner), inner["feature_idx"].astype(np.int64)] = inner["num_threshold"]  # on a threshold
+    np.testing.assert_array_equal(model.raw(X), model.raw_reference(X))
+    np.testing.assert_array_equal(model.raw(X[:1]), model.raw_reference(X[:1]))
+    assert lightgbm_trees(object()) is None  # not a fitted scikit-learn booster: scikit-learn serves
+
+
 def test_artifacts_are_checked(tmp_path) -> None:  # type: ignore[no-untyped-def]
     model = fit(make_set(200, 2))
     path = tmp_path / "m.skops"
