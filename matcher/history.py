@@ -178,7 +178,12 @@ def _rowdot(a: sparse.csr_matrix, ai: np.ndarray, b: sparse.csr_matrix, bi: np.n
     if len(ai) == 0:
         return np.zeros(0)
     if (bi == bi[0]).all():
-        vec = np.asarray(b[int(bi[0])].todense()).ravel()
+        r = int(bi[0])
+        if isinstance(b, sparse.csr_matrix) and b.has_canonical_format:  # the row straight from its arrays
+            vec = np.zeros(b.shape[1], dtype=b.dtype)
+            vec[b.indices[b.indptr[r]:b.indptr[r + 1]]] = b.data[b.indptr[r]:b.indptr[r + 1]]
+        else:
+            vec = np.asarray(b[r].todense()).ravel()
         if 4 * len(ai) < a.shape[0]:
             return np.asarray(a[ai] @ vec).ravel()
         full: np.ndarray = np.asarray(a @ vec).ravel()
@@ -195,7 +200,13 @@ def _pick(m: sparse.spmatrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     if not ok.any():
         return out
     if (cols[ok] == cols[ok][0]).all():
-        col = np.asarray(m[:, int(cols[ok][0])].todense()).ravel()
+        c = int(cols[ok][0])
+        if isinstance(m, sparse.csc_matrix) and m.has_canonical_format:  # the column straight from its arrays
+            col = np.zeros(m.shape[0], dtype=m.dtype)
+            lo, hi = m.indptr[c], m.indptr[c + 1]
+            col[m.indices[lo:hi]] = m.data[lo:hi]
+        else:
+            col = np.asarray(m[:, c].todense()).ravel()
         out[ok] = col[rows[ok]]
         return out
     out[ok] = np.asarray(m[rows[ok], cols[ok]]).ravel()

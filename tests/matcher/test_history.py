@@ -404,3 +404,34 @@ def test_an_investor_without_history_never_looks_like_the_best_fit() -> None:
     assert new[col["h_nb_score"]] < known[:, col["h_nb_score"]].min()
     assert new[col["h_log_days_since_last"]] > known[:, col["h_log_days_since_last"]].max()
     assert new[col["h_level_gap"]] >= known[:, col["h_level_gap"]].max()
+
+
+def test_single_column_and_row_reads_equal_scipy_indexing() -> None:
+    """``_pick`` and ``_rowdot`` read one column (row) straight from a canonical matrix's arrays: the same
+    values as scipy's own indexing, for float and integer matrices; a non-canonical one goes through scipy."""
+    from scipy import sparse
+
+    from matcher.history import _pick, _rowdot
+
+    rng = np.random.default_rng(3)
+    for dtype in (np.float64, np.float32, np.int64):
+        m = sparse.random(300, 40, density=0.1, random_state=4, format="csr", dtype=np.float64)
+        m.data = (m.data * 10).astype(dtype)
+        m = m.astype(dtype)
+        rows = rng.integers(0, 300, 500)
+        for c in (0, 7, 39):
+            cols = np.full(500, c)
+            cols[::7] = -1
+            want = np.where(cols >= 0, np.asarray(m.todense())[rows, np.maximum(cols, 0)], 0.0)
+            np.testing.assert_array_equal(_pick(m.tocsc(), rows, cols), want)
+            np.testing.assert_array_equal(_pick(m, rows, cols), want)
+        b = sparse.random(5, 40, density=0.3, random_state=5, format="csr", dtype=np.float64).astype(dtype)
+        for r in range(5):
+            bi = np.full(len(rows), r)
+            want = np.asarray(m.todense())[rows] @ np.asarray(b.todense())[r]
+            np.testing.assert_allclose(_rowdot(m, rows, b, bi), want, rtol=1e-6)
+            np.testing.assert_allclose(_rowdot(m, rows[:10], b, bi[:10]), want[:10], rtol=1e-6)
+    dup = sparse.csr_matrix((np.array([1.0, 2.0]), np.array([3, 3]), np.array([0, 2])), shape=(1, 40))
+    assert not dup.has_canonical_format
+    np.testing.assert_allclose(_rowdot(sparse.identity(40, format="csr"), np.array([3, 4]), dup, np.array([0, 0])),
+                               [3.0, 0.0])
