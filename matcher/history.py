@@ -1065,7 +1065,11 @@ class AlsPeer:
         ids = np.asarray(investor_ids, dtype=np.int64)
         pos = np.clip(np.searchsorted(self.ids, ids), 0, len(self.ids) - 1)
         ok = self.ids[pos] == ids
-        out[ok] = np.einsum("ij,ij->i", users[q[ok]], self.item_factors[pos[ok]])
+        qk = q[ok]
+        if len(qk) and (qk == qk[0]).all():  # one query (serving): one matrix-vector product, no gathered copies
+            out[ok] = self.item_factors[pos[ok]] @ users[int(qk[0])]
+        else:
+            out[ok] = np.einsum("ij,ij->i", users[qk], self.item_factors[pos[ok]])
         return out
 
     def state(self) -> dict[str, Any]:
