@@ -265,3 +265,15 @@ def test_retrieval_bound_is_valid() -> None:
         rest = np.setdiff1d(np.arange(len(pool)), rows[0])
         actual = w_a * calibrate(ca[rest], cal[0], cal[1]) + w_b * calibrate(cb[rest], cal[2], cal[3])
         assert actual.max() <= _semantic_bound(float(scores[0, -1]), alpha, beta, cal, w_a, w_b) + 1e-4
+
+
+def test_lexical_scores_through_postings_equal_the_dense_product(small) -> None:  # type: ignore[no-untyped-def]
+    """The lexical feature over a whole table (the investor thesis's), read through the postings, equals the
+    product of the table's lexical matrix with the query's dense vector, for every project."""
+    projects, pool = small.tables["project"], small.tables["mentor"]
+    for row in range(len(projects)):
+        want = np.asarray(small._lexical_rows(pool) @ small._dense_lex(projects, row)).ravel()
+        got = small._lexical_scores(pool, projects, row)
+        np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)
+        assert got.shape == (len(pool),)
+    assert np.any(small._lexical_scores(pool, projects, 0) > 0)
