@@ -167,9 +167,21 @@ def _csr(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, shape: tuple[int,
 
 
 def _l2_rows(m: sparse.csr_matrix) -> sparse.csr_matrix:
-    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    """Rows scaled to unit length (empty rows stay empty), on the CSR arrays: scipy's diagonal product cost ~1 ms
+    for one query's row; the arithmetic is the same (squares summed in index order, times 1 / norm)."""
+    m = sparse.csr_matrix(m)
+    m.sum_duplicates()
+    data = m.data.astype(np.float64)
+    counts = np.diff(m.indptr)
+    squares = data * data
+    sums = np.zeros(m.shape[0])
+    if len(squares):  # scipy's row sum: np.add.reduceat over the rows' slices
+        full = counts > 0
+        sums[full] = np.add.reduceat(squares, m.indptr[:-1][full])
+    norms = np.sqrt(sums)
     norms[norms == 0] = 1.0
-    out: sparse.csr_matrix = (sparse.diags(1.0 / norms) @ m).tocsr()
+    out = sparse.csr_matrix((data * np.repeat(1.0 / norms, counts), m.indices.copy(), m.indptr.copy()),
+                            shape=m.shape)
     return out
 
 

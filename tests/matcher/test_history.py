@@ -435,3 +435,21 @@ def test_single_column_and_row_reads_equal_scipy_indexing() -> None:
     assert not dup.has_canonical_format
     np.testing.assert_allclose(_rowdot(sparse.identity(40, format="csr"), np.array([3, 4]), dup, np.array([0, 0])),
                                [3.0, 0.0])
+
+
+def test_unit_rows_equal_scipy_arithmetic() -> None:
+    """``_l2_rows`` on the CSR arrays gives scipy's diagonal-product result exactly (empty rows stay empty)."""
+    from scipy import sparse
+
+    from matcher.history import _l2_rows
+
+    m = sparse.random(200, 50, density=0.08, random_state=7, format="csr") * 3.0
+    m = sparse.vstack([m, sparse.csr_matrix((1, 50))]).tocsr()
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    want = (sparse.diags(1.0 / norms) @ m).tocsr()
+    got = _l2_rows(m)
+    np.testing.assert_array_equal(got.toarray(), want.toarray())
+    assert got.getnnz(axis=1)[-1] == 0
+    lengths = np.sqrt(np.asarray(got.multiply(got).sum(axis=1)).ravel())
+    np.testing.assert_allclose(lengths[m.getnnz(axis=1) > 0], 1.0)
