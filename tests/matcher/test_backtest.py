@@ -57,6 +57,14 @@ def run(data_dir: Path, **kw):  # type: ignore[no-untyped-def]
                         **kw)
 
 
+@pytest.fixture(scope="module")
+def excluded() -> tuple[dict, dict]:
+    """The sample's backtest with prior investors excluded (~20 s), and what it ranked on (``keep``): computed
+    once for the tests that only read them."""
+    keep: dict = {}
+    return run(SAMPLE, exclude_prior_investors=True, keep=keep), keep
+
+
 # -- input ------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(("name", "header", "rows", "message"), [
     ("rounds.csv", ["round_id", "company_id", "round", "date"], [["R1", "C9", "a", "2021-01-01"]],
@@ -157,8 +165,8 @@ def test_nothing_on_or_after_the_cutoff_informs_a_ranking(tmp_path: Path) -> Non
     assert any(x in q["truth"] for q in moved["per_query"]) and not all(x in q["truth"] for q in base["per_query"])
 
 
-def test_learned_ranking_beats_the_baselines_on_the_sample() -> None:
-    out = run(SAMPLE, exclude_prior_investors=True)
+def test_learned_ranking_beats_the_baselines_on_the_sample(excluded: tuple[dict, dict]) -> None:
+    out = excluded[0]
     assert out["training"]["train_queries"] > 100
     assert out["selected"] == "learned"
     assert out["validation"]["learned"] > out["validation"]["best_baseline_ndcg@10"]
@@ -204,10 +212,11 @@ def test_cli_reports_bad_data_without_a_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
 
 
-def test_a_company_first_appearing_after_the_cutoff_changes_no_score(tmp_path: Path) -> None:
+def test_a_company_first_appearing_after_the_cutoff_changes_no_score(tmp_path: Path,
+                                                                    excluded: tuple[dict, dict]) -> None:
     """A new company with tags nobody used before, raising in the test window and after it: every other
     query's ranking stays exactly as it was (vocabulary, IDF, calibration and the model come from before)."""
-    base = run(SAMPLE, exclude_prior_investors=True)
+    base = excluded[0]
     d = tmp_path / "d"
     shutil.copytree(SAMPLE, d)
     data = load_deals(SAMPLE)
@@ -231,10 +240,10 @@ def test_a_company_first_appearing_after_the_cutoff_changes_no_score(tmp_path: P
     assert moved["validation"] == base["validation"] and moved["selected"] == base["selected"]
 
 
-def test_an_investor_first_seen_after_the_cutoff_changes_no_score(tmp_path: Path) -> None:
+def test_an_investor_first_seen_after_the_cutoff_changes_no_score(tmp_path: Path, excluded: tuple[dict, dict]) -> None:
     """An investor whose only deal is dated after `until`, with a description and a kind nobody else has: no
     lexical IDF, calibration or investor-kind column may move, so every ranking stays as it was."""
-    base = run(SAMPLE, exclude_prior_investors=True)
+    base = excluded[0]
     d = tmp_path / "d"
     shutil.copytree(SAMPLE, d)
     data = load_deals(SAMPLE)
@@ -250,14 +259,13 @@ def test_an_investor_first_seen_after_the_cutoff_changes_no_score(tmp_path: Path
     assert moved["validation"] == base["validation"]
 
 
-def test_the_backtest_ranks_exactly_as_the_served_ranking(tmp_path: Path) -> None:
+def test_the_backtest_ranks_exactly_as_the_served_ranking(excluded: tuple[dict, dict]) -> None:
     """The backtest's per-query top 10 is what ``Matcher.rank`` - the function the API serves investor
     matches with - returns for the same profiles, history view, ranker and day."""
     from matcher.config import WeightSet
     from matcher.investor_ranker import InvestorHistory
 
-    keep: dict = {}
-    out = run(SAMPLE, exclude_prior_investors=True, keep=keep)
+    out, keep = excluded
     log, ids, ranker, prepared = keep["log"], keep["ids"], keep["ranker"], keep["prepared"]
     assert ranker.selected == "learned"  # the interesting case: the learned model, not a baseline
     names = {v: k for k, v in ids.items()}
