@@ -11,6 +11,7 @@ that the matcher stores in ``uint64`` arrays for vectorised overlap features.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -38,6 +39,15 @@ __all__ = [
 ]
 
 
+_SEPARATORS = re.compile(r"[\s_\-]+")
+
+
+def _loose(value: str) -> str:
+    """A label as people vary it: case, and spaces, hyphens and underscores between words ("series-a",
+    "Series_A", "series  a" are "series a")."""
+    return _SEPARATORS.sub(" ", value.strip().lower()).strip()
+
+
 @dataclass(frozen=True)
 class Label:
     code: str
@@ -51,6 +61,8 @@ class Vocabulary:
 
     name: str
     labels: tuple[Label, ...]
+    # other spellings people and deal databases use -> code ("series-b", "B+轮", "战略融资"); matched like labels
+    aliases: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
     _lookup: Mapping[str, str] = field(init=False, repr=False, compare=False)
     _index: Mapping[str, int] = field(init=False, repr=False, compare=False)
 
@@ -58,9 +70,14 @@ class Vocabulary:
         if len(self.labels) > 63:
             raise ValueError(f"{self.name}: at most 63 labels fit a bit mask")
         lookup: dict[str, str] = {}
-        for label in self.labels:
-            for key in (label.code, label.zh, label.en):
-                lookup[key.strip().lower()] = label.code
+        codes = {label.code for label in self.labels}
+        pairs = [(key, label.code) for label in self.labels for key in (label.code, label.zh, label.en)]
+        for key, code in [*pairs, *self.aliases.items()]:
+            if code not in codes:
+                raise ValueError(f"{self.name}: alias {key!r} names no code ({code!r})")
+            for spelling in {key.strip().lower(), _loose(key)}:
+                if lookup.setdefault(spelling, code) != code:
+                    raise ValueError(f"{self.name}: {key!r} would mean both {lookup[spelling]!r} and {code!r}")
         object.__setattr__(self, "_lookup", lookup)
         object.__setattr__(self, "_index", {label.code: i for i, label in enumerate(self.labels)})
 
@@ -103,7 +120,7 @@ class Vocabulary:
         """Return the code for a code or a zh/en label; raise UnknownLabelError otherwise."""
         if not isinstance(value, str):
             raise self._unknown(value)
-        code = self._lookup.get(value.strip().lower())
+        code = self._lookup.get(value.strip().lower()) or self._lookup.get(_loose(value))
         if code is None:
             raise self._unknown(value)
         return code
@@ -127,8 +144,8 @@ class Vocabulary:
         return [label.code for i, label in enumerate(self.labels) if mask >> i & 1]
 
 
-def _vocab(name: str, rows: Iterable[tuple[str, str, str]]) -> Vocabulary:
-    return Vocabulary(name, tuple(Label(*row) for row in rows))
+def _vocab(name: str, rows: Iterable[tuple[str, str, str]], aliases: Mapping[str, str] | None = None) -> Vocabulary:
+    return Vocabulary(name, tuple(Label(*row) for row in rows), dict(aliases or {}))
 
 
 STAGES = _vocab(
@@ -158,6 +175,22 @@ ROUNDS = _vocab(
         ("crowdfunding", "股权众筹", "Equity crowdfunding"),
         ("other", "其他", "Other"),
     ],
+    # the round names of public deal records (Crunchbase's funding_round_type; IT桔子-style Chinese labels), so
+    # a space's exported rounds and `huoban backtest`'s CSVs load without hand-mapping. A round type that says
+    # nothing of the series (Crunchbase's "venture"), debt, grants and acquisitions are "other".
+    {
+        "种子": "seed", "天使": "angel", "angel investment": "angel", "pre a轮": "pre_a", "series a": "a",
+        "a round": "a", "series a+": "a_plus", "pre-b": "a_plus", "pre-b轮": "a_plus", "b+轮": "b", "series b+": "b",
+        "b round": "b", "series c": "c_plus", "series c+": "c_plus", "series d": "c_plus", "series e": "c_plus",
+        "series f": "c_plus", "pre-c轮": "c_plus", "c轮": "c_plus", "c+轮": "c_plus", "d轮": "c_plus",
+        "d+轮": "c_plus", "e轮": "c_plus", "f轮": "c_plus", "战略融资": "strategic",
+        "strategic investment": "strategic", "corporate round": "strategic", "private equity round": "pe",
+        "pre-ipo": "pe", "post-ipo": "ipo",
+        "post ipo equity": "ipo", "上市后": "ipo", "定向增发": "ipo", "新三板": "ipo", "众筹": "crowdfunding",
+        "equity crowdfunding": "crowdfunding", "venture": "other", "venture round": "other",
+        "undisclosed": "other", "debt financing": "other", "convertible note": "other", "grant": "other",
+        "并购": "other", "acquisition": "other", "m&a": "other",
+    },
 )
 
 # The development stage a round is typical of: used by the round-fit feature and by the seed data.

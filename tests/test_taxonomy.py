@@ -16,6 +16,27 @@ def test_parse_accepts_codes_and_labels_in_both_languages(value: str) -> None:
     assert NEEDS.parse(value) == "ip"
 
 
+@pytest.mark.parametrize(("value", "code"), [
+    ("series-a", "a"), ("Series_A", "a"), ("series  b", "b"), ("series-c+", "c_plus"), ("D轮", "c_plus"),
+    ("B+轮", "b"), ("Pre-B轮", "a_plus"), ("pre-a", "pre_a"), ("战略融资", "strategic"), ("private-equity", "pe"),
+    ("Pre-IPO", "pe"), ("post-ipo", "ipo"), ("venture", "other"), ("debt_financing", "other"), ("并购", "other"),
+])
+def test_rounds_accept_the_names_of_public_deal_records(value: str, code: str) -> None:
+    assert ROUNDS.parse(value) == code
+
+
+def test_loose_spellings_cover_every_vocabulary_and_aliases_cannot_clash() -> None:
+    assert NEEDS.parse("Go to market") == NEEDS.parse("go-to-market") == "go_to_market"
+    from matcher.taxonomy import Label, Vocabulary
+
+    with pytest.raises(ValueError, match="would mean both"):
+        Vocabulary("t", (Label("a", "甲", "Alpha"), Label("b", "乙", "Beta")), {"alpha": "b"})
+    with pytest.raises(ValueError, match="names no code"):
+        Vocabulary("t", (Label("a", "甲", "Alpha"),), {"x": "zz"})
+    with pytest.raises(UnknownLabelError):
+        ROUNDS.parse("series z")
+
+
 def test_unknown_label_lists_valid_codes() -> None:
     with pytest.raises(UnknownLabelError) as err:
         INDUSTRIES.parse("blockchainz")

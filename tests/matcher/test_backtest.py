@@ -108,6 +108,19 @@ def test_round_labels_and_tags_are_normalised(tmp_path: Path) -> None:
     assert data.companies["C1"].tags == ["人工智能", "机器人"]
 
 
+def test_round_names_of_public_deal_records_load(tmp_path: Path) -> None:
+    """Crunchbase's funding_round_type and IT桔子-style labels, as exported, without hand-mapping."""
+    tiny(tmp_path)
+    write(tmp_path, "rounds.csv", ["round_id", "company_id", "round", "date"],
+          [["R1", "C1", "series-a", "2021-03-01"], ["R2", "C2", "B+轮", "2021-06-01"],
+           ["R3", "C3", "venture", "2022-02-01"],
+           ["R4", "C4", "战略融资", "2022-05-01"], ["Q1", "C1", "series-c+", "2023-04-01"],
+           ["Q2", "C2", "private-equity", "2023-09-01"], ["Q3", "C4", "Series_B", "2024-01-01"]])
+    data = load_deals(tmp_path)
+    assert [data.rounds[r].label for r in ("R1", "R2", "R3", "R4", "Q1", "Q2", "Q3")] == [
+        "a", "b", "other", "strategic", "c_plus", "pe", "b"]
+
+
 # -- protocol ---------------------------------------------------------------------------------------------
 def test_ground_truth_outside_the_candidates_counts_as_a_miss(tmp_path: Path) -> None:
     out = run(tiny(tmp_path))
