@@ -25,11 +25,17 @@ class LexicalEncoder:
                                       alternate_sign=False, norm=None, lowercase=True)
         self.idf = np.ones(n_features, dtype=np.float32)
 
-    def fit(self, texts: Sequence[str]) -> LexicalEncoder:
-        """Fit the IDF on a corpus (smooth IDF, as scikit-learn's ``TfidfTransformer``)."""
-        counts = self._vec.transform(list(texts))
-        df = np.bincount(counts.indices, minlength=self.n_features).astype(np.float64)
-        n = max(counts.shape[0], 1)
+    def fit(self, texts: Sequence[str], *, chunk: int = 8192) -> LexicalEncoder:
+        """Fit the IDF on a corpus (smooth IDF, as scikit-learn's ``TfidfTransformer``). Document frequencies
+        are counted ``chunk`` texts at a time: the hashed count matrix of the whole corpus (100k profiles:
+        ~460 MB while it is built) is never held at once, and the counts are the same integers."""
+        texts = list(texts)
+        df_counts = np.zeros(self.n_features, dtype=np.int64)
+        for start in range(0, len(texts), chunk):
+            counts = self._vec.transform(texts[start:start + chunk])
+            df_counts += np.bincount(counts.indices, minlength=self.n_features)
+        df = df_counts.astype(np.float64)
+        n = max(len(texts), 1)
         self.idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
         return self
 

@@ -277,3 +277,15 @@ def test_lexical_scores_through_postings_equal_the_dense_product(small) -> None:
         np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)
         assert got.shape == (len(pool),)
     assert np.any(small._lexical_scores(pool, projects, 0) > 0)
+
+
+def test_lexical_idf_fitted_in_chunks_equals_one_pass() -> None:
+    """The IDF counted a few texts at a time (the build never holds the whole corpus's count matrix) is the
+    same array as counted in one pass."""
+    from matcher.lexical import LexicalEncoder
+
+    texts = ["专利布局与知识产权", "We need help filing patents", "融资顾问，天使轮", "", "patent patent 专利",
+             "供应链与制造", "Go-to-market in Southeast Asia", "人工智能 AI 医疗"] * 3
+    one = LexicalEncoder(n_features=2**12).fit(texts, chunk=len(texts))
+    for chunk in (1, 5, 7):
+        np.testing.assert_array_equal(LexicalEncoder(n_features=2**12).fit(texts, chunk=chunk).idf, one.idf)
