@@ -142,6 +142,7 @@ def build_population(*, kind: str = "mentor", candidates: int, projects: int = 1
     lexical.fit(lexical_texts(project_profiles + cand_profiles))
     tables = {k: ProfileTable(k, enc.dim, cfg) for k in ("project", "mentor", "investor", "provider")}
     for table, profiles, vecs in ((tables["project"], project_profiles, p_vecs), (tables[kind], cand_profiles, c_vecs)):
+        table.reserve(len(profiles))
         for start in range(0, len(profiles), 20_000):
             chunk = profiles[start:start + 20_000]
             ids, weights = lexical.encode(lexical_texts(chunk))

@@ -64,6 +64,7 @@ def text_hashes(profiles: Sequence[Profile]) -> np.ndarray:
 def upsert_profiles(table: ProfileTable, profiles: Sequence[Profile], encoder: Encoder,
                     lexical: LexicalEncoder, *, progress: Progress | None = None,
                     batch_size: int = 2048) -> None:
+    table.reserve(len(table) + sum(1 for p in profiles if p.id not in table))
     for start in range(0, len(profiles), batch_size):
         chunk = list(profiles[start:start + batch_size])
         vectors = embed_profiles(chunk, encoder, progress=progress)

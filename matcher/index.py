@@ -129,6 +129,20 @@ class FlatIndex:
         return out
 
     # -- changes --------------------------------------------------------------------------------------
+    def reserve(self, rows: int) -> None:
+        """Make room for ``rows`` vectors in all, so that adds up to that many move nothing already stored.
+
+        faiss keeps the vectors in one ``std::vector`` that grows by doubling, and each growth holds the old
+        and the new buffer at once: adding 100k x 1,024-d float32 rows 20k at a time peaked at 312 + 390 MB
+        for the vectors alone. Growing it once to the final size and back (a vector keeps its capacity) costs
+        only the final size; the memory is touched (zeroed) now rather than as rows arrive."""
+        if rows <= len(self):
+            return
+        codes = self._index.codes
+        size = int(codes.size())
+        codes.resize(int(rows) * int(self._index.code_size))
+        codes.resize(size)
+
     def add(self, ids: Any, vectors: Any) -> None:
         ids_arr = _as_ids(ids)
         vecs = _as_vectors(vectors, self.dim)

@@ -354,6 +354,11 @@ class ProfileTable:
         return out
 
     # -- changes --------------------------------------------------------------------------------------
+    def reserve(self, rows: int) -> None:
+        """Room for ``rows`` profiles in all in the vector index (see :meth:`FlatIndex.reserve`): call it
+        before adding many profiles in batches."""
+        self.index.reserve(rows)
+
     def upsert(self, profiles: Sequence[Profile], vectors: np.ndarray, lex_ids: np.ndarray,
                lex_weights: np.ndarray) -> None:
         """Insert or replace profiles. ``vectors``: (n, 2 * dim) combined field vectors."""

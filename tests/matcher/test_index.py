@@ -144,6 +144,29 @@ class TestFlatIndex(IndexContract):
         for row, id_ in enumerate(index.row_ids().tolist()):
             np.testing.assert_allclose(m[row], vecs[id_ - 100], atol=1e-6)
 
+    def test_reserve_keeps_rows_and_stops_regrowth(self, filled) -> None:  # type: ignore[no-untyped-def]
+        """Reserving keeps what is stored and the count; adds up to the reserved size then move nothing (the
+        vectors' address stays), and search answers as without it."""
+        index, ids, vecs = filled
+        rng = np.random.default_rng(1)
+        more = unit(rng, 200, self.dim)
+        index.reserve(len(index) + len(more))
+        assert len(index) == len(ids)
+        np.testing.assert_array_equal(index.matrix(), vecs)
+        address = index.matrix().ctypes.data
+        for start in range(0, len(more), 40):
+            index.add(np.arange(1000 + start, 1040 + start), more[start:start + 40])
+        assert index.matrix().ctypes.data == address
+        plain = self.make()
+        plain.add(ids, vecs)
+        plain.add(np.arange(1000, 1200), more)
+        np.testing.assert_array_equal(index.matrix(), plain.matrix())
+        q = more[[0, 150]]
+        for got, want in zip(index.search(q, 7), plain.search(q, 7), strict=True):
+            np.testing.assert_array_equal(got, want)
+        index.reserve(10)  # less than held: nothing changes
+        np.testing.assert_array_equal(index.matrix(), plain.matrix())
+
 
 class TestIDMapIndex(IndexContract):
     impl = IDMapIndex
