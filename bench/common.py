@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,11 +82,16 @@ def _to_profiles(kind: str, rows: list[dict[str, Any]]) -> list[Any]:
 
 
 def _vectors(profiles: list[Any], keys: np.ndarray, encoder: CachedEncoder, limit: int,
-             rng: np.random.Generator) -> tuple[np.ndarray, dict[str, Any]]:
-    """Real vectors for up to ``limit`` profiles; borrowed + noise for the rest (see module docstring)."""
+             rng: np.random.Generator, block: int = 20_000) -> tuple[Iterator[np.ndarray], dict[str, Any]]:
+    """Real vectors for up to ``limit`` profiles; borrowed + noise for the rest (see module docstring).
+
+    The vectors come ``block`` rows at a time, in row order (the noise drawn in the same order as for the
+    whole array at once, so the blocks are the same numbers): the caller adds each block to its table, and
+    the pool's vectors are never held twice (as ``huoban index`` encodes and adds a batch at a time)."""
     n = len(profiles)
     if n <= limit:
-        return embed_profiles(profiles, encoder), {"mode": "encoded", "encoded": n}
+        encoded = embed_profiles(profiles, encoder)
+        return (encoded[start:start + block] for start in range(0, n, block)), {"mode": "encoded", "encoded": n}
     sample = np.sort(rng.choice(n, limit, replace=False))
     real = embed_profiles([profiles[i] for i in sample], encoder)
     dim = encoder.dim
@@ -99,18 +105,27 @@ def _vectors(profiles: list[Any], keys: np.ndarray, encoder: CachedEncoder, limi
             v = real[members]
             spreads.append(float(np.sqrt(((v - v.mean(axis=0)) ** 2).sum(axis=1).mean())))
     sigma = float(np.median(spreads)) / np.sqrt(2 * dim) if spreads else 0.02
-    out = np.empty((n, 2 * dim), dtype=np.float32)
-    out[sample] = real
-    rest = np.setdiff1d(np.arange(n), sample)
+    sampled_at = np.full(n, -1, dtype=np.int64)
+    sampled_at[sample] = np.arange(len(sample))
     all_members = np.arange(len(sample))
-    for i in rest:
-        members = by_key.get(int(keys[i]))
-        src = members[int(rng.integers(len(members)))] if members else int(all_members[int(rng.integers(len(sample)))])
-        v = real[src] + rng.normal(0.0, sigma, 2 * dim).astype(np.float32)
-        a, b = v[:dim], v[dim:]
-        out[i, :dim] = a / np.linalg.norm(a) / np.sqrt(2)
-        out[i, dim:] = b / np.linalg.norm(b) / np.sqrt(2)
-    return out, {"mode": "sampled", "encoded": int(limit), "noise_sigma": round(sigma, 5)}
+
+    def blocks() -> Iterator[np.ndarray]:
+        for start in range(0, n, block):
+            out = np.empty((min(block, n - start), 2 * dim), dtype=np.float32)
+            for i in range(start, start + len(out)):
+                if sampled_at[i] >= 0:
+                    out[i - start] = real[sampled_at[i]]
+                    continue
+                members = by_key.get(int(keys[i]))
+                src = members[int(rng.integers(len(members)))] if members else \
+                    int(all_members[int(rng.integers(len(sample)))])
+                v = real[src] + rng.normal(0.0, sigma, 2 * dim).astype(np.float32)
+                a, b = v[:dim], v[dim:]
+                out[i - start, :dim] = a / np.linalg.norm(a) / np.sqrt(2)
+                out[i - start, dim:] = b / np.linalg.norm(b) / np.sqrt(2)
+            yield out
+
+    return blocks(), {"mode": "sampled", "encoded": int(limit), "noise_sigma": round(sigma, 5)}
 
 
 def build_population(*, kind: str = "mentor", candidates: int, projects: int = 1000, seed: int = 7,
@@ -127,26 +142,29 @@ def build_population(*, kind: str = "mentor", candidates: int, projects: int = 1
         rows.setdefault(table, []).extend(batch)
     project_profiles = _to_profiles("project", rows["projects"])
     cand_profiles = _to_profiles(kind, rows[kind + "s"])
+    del rows  # the generator's raw rows (the database's part in the service): the profiles hold what is needed
     spec = encoder or DEFAULT_ENCODER
     BENCH_VAR.mkdir(parents=True, exist_ok=True)
     enc = CachedEncoder(build_encoder(spec, threads=os.cpu_count()),
                         SqliteEmbeddingCache(BENCH_VAR / "embeddings.sqlite"))
     rng = np.random.default_rng(seed)
     pt, ct = gen.traits["project"].arrays, gen.traits[kind].arrays
-    p_vecs, p_info = _vectors(project_profiles, pt["primary"].astype(np.int64) * 10 + pt["subtopic"], enc,
-                              encode_limit, rng)
+    p_blocks, p_info = _vectors(project_profiles, pt["primary"].astype(np.int64) * 10 + pt["subtopic"], enc,
+                                encode_limit, rng)
+    p_vecs = list(p_blocks)  # drawn now (few rows): the candidates' draws come after the projects' as before
     c_vecs, c_info = _vectors(cand_profiles, ct["primary"].astype(np.int64) * 10 + ct["subtopic"], enc,
                               encode_limit, rng)
     cfg = config or MatcherConfig()
     lexical = LexicalEncoder(n_features=cfg.lexical_features, terms=cfg.lexical_terms)
     lexical.fit(lexical_texts(project_profiles + cand_profiles))
     tables = {k: ProfileTable(k, enc.dim, cfg) for k in ("project", "mentor", "investor", "provider")}
-    for table, profiles, vecs in ((tables["project"], project_profiles, p_vecs), (tables[kind], cand_profiles, c_vecs)):
+    sides = ((tables["project"], project_profiles, iter(p_vecs)), (tables[kind], cand_profiles, c_vecs))
+    for table, profiles, blocks in sides:
         table.reserve(len(profiles))
-        for start in range(0, len(profiles), 20_000):
+        for start, vecs in zip(range(0, len(profiles), 20_000), blocks, strict=True):
             chunk = profiles[start:start + 20_000]
             ids, weights = lexical.encode(lexical_texts(chunk))
-            table.upsert(chunk, vecs[start:start + 20_000], ids, weights)
+            table.upsert(chunk, vecs, ids, weights)
     return Population(
         matcher=Matcher(tables, lexical, cfg), kind=kind,
         project_ids=np.array([p.id for p in project_profiles]), candidate_ids=np.array([c.id for c in cand_profiles]),
