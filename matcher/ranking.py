@@ -168,7 +168,6 @@ class Matcher:
         self.config = config or MatcherConfig()
         self._calibration: dict[str, tuple[tuple[int, int], tuple[float, float, float, float]]] = {}
         self._pinned: set[str] = set()
-        self._lex_rows: dict[str, tuple[tuple[int, int], Any]] = {}
         self._lex_postings: dict[str, tuple[tuple[int, int], Any]] = {}
         self._static: dict[str, tuple[tuple[int, int, int, float], dict[str, np.ndarray], np.ndarray]] = {}
         self._exposure: dict[str, tuple[tuple[int, int, int], np.ndarray]] = {}
@@ -239,20 +238,14 @@ class Matcher:
         return values
 
     def _lexical_rows(self, table: ProfileTable) -> Any:
-        """The table's lexical rows as one sparse matrix (rows x features), cached per table version."""
+        """The table's lexical rows as one sparse matrix (rows x features). Not kept: only the postings built
+        from it are (at 100k rows each copy is ~77 MB, and both were invalidated by the same table version)."""
         from scipy import sparse
 
-        key = (id(table), table.version)
-        cached = self._lex_rows.get(table.kind)
-        if cached is None or cached[0] != key:
-            ids, w = table.lex_ids, table.lex_weights.astype(np.float32)
-            keep = w.ravel() > 0
-            r = np.repeat(np.arange(len(ids)), ids.shape[1])[keep]
-            m = sparse.csr_matrix((w.ravel()[keep], (r, ids.ravel()[keep])),
-                                  shape=(len(ids), self.lexical.n_features))
-            self._lex_rows[table.kind] = (key, m)
-            return m
-        return cached[1]
+        ids, w = table.lex_ids, table.lex_weights.astype(np.float32)
+        keep = w.ravel() > 0
+        r = np.repeat(np.arange(len(ids)), ids.shape[1])[keep]
+        return sparse.csr_matrix((w.ravel()[keep], (r, ids.ravel()[keep])), shape=(len(ids), self.lexical.n_features))
 
     def _lexical_scores(self, table: ProfileTable, q_table: ProfileTable, q_row: int) -> np.ndarray:
         """Lexical cosine of one query row with every row of ``table``, through the table's postings (the
