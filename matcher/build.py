@@ -110,7 +110,8 @@ def load_table(root: str | Path, *, kind: str, profiles: Mapping[int, Profile], 
     lex_w = arrays["lex_weights"][rows]
     if lex_ids.shape[1] != cfg.lexical_terms:
         lex_ids, lex_w = lexical.encode(lexical_texts(kept_profiles))
-    table.upsert(kept_profiles, index.matrix()[rows].copy(), lex_ids, lex_w)
+    index.keep_rows(rows)  # in place: the table takes the loaded vectors over rather than a copy of them
+    table.adopt(index, kept_profiles, lex_ids, lex_w)
     missing = [p for pid, p in profiles.items() if pid not in table]
     if missing:
         upsert_profiles(table, missing, encoder, lexical, progress=progress)

@@ -168,6 +168,23 @@ class FlatIndex:
         if (~present).any():
             self.add(ids_arr[~present], vecs[~present])
 
+    def keep_rows(self, rows: Any) -> None:
+        """Keep only these rows (strictly increasing), in their order, compacting the vectors in place: no
+        second copy of the table (a gather of the kept rows into a new index held three at load time)."""
+        keep = np.asarray(rows, dtype=np.int64).reshape(-1)
+        n = len(self)
+        if len(keep) and (keep[0] < 0 or keep[-1] >= n or np.any(np.diff(keep) <= 0)):
+            raise IndexError_("keep_rows needs strictly increasing rows of the index")
+        if len(keep) == n:
+            return
+        xb = self.matrix()
+        for start in range(0, len(keep), 4096):  # each source row is at or after its target: moves forward
+            part = keep[start:start + 4096]
+            xb[start:start + len(part)] = xb[part]
+        self._index.remove_ids(faiss.IDSelectorRange(len(keep), n))  # the tail: nothing moves, the size shrinks
+        self._ids = self._ids[keep].copy()
+        self._row = {int(i): r for r, i in enumerate(self._ids.tolist())}
+
     def remove(self, ids: Any) -> list[tuple[int, int]]:
         """Remove ids (unknown ids are ignored). Returns the row moves ``(from_row, to_row)`` applied,
         in order, so that aligned arrays can replay them; afterwards the table is shorter by the number

@@ -359,6 +359,35 @@ class ProfileTable:
         before adding many profiles in batches."""
         self.index.reserve(rows)
 
+    def adopt(self, index: FlatIndex, profiles: Sequence[Profile], lex_ids: np.ndarray,
+              lex_weights: np.ndarray) -> None:
+        """Fill this empty table from an index whose rows are already these profiles' vectors, in order (a
+        loaded one): the vectors are taken over, not copied; the columns are built a block at a time."""
+        if len(self):
+            raise IndexError_("adopt fills an empty table")
+        if index.dim != 2 * self.field_dim:
+            raise IndexError_(f"an index of dimension {index.dim} cannot hold {2 * self.field_dim}-d vectors")
+        ids = np.array([p.id for p in profiles], dtype=np.int64)
+        if not np.array_equal(index.row_ids(), ids) or len(lex_ids) != len(ids) or len(lex_weights) != len(ids):
+            raise IndexError_("adopt needs the index's rows, the profiles and the lexical rows aligned")
+        for p in profiles:
+            if (self.kind == "project") != isinstance(p, ProjectProfile) or \
+                    (isinstance(p, CandidateProfile) and p.kind != self.kind):
+                raise IndexError_(f"a {getattr(p, 'kind', 'project')} profile cannot go into the {self.kind} table")
+        blocks: dict[str, list[np.ndarray]] = {name: [] for name in self.cols}
+        for start in range(0, len(profiles), 8192):
+            values = [_row_values(p) for p in profiles[start:start + 8192]]
+            for name, col in self.cols.items():
+                blocks[name].append(np.array([v[name] for v in values], dtype=col.dtype))
+        for name, parts in blocks.items():
+            if parts:
+                self.cols[name] = np.concatenate(parts)
+        self.lex_ids = np.ascontiguousarray(lex_ids, dtype=np.int32)
+        self.lex_weights = np.ascontiguousarray(lex_weights, dtype=np.float16)
+        self.profiles = list(profiles)
+        self.index = index
+        self.version += 1
+
     def upsert(self, profiles: Sequence[Profile], vectors: np.ndarray, lex_ids: np.ndarray,
                lex_weights: np.ndarray) -> None:
         """Insert or replace profiles. ``vectors``: (n, 2 * dim) combined field vectors."""

@@ -167,6 +167,23 @@ class TestFlatIndex(IndexContract):
         index.reserve(10)  # less than held: nothing changes
         np.testing.assert_array_equal(index.matrix(), plain.matrix())
 
+    def test_keep_rows_compacts_in_place_in_order(self, filled) -> None:  # type: ignore[no-untyped-def]
+        index, ids, vecs = filled
+        keep = np.array([1, 2, 5, 30, 31, 59])
+        address = index.matrix().ctypes.data
+        index.keep_rows(keep)
+        assert index.matrix().ctypes.data == address  # no second copy of the vectors
+        np.testing.assert_array_equal(index.matrix(), vecs[keep])
+        np.testing.assert_array_equal(index.row_ids(), ids[keep])
+        np.testing.assert_array_equal(index.rows_of(ids[keep][::-1]), np.arange(len(keep))[::-1])
+        assert ids[0] not in index and ids[keep[0]] in index
+        got_ids, _ = index.search(vecs[[30]], 1)
+        assert got_ids[0, 0] == ids[30]
+        with pytest.raises(IndexError_):
+            index.keep_rows([3, 1])
+        index.keep_rows([])
+        assert len(index) == 0
+
 
 class TestIDMapIndex(IndexContract):
     impl = IDMapIndex
