@@ -86,7 +86,10 @@ def _memory_child(scale: int, dim: int) -> None:
         if kind is None:
             continue
         profiles = _to_profiles(kind, batch)
-        table = tables.setdefault(kind, ProfileTable(kind, dim, cfg))
+        if kind not in tables:  # as `huoban index` (matcher.build.upsert_profiles) does: room for the whole kind
+            tables[kind] = ProfileTable(kind, dim, cfg)
+            tables[kind].reserve(getattr(plan, table_name))
+        table = tables[kind]
         vecs = rng.normal(size=(len(profiles), 2 * dim)).astype(np.float32)
         vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
         ids, weights = lexical.encode(lexical_texts(profiles))
