@@ -354,6 +354,12 @@ class ProfileTable:
         return out
 
     # -- changes --------------------------------------------------------------------------------------
+    def _check_kind(self, profiles: Sequence[Profile]) -> None:
+        for p in profiles:
+            if (self.kind == "project") != isinstance(p, ProjectProfile) or \
+                    (isinstance(p, CandidateProfile) and p.kind != self.kind):
+                raise IndexError_(f"a {getattr(p, 'kind', 'project')} profile cannot go into the {self.kind} table")
+
     def reserve(self, rows: int) -> None:
         """Room for ``rows`` profiles in all in the vector index (see :meth:`FlatIndex.reserve`): call it
         before adding many profiles in batches."""
@@ -370,10 +376,7 @@ class ProfileTable:
         ids = np.array([p.id for p in profiles], dtype=np.int64)
         if not np.array_equal(index.row_ids(), ids) or len(lex_ids) != len(ids) or len(lex_weights) != len(ids):
             raise IndexError_("adopt needs the index's rows, the profiles and the lexical rows aligned")
-        for p in profiles:
-            if (self.kind == "project") != isinstance(p, ProjectProfile) or \
-                    (isinstance(p, CandidateProfile) and p.kind != self.kind):
-                raise IndexError_(f"a {getattr(p, 'kind', 'project')} profile cannot go into the {self.kind} table")
+        self._check_kind(profiles)
         blocks: dict[str, list[np.ndarray]] = {name: [] for name in self.cols}
         for start in range(0, len(profiles), 8192):
             values = [_row_values(p) for p in profiles[start:start + 8192]]
@@ -396,10 +399,7 @@ class ProfileTable:
         if vectors.shape != (len(profiles), 2 * self.field_dim):
             raise IndexError_(f"expected vectors of shape ({len(profiles)}, {2 * self.field_dim}), "
                               f"got {vectors.shape}")
-        for p in profiles:
-            if (self.kind == "project") != isinstance(p, ProjectProfile) or \
-                    (isinstance(p, CandidateProfile) and p.kind != self.kind):
-                raise IndexError_(f"a {getattr(p, 'kind', 'project')} profile cannot go into the {self.kind} table")
+        self._check_kind(profiles)
         ids = np.array([p.id for p in profiles], dtype=np.int64)
         if len(np.unique(ids)) != len(ids):
             raise IndexError_("duplicate ids in one upsert")

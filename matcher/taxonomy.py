@@ -75,9 +75,8 @@ class Vocabulary:
         for key, code in [*pairs, *self.aliases.items()]:
             if code not in codes:
                 raise ValueError(f"{self.name}: alias {key!r} names no code ({code!r})")
-            for spelling in {key.strip().lower(), _loose(key)}:
-                if lookup.setdefault(spelling, code) != code:
-                    raise ValueError(f"{self.name}: {key!r} would mean both {lookup[spelling]!r} and {code!r}")
+            if lookup.setdefault(_loose(key), code) != code:
+                raise ValueError(f"{self.name}: {key!r} would mean both {lookup[_loose(key)]!r} and {code!r}")
         object.__setattr__(self, "_lookup", lookup)
         object.__setattr__(self, "_index", {label.code: i for i, label in enumerate(self.labels)})
 
@@ -120,7 +119,7 @@ class Vocabulary:
         """Return the code for a code or a zh/en label; raise UnknownLabelError otherwise."""
         if not isinstance(value, str):
             raise self._unknown(value)
-        code = self._lookup.get(value.strip().lower()) or self._lookup.get(_loose(value))
+        code = self._lookup.get(_loose(value))
         if code is None:
             raise self._unknown(value)
         return code
@@ -179,16 +178,14 @@ ROUNDS = _vocab(
     # a space's exported rounds and `huoban backtest`'s CSVs load without hand-mapping. A round type that says
     # nothing of the series (Crunchbase's "venture"), debt, grants and acquisitions are "other".
     {
-        "种子": "seed", "天使": "angel", "angel investment": "angel", "pre a轮": "pre_a", "series a": "a",
-        "a round": "a", "series a+": "a_plus", "pre-b": "a_plus", "pre-b轮": "a_plus", "b+轮": "b", "series b+": "b",
-        "b round": "b", "series c": "c_plus", "series c+": "c_plus", "series d": "c_plus", "series e": "c_plus",
-        "series f": "c_plus", "pre-c轮": "c_plus", "c轮": "c_plus", "c+轮": "c_plus", "d轮": "c_plus",
-        "d+轮": "c_plus", "e轮": "c_plus", "f轮": "c_plus", "战略融资": "strategic",
+        "种子": "seed", "天使": "angel", "angel investment": "angel", "a round": "a", "pre-b": "a_plus",
+        "pre-b轮": "a_plus", "b+轮": "b", "series b+": "b", "b round": "b", "series c": "c_plus", "series d": "c_plus",
+        "series e": "c_plus", "series f": "c_plus", "pre-c轮": "c_plus", "c轮": "c_plus", "c+轮": "c_plus",
+        "d轮": "c_plus", "d+轮": "c_plus", "e轮": "c_plus", "f轮": "c_plus", "战略融资": "strategic",
         "strategic investment": "strategic", "corporate round": "strategic", "private equity round": "pe",
-        "pre-ipo": "pe", "post-ipo": "ipo",
-        "post ipo equity": "ipo", "上市后": "ipo", "定向增发": "ipo", "新三板": "ipo", "众筹": "crowdfunding",
-        "equity crowdfunding": "crowdfunding", "venture": "other", "venture round": "other",
-        "undisclosed": "other", "debt financing": "other", "convertible note": "other", "grant": "other",
+        "pre-ipo": "pe", "post-ipo": "ipo", "post ipo equity": "ipo", "上市后": "ipo", "定向增发": "ipo",
+        "新三板": "ipo", "众筹": "crowdfunding", "venture": "other", "venture round": "other", "undisclosed": "other",
+        "debt financing": "other", "convertible note": "other", "grant": "other",
         "并购": "other", "acquisition": "other", "m&a": "other",
     },
 )
