@@ -158,13 +158,22 @@ def reasons(
     place = REGIONS.get(project.city) if project.city in REGIONS else None
     province = REGIONS.get(place.province) if place is not None and place.province else None
     macro = REGIONS.get(place.macro) if place is not None and place.macro else None
+    home = REGIONS.get(candidate.city) if candidate.city in REGIONS else None
     city_l, province_l, macro_l, nation_l, near_province_l, near_macro_l = REGION_LEVELS
     if region >= city_l and place is not None:
         out.append((f"同城：{place.label_zh}", f"Same city: {place.en}", c.get("region", 0.0)))
     elif region >= province_l and province is not None:
-        out.append((f"服务{province.label_zh}全省", f"Serves all of {province.en}", c.get("region", 0.0)))
+        if home is not None and home.province == province.code:  # based there, serving beyond it
+            out.append((f"同在{province.label_zh}，服务范围覆盖本地", f"Based in {province.en}, serves your area",
+                        c.get("region", 0.0)))
+        else:
+            out.append((f"服务{province.label_zh}全省", f"Serves all of {province.en}", c.get("region", 0.0)))
     elif region >= macro_l and macro is not None:
-        out.append((f"服务{macro.zh}地区", f"Serves {macro.en}", c.get("region", 0.0)))
+        if home is not None and home.macro == macro.code:
+            out.append((f"同在{macro.zh}，服务范围覆盖本地", f"Based in {macro.en}, serves your area",
+                        c.get("region", 0.0)))
+        else:
+            out.append((f"服务{macro.zh}地区", f"Serves {macro.en}", c.get("region", 0.0)))
     elif region >= nation_l:
         out.append(("服务全国", "Serves nationwide", c.get("region", 0.0)))
     elif region >= near_province_l and province is not None:

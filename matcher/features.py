@@ -150,9 +150,16 @@ def region_fit(P: Cols, C: Cols, n: int) -> np.ndarray:
     prov = P["home"] & np.uint64(PROVINCE_MASK)
     macro = P["home"] & np.uint64(MACRO_MASK)
     area, near = C["area"], C["near"]
+    serves_area = [(area & prov) != 0, (area & macro) != 0, (area & np.uint64(NATIONWIDE_BIT)) != 0]
+    serves = serves_area[0] | serves_area[1] | serves_area[2]
+    # among those that serve the project's area, one based in its city or province is closer still
+    home = C["home"]
+    same_city = serves & (C["pref"] == P["pref"]) & (P["pref"] >= 0)
+    same_province = serves & ((home & prov) != 0)
+    same_macro = serves & ((home & macro) != 0)
     return np.select(
-        [serves_city(P, C, n), (area & prov) != 0, (area & macro) != 0, (area & np.uint64(NATIONWIDE_BIT)) != 0,
-         (near & prov) != 0, (near & macro) != 0], REGION_LEVELS, 0.0).astype(np.float32)
+        [serves_city(P, C, n) | same_city, serves_area[0] | same_province, serves_area[1] | same_macro,
+         serves_area[2], (near & prov) != 0, (near & macro) != 0], REGION_LEVELS, 0.0).astype(np.float32)
 
 
 def structured_features(P: Cols, C: Cols, *, kind: str, now: float, config: MatcherConfig,

@@ -67,6 +67,24 @@ def test_region_fit_follows_the_hierarchy() -> None:
     assert [scores[i] for i in range(1, 8)] == pytest.approx([1.0, 0.85, 0.7, 0.6, 0.45, 0.35, 0.0])
 
 
+def test_a_candidate_based_near_the_project_that_serves_it_is_closer_than_one_far_away() -> None:
+    scores = _region_scores("320583", {  # 昆山 again
+        1: ("320500", ("nationwide",)),  # based in 苏州, serves all China: same city
+        2: ("320100", ("nationwide",)),  # based in 南京: same province
+        3: ("330100", ("nationwide",)),  # based in 杭州: same macro region
+        4: ("440300", ("nationwide",)),  # based in 深圳: nationwide only
+        5: ("320100", ("east",)),        # based in 南京, serves 华东: same province
+        6: ("320500", ("440300",)),      # based in 苏州 but serves 深圳 only: it does not serve the project
+    })
+    assert [scores[i] for i in range(1, 7)] == pytest.approx([1.0, 0.85, 0.7, 0.6, 0.85, 0.45])
+    m = build([project(1, city="320583")], mentor=[mentor(2, city="320100", regions=("nationwide",)),
+                                                     mentor(3, city="440300", regions=("320000",))])
+    reasons = {x.id: x.reasons_en for x in m.rank(kind="mentor", query_id=1, weights=WeightSet.parse("mentor", {}),
+                                                    k=2, now=NOW).matches}
+    assert "Based in Jiangsu, serves your area" in reasons[2]
+    assert "Serves all of Jiangsu" in reasons[3]
+
+
 def _eligible(proj, investors) -> set[int]:  # type: ignore[no-untyped-def]
     m = build([proj], investor=investors)
     w = WeightSet.parse("investor", {})
