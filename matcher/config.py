@@ -68,7 +68,9 @@ _BASE = {
 }
 
 DEFAULT_WEIGHTS: dict[str, dict[str, float]] = {
-    "mentor": dict(_BASE),
+    # mentors: where they are and what sector they know count more, how many need tags they list less (both
+    # judged match sets, each fitted on the other; README "How matching works")
+    "mentor": {**_BASE, "region": 0.12, "industry": 0.19, "needs_coverage": 0.15},
     "provider": {**_BASE, "sem_domain": 0.08, "industry": 0.16, "needs_coverage": 0.30, "region": 0.08},
     "investor": {**_BASE, "round_fit": 0.14, "ticket_fit": 0.08, "needs_coverage": 0.06, "stage_fit": 0.08,
                  "capacity_headroom": 0.0, "exposure": 0.05, "history": 1.0},
