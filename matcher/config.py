@@ -23,7 +23,8 @@ FEATURES: tuple[str, ...] = (
     "round_fit",  # investors: the round is theirs (weighted by their portfolio history)
     "industry",  # share of the project's industries the candidate covers (generalist providers 0.5)
     "needs_coverage",  # share of the project's needs the candidate serves
-    "region",  # same city 1, same macro region 0.7, nationwide 0.6, neighbouring 0.4
+    "region",  # serves (or serves the area of and is based in) its city 1, province 0.85, macro region 0.7,
+    # all China 0.6; based in or serving other cities of its province 0.45, of its macro region 0.35
     "language",  # the project's first language is among the candidate's
     "ticket_fit",  # investors: funding sought sits well inside the ticket range (log scale)
     "capacity_headroom",  # free share of the candidate's capacity

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from matcher.features import REGION_LEVELS
-from matcher.profiles import CandidateProfile, ProjectProfile
+from matcher.profiles import CandidateProfile, ProjectProfile, canonical_place
 from matcher.taxonomy import INDUSTRIES, NEEDS, REGIONS, ROUNDS, STAGES
 
 Reason = tuple[str, str, float]  # (zh, en, weight for ordering)
@@ -91,6 +91,14 @@ def text_supports_industry(text: str, code: str) -> bool:
     return False
 
 
+def _based_in(zh: str, en: str, dealflow: bool, contribution: float) -> Reason:
+    """A candidate based in the project's province or macro region that serves the project's area; in deal
+    flow the investor reads it about the project."""
+    if dealflow:
+        return (f"项目与你同在{zh}", f"The project is in {en}, as you are", contribution)
+    return (f"同在{zh}，服务范围覆盖本地", f"Based in {en}, serves your area", contribution)
+
+
 def reasons(
     project: ProjectProfile,
     candidate: CandidateProfile,
@@ -154,24 +162,25 @@ def reasons(
             out.append((f"单笔投资额（{zh_lo}–{zh_hi}）覆盖所需资金",
                         f"Ticket ({en_lo}-{en_hi}) covers the amount sought", c.get("ticket_fit", 0.0)))
 
-    region = features.get("region", 0.0)
-    place = REGIONS.get(project.city) if project.city in REGIONS else None
+    # the feature is float32: 0.7 arrives as 0.69999999, so each level is compared with a little slack
+    region = features.get("region", 0.0) + 1e-6
+    city_code = canonical_place(project.city) if project.city else ""
+    place = REGIONS.get(city_code) if city_code in REGIONS else None
     province = REGIONS.get(place.province) if place is not None and place.province else None
     macro = REGIONS.get(place.macro) if place is not None and place.macro else None
-    home = REGIONS.get(candidate.city) if candidate.city in REGIONS else None
+    home_code = canonical_place(candidate.city) if candidate.city else ""
+    home = REGIONS.get(home_code) if home_code in REGIONS else None
     city_l, province_l, macro_l, nation_l, near_province_l, near_macro_l = REGION_LEVELS
     if region >= city_l and place is not None:
         out.append((f"同城：{place.label_zh}", f"Same city: {place.en}", c.get("region", 0.0)))
     elif region >= province_l and province is not None:
         if home is not None and home.province == province.code:  # based there, serving beyond it
-            out.append((f"同在{province.label_zh}，服务范围覆盖本地", f"Based in {province.en}, serves your area",
-                        c.get("region", 0.0)))
+            out.append(_based_in(province.label_zh, province.en, dealflow, c.get("region", 0.0)))
         else:
             out.append((f"服务{province.label_zh}全省", f"Serves all of {province.en}", c.get("region", 0.0)))
     elif region >= macro_l and macro is not None:
         if home is not None and home.macro == macro.code:
-            out.append((f"同在{macro.zh}，服务范围覆盖本地", f"Based in {macro.en}, serves your area",
-                        c.get("region", 0.0)))
+            out.append(_based_in(macro.zh, macro.en, dealflow, c.get("region", 0.0)))
         else:
             out.append((f"服务{macro.zh}地区", f"Serves {macro.en}", c.get("region", 0.0)))
     elif region >= nation_l:

@@ -14,7 +14,7 @@ from typing import cast
 import numpy as np
 
 from matcher.config import FEATURE_INDEX, N_FEATURES, MatcherConfig
-from matcher.profiles import MACRO_MASK, NATIONWIDE_BIT, PROVINCE_MASK
+from matcher.profiles import MACRO_MASK, NATIONWIDE_BIT, OVERSEAS_BIT, PROVINCE_MASK
 
 Cols = Mapping[str, np.ndarray]
 
@@ -146,7 +146,9 @@ def serves_city(P: Cols, C: Cols, n: int) -> np.ndarray:
 def region_fit(P: Cols, C: Cols, n: int) -> np.ndarray:
     """Where the candidate works against where the project is: it serves the project's city 1.0, its
     province 0.85, its macro region 0.7, all China 0.6; it is based in or serves other cities of the
-    project's province 0.45, of its macro region 0.35; otherwise 0."""
+    project's province 0.45, of its macro region 0.35; otherwise 0. A candidate that serves the project's
+    area (province, macro region or all China) and is based in the project's city counts as the city, in its
+    province as the province, in its macro region (not "overseas": that is many countries) as the macro."""
     prov = P["home"] & np.uint64(PROVINCE_MASK)
     macro = P["home"] & np.uint64(MACRO_MASK)
     area, near = C["area"], C["near"]
@@ -156,7 +158,7 @@ def region_fit(P: Cols, C: Cols, n: int) -> np.ndarray:
     home = C["home"]
     same_city = serves & (C["pref"] == P["pref"]) & (P["pref"] >= 0)
     same_province = serves & ((home & prov) != 0)
-    same_macro = serves & ((home & macro) != 0)
+    same_macro = serves & ((home & macro & np.uint64(MACRO_MASK & ~OVERSEAS_BIT)) != 0)
     return np.select(
         [serves_city(P, C, n) | same_city, serves_area[0] | same_province, serves_area[1] | same_macro,
          serves_area[2], (near & prov) != 0, (near & macro) != 0], REGION_LEVELS, 0.0).astype(np.float32)

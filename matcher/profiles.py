@@ -143,6 +143,7 @@ _MACRO_BIT = {m: len(_PROVINCE_BIT) + i for i, m in enumerate(MACRO_ORDER)}
 NATIONWIDE_BIT = 1 << (len(_PROVINCE_BIT) + len(MACRO_ORDER))
 PROVINCE_MASK = (1 << len(_PROVINCE_BIT)) - 1
 MACRO_MASK = ((1 << len(MACRO_ORDER)) - 1) << len(_PROVINCE_BIT)
+OVERSEAS_BIT = 1 << _MACRO_BIT["overseas"]  # the macro region of overseas cities: many countries, not one area
 SERVED_WIDTH = 30  # a candidate lists at most 30 regions (api.schemas)
 # Candidates whose users want them local: a government guidance fund invests in its own province, policy
 # applications and company registration are filed where the company is registered.

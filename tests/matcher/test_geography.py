@@ -77,12 +77,37 @@ def test_a_candidate_based_near_the_project_that_serves_it_is_closer_than_one_fa
         6: ("320500", ("440300",)),      # based in 苏州 but serves 深圳 only: it does not serve the project
     })
     assert [scores[i] for i in range(1, 7)] == pytest.approx([1.0, 0.85, 0.7, 0.6, 0.85, 0.45])
-    m = build([project(1, city="320583")], mentor=[mentor(2, city="320100", regions=("nationwide",)),
-                                                     mentor(3, city="440300", regions=("320000",))])
-    reasons = {x.id: x.reasons_en for x in m.rank(kind="mentor", query_id=1, weights=WeightSet.parse("mentor", {}),
-                                                    k=2, now=NOW).matches}
+    # overseas is many countries: a London mentor serving China is no closer to a Berlin project for it
+    abroad = _region_scores("de-berlin", {1: ("gb-london", ("nationwide",)), 2: ("de-berlin", ("nationwide",))})
+    assert [abroad[1], abroad[2]] == pytest.approx([0.6, 1.0])
+
+
+def test_region_reasons_say_what_the_region_fit_scored() -> None:
+    m = build([project(1, city="320583")], mentor=[
+        mentor(2, city="320100", regions=("nationwide",)),  # based in 江苏, serves all China
+        mentor(3, city="440300", regions=("320000",)),      # serves all 江苏 from 深圳
+        mentor(4, city="330100", regions=("nationwide",)),  # based in 华东, serves all China
+        mentor(5, city="110000", regions=("east",)),        # serves 华东 from 北京
+        mentor(6, city="440300", regions=("nationwide",)),  # serves all China from 深圳
+        mentor(7, city="320200", regions=("320200",)),      # 无锡 only: another city of the province
+        mentor(8, city="330100", regions=("330100",)),      # 杭州 only: another province of the macro region
+    ])
+    ranked = m.rank(kind="mentor", query_id=1, weights=WeightSet.parse("mentor", {}), k=7, now=NOW).matches
+    reasons = {x.id: x.reasons_en for x in ranked}
     assert "Based in Jiangsu, serves your area" in reasons[2]
     assert "Serves all of Jiangsu" in reasons[3]
+    assert "Based in East China, serves your area" in reasons[4]
+    assert "Serves East China" in reasons[5]
+    assert "Serves nationwide" in reasons[6]
+    assert "Also in Jiangsu" in reasons[7]
+    assert "Also in East China" in reasons[8]
+    # in deal flow the investor reads about the project, so the same fact is said of the project
+    d = build([project(1, city="320583")], investor=[investor(9, city="320100",
+                                                                               regions=("nationwide",))])
+    flow = d.rank(kind="investor", query_id=9, weights=WeightSet.default("dealflow"), k=1, direction="dealflow",
+                  now=NOW).matches
+    assert "The project is in Jiangsu, as you are" in flow[0].reasons_en
+    assert not any("serves your area" in e for e in flow[0].reasons_en)
 
 
 def _eligible(proj, investors) -> set[int]:  # type: ignore[no-untyped-def]
