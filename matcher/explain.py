@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from matcher.features import REGION_LEVELS
+from matcher.geography import Place
 from matcher.profiles import CandidateProfile, ProjectProfile, canonical_place
 from matcher.taxonomy import INDUSTRIES, NEEDS, REGIONS, ROUNDS, STAGES
 
@@ -91,6 +92,12 @@ def text_supports_industry(text: str, code: str) -> bool:
     return False
 
 
+def _place(value: str) -> Place | None:
+    """The place of a profile's city (a code, a name or an old code), as the region fit reads it."""
+    code = canonical_place(value) if value else ""
+    return REGIONS.get(code) if code in REGIONS else None
+
+
 def _based_in(zh: str, en: str, dealflow: bool, contribution: float) -> Reason:
     """A candidate based in the project's province or macro region that serves the project's area; in deal
     flow the investor reads it about the project."""
@@ -164,12 +171,9 @@ def reasons(
 
     # the feature is float32: 0.7 arrives as 0.69999999, so each level is compared with a little slack
     region = features.get("region", 0.0) + 1e-6
-    city_code = canonical_place(project.city) if project.city else ""
-    place = REGIONS.get(city_code) if city_code in REGIONS else None
+    place, home = _place(project.city), _place(candidate.city)
     province = REGIONS.get(place.province) if place is not None and place.province else None
     macro = REGIONS.get(place.macro) if place is not None and place.macro else None
-    home_code = canonical_place(candidate.city) if candidate.city else ""
-    home = REGIONS.get(home_code) if home_code in REGIONS else None
     city_l, province_l, macro_l, nation_l, near_province_l, near_macro_l = REGION_LEVELS
     if region >= city_l and place is not None:
         out.append((f"同城：{place.label_zh}", f"Same city: {place.en}", c.get("region", 0.0)))

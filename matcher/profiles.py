@@ -380,9 +380,8 @@ class ProfileTable:
         self._check_kind(profiles)
         blocks: dict[str, list[np.ndarray]] = {name: [] for name in self.cols}
         for start in range(0, len(profiles), 8192):
-            values = [_row_values(p) for p in profiles[start:start + 8192]]
-            for name, col in self.cols.items():
-                blocks[name].append(np.array([v[name] for v in values], dtype=col.dtype))
+            for name, block in self._column_blocks([_row_values(p) for p in profiles[start:start + 8192]]).items():
+                blocks[name].append(block)
         for name, parts in blocks.items():
             if parts:
                 self.cols[name] = np.concatenate(parts)
@@ -391,6 +390,10 @@ class ProfileTable:
         self.profiles = list(profiles)
         self.index = index
         self.version += 1
+
+    def _column_blocks(self, values: Sequence[dict[str, Any]]) -> dict[str, np.ndarray]:
+        """The columns' rows for these profiles' row values, in the columns' dtypes."""
+        return {name: np.array([v[name] for v in values], dtype=col.dtype) for name, col in self.cols.items()}
 
     def upsert(self, profiles: Sequence[Profile], vectors: np.ndarray, lex_ids: np.ndarray,
                lex_weights: np.ndarray) -> None:
@@ -409,8 +412,8 @@ class ProfileTable:
         if present.any():
             rows = self.rows_of(ids[present])
             sel = np.flatnonzero(present)
-            for name, col in self.cols.items():
-                col[rows] = np.array([values[i][name] for i in sel], dtype=col.dtype)
+            for name, block in self._column_blocks([values[i] for i in sel]).items():
+                self.cols[name][rows] = block
             self.lex_ids[rows] = lex_ids[sel]
             self.lex_weights[rows] = lex_weights[sel]
             for r, i in zip(rows.tolist(), sel.tolist(), strict=True):
@@ -418,9 +421,8 @@ class ProfileTable:
             self.index.upsert(ids[present], vectors[present])
         new = np.flatnonzero(~present)
         if len(new):
-            for name, col in self.cols.items():
-                block = np.array([values[i][name] for i in new], dtype=col.dtype)
-                self.cols[name] = np.concatenate([col, block])
+            for name, block in self._column_blocks([values[i] for i in new]).items():
+                self.cols[name] = np.concatenate([self.cols[name], block])
             self.lex_ids = np.concatenate([self.lex_ids, lex_ids[new]])
             self.lex_weights = np.concatenate([self.lex_weights, lex_weights[new]])
             self.profiles.extend(profiles[int(i)] for i in new)
