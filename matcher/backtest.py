@@ -36,6 +36,7 @@ import numpy as np
 
 from matcher.encoders import Encoder, KeywordEncoder
 from matcher.errors import ConfigError, MatcherError
+from matcher.geography import deal_place
 from matcher.history import Company as HistCompany
 from matcher.history import DealLog, Investment, normalise_tag
 from matcher.investor_ranker import (
@@ -167,7 +168,7 @@ def deal_log(data: DealData) -> tuple[DealLog, dict[str, int]]:
     order of their CSV ids (returned as the mapping)."""
     names = sorted({inv for _, inv in data.investments} | set(data.investor_kind) | set(data.investor_description))
     ids = {name: i + 1 for i, name in enumerate(names)}
-    companies = {c.id: HistCompany(c.id, tuple(c.tags), c.region, c.city, "", c.founded)
+    companies = {c.id: HistCompany(c.id, tuple(c.tags), *deal_place(c.region, c.city), c.founded)
                  for c in data.companies.values()}
     investments = [Investment(ids[inv], data.rounds[rid].company, rid, data.rounds[rid].label, data.rounds[rid].date)
                    for rid, inv in data.investments]

@@ -261,9 +261,9 @@ def history_reasons(names: Sequence[str], values: Sequence[float], breakdown: Ma
                     "its total", b.get("round", 0.0)))
     n_region = int(round(v.get("h_region_share", 0.0) * math.expm1(v.get("h_log_n", 0.0))))
     if n_region >= 2:
-        from matcher.taxonomy import region_of_city
+        from matcher.geography import deal_place
 
-        place = region_of_city(project.city) if project.city in REGIONS else ""
+        place = deal_place("", project.city)[0] if project.city in REGIONS else ""  # its province, as history
         zh = REGIONS.zh(place) if place in REGIONS else "本地区"
         en = REGIONS.en(place) if place in REGIONS else "this region"
         out.append((f"在{zh}投过{n_region}家公司", f"{n_region} deals in this region ({en})", b.get("region", 0.0)))

@@ -28,7 +28,8 @@ from pathlib import Path
 
 from matcher.errors import UnknownLabelError
 
-__all__ = ["CITY_LEVELS", "LEGACY_CODES", "MACRO_ORDER", "NATIONWIDE", "PLACES", "Place", "PlaceError", "Places"]
+__all__ = ["CITY_LEVELS", "LEGACY_CODES", "MACRO_ORDER", "NATIONWIDE", "PLACES", "US_DIVISIONS", "Place", "PlaceError",
+           "Places", "deal_place"]
 
 NATIONWIDE = "nationwide"
 MACRO_ORDER = ("north", "east", "south", "central", "southwest", "northwest", "northeast", "overseas")
@@ -209,3 +210,55 @@ class Places:
 PLACES = _load()
 REGIONS_ALL = Places(PLACES)
 _ALL_NAMES = REGIONS_ALL._names
+
+
+# The US Census Bureau's nine divisions: the macro level of a US state (postal code) in deal records.
+US_DIVISIONS: Mapping[str, str] = {
+    **dict.fromkeys(("CT", "ME", "MA", "NH", "RI", "VT"), "us-new-england"),
+    **dict.fromkeys(("NJ", "NY", "PA"), "us-middle-atlantic"),
+    **dict.fromkeys(("IL", "IN", "MI", "OH", "WI"), "us-east-north-central"),
+    **dict.fromkeys(("IA", "KS", "MN", "MO", "NE", "ND", "SD"), "us-west-north-central"),
+    **dict.fromkeys(("DE", "DC", "FL", "GA", "MD", "NC", "SC", "VA", "WV"), "us-south-atlantic"),
+    **dict.fromkeys(("AL", "KY", "MS", "TN"), "us-east-south-central"),
+    **dict.fromkeys(("AR", "LA", "OK", "TX"), "us-west-south-central"),
+    **dict.fromkeys(("AZ", "CO", "ID", "MT", "NV", "NM", "UT", "WY"), "us-mountain"),
+    **dict.fromkeys(("AK", "CA", "HI", "OR", "WA"), "us-pacific"),
+}
+CITIES_ALL = Places(PLACES, cities_only=True)
+
+
+def _chinese(value: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in value)
+
+
+def deal_place(region: str, city: str) -> tuple[str, str, str]:
+    """(region, city, macro region) of a company in deal records, for the history's place hierarchy.
+
+    A place of the national list - a code, or a Chinese name as deal records write it (北京 / 北京市, 广东,
+    深圳, 海外) - becomes its codes: the province (the region given, else the city's), the prefecture-level
+    city (a county-level city counts as its prefecture) and the macro region, so spellings of one place meet
+    and a city alone still says its province and macro region. A US state's postal code keeps its code and
+    gets its census division as the macro region. Anything else stays as written, without a macro region.
+    Latin-script names are not looked up in the Chinese list (``CA`` is California, not a pinyin match)."""
+    region, city = region.strip(), city.strip()
+    r_place = c_place = None
+    if region and (_chinese(region) or region in REGIONS_ALL):
+        try:
+            r_place = REGIONS_ALL.get(REGIONS_ALL.parse(region))
+        except PlaceError:
+            r_place = None
+    if city and (_chinese(city) or city in CITIES_ALL):
+        try:
+            c_place = CITIES_ALL.get(CITIES_ALL.parse(city))
+        except PlaceError:
+            c_place = None
+    out_city = (c_place.prefecture or c_place.code) if c_place is not None else city
+    province = ""
+    for p in (r_place, c_place):
+        if p is not None and not province:
+            province = p.code if p.level in ("province", "municipality") else p.province
+    out_region = province or (r_place.code if r_place is not None else region)
+    macro = next((p.macro for p in (r_place, c_place) if p is not None and p.macro), "")
+    if not macro and region.upper() in US_DIVISIONS and len(region) == 2:
+        out_region, macro = region.upper(), US_DIVISIONS[region.upper()]
+    return out_region, out_city, macro

@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from matcher.geography import deal_place
 from matcher.history import (
     BASELINE_COLUMNS,
     BASELINES,
@@ -669,12 +670,13 @@ STAGE_ROUND = {"idea": "seed", "seed": "angel", "early": "a", "growth": "b", "ex
 
 
 def company_facts(key: str, industries: Sequence[str], city: str | None, founded: dt.date | None = None) -> Company:
-    """A company of the service's deal log: industry codes as tags, its city code (when one) and macro region."""
-    from matcher.taxonomy import REGIONS, region_of_city
+    """A company of the service's deal log: industry codes as tags, and its province, city and macro region
+    from its city code (``matcher.geography.deal_place``, as the backtest reads deal records)."""
+    from matcher.taxonomy import REGIONS
 
     place = city if city and city in REGIONS and city != "nationwide" else ""
-    region = region_of_city(place) if place else ""
-    return Company(key, tuple(industries), region if region != place else "", place, "", founded)
+    region, town, macro = deal_place("", place) if place else ("", "", "")
+    return Company(key, tuple(industries), region, town, macro, founded)
 
 
 def company_of_project(pid: int, industries: Sequence[str], city: str, founded: dt.date | None) -> Company:

@@ -301,3 +301,17 @@ def test_the_backtest_ranks_exactly_as_the_served_ranking(excluded: tuple[dict, 
             assert sum(m.contributions.values()) == pytest.approx(m.score, abs=1e-6)
             assert m.contributions["history"] != 0.0
     assert served == [q["huoban"] for q in out["per_query"]]
+
+
+def test_deal_record_places_join_the_hierarchy_so_spellings_meet(tmp_path: Path) -> None:
+    """北京 and 北京市 are one region and city in the history, and both are in the north macro region."""
+    from matcher.backtest import deal_log
+
+    tiny(tmp_path)
+    write(tmp_path, "companies.csv", ["company_id", "name", "industries", "region", "city"],
+          [["C1", "x", "人工智能", "广东", "深圳"], ["C2", "y", "医疗器械", "北京市", "北京"],
+           ["C3", "z", "人工智能", "广东省", "深圳市"], ["C4", "w", "消费", "北京", "北京市"]])
+    log, _ = deal_log(load_deals(tmp_path))
+    places = {key: (c.region, c.city, c.macro) for key, c in log.companies.items()}
+    assert places["C1"] == places["C3"] == ("440000", "440300", "south")
+    assert places["C2"] == places["C4"] == ("110000", "110000", "north")

@@ -155,3 +155,26 @@ def test_hard_constraints_hold_in_cohort_allocation_too() -> None:
     pids, cids, _ = score_edges(m, kind="investor", project_ids=[1], weights=WeightSet.parse("investor", {}), now=NOW)
     assert set(np.asarray(cids).tolist()) == {2}
     assert set(np.asarray(pids).tolist()) == {1}
+
+
+@pytest.mark.parametrize(("region", "city", "expected"), [
+    ("北京", "北京", ("110000", "110000", "north")),
+    ("北京市", "北京市", ("110000", "110000", "north")),  # two spellings of one place meet
+    ("广东", "深圳", ("440000", "440300", "south")),
+    ("", "昆山", ("320000", "320500", "east")),  # a county-level city: its prefecture, and it says its province
+    ("", "370100", ("370000", "370100", "east")),  # the service's own city codes
+    ("浙江", "不是城市", ("330000", "不是城市", "east")),
+    ("CA", "San Francisco", ("CA", "San Francisco", "us-pacific")),  # a US state: its census division
+    ("SF Bay Area", "San Francisco", ("SF Bay Area", "San Francisco", "")),  # unknown: as written
+])
+def test_deal_records_places_resolve_to_the_hierarchy(region: str, city: str, expected: tuple[str, str, str]) -> None:
+    from matcher.geography import deal_place
+
+    assert deal_place(region, city) == expected
+
+
+def test_served_and_backtest_companies_share_the_place_hierarchy() -> None:
+    from matcher.investor_ranker import company_facts
+
+    c = company_facts("p1", ("ai",), "320583")  # 昆山, as a project's city
+    assert (c.region, c.city, c.macro) == ("320000", "320500", "east")
