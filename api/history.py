@@ -45,6 +45,10 @@ from models import FeedbackEvent, Investor, PortfolioInvestment, Project
 
 log = logging.getLogger("huoban.history")
 ARTIFACT = "investor_history.json"
+# What a company's places mean in the artifact's features and ALS tokens: 2 = province, prefecture-level city and
+# macro region (``matcher.geography.deal_place``); artifacts without it (macro region where the province is) are
+# refused, and ``huoban retrain --if-none`` (make run) trains a new one.
+PLACES_SCHEMA = 2
 _SPACES = re.compile(r"\s+")
 
 
@@ -124,7 +128,8 @@ def train_history(session: Session, encoder: Encoder, *, now: dt.datetime, weigh
 
 def save_history(ranker: InvestorRanker, als: AlsPeer, path: Path) -> str:
     """Write the artifact (JSON: LightGBM's text model, the ALS factors); return its sha256."""
-    body = json.dumps({"ranker": json.loads(ranker.to_json()), "als": als.state()}, ensure_ascii=False).encode()
+    body = json.dumps({"ranker": json.loads(ranker.to_json()), "als": als.state(), "places": PLACES_SCHEMA},
+                      ensure_ascii=False).encode()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_bytes(body)
@@ -137,6 +142,9 @@ def load_history(path: str | Path, checksum: str) -> tuple[InvestorRanker, AlsPe
     body = read_verified(path, checksum, "investor ranker")
     try:
         obj = json.loads(body)
+        if obj.get("places") != PLACES_SCHEMA:
+            raise ValueError("trained before companies' places became (province, city, macro region); "
+                             "retrain (huoban retrain)")
         ranker = InvestorRanker.from_json(json.dumps(obj["ranker"]))
         als = AlsPeer.from_state(obj["als"])
     except (KeyError, TypeError, ValueError) as exc:

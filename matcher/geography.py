@@ -23,13 +23,13 @@ import csv
 import difflib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from matcher.errors import UnknownLabelError
 
-__all__ = ["CITY_LEVELS", "LEGACY_CODES", "MACRO_ORDER", "NATIONWIDE", "PLACES", "US_DIVISIONS", "Place", "PlaceError",
-           "Places", "deal_place"]
+__all__ = ["CITIES_ALL", "CITY_LEVELS", "LEGACY_CODES", "MACRO_ORDER", "NATIONWIDE", "PLACES", "US_DIVISIONS", "Place",
+           "PlaceError", "Places", "deal_place"]
 
 NATIONWIDE = "nationwide"
 MACRO_ORDER = ("north", "east", "south", "central", "southwest", "northwest", "northeast", "overseas")
@@ -231,34 +231,49 @@ def _chinese(value: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in value)
 
 
+@lru_cache(maxsize=65536)
 def deal_place(region: str, city: str) -> tuple[str, str, str]:
     """(region, city, macro region) of a company in deal records, for the history's place hierarchy.
 
     A place of the national list - a code, or a Chinese name as deal records write it (北京 / 北京市, 广东,
-    深圳, 海外) - becomes its codes: the province (the region given, else the city's), the prefecture-level
-    city (a county-level city counts as its prefecture) and the macro region, so spellings of one place meet
-    and a city alone still says its province and macro region. A US state's postal code keeps its code and
-    gets its census division as the macro region. Anything else stays as written, without a macro region.
+    深圳, 海外, 德国柏林) - becomes its codes: the province (the region given, else the city's; an overseas city's
+    country), the prefecture-level city (a county-level city counts as its prefecture; a district of a
+    municipality, 北京 / 海淀, as the municipality) and the macro region, so spellings of one place meet and a
+    city alone still says its province and macro region. A macro region or 全国 as the region leaves only the
+    macro region; a province in the city field counts as the region. A US state's postal code keeps its code
+    and gets its census division as the macro region. Anything else stays as written, without a macro region.
     Latin-script names are not looked up in the Chinese list (``CA`` is California, not a pinyin match)."""
     region, city = region.strip(), city.strip()
-    r_place = c_place = None
-    if region and (_chinese(region) or region in REGIONS_ALL):
-        try:
-            r_place = REGIONS_ALL.get(REGIONS_ALL.parse(region))
-        except PlaceError:
-            r_place = None
-    if city and (_chinese(city) or city in CITIES_ALL):
-        try:
-            c_place = CITIES_ALL.get(CITIES_ALL.parse(city))
-        except PlaceError:
-            c_place = None
+    r_place, c_place = _lookup(REGIONS_ALL, region), _lookup(CITIES_ALL, city)
+    if c_place is None and city and (wider := _lookup(REGIONS_ALL, city)) is not None:
+        if r_place is None and not region:
+            r_place = wider  # a province (or 海外) written as the city
+        city = ""
+    if c_place is None and r_place is not None and r_place.level == "municipality":
+        c_place = r_place  # a district of a municipality, or no city: the municipality
     out_city = (c_place.prefecture or c_place.code) if c_place is not None else city
     province = ""
-    for p in (r_place, c_place):
+    for p in (c_place, r_place):  # the city is the more specific when the two disagree
         if p is not None and not province:
-            province = p.code if p.level in ("province", "municipality") else p.province
-    out_region = province or (r_place.code if r_place is not None else region)
-    macro = next((p.macro for p in (r_place, c_place) if p is not None and p.macro), "")
-    if not macro and region.upper() in US_DIVISIONS and len(region) == 2:
+            province = (p.code if p.level in ("province", "municipality") else p.province
+                        or (p.code.split("-")[0] if p.level == "overseas" else ""))
+    if province:
+        out_region = province
+    elif r_place is not None:
+        out_region = "" if r_place.level in ("macro", "nationwide") else r_place.code
+    else:
+        out_region = region
+    macro = next((p.macro for p in (c_place, r_place) if p is not None and p.macro), "")
+    if not macro and len(region) == 2 and region.upper() in US_DIVISIONS:
         out_region, macro = region.upper(), US_DIVISIONS[region.upper()]
     return out_region, out_city, macro
+
+
+def _lookup(places: Places, value: str) -> Place | None:
+    """The place a deal record's value names, or None (Latin script is looked up only as a code)."""
+    if not value or not (_chinese(value) or value in places):
+        return None
+    try:
+        return places.get(places.parse(value))
+    except PlaceError:
+        return None

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from matcher.errors import UnknownLabelError
-from matcher.geography import PLACES, REGIONS_ALL, Places
+from matcher.geography import CITIES_ALL, REGIONS_ALL
 
 __all__ = [
     "CITIES",
@@ -346,7 +346,7 @@ MACRO_REGIONS = _vocab(
 # regions and "nationwide" (``matcher.geography``). ``REGIONS`` parses any of them (a candidate's
 # ``regions``), ``CITIES`` only a city (a profile's ``city``).
 REGIONS = REGIONS_ALL
-CITIES = Places(PLACES, cities_only=True)
+CITIES = CITIES_ALL
 
 
 def region_of_city(code: str) -> str:

@@ -174,6 +174,30 @@ def test_a_ranker_trained_with_other_features_is_refused_and_if_none_trains_agai
     assert _ranker_loads(current) is True
 
 
+def test_a_ranker_trained_before_the_place_hierarchy_is_refused_and_if_none_trains_again(tmp_path: Path,
+                                                                                         trained: dict) -> None:
+    """Its features read a company's macro region where the province now is: refused, so ``--if-none`` trains."""
+    import hashlib
+    import json
+    from types import SimpleNamespace
+
+    from api.cli import _ranker_loads
+    from api.history import load_history
+    from matcher.errors import ModelArtifactError
+
+    info = trained["result"].manifest["history"]
+    obj = json.loads(Path(info["artifact"]).read_bytes())
+    assert obj["places"] == 2
+    del obj["places"]
+    old = tmp_path / "investor_history.json"
+    old.write_bytes(json.dumps(obj).encode())
+    checksum = hashlib.sha256(old.read_bytes()).hexdigest()
+    with pytest.raises(ModelArtifactError, match="province, city, macro region"):
+        load_history(old, checksum)
+    assert _ranker_loads(SimpleNamespace(id=1, manifest={"history": {**info, "artifact": str(old),
+                                                                      "checksum": checksum}})) is False
+
+
 def test_a_space_pinned_to_a_version_without_the_ranker_ranks_by_thesis(env: ApiEnv, trained: dict) -> None:
     """Pinned versions are served whole: a space pinned to a version that has no investor ranker gets none,
     while the rest of the network keeps the serving version's."""

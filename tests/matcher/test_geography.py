@@ -166,6 +166,12 @@ def test_hard_constraints_hold_in_cohort_allocation_too() -> None:
     ("浙江", "不是城市", ("330000", "不是城市", "east")),
     ("CA", "San Francisco", ("CA", "San Francisco", "us-pacific")),  # a US state: its census division
     ("SF Bay Area", "San Francisco", ("SF Bay Area", "San Francisco", "")),  # unknown: as written
+    ("海外", "新加坡", ("sg", "sg-singapore", "overseas")),  # an overseas city: its country
+    ("", "de-berlin", ("de", "de-berlin", "overseas")),
+    ("", "广东", ("440000", "", "south")),  # a province written as the city
+    ("华东", "", ("", "", "east")),  # a macro region is no province
+    ("北京", "海淀", ("110000", "110000", "north")),  # a district of a municipality
+    ("湖北", "深圳", ("440000", "440300", "south")),  # disagreeing: the city is the more specific
 ])
 def test_deal_records_places_resolve_to_the_hierarchy(region: str, city: str, expected: tuple[str, str, str]) -> None:
     from matcher.geography import deal_place
@@ -178,3 +184,5 @@ def test_served_and_backtest_companies_share_the_place_hierarchy() -> None:
 
     c = company_facts("p1", ("ai",), "320583")  # 昆山, as a project's city
     assert (c.region, c.city, c.macro) == ("320000", "320500", "east")
+    abroad = company_facts("p2", ("ai",), "de-berlin")
+    assert (abroad.region, abroad.city, abroad.macro) == ("de", "de-berlin", "overseas")
