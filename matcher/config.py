@@ -22,7 +22,7 @@ FEATURES: tuple[str, ...] = (
     "stage_fit",  # 1 the candidate covers the project's stage, 0.5 an adjacent stage
     "round_fit",  # investors: the round is theirs (weighted by their portfolio history)
     "industry",  # share of the project's industries the candidate covers (generalist providers 0.5)
-    "needs_coverage",  # share of the project's needs the candidate serves (mentors, providers: its square root)
+    "needs_coverage",  # share of the project's needs the candidate serves
     "region",  # serves (or serves the area of and is based in) its city 1, province 0.85, macro region 0.7,
     # all China 0.6; based in or serving other cities of its province 0.45, of its macro region 0.35
     "language",  # the project's first language is among the candidate's
@@ -72,7 +72,7 @@ DEFAULT_WEIGHTS: dict[str, dict[str, float]] = {
     # mentors: where they are and what sector they know count more, how many need tags they list less (both
     # judged match sets, each fitted on the other; README "How matching works")
     "mentor": {**_BASE, "region": 0.12, "industry": 0.19, "needs_coverage": 0.15},
-    "provider": {**_BASE, "sem_domain": 0.08, "industry": 0.16, "needs_coverage": 0.15, "region": 0.08},
+    "provider": {**_BASE, "sem_domain": 0.08, "industry": 0.16, "needs_coverage": 0.30, "region": 0.08},
     "investor": {**_BASE, "round_fit": 0.14, "ticket_fit": 0.08, "needs_coverage": 0.06, "stage_fit": 0.08,
                  "capacity_headroom": 0.0, "exposure": 0.05, "history": 1.0},
     # deal flow: curated projects ranked for one investor's thesis

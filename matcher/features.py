@@ -117,11 +117,8 @@ def query_features(P: Cols, C: Cols, *, kind: str) -> np.ndarray:
     p_ind = P["industries"]
     c_ind = C["industries"]
     X[:, FEATURE_INDEX["industry"]] = np.where(c_ind == 0, 0.5, _share(_pop(p_ind & c_ind), _pop(p_ind)))
-    if kind == "investor":
-        X[:, FEATURE_INDEX["needs_coverage"]] = _share(_pop(P["needs"] & C["needs"]), _pop(P["needs"]))
-    else:  # one need served well is most of the value; each further one adds less (square root of the share)
-        needs = P["needs"] | P["stated_needs"]
-        X[:, FEATURE_INDEX["needs_coverage"]] = np.sqrt(_share(_pop(needs & C["needs"]), _pop(needs)))
+    needs = P["needs"] if kind == "investor" else P["needs"] | P["stated_needs"]
+    X[:, FEATURE_INDEX["needs_coverage"]] = _share(_pop(needs & C["needs"]), _pop(needs))
 
     X[:, FEATURE_INDEX["region"]] = region_fit(P, C, n)
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from matcher import WeightSet
 from matcher.stated_needs import stated_needs
-from tests.matcher.helpers import NOW, build, investor, mentor, project
+from tests.matcher.helpers import NOW, build, mentor, project
 
 
 def test_cues_in_chinese_and_english_name_the_need_and_the_phrase() -> None:
@@ -31,8 +29,7 @@ def test_a_stated_need_is_covered_ranked_and_quoted_but_not_added_to_the_tags() 
     r = m.rank(kind="mentor", query_id=1, weights=WeightSet.default("mentor"), k=2, now=NOW)
     first, second = r.matches
     assert (first.id, second.id) == (1, 2)
-    # one of two needs: the square root of the share (one need served well is most of the value)
-    assert first.features["needs_coverage"] == 1.0 and second.features["needs_coverage"] == pytest.approx(0.5 ** 0.5)
+    assert first.features["needs_coverage"] == 1.0 and second.features["needs_coverage"] == 0.5
     assert any("「商标」" in reason and "知识产权" in reason for reason in first.reasons_zh)
     assert any('"商标" -> Intellectual property' in reason for reason in first.reasons_en)
     assert not any("商标" in reason for reason in second.reasons_zh)
@@ -42,21 +39,3 @@ def test_the_one_liner_says_what_a_company_is_not_what_it_needs() -> None:
     p = project(1, needs=("product",), need_text="想找懂医院采购的导师",
                 domain_text="面向投资人的SaaS平台，年销售额2000万")
     assert p.stated_needs == {}  # neither 投资人 nor 销售额 in the one-liner is a need
-
-
-def test_needs_coverage_is_the_square_root_of_the_share_for_mentors_and_providers_and_the_share_for_investors(
-) -> None:
-    needs = ("ip", "financing", "legal", "policy_application")
-    p = project(1, needs=needs, need_text="")
-    one, two = mentor(1, serves=("ip",)), mentor(2, serves=("ip", "legal"))
-    lab = mentor(3, kind="provider", serves=("legal",), subtype="legal")
-    fund = investor(4, serves=("financing",))
-    m = build([p], mentor=[one, two], provider=[lab], investor=[fund])
-
-    def coverage(kind: str) -> dict[int, float]:
-        r = m.rank(kind=kind, query_id=1, weights=WeightSet.default(kind), k=5, now=NOW)
-        return {x.id: x.features["needs_coverage"] for x in r.matches}
-
-    assert coverage("mentor") == {1: pytest.approx(0.5), 2: pytest.approx(0.5 ** 0.5)}  # 1 of 4, 2 of 4
-    assert coverage("provider") == {3: pytest.approx(0.5)}
-    assert coverage("investor") == {4: pytest.approx(0.25)}
