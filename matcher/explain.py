@@ -266,7 +266,7 @@ def history_reasons(names: Sequence[str], values: Sequence[float], breakdown: Ma
         place = deal_place("", project.city)[0] if project.city in REGIONS else ""  # its province, as history
         zh = REGIONS.zh(place) if place in REGIONS else "本地区"
         en = REGIONS.en(place) if place in REGIONS else "this region"
-        out.append((f"在{zh}投过{n_region}家公司", f"{n_region} deals in this region ({en})", b.get("region", 0.0)))
+        out.append((f"在{zh}投过{n_region}笔", f"{n_region} deals in this region ({en})", b.get("region", 0.0)))
     n_ind = count("h_log_tag_count")
     if n_ind >= 2:
         out.append((f"在同领域投过{n_ind}笔", f"{n_ind} deals in this field", b.get("industry", 0.0)))

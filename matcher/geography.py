@@ -242,9 +242,12 @@ def deal_place(region: str, city: str) -> tuple[str, str, str]:
     city alone still says its province and macro region. A macro region or 全国 as the region leaves only the
     macro region; a province in the city field counts as the region. A US state's postal code keeps its code
     and gets its census division as the macro region. Anything else stays as written, without a macro region.
-    Latin-script names are not looked up in the Chinese list (``CA`` is California, not a pinyin match)."""
+    A Latin-script name is looked up only as a city under a region found in the list (海外 / Singapore, 广东 /
+    Shenzhen): ``CA`` is California, not a pinyin match."""
     region, city = region.strip(), city.strip()
-    r_place, c_place = _lookup(REGIONS_ALL, region), _lookup(CITIES_ALL, city)
+    r_place = _lookup(REGIONS_ALL, region)
+    # a city in Latin script is looked up when the region is a place of the list (海外 / Singapore, 广东 / Shenzhen)
+    c_place = _lookup(CITIES_ALL, city, latin=r_place is not None)
     if c_place is None and city and (wider := _lookup(REGIONS_ALL, city)) is not None:
         if r_place is None and not region:
             r_place = wider  # a province (or 海外) written as the city
@@ -269,9 +272,10 @@ def deal_place(region: str, city: str) -> tuple[str, str, str]:
     return out_region, out_city, macro
 
 
-def _lookup(places: Places, value: str) -> Place | None:
-    """The place a deal record's value names, or None (Latin script is looked up only as a code)."""
-    if not value or not (_chinese(value) or value in places):
+def _lookup(places: Places, value: str, *, latin: bool = False) -> Place | None:
+    """The place a deal record's value names, or None (Latin script is looked up only as a code, unless
+    ``latin``)."""
+    if not value or not (latin or _chinese(value) or value in places):
         return None
     try:
         return places.get(places.parse(value))

@@ -167,6 +167,8 @@ def test_hard_constraints_hold_in_cohort_allocation_too() -> None:
     ("CA", "San Francisco", ("CA", "San Francisco", "us-pacific")),  # a US state: its census division
     ("SF Bay Area", "San Francisco", ("SF Bay Area", "San Francisco", "")),  # unknown: as written
     ("海外", "新加坡", ("sg", "sg-singapore", "overseas")),  # an overseas city: its country
+    ("海外", "Singapore", ("sg", "sg-singapore", "overseas")),  # Latin script, under a region of the list
+    ("广东", "Shenzhen", ("440000", "440300", "south")),
     ("", "de-berlin", ("de", "de-berlin", "overseas")),
     ("", "广东", ("440000", "", "south")),  # a province written as the city
     ("华东", "", ("", "", "east")),  # a macro region is no province
