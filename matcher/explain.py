@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from matcher.features import REGION_LEVELS
-from matcher.geography import Place
+from matcher.geography import Place, deal_place
 from matcher.profiles import CandidateProfile, ProjectProfile, canonical_place
 from matcher.taxonomy import INDUSTRIES, NEEDS, REGIONS, ROUNDS, STAGES
 
@@ -261,8 +261,6 @@ def history_reasons(names: Sequence[str], values: Sequence[float], breakdown: Ma
                     "its total", b.get("round", 0.0)))
     n_region = int(round(v.get("h_region_share", 0.0) * math.expm1(v.get("h_log_n", 0.0))))
     if n_region >= 2:
-        from matcher.geography import deal_place
-
         place = deal_place("", project.city)[0] if project.city in REGIONS else ""  # its province, as history
         zh = REGIONS.zh(place) if place in REGIONS else "本地区"
         en = REGIONS.en(place) if place in REGIONS else "this region"
