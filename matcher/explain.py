@@ -155,6 +155,11 @@ def reasons(
         out.append((f"阶段相近：{STAGES.zh(project.stage)}", f"Adjacent stage: {STAGES.en(project.stage)}",
                     c.get("stage_fit", 0.0)))
 
+    if candidate.kind == "investor" and not project.round_sought and features.get("round_fit", 0.0) >= 0.5:
+        # the project states no round: the rounds its stage usually raises (matcher.features.StagePrior)
+        out.append((f"投资{STAGES.zh(project.stage)}项目常见的轮次",
+                    f"Invests in the rounds {STAGES.en(project.stage).lower()}-stage projects usually raise",
+                    c.get("round_fit", 0.0)))
     if candidate.kind == "investor" and project.round_sought and project.round_sought in candidate.rounds:
         out.append((f"轮次匹配：{ROUNDS.zh(project.round_sought)}",
                     f"Round fit: {ROUNDS.en(project.round_sought)}", c.get("round_fit", 0.0)))

@@ -9,12 +9,14 @@ project" and "curated projects for an investor" (deal flow).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import cast
 
 import numpy as np
 
 from matcher.config import FEATURE_INDEX, N_FEATURES, MatcherConfig
 from matcher.profiles import MACRO_MASK, NATIONWIDE_BIT, OVERSEAS_BIT, PROVINCE_MASK
+from matcher.taxonomy import ROUNDS, STAGES
 
 Cols = Mapping[str, np.ndarray]
 
@@ -83,8 +85,91 @@ def pool_features(cols: Cols, *, now: float, config: MatcherConfig, acceptance_p
     return out
 
 
-def query_features(P: Cols, C: Cols, *, kind: str) -> np.ndarray:
-    """The query-dependent structured features, shape (n, N_FEATURES); other columns stay 0."""
+# What a project at each stage usually raises next, before the network's own projects say otherwise: a domain
+# prior (rows: STAGES, the rest of each row is 0) worth STAGE_PRIOR_STRENGTH projects that state their round
+_ROUND_PRIOR = {
+    "idea": {"angel": 0.5, "seed": 0.4, "crowdfunding": 0.1},
+    "seed": {"angel": 0.45, "seed": 0.3, "pre_a": 0.2, "crowdfunding": 0.05},
+    "early": {"angel": 0.15, "pre_a": 0.35, "a": 0.35, "a_plus": 0.1, "strategic": 0.05},
+    "growth": {"a": 0.1, "a_plus": 0.15, "b": 0.4, "c_plus": 0.15, "strategic": 0.2},
+    "expansion": {"c_plus": 0.4, "pe": 0.25, "strategic": 0.2, "ipo": 0.15},
+}
+STAGE_PRIOR_STRENGTH = 5.0
+AMOUNT_QUANTILES = np.linspace(0.1, 0.9, 9)
+
+
+@dataclass(frozen=True)
+class StagePrior:
+    """What a project that states no round or no amount would likely raise, by its stage, from the projects of
+    the network that state theirs: ``mix`` (stages x rounds) the share of each round (shrunk towards the domain
+    prior above), ``log_amounts`` (stages x 9) quantiles of the log amounts sought (nan where no project of that
+    stage states one). Investors get the expected round and ticket fit for such a project instead of none."""
+
+    mix: np.ndarray
+    log_amounts: np.ndarray
+
+
+def stage_index(stages: np.ndarray) -> np.ndarray:
+    """A project's stage as an index of STAGES (its stage mask has one bit), -1 where it has none."""
+    s = np.asarray(stages, dtype=np.uint64)
+    out: np.ndarray = np.where(s > 0, np.log2(np.maximum(s, 1).astype(np.float64)), -1).astype(np.int64)
+    return out
+
+
+def stage_prior(projects: Cols) -> StagePrior:
+    """:class:`StagePrior` from a project table's columns (``stages``, ``round_idx``, ``funding``)."""
+    n_st, n_r = len(STAGES), len(ROUNDS)
+    prior = np.zeros((n_st, n_r), dtype=np.float64)
+    for stage_code, shares in _ROUND_PRIOR.items():
+        for code, share in shares.items():
+            prior[STAGES.index_of[stage_code], ROUNDS.index_of[code]] = share
+    stage = stage_index(projects["stages"])
+    rnd = np.asarray(projects["round_idx"], dtype=np.int64)
+    ok = (stage >= 0) & (rnd >= 0)
+    counts = np.zeros((n_st, n_r), dtype=np.float64)
+    np.add.at(counts, (stage[ok], rnd[ok]), 1.0)
+    mix = (counts + STAGE_PRIOR_STRENGTH * prior) / (counts.sum(axis=1, keepdims=True) + STAGE_PRIOR_STRENGTH)
+    funding = np.asarray(projects["funding"], dtype=np.float64)
+    amounts = np.full((n_st, len(AMOUNT_QUANTILES)), np.nan)
+    for s in range(n_st):
+        stated = funding[(stage == s) & (funding > 0)]
+        if len(stated):
+            amounts[s] = np.quantile(np.log(stated), AMOUNT_QUANTILES)
+    return StagePrior(mix=mix.astype(np.float32), log_amounts=amounts)
+
+
+def _round_bits(rounds: np.ndarray) -> np.ndarray:
+    """(n, len(ROUNDS)) 0/1: the rounds of each round mask."""
+    shifts = np.arange(len(ROUNDS), dtype=np.uint64)
+    out: np.ndarray = ((np.asarray(rounds, dtype=np.uint64)[:, None] >> shifts) & _ONE).astype(np.float32)
+    return out
+
+
+def expected_in_round(project_stages: np.ndarray, candidate_rounds: np.ndarray, prior: StagePrior) -> np.ndarray:
+    """The chance that an investor invests in the round a project of that stage would raise (broadcast)."""
+    stage = stage_index(project_stages)
+    out: np.ndarray = (prior.mix[np.maximum(stage, 0)] * _round_bits(candidate_rounds)).sum(axis=1)
+    return np.where(stage >= 0, out, 0.0).astype(np.float32)
+
+
+def _ticket_fit(log_funding: np.ndarray, C: Cols) -> np.ndarray:
+    lo = np.log(np.maximum(C["ticket_min"], 1.0))
+    hi = np.log(np.maximum(C["ticket_max"], 1.0))
+    mid = (lo + hi) / 2.0
+    half = np.maximum((hi - lo) / 2.0, 0.1)
+    if log_funding.ndim == 2:  # several amounts per pair: the mean fit
+        mid, half = np.asarray(mid)[..., None], np.asarray(half)[..., None]
+    dist = np.abs(log_funding - mid) / half
+    out: np.ndarray = np.clip(1.0 - 0.5 * dist**2, 0.0, 1.0)
+    return out.mean(axis=-1) if log_funding.ndim == 2 else out
+
+
+def query_features(P: Cols, C: Cols, *, kind: str, prior: StagePrior | None = None) -> np.ndarray:
+    """The query-dependent structured features, shape (n, N_FEATURES); other columns stay 0.
+
+    ``prior``: a project that states no round gets each investor's expected round fit over the rounds projects of
+    its stage raise, and one that states no amount the mean ticket fit over the amounts they seek (without it:
+    0 and 0.5)."""
     (n,) = np.broadcast_shapes(P["ids"].shape, C["ids"].shape)
     X = np.zeros((n, N_FEATURES), dtype=np.float32)
 
@@ -103,16 +188,25 @@ def query_features(P: Cols, C: Cols, *, kind: str) -> np.ndarray:
         picked = share[np.arange(n), idx_b]
         top = share.max(axis=1)
         rel = np.where(top > 0, picked / np.maximum(top, 1e-9), 1.0)
-        X[:, FEATURE_INDEX["round_fit"]] = np.where(in_round, 0.6 + 0.4 * rel, 0.0)
-
+        round_fit = np.where(in_round, 0.6 + 0.4 * rel, 0.0)
         funding = np.broadcast_to(P["funding"], (n,))
-        lo = np.log(np.maximum(C["ticket_min"], 1.0))
-        hi = np.log(np.maximum(C["ticket_max"], 1.0))
-        mid = (lo + hi) / 2.0
-        half = np.maximum((hi - lo) / 2.0, 0.1)
-        dist = np.abs(np.log(np.maximum(funding, 1.0)) - mid) / half
-        fit = np.clip(1.0 - 0.5 * dist**2, 0.0, 1.0)
-        X[:, FEATURE_INDEX["ticket_fit"]] = np.where(funding > 0, fit, 0.5)
+        ticket_fit = np.where(funding > 0, _ticket_fit(np.log(np.maximum(funding, 1.0)), C), 0.5)
+        if prior is not None:
+            stage = np.broadcast_to(stage_index(P["stages"]), (n,))
+            unstated = np.broadcast_to(P["rounds"] == 0, (n,)) & (stage >= 0)
+            if unstated.any():  # the expectation of the stated case's fit over the stage's round mix
+                c_share = np.asarray(C["round_share"], dtype=np.float32)
+                c_top = c_share.max(axis=1, keepdims=True)
+                c_rel = np.where(c_top > 0, c_share / np.maximum(c_top, 1e-9), 1.0)
+                per_round = _round_bits(C["rounds"]) * (0.6 + 0.4 * c_rel)
+                expected = (prior.mix[np.maximum(stage, 0)] * per_round).sum(axis=1)
+                round_fit = np.where(unstated, expected, round_fit)
+            amounts = prior.log_amounts[np.maximum(stage, 0)]
+            unknown = (funding <= 0) & (stage >= 0) & ~np.isnan(amounts[:, 0])
+            if unknown.any():
+                ticket_fit = np.where(unknown, _ticket_fit(np.nan_to_num(amounts), C), ticket_fit)
+        X[:, FEATURE_INDEX["round_fit"]] = round_fit
+        X[:, FEATURE_INDEX["ticket_fit"]] = ticket_fit
 
     p_ind = P["industries"]
     c_ind = C["industries"]

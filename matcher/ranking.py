@@ -32,7 +32,9 @@ from matcher.features import (
     INVESTOR_COLUMNS,
     POOL_FEATURES,
     QUERY_COLUMNS,
+    StagePrior,
     calibrate,
+    expected_in_round,
     exposure_from,
     field_cosines,
     gather,
@@ -40,6 +42,7 @@ from matcher.features import (
     load_penalty,
     pool_features,
     query_features,
+    stage_prior,
 )
 from matcher.investor_ranker import InvestorHistory, attribute, shortlist_rows
 from matcher.lexical import LexicalEncoder
@@ -171,6 +174,16 @@ class Matcher:
         self._lex_postings: dict[str, tuple[tuple[int, int], Any]] = {}
         self._static: dict[str, tuple[tuple[int, int, int, float], dict[str, np.ndarray], np.ndarray]] = {}
         self._exposure: dict[str, tuple[tuple[int, int, int], np.ndarray]] = {}
+        self._stage_prior: tuple[tuple[int, int], StagePrior] | None = None
+
+    def stage_prior(self) -> StagePrior:
+        """What projects that state no round or amount would likely raise, from the project table (cached per
+        table version; see :class:`matcher.features.StagePrior`)."""
+        table = self.tables["project"]
+        key = (id(table), table.version)
+        if self._stage_prior is None or self._stage_prior[0] != key:
+            self._stage_prior = (key, stage_prior(table.cols))
+        return self._stage_prior[1]
 
     def _pool_features(self, table: ProfileTable, now: float, prior: float) -> dict[str, np.ndarray]:
         """Query-independent features of every row: headroom, acceptance and freshness cached per (table,
@@ -287,11 +300,16 @@ class Matcher:
         if query_X is None:
             names = QUERY_COLUMNS + INVESTOR_COLUMNS
             X = query_features(gather({name: projects.cols[name] for name in names}, pr),
-                               gather({name: pool.cols[name] for name in names}, ir), kind="investor")
+                               gather({name: pool.cols[name] for name in names}, ir), kind="investor",
+                               prior=self.stage_prior())
         else:
             X = query_X.copy()
         rounds_p, rounds_c = projects.cols["rounds"][pr], pool.cols["rounds"][ir]
-        X[:, FEATURE_INDEX["round_fit"]] = np.where(rounds_c == 0, 0.5, np.where((rounds_p & rounds_c) != 0, 1.0, 0.0))
+        in_round = np.where((rounds_p & rounds_c) != 0, 1.0, 0.0)
+        if (rounds_p == 0).any():  # a project that states no round: the chance its stage's round is theirs
+            in_round = np.where(rounds_p == 0, expected_in_round(projects.cols["stages"][pr], rounds_c,
+                                                                 self.stage_prior()), in_round)
+        X[:, FEATURE_INDEX["round_fit"]] = np.where(rounds_c == 0, 0.5, in_round)
         d = pool.field_dim
         cal = self.calibration("investor")
         if len(pr) == 1 or len(ir) == 1:  # one side is one vector: products over the other table, no gather
@@ -396,7 +414,7 @@ class Matcher:
         names = QUERY_COLUMNS + (INVESTOR_COLUMNS if kind == "investor" else ())
         sub = gather({name: pool.cols[name] for name in names}, elig_rows)
         Ps, Cs = sides(sub)
-        X_elig = query_features(Ps, Cs, kind=kind)
+        X_elig = query_features(Ps, Cs, kind=kind, prior=self.stage_prior() if kind == "investor" else None)
         static = self._pool_features(pool, now_ts, acceptance_prior)
         for name in POOL_FEATURES:
             X_elig[:, FEATURE_INDEX[name]] = static[name][elig_rows]

@@ -80,7 +80,36 @@ def test_investor_round_and_ticket_constraints() -> None:
     assert "轮次匹配：天使轮" in top.reasons_zh and top.features["round_fit"] > 0.6
     # a project not seeking a round is not filtered by rounds or tickets
     r2 = m.rank(kind="investor", query_id=2, weights=WeightSet.default("investor"), k=10, now=NOW)
-    assert ids(r2) == [1, 2, 3]
+    assert sorted(ids(r2)) == [1, 2, 3]
+
+
+def test_a_project_that_states_no_round_gets_the_rounds_and_amounts_of_its_stage() -> None:
+    """Without a stated round or amount, an investor's round and ticket fit are their expectation over what the
+    network's projects at the same stage raise (a domain prior while few state it), not 0 and 0.5 for all."""
+    investors = [
+        investor(1, rounds=("angel",), round_history=(), ticket_min=1_000_000, ticket_max=5_000_000),
+        investor(2, rounds=("b",), round_history=(), ticket_min=50_000_000, ticket_max=200_000_000),
+    ]
+    quiet = project(9, stage="seed", round_sought=None, funding_sought=0, needs=("ip",))
+    # seed-stage projects of the network raise angel rounds of ~3m
+    angels = [project(i, stage="seed", round_sought="angel", funding_sought=3_000_000) for i in range(1, 9)]
+    m = build([*angels, quiet], investor=investors)
+    w = WeightSet.default("investor")
+    r = m.rank(kind="investor", query_id=9, weights=w, k=10, now=NOW)
+    assert ids(r) == [1, 2]
+    angel, b = r.matches
+    assert angel.features["round_fit"] > 0.7 and b.features["round_fit"] < 0.1
+    assert angel.features["ticket_fit"] > 0.9 and b.features["ticket_fit"] == 0.0
+    assert "投资种子期项目常见的轮次" in angel.reasons_zh and not any("常见的轮次" in x for x in b.reasons_zh)
+    # the network's own projects outweigh the prior: where seed-stage projects raise B rounds of 100m, B fits
+    bees = [project(i, stage="seed", round_sought="b", funding_sought=100_000_000) for i in range(1, 9)]
+    m2 = build([*bees, quiet], investor=investors)
+    r2 = m2.rank(kind="investor", query_id=9, weights=w, k=10, now=NOW)
+    assert ids(r2) == [2, 1]
+    assert r2.matches[0].features["round_fit"] > 0.5 and r2.matches[0].features["ticket_fit"] > 0.9
+    # a project that states its round keeps the exact fit
+    stated = m.rank(kind="investor", query_id=1, weights=w, k=10, now=NOW)
+    assert ids(stated) == [1] and stated.matches[0].features["round_fit"] == pytest.approx(1.0)
 
 
 def test_an_investors_deal_flow_keeps_the_project_that_shares_its_id() -> None:
