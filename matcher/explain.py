@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 
 from matcher.features import REGION_LEVELS
 from matcher.geography import Place, deal_place
-from matcher.profiles import CandidateProfile, ProjectProfile, canonical_place
+from matcher.profiles import CandidateProfile, ProjectProfile, canonical_place, project_plan
 from matcher.taxonomy import INDUSTRIES, NEEDS, REGIONS, ROUNDS, STAGES
 
 Reason = tuple[str, str, float]  # (zh, en, weight for ordering)
@@ -98,6 +98,16 @@ def _place(value: str) -> Place | None:
     return REGIONS.get(code) if code in REGIONS else None
 
 
+def _works_in(candidate: CandidateProfile, target: Place) -> bool:
+    """Whether a candidate is based in, or serves, the province (or the country) of a place."""
+    area = target.province or target.code
+    for value in (candidate.city, *candidate.regions):
+        p = _place(value)
+        if p is not None and area in (p.code, p.province):
+            return True
+    return False
+
+
 def _based_in(zh: str, en: str, dealflow: bool, contribution: float) -> Reason:
     """A candidate based in the project's province or macro region that serves the project's area; in deal
     flow the investor reads it about the project."""
@@ -180,7 +190,15 @@ def reasons(
     province = REGIONS.get(place.province) if place is not None and place.province else None
     macro = REGIONS.get(place.macro) if place is not None and place.macro else None
     city_l, province_l, macro_l, nation_l, near_province_l, near_macro_l = REGION_LEVELS
-    if region >= city_l and place is not None:
+    plan = _place(project_plan(project))
+    if plan is not None and region >= near_macro_l and _works_in(candidate, plan):
+        # where the project says it will set up: the city when the candidate is based there, else its province
+        where = plan
+        if plan.prefecture and (home is None or home.prefecture != plan.prefecture) and plan.province:
+            where = REGIONS.get(plan.province)
+        out.append((f"在你计划落地的{where.label_zh}", f"In {where.en}, where you plan to set up",
+                    c.get("region", 0.0)))
+    elif region >= city_l and place is not None:
         out.append((f"同城：{place.label_zh}", f"Same city: {place.en}", c.get("region", 0.0)))
     elif region >= province_l and province is not None:
         if home is not None and home.province == province.code:  # based there, serving beyond it

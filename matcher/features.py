@@ -63,7 +63,8 @@ def gather(cols: Cols, rows: np.ndarray) -> dict[str, np.ndarray]:
 POOL_FEATURES = ("capacity_headroom", "acceptance", "freshness")
 # Columns the query-dependent features read (gathering only these keeps the per-request copy small).
 QUERY_COLUMNS = ("ids", "stages", "industries", "needs", "stated_needs", "pref", "pref_bit", "home", "area", "near",
-                 "served", "served_bloom", "local_only", "relocating", "languages", "first_language")
+                 "served", "served_bloom", "local_only", "relocating", "plan_pref", "plan_pref_bit", "plan_home",
+                 "languages", "first_language")
 INVESTOR_COLUMNS = ("rounds", "round_idx", "round_share", "funding", "ticket_min", "ticket_max")
 
 
@@ -215,6 +216,11 @@ def query_features(P: Cols, C: Cols, *, kind: str, prior: StagePrior | None = No
     X[:, FEATURE_INDEX["needs_coverage"]] = _share(_pop(needs & C["needs"]), _pop(needs))
 
     X[:, FEATURE_INDEX["region"]] = region_fit(P, C, n)
+    planned = np.broadcast_to(P["plan_home"] != 0, (n,))
+    if planned.any():  # where the project says it will set up counts as much as where it is
+        X[:, FEATURE_INDEX["region"]] = np.where(planned, np.maximum(X[:, FEATURE_INDEX["region"]],
+                                                                     region_fit(_planned(P), C, n)),
+                                                 X[:, FEATURE_INDEX["region"]])
 
     X[:, FEATURE_INDEX["language"]] = np.where(
         (C["languages"] & P["first_language"]) != 0, 1.0, np.where((C["languages"] & P["languages"]) != 0, 0.5, 0.0))
@@ -235,6 +241,11 @@ def serves_city(P: Cols, C: Cols, n: int) -> np.ndarray:
         pref = P["pref"][rows] if len(P["pref"]) > 1 else np.broadcast_to(P["pref"], (len(rows),))
         out[rows] = (served == pref[:, None]).any(axis=1) & (pref >= 0)
     return out
+
+
+def _planned(P: Cols) -> dict[str, np.ndarray]:
+    """The project side with the place it says it will set up in as its place."""
+    return {"pref": P["plan_pref"], "pref_bit": P["plan_pref_bit"], "home": P["plan_home"]}
 
 
 def region_fit(P: Cols, C: Cols, n: int) -> np.ndarray:
@@ -299,13 +310,22 @@ def hard_mask(P: Cols, C: Cols, *, kind: str, direction: str, config: MatcherCon
         ok &= (funding <= 0) | (C["ticket_min"] <= funding)
     # a government guidance fund, policy-application or registration service works in its own province:
     # only where it serves the project's city, province or all China, or the project says it would move
+    # (or where its texts say it will set up: ``plan_*``)
     local = np.broadcast_to(C["local_only"], (n,)) & ~np.broadcast_to(P["relocating"], (n,))
     if local.any():
         rows = np.flatnonzero(local)
-        sub_p = {k: (v[rows] if len(v) > 1 else v) for k, v in P.items() if k in ("pref", "pref_bit", "home")}
         sub_c = {k: (v[rows] if len(v) > 1 else v) for k, v in C.items() if k in ("served", "served_bloom", "area")}
-        prov = sub_p["home"] & np.uint64(PROVINCE_MASK)
-        allowed = serves_city(sub_p, sub_c, len(rows)) | ((sub_c["area"] & (prov | np.uint64(NATIONWIDE_BIT))) != 0)
+
+        def serves_there(place: Cols) -> np.ndarray:
+            sub_p = {k: (v[rows] if len(v) > 1 else v) for k, v in place.items() if k in ("pref", "pref_bit", "home")}
+            prov = sub_p["home"] & np.uint64(PROVINCE_MASK)
+            out: np.ndarray = serves_city(sub_p, sub_c, len(rows)) | (
+                (sub_c["area"] & (prov | np.uint64(NATIONWIDE_BIT))) != 0)
+            return out
+
+        allowed = serves_there(P)
+        if (P["plan_home"] != 0).any():
+            allowed |= serves_there(_planned(P)) & (np.broadcast_to(P["plan_home"], (n,))[rows] != 0)
         ok[rows[~allowed]] = False
     return ok
 

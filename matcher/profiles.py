@@ -27,7 +27,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
@@ -153,6 +153,55 @@ _RELOCATING = re.compile(r"(?:计划|考虑|愿意|准备|打算|拟|可以?)(?:
                          r"relocat|move (?:the company|our (?:company|team|hq|headquarters))", re.IGNORECASE)
 
 
+# a project that says where it will set up (an office, an entity, production): "move production to Shenzhen or
+# Dongguan", "open a WFOE in Shaoxing", "计划在苏州设立子公司", "迁往合肥" - not where it wants to sell ("拓展到湖南")
+_SETTING_UP_EN = re.compile(
+    r"\b(?i:(?:(?:open(?:ing)?|set(?:ting)?\s+up|establish(?:ing)?|build(?:ing)?|start(?:ing)?|register(?:ing)?)\b"
+    r"[^.;!?]{0,40}?\b(?:office|wfoe|entity|company|subsidiary|branch|factory|plant|production|lab|joint venture)s?"
+    r"|mov(?:e|ing)\b[^.;!?]{0,30}?\b(?:production|company|team|office|hq|headquarters|factory)|relocat\w*)"
+    r"\b[^.;!?]{0,30}?\b(?:in|to)\s+)([A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?)")
+_MOVE_ZH = re.compile(r"(?:迁往|迁到|迁至|搬到|搬迁到|搬迁至|落户到)$")
+_INTENT_ZH = re.compile(r"(?:计划|准备|打算|考虑|拟|想|将|要|会|希望)[^。；！？，,]{0,6}(?:在|到|去|赴)$")
+_SET_UP_ZH = re.compile(r"[^。；！？，,]{0,6}?(?:设立|成立|注册|开设|开办|落户|建厂|设厂|办厂|建立|搬迁|"
+                        r"开.{0,2}(?:公司|工厂|办事处|分公司|子公司|代表处))")
+_PLANNED_LEVELS = frozenset({"province", "municipality", "prefecture", "county_city", "overseas"})
+
+
+@lru_cache(maxsize=1)
+def _zh_place_names() -> re.Pattern[str]:
+    names = {n for p in REGIONS if p.level in _PLANNED_LEVELS for n in (p.zh, p.short_zh) if len(n) >= 2}
+    return re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+
+
+@lru_cache(maxsize=4096)
+def planned_place(text: str, city: str) -> str:
+    """The place code of a city or province other than ``city`` where the text says the project will set up or
+    move (the first one named), "" when it names none. A macro region, a country or the project's own city or
+    province is not one."""
+    home = canonical_place(city)
+    home_place = REGIONS.get(home) if home else None
+    found: list[str] = []
+    for m in _SETTING_UP_EN.finditer(text):
+        words = m.group(1).split()
+        found += [canonical_place(" ".join(words[:n])) for n in (2, 1) if len(words) >= n]
+    for m in _zh_place_names().finditer(text):
+        before, after = text[max(0, m.start() - 12):m.start()], text[m.end():m.end() + 10]
+        if _MOVE_ZH.search(before) or (_INTENT_ZH.search(before) and _SET_UP_ZH.match(after)):
+            found.append(canonical_place(m.group(0)))
+    for code in found:
+        if not code or REGIONS.get(code).level not in _PLANNED_LEVELS:
+            continue
+        if home_place is not None and code in (home, home_place.prefecture, home_place.province):
+            continue
+        return code
+    return ""
+
+
+def project_plan(p: ProjectProfile) -> str:
+    """:func:`planned_place` of a project's own texts."""
+    return planned_place(f"{p.need_text} {p.domain_text} {p.description}", p.city)
+
+
 def canonical_place(value: str) -> str:
     """A place code for a code, a name or a pre-2026 city code (``shenzhen``); "" when none."""
     if value in REGIONS:
@@ -213,6 +262,13 @@ def region_columns(city: str, regions: Sequence[str] | None) -> dict[str, Any]:
     return out
 
 
+def _plan_columns(code: str) -> dict[str, Any]:
+    if not code:
+        return {"plan_pref": -1, "plan_pref_bit": 0, "plan_home": 0}
+    cols = region_columns(code, None)
+    return {"plan_pref": cols["pref"], "plan_pref_bit": cols["pref_bit"], "plan_home": cols["home"]}
+
+
 def _ts(value: dt.datetime | None) -> float:
     return value.timestamp() if value is not None else float("nan")
 
@@ -237,6 +293,11 @@ _COLUMNS: dict[str, Any] = {
     "served_bloom": np.uint64,
     "local_only": np.bool_,  # candidates that serve their own province only (LOCAL_ONLY)
     "relocating": np.bool_,  # projects whose texts say they would move
+    # projects whose texts name a city or province where they will set up (:func:`planned_place`): its region
+    # columns (pref -1 and 0 bits for none)
+    "plan_pref": np.int32,
+    "plan_pref_bit": np.uint64,
+    "plan_home": np.uint64,
     "languages": np.uint64,
     "first_language": np.uint64,
     "funding": np.float64,
@@ -269,6 +330,7 @@ def _row_values(p: Profile) -> dict[str, Any]:
             "rounds": (1 << round_idx) if round_idx >= 0 else 0, "round_idx": round_idx,
             **region_columns(p.city, None), "local_only": False,
             "relocating": bool(_RELOCATING.search(f"{p.need_text} {p.domain_text} {p.description}")),
+            **_plan_columns(project_plan(p)),
             "languages": _mask(LANGUAGES, langs), "first_language": first,
             "funding": float(p.funding_sought), "ticket_min": 0.0, "ticket_max": 0.0,
             "capacity": np.inf, "load": 0.0, "accepted": p.accepted, "requests": p.requests,
@@ -284,6 +346,7 @@ def _row_values(p: Profile) -> dict[str, Any]:
         "industries": _mask(INDUSTRIES, p.industries), "needs": _mask(NEEDS, p.serves), "stated_needs": 0,
         "stages": _mask(STAGES, p.stages), "rounds": _mask(ROUNDS, p.rounds), "round_idx": -1,
         **region_columns(p.city, p.regions), "local_only": (p.kind, p.subtype) in LOCAL_ONLY, "relocating": False,
+        **_plan_columns(""),
         "languages": _mask(LANGUAGES, langs), "first_language": first,
         "funding": 0.0, "ticket_min": float(p.ticket_min), "ticket_max": float(p.ticket_max),
         "capacity": float(p.capacity) if p.capacity is not None else np.inf, "load": float(p.load),

@@ -146,6 +146,57 @@ def test_local_only_candidates_stay_in_their_province_unless_the_project_would_m
     assert _eligible(moving, [fund_jinan, fund_hz, fund_national, vc_hz]) == {1, 2, 3, 4}
 
 
+@pytest.mark.parametrize(("text", "city", "code"), [
+    ("To cut cost we plan to move production to Shenzhen or Dongguan and open a small office.", "de-berlin", "440300"),
+    ("We are thinking about opening a small representative office in Shanghai next year.", "gb-london", "310000"),
+    ("We want to open a WFOE in Shaoxing and hire 5 sourcing staff.", "us-san-francisco", "330600"),
+    ("我们计划明年在苏州设立子公司，负责华东销售。", "340100", "320500"),
+    ("公司准备迁往合肥高新区。", "310000", "340100"),
+    ("We plan to open an office in Berlin.", "110000", "de-berlin"),
+    # not a plan to set up elsewhere: already there, selling there, no place, a country, a word that is a place
+    ("公司已在合肥高新区落户。", "340100", ""),
+    ("想拓展到湖南、湖北，但对外省职校的采购节奏不熟。", "360100", ""),
+    ("也想找在东南亚、中东有渠道资源的合作方。", "330782", ""),
+    ("We are still registering the company in Kunshan.", "320583", ""),
+    ("Someone registered our brand name as a trademark in China.", "gb-london", ""),
+    ("We do not know whether to set up a WFOE or a joint venture.", "320500", ""),
+    ("We are raising a Series C to open service hubs in the Netherlands and Poland.", "440300", ""),
+    ("We sell to hospitals in Shanghai and want to open up the market in Beijing.", "310000", ""),
+])
+def test_where_a_project_says_it_will_set_up(text: str, city: str, code: str) -> None:
+    from matcher.profiles import planned_place
+
+    assert planned_place(text, city) == code
+
+
+def test_a_project_that_will_set_up_elsewhere_gets_that_places_local_services() -> None:
+    """A London team that will open a WFOE in Shaoxing: Shaoxing's registration service (local-only) becomes
+    eligible and fits as if the project were there; a Hunan one stays out, and so does it without the plan."""
+    def provider(i: int, **kw):  # type: ignore[no-untyped-def]
+        return mentor(i, kind="provider", offer_text="外商独资企业设立", expertise_text="公司注册", **kw)
+
+    reg_sx = provider(1, subtype="registration", serves=("registration",), city="330600", regions=("330600",),
+                      languages=("zh", "en"))
+    reg_hn = provider(2, subtype="registration", serves=("registration",), city="430100", regions=("430000",),
+                      languages=("zh", "en"))
+    lawyer = provider(3, subtype="legal", serves=("registration", "legal"), city="310000", regions=("nationwide",),
+                      languages=("zh", "en"))
+    base = project(1, city="gb-london", languages=("en",), needs=("registration",), need_text="company set-up",
+                   description="US brands source fabric from mills.")
+    plan = replace(base, description="We want to open a WFOE in Shaoxing and hire 5 sourcing staff.")
+    w = WeightSet.default("provider")
+    without = build([base], provider=[reg_sx, reg_hn, lawyer]).rank(kind="provider", query_id=1, weights=w, k=10,
+                                                                      now=NOW)
+    assert [m.id for m in without.matches] == [3]
+    got = build([plan], provider=[reg_sx, reg_hn, lawyer]).rank(kind="provider", query_id=1, weights=w, k=10,
+                                                                 now=NOW)
+    assert [m.id for m in got.matches] == [1, 3]
+    assert got.matches[0].features["region"] == pytest.approx(1.0)
+    assert "在你计划落地的绍兴" in got.matches[0].reasons_zh
+    assert "In Shaoxing, where you plan to set up" in got.matches[0].reasons_en
+    assert not any("计划落地" in r for r in got.matches[1].reasons_zh)  # nationwide: no closer to Shaoxing
+
+
 def test_hard_constraints_hold_in_cohort_allocation_too() -> None:
     from matcher.cohort import score_edges
 
