@@ -31,7 +31,7 @@ import numpy as np
 from api.engine import EngineSettings, MatchEngine
 from api.simulation import KINDS, accept_probability
 from matcher import CachedEncoder, SqliteEmbeddingCache, WeightSet, build_encoder
-from matcher.config import FEATURES
+from matcher.config import DEFAULT_ENCODER, FEATURES
 from models.db import make_engine, make_session_factory
 from seed_data.loader import load_ground_truth
 from seed_data.truth import QUALITY_WEIGHT
@@ -39,7 +39,7 @@ from seed_data.truth import QUALITY_WEIGHT
 BETA = 1.6  # the simulator's acceptance slope (api.simulation.BETA): quality moves log-odds by BETA * weight
 
 
-def gap(work_dir: Path, var: Path, n_projects: int, seed: int = 0, encoder: str = "e5") -> dict[str, Any]:
+def gap(work_dir: Path, var: Path, n_projects: int, seed: int = 0, encoder: str = DEFAULT_ENCODER) -> dict[str, Any]:
     db = make_engine(f"sqlite:///{work_dir / 'simulation.db'}")
     factory = make_session_factory(db)
     with factory() as session:
@@ -100,11 +100,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work-dir", type=Path, required=True, help="setup.work_dir of a simulate run")
     parser.add_argument("--var", type=Path, default=Path(os.environ.get("HUOBAN_VAR_DIR", "var")))
     parser.add_argument("--projects", type=int, default=300)
+    parser.add_argument("--encoder", default=DEFAULT_ENCODER, help="the simulation's (default: %(default)s)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     if not (args.work_dir / "simulation.db").is_file():
         parser.error(f"{args.work_dir} holds no simulation.db (pass setup.work_dir of a simulate run)")
-    result = gap(args.work_dir, args.var, args.projects)
+    result = gap(args.work_dir, args.var, args.projects, encoder=args.encoder)
     if args.json:
         print(json.dumps(result))
     else:

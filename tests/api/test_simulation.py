@@ -13,11 +13,14 @@ def test_small_closed_loop_reports_every_policy_and_the_ceiling(tmp_path: Path) 
     result = simulate(rounds=2, seed_value=3, scale=120, encoder="keyword", work_dir=tmp_path)
     assert [r["round"] for r in result["rounds"]] == [1, 2]
     summary = result["summary"]
-    assert set(summary) == {"acceptance_at5", "ndcg@10", "exposure_gini", "small_space_lift_share"}
+    assert set(summary) == {"acceptance_at5", "ndcg@10", "exposure_gini", "exposure_gini_reference",
+                            "small_space_lift_share"}
     assert summary["small_space_lift_share"] == result["rounds"][-1]["small_spaces"]["lift_share"]
     assert result["setup"]["spaces"] == 20 and result["setup"]["small_spaces"]["count"] >= 5
     assert set(summary["acceptance_at5"]) == set(summary["ndcg@10"]) == {"weights", "learned", "oracle"}
     assert set(summary["exposure_gini"]) == {"weights", "learned"}
+    assert set(summary["exposure_gini_reference"]) == {"oracle", "ceiling"}
+    assert all(0.0 <= g < 1.0 for g in summary["exposure_gini_reference"].values())
     for r in result["rounds"]:
         p = {name: v["acceptance_at5"] for name, v in r["policies"].items()}
         # the oracle orders by the very probabilities measured: nothing beats it, the ceiling included
@@ -40,6 +43,13 @@ def test_small_closed_loop_reports_every_policy_and_the_ceiling(tmp_path: Path) 
     assert ceiling["ceiling_share"] == pytest.approx(
         result["rounds"][-1]["policies"]["learned"]["acceptance_at5"]
         / result["rounds"][-1]["policies"]["ceiling"]["acceptance_at5"], abs=1e-4)
+    for r in result["rounds"]:
+        assert r["ceiling_share"] == pytest.approx(
+            r["policies"]["learned"]["acceptance_at5"] / r["policies"]["ceiling"]["acceptance_at5"], abs=1e-4)
+    later = result["rounds"][1:]
+    assert ceiling["ceiling_share_rounds_2_on"] == pytest.approx(
+        sum(r["policies"]["learned"]["acceptance_at5"] for r in later)
+        / sum(r["policies"]["ceiling"]["acceptance_at5"] for r in later), abs=1e-4)
     # strict JSON: a round in which some kind had no project left to evaluate reports null, never NaN
     import json
 
