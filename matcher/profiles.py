@@ -164,6 +164,8 @@ _MOVE_ZH = re.compile(r"(?:迁往|迁到|迁至|搬到|搬迁到|搬迁至|落�
 _INTENT_ZH = re.compile(r"(?:计划|准备|打算|考虑|拟|想|将|要|会|希望)[^。；！？，,]{0,6}(?:在|到|去|赴)$")
 _SET_UP_ZH = re.compile(r"[^。；！？，,]{0,6}?(?:设立|成立|注册|开设|开办|落户|建厂|设厂|办厂|建立|搬迁|"
                         r"开.{0,2}(?:公司|工厂|办事处|分公司|子公司|代表处))")
+_TRIGGER_ZH = re.compile(r"迁往|迁到|迁至|搬到|搬迁|落户|设立|成立|注册|开设|开办|建厂|设厂|办厂|建立|"
+                         r"公司|工厂|办事处|代表处")
 _PLANNED_LEVELS = frozenset({"province", "municipality", "prefecture", "county_city", "overseas"})
 
 
@@ -184,10 +186,16 @@ def planned_place(text: str, city: str) -> str:
     for m in _SETTING_UP_EN.finditer(text):
         words = m.group(1).split()
         found += [canonical_place(" ".join(words[:n])) for n in (2, 1) if len(words) >= n]
-    for m in _zh_place_names().finditer(text):
-        before, after = text[max(0, m.start() - 12):m.start()], text[m.end():m.end() + 10]
-        if _MOVE_ZH.search(before) or (_INTENT_ZH.search(before) and _SET_UP_ZH.match(after)):
-            found.append(canonical_place(m.group(0)))
+    seen: set[int] = set()
+    for t in _TRIGGER_ZH.finditer(text):  # place names are looked for only next to a verb that could say it
+        lo = max(0, t.start() - 24)
+        for m in _zh_place_names().finditer(text, lo, t.end() + 12):
+            if m.start() in seen:
+                continue
+            seen.add(m.start())
+            before, after = text[max(0, m.start() - 12):m.start()], text[m.end():m.end() + 10]
+            if _MOVE_ZH.search(before) or (_INTENT_ZH.search(before) and _SET_UP_ZH.match(after)):
+                found.append(canonical_place(m.group(0)))
     for code in found:
         if not code or REGIONS.get(code).level not in _PLANNED_LEVELS:
             continue
