@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 from matcher.features import REGION_LEVELS
 from matcher.geography import Place, deal_place
@@ -70,6 +71,7 @@ def _own_text(candidate: CandidateProfile) -> str:
     return candidate.offer_text
 
 
+@lru_cache(maxsize=65536)
 def text_supports_industry(text: str, code: str) -> bool:
     """True when ``text`` names the industry (its labels or a cue word) other than in a negation
     (不投医疗, "no gaming")."""
@@ -92,6 +94,7 @@ def text_supports_industry(text: str, code: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=4096)
 def _place(value: str) -> Place | None:
     """The place of a profile's city (a code, a name or an old code), as the region fit reads it."""
     code = canonical_place(value) if value else ""

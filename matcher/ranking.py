@@ -604,17 +604,22 @@ class Matcher:
             assert history is not None
             hist_part, hist_named, hist_groups = attribute(history, X_hist[shown], w_history,
                                                            dict(weights.weights))
+        # the shown rows' values as Python floats in one conversion each (not one numpy scalar per feature)
+        shown_X = X[shown] if shown else np.zeros((0, X.shape[1]), dtype=X.dtype)
+        feat_rows = shown_X.tolist()
+        contrib_rows = (shown_X * w).tolist()
+        attr_rows = (w_learned * attr).tolist() if learned_active and explain and shown else []
         for pos, i in enumerate(shown, start=1):
             i = int(i)
-            feats = {name: float(X[i, j]) for j, name in enumerate(FEATURES)}
             row = shown.index(i)
+            feats = dict(zip(FEATURES, feat_rows[row], strict=True))
             history_breakdown: dict[str, float] = {}
             if use_history:
                 contrib = {name: float(hist_named[name][row]) if name in hist_named else 0.0 for name in FEATURES}
                 contrib["history"] = float(hist_part[row])
                 history_breakdown = {g: float(v[row]) for g, v in sorted(hist_groups.items())}
             else:
-                contrib = {name: float(w[j] * X[i, j]) for j, name in enumerate(FEATURES)}
+                contrib = dict(zip(FEATURES, contrib_rows[row], strict=True))
                 contrib["history"] = 0.0
             contrib["learned"] = float(w_learned * p_learned[i])
             contrib["exposure"] = float(exposure_part[i])
@@ -622,7 +627,7 @@ class Matcher:
             breakdown: dict[str, float] = {}
             if learned_active and explain:
                 breakdown = {"baseline": float(w_learned * baseline[row])}
-                breakdown.update({name: float(w_learned * attr[row, j]) for j, name in enumerate(FEATURES)})
+                breakdown.update(zip(FEATURES, attr_rows[row], strict=True))
             rz: list[str] = []
             ren: list[str] = []
             if explain:
