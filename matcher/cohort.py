@@ -88,7 +88,8 @@ def score_edges(
         Cb = {name: cast(np.ndarray, LazyRows(pool.cols[name], np.tile(c_rows, b))) if name in WIDE_COLUMNS
               else np.tile(col, (b,) + (1,) * (col.ndim - 1)) for name, col in C.items()}
         mask = hard_mask(P, Cb, kind=kind, direction="matches", config=cfg).reshape(b, n_c)
-        X = query_features(P, Cb, kind=kind, prior=matcher.stage_prior() if kind == "investor" else None)
+        X = query_features(P, Cb, kind=kind, expected=(matcher.stage_fits(), np.tile(c_rows, b))
+                           if kind == "investor" else None)
         for name in POOL_FEATURES:
             X[:, FEATURE_INDEX[name]] = np.tile(static_c[name], b)
         p_vecs = projects.vectors(pr)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
-from matcher.features import REGION_LEVELS
+from matcher.features import REGION_LEVELS, place_fit
 from matcher.geography import Place, deal_place
 from matcher.profiles import CandidateProfile, ProjectProfile, canonical_place, project_plan
 from matcher.taxonomy import INDUSTRIES, NEEDS, REGIONS, ROUNDS, STAGES
@@ -101,14 +101,10 @@ def _place(value: str) -> Place | None:
     return REGIONS.get(code) if code in REGIONS else None
 
 
-def _works_in(candidate: CandidateProfile, target: Place) -> bool:
-    """Whether a candidate is based in, or serves, the province (or the country) of a place."""
-    area = target.province or target.code
-    for value in (candidate.city, *candidate.regions):
-        p = _place(value)
-        if p is not None and area in (p.code, p.province):
-            return True
-    return False
+def _plan_fits_better(project: ProjectProfile, candidate: CandidateProfile, plan: str) -> bool:
+    """Whether the candidate's region fit comes from where the project will set up, not from where it is."""
+    regions = tuple(candidate.regions)
+    return place_fit(plan, candidate.city, regions) > place_fit(project.city, candidate.city, regions)
 
 
 def _based_in(zh: str, en: str, dealflow: bool, contribution: float) -> Reason:
@@ -194,13 +190,25 @@ def reasons(
     macro = REGIONS.get(place.macro) if place is not None and place.macro else None
     city_l, province_l, macro_l, nation_l, near_province_l, near_macro_l = REGION_LEVELS
     plan = _place(project_plan(project))
-    if plan is not None and region >= near_macro_l and _works_in(candidate, plan):
-        # where the project says it will set up: the city when the candidate is based there, else its province
-        where = plan
-        if plan.prefecture and (home is None or home.prefecture != plan.prefecture) and plan.province:
-            where = REGIONS.get(plan.province)
-        out.append((f"在你计划落地的{where.label_zh}", f"In {where.en}, where you plan to set up",
-                    c.get("region", 0.0)))
+    if plan is not None and region >= near_macro_l and _plan_fits_better(project, candidate, plan.code):
+        # where the project says it will set up, at the level the candidate shares with it (its city, province or
+        # macro region), or the place itself for a candidate that serves it from elsewhere
+        where, based = plan, False
+        if home is not None:
+            for code in (plan.prefecture, plan.province, plan.macro):
+                if code and code in (home.code, home.prefecture, home.province, home.macro):
+                    where, based = REGIONS.get(code), True
+                    break
+        label_zh = where.zh if where.level == "macro" else where.label_zh
+        if dealflow:
+            out.append((f"项目计划落地{plan.label_zh}，在你的投资地域内",
+                        f"Plans to set up in {plan.en}, in your region", c.get("region", 0.0)))
+        elif based:
+            out.append((f"在你计划落地的{label_zh}", f"In {where.en}, where you plan to set up",
+                        c.get("region", 0.0)))
+        else:
+            out.append((f"服务你计划落地的{plan.label_zh}", f"Serves {plan.en}, where you plan to set up",
+                        c.get("region", 0.0)))
     elif region >= city_l and place is not None:
         out.append((f"同城：{place.label_zh}", f"Same city: {place.en}", c.get("region", 0.0)))
     elif region >= province_l and province is not None:

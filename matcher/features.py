@@ -8,14 +8,14 @@ project" and "curated projects for an investor" (deal flow).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import cast
 
 import numpy as np
 
 from matcher.config import FEATURE_INDEX, N_FEATURES, MatcherConfig
-from matcher.profiles import MACRO_MASK, NATIONWIDE_BIT, OVERSEAS_BIT, PROVINCE_MASK
+from matcher.profiles import MACRO_MASK, NATIONWIDE_BIT, OVERSEAS_BIT, PROVINCE_MASK, region_columns
 from matcher.taxonomy import ROUNDS, STAGES
 
 Cols = Mapping[str, np.ndarray]
@@ -108,6 +108,7 @@ class StagePrior:
 
     mix: np.ndarray
     log_amounts: np.ndarray
+    n_amounts: np.ndarray  # (stages,) how many projects of that stage state an amount
 
 
 def stage_index(stages: np.ndarray) -> np.ndarray:
@@ -132,11 +133,44 @@ def stage_prior(projects: Cols) -> StagePrior:
     mix = (counts + STAGE_PRIOR_STRENGTH * prior) / (counts.sum(axis=1, keepdims=True) + STAGE_PRIOR_STRENGTH)
     funding = np.asarray(projects["funding"], dtype=np.float64)
     amounts = np.full((n_st, len(AMOUNT_QUANTILES)), np.nan)
+    n_amounts = np.zeros(n_st, dtype=np.int64)
     for s in range(n_st):
         stated = funding[(stage == s) & (funding > 0)]
+        n_amounts[s] = len(stated)
         if len(stated):
             amounts[s] = np.quantile(np.log(stated), AMOUNT_QUANTILES)
-    return StagePrior(mix=mix.astype(np.float32), log_amounts=amounts)
+    return StagePrior(mix=mix.astype(np.float32), log_amounts=amounts, n_amounts=n_amounts)
+
+
+@dataclass(frozen=True)
+class StageFits:
+    """Per investor row (of one investor table) and project stage, what a project of that stage that states no
+    round or amount gets: the expected ``round_fit`` (the stated case's fit averaged over the stage's rounds),
+    ``in_round`` (the chance the stage's round is one of the investor's) and ``ticket_fit`` (the mean fit over the
+    stage's stated amounts, shrunk towards the 0.5 of an unknown amount by STAGE_PRIOR_STRENGTH projects).
+    Computed once per table version (:meth:`matcher.ranking.Matcher.stage_fits`), read per query by row."""
+
+    round_fit: np.ndarray  # (n_investors, n_stages) float32
+    in_round: np.ndarray
+    ticket_fit: np.ndarray
+
+
+def stage_fits(prior: StagePrior, investors: Cols) -> StageFits:
+    """:class:`StageFits` of every row of an investor table's columns."""
+    share = np.asarray(investors["round_share"], dtype=np.float32)
+    top = share.max(axis=1, keepdims=True) if len(share) else np.zeros((0, 1), dtype=np.float32)
+    rel = np.where(top > 0, share / np.maximum(top, 1e-9), 1.0)
+    bits = _round_bits(investors["rounds"])
+    mix_t = prior.mix.T.astype(np.float32)
+    round_fit = ((bits * (0.6 + 0.4 * rel)) @ mix_t).astype(np.float32)
+    in_round = (bits @ mix_t).astype(np.float32)
+    ticket = np.full((len(bits), len(prior.mix)), 0.5, dtype=np.float32)
+    for s in range(len(prior.mix)):
+        n_s = float(prior.n_amounts[s])
+        if n_s > 0:
+            fit = _ticket_fit(np.broadcast_to(prior.log_amounts[s], (len(bits), len(AMOUNT_QUANTILES))), investors)
+            ticket[:, s] = (n_s * fit + STAGE_PRIOR_STRENGTH * 0.5) / (n_s + STAGE_PRIOR_STRENGTH)
+    return StageFits(round_fit=round_fit, in_round=in_round, ticket_fit=ticket)
 
 
 def _round_bits(rounds: np.ndarray) -> np.ndarray:
@@ -144,13 +178,6 @@ def _round_bits(rounds: np.ndarray) -> np.ndarray:
     shifts = np.arange(len(ROUNDS), dtype=np.uint64)
     out: np.ndarray = ((np.asarray(rounds, dtype=np.uint64)[:, None] >> shifts) & _ONE).astype(np.float32)
     return out
-
-
-def expected_in_round(project_stages: np.ndarray, candidate_rounds: np.ndarray, prior: StagePrior) -> np.ndarray:
-    """The chance that an investor invests in the round a project of that stage would raise (broadcast)."""
-    stage = stage_index(project_stages)
-    out: np.ndarray = (prior.mix[np.maximum(stage, 0)] * _round_bits(candidate_rounds)).sum(axis=1)
-    return np.where(stage >= 0, out, 0.0).astype(np.float32)
 
 
 def _ticket_fit(log_funding: np.ndarray, C: Cols) -> np.ndarray:
@@ -165,12 +192,13 @@ def _ticket_fit(log_funding: np.ndarray, C: Cols) -> np.ndarray:
     return out.mean(axis=-1) if log_funding.ndim == 2 else out
 
 
-def query_features(P: Cols, C: Cols, *, kind: str, prior: StagePrior | None = None) -> np.ndarray:
+def query_features(P: Cols, C: Cols, *, kind: str, expected: tuple[StageFits, np.ndarray] | None = None
+                   ) -> np.ndarray:
     """The query-dependent structured features, shape (n, N_FEATURES); other columns stay 0.
 
-    ``prior``: a project that states no round gets each investor's expected round fit over the rounds projects of
-    its stage raise, and one that states no amount the mean ticket fit over the amounts they seek (without it:
-    0 and 0.5)."""
+    ``expected``: the investor table's :class:`StageFits` and the investor rows ``C`` holds (aligned with it, or one
+    row): a project that states no round gets each investor's expected round fit for its stage, and one that
+    states no amount the expected ticket fit (without it: 0 and 0.5)."""
     (n,) = np.broadcast_shapes(P["ids"].shape, C["ids"].shape)
     X = np.zeros((n, N_FEATURES), dtype=np.float32)
 
@@ -192,20 +220,17 @@ def query_features(P: Cols, C: Cols, *, kind: str, prior: StagePrior | None = No
         round_fit = np.where(in_round, 0.6 + 0.4 * rel, 0.0)
         funding = np.broadcast_to(P["funding"], (n,))
         ticket_fit = np.where(funding > 0, _ticket_fit(np.log(np.maximum(funding, 1.0)), C), 0.5)
-        if prior is not None:
+        if expected is not None:
+            fits, c_rows = expected
             stage = np.broadcast_to(stage_index(P["stages"]), (n,))
             unstated = np.broadcast_to(P["rounds"] == 0, (n,)) & (stage >= 0)
-            if unstated.any():  # the expectation of the stated case's fit over the stage's round mix
-                c_share = np.asarray(C["round_share"], dtype=np.float32)
-                c_top = c_share.max(axis=1, keepdims=True)
-                c_rel = np.where(c_top > 0, c_share / np.maximum(c_top, 1e-9), 1.0)
-                per_round = _round_bits(C["rounds"]) * (0.6 + 0.4 * c_rel)
-                expected = (prior.mix[np.maximum(stage, 0)] * per_round).sum(axis=1)
-                round_fit = np.where(unstated, expected, round_fit)
-            amounts = prior.log_amounts[np.maximum(stage, 0)]
-            unknown = (funding <= 0) & (stage >= 0) & ~np.isnan(amounts[:, 0])
-            if unknown.any():
-                ticket_fit = np.where(unknown, _ticket_fit(np.nan_to_num(amounts), C), ticket_fit)
+            unknown = (funding <= 0) & (stage >= 0)
+            if unstated.any() or unknown.any():
+                at = (np.broadcast_to(c_rows, (n,)), np.maximum(stage, 0))
+                if unstated.any():
+                    round_fit = np.where(unstated, fits.round_fit[at], round_fit)
+                if unknown.any():
+                    ticket_fit = np.where(unknown, fits.ticket_fit[at], ticket_fit)
         X[:, FEATURE_INDEX["round_fit"]] = round_fit
         X[:, FEATURE_INDEX["ticket_fit"]] = ticket_fit
 
@@ -246,6 +271,15 @@ def serves_city(P: Cols, C: Cols, n: int) -> np.ndarray:
 def _planned(P: Cols) -> dict[str, np.ndarray]:
     """The project side with the place it says it will set up in as its place."""
     return {"pref": P["plan_pref"], "pref_bit": P["plan_pref_bit"], "home": P["plan_home"]}
+
+
+def place_fit(place: str, candidate_city: str, candidate_regions: Sequence[str]) -> float:
+    """:func:`region_fit` of one project place (a code or a name) against one candidate's city and regions."""
+    p, c = region_columns(place, None), region_columns(candidate_city, candidate_regions)
+    P = {k: np.array([p[k]], dtype=np.int32 if k == "pref" else np.uint64) for k in ("pref", "pref_bit", "home")}
+    C = {k: np.array([c[k]], dtype=np.int32 if k in ("pref", "served") else np.uint64)
+         for k in ("pref", "home", "area", "near", "served", "served_bloom")}
+    return float(region_fit(P, C, 1)[0])
 
 
 def region_fit(P: Cols, C: Cols, n: int) -> np.ndarray:

@@ -154,18 +154,23 @@ _RELOCATING = re.compile(r"(?:计划|考虑|愿意|准备|打算|拟|可以?)(?:
 
 
 # a project that says where it will set up (an office, an entity, production): "move production to Shenzhen or
-# Dongguan", "open a WFOE in Shaoxing", "计划在苏州设立子公司", "迁往合肥" - not where it wants to sell ("拓展到湖南")
+# Dongguan", "open a WFOE in Shaoxing", "计划在苏州设立子公司", "迁往合肥" - not where it wants to sell ("拓展到湖南",
+# "sells to hospitals in Shanghai", "在广东建立经销商网络"), nor a plan it denies ("不打算在北京设立分公司")
+_NOT_EN = re.compile(r"(?:\b(?:not|never|no|without)\b|n't)", re.IGNORECASE)
+_GAP_EN = r"(?:(?!\b(?:in|to)\b)[^.;!?,]){0,15}?"  # a few words, up to the first "in" / "to"
 _SETTING_UP_EN = re.compile(
     r"\b(?i:(?:(?:open(?:ing)?|set(?:ting)?\s+up|establish(?:ing)?|build(?:ing)?|start(?:ing)?|register(?:ing)?)\b"
-    r"[^.;!?]{0,40}?\b(?:office|wfoe|entity|company|subsidiary|branch|factory|plant|production|lab|joint venture)s?"
-    r"|mov(?:e|ing)\b[^.;!?]{0,30}?\b(?:production|company|team|office|hq|headquarters|factory)|relocat\w*)"
-    r"\b[^.;!?]{0,30}?\b(?:in|to)\s+)([A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?)")
+    r"[^.;!?,]{0,40}?\b(?:office|wfoe|entity|company|subsidiary|branch|factory|plant|production|lab|"
+    r"joint venture)s?|mov(?:e|ing)\s+(?:our\s+|the\s+)?(?:production|company|team|office|hq|headquarters|factory)"
+    r"|relocat(?:e|ing))\b" + _GAP_EN + r"\b(?:in|to)\s+)([A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?)")
 _MOVE_ZH = re.compile(r"(?:迁往|迁到|迁至|搬到|搬迁到|搬迁至|落户到)$")
-_INTENT_ZH = re.compile(r"(?:计划|准备|打算|考虑|拟|想|将|要|会|希望)[^。；！？，,]{0,6}(?:在|到|去|赴)$")
-_SET_UP_ZH = re.compile(r"[^。；！？，,]{0,6}?(?:设立|成立|注册|开设|开办|落户|建厂|设厂|办厂|建立|搬迁|"
-                        r"开.{0,2}(?:公司|工厂|办事处|分公司|子公司|代表处))")
-_TRIGGER_ZH = re.compile(r"迁往|迁到|迁至|搬到|搬迁|落户|设立|成立|注册|开设|开办|建厂|设厂|办厂|建立|"
-                         r"公司|工厂|办事处|代表处")
+_INTENT_ZH = re.compile(r"(?:计划|准备|打算|考虑|拟|想|将|希望|预计|明年|年内)[^。；！？，,]{0,6}(?:在|到|去|赴)$")
+_SET_UP_ZH = re.compile(r"[^。；！？，,]{0,6}?(?:设立|成立|开设|开办|落户|建厂|设厂|办厂|搬迁|"
+                        r"(?:注册|建立|开|建)[^。；！？，,]{0,2}?(?:公司|工厂|办事处|代表处|研发中心|实体|主体|基地))")
+_NOT_ZH = re.compile(r"不|没|未|无意")
+_TRIGGER_ZH = re.compile(r"迁往|迁到|迁至|搬到|搬迁|落户|设立|成立|开设|开办|建厂|设厂|办厂|"
+                         r"公司|工厂|办事处|代表处|研发中心|实体|主体|基地")
+_CLAUSE_END = re.compile(r"[。；！？，,.;!?\n]")
 _PLANNED_LEVELS = frozenset({"province", "municipality", "prefecture", "county_city", "overseas"})
 
 
@@ -175,17 +180,25 @@ def _zh_place_names() -> re.Pattern[str]:
     return re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
 
 
+def _clause_before(text: str, pos: int) -> str:
+    """The text of the clause (or sentence) that ``pos`` lies in, up to ``pos``."""
+    ends = list(_CLAUSE_END.finditer(text, max(0, pos - 120), pos))
+    return text[ends[-1].end() if ends else max(0, pos - 120):pos]
+
+
 @lru_cache(maxsize=4096)
 def planned_place(text: str, city: str) -> str:
     """The place code of a city or province other than ``city`` where the text says the project will set up or
     move (the first one named), "" when it names none. A macro region, a country or the project's own city or
-    province is not one."""
+    province is not one, nor a place in a clause that denies the plan."""
     home = canonical_place(city)
     home_place = REGIONS.get(home) if home else None
-    found: list[str] = []
+    found: list[tuple[int, str]] = []
     for m in _SETTING_UP_EN.finditer(text):
+        if _NOT_EN.search(_clause_before(text, m.start())):
+            continue
         words = m.group(1).split()
-        found += [canonical_place(" ".join(words[:n])) for n in (2, 1) if len(words) >= n]
+        found += [(m.start(1), canonical_place(" ".join(words[:n]))) for n in (2, 1) if len(words) >= n]
     seen: set[int] = set()
     for t in _TRIGGER_ZH.finditer(text):  # place names are looked for only next to a verb that could say it
         lo = max(0, t.start() - 24)
@@ -193,10 +206,12 @@ def planned_place(text: str, city: str) -> str:
             if m.start() in seen:
                 continue
             seen.add(m.start())
-            before, after = text[max(0, m.start() - 12):m.start()], text[m.end():m.end() + 10]
+            before, after = text[max(0, m.start() - 12):m.start()], text[m.end():m.end() + 12]
+            if _NOT_ZH.search(_clause_before(text, m.start())):
+                continue
             if _MOVE_ZH.search(before) or (_INTENT_ZH.search(before) and _SET_UP_ZH.match(after)):
-                found.append(canonical_place(m.group(0)))
-    for code in found:
+                found.append((m.start(), canonical_place(m.group(0))))
+    for _, code in sorted(found, key=lambda f: f[0]):  # the first named, in either language
         if not code or REGIONS.get(code).level not in _PLANNED_LEVELS:
             continue
         if home_place is not None and code in (home, home_place.prefecture, home_place.province):

@@ -32,9 +32,8 @@ from matcher.features import (
     INVESTOR_COLUMNS,
     POOL_FEATURES,
     QUERY_COLUMNS,
-    StagePrior,
+    StageFits,
     calibrate,
-    expected_in_round,
     exposure_from,
     field_cosines,
     gather,
@@ -42,6 +41,8 @@ from matcher.features import (
     load_penalty,
     pool_features,
     query_features,
+    stage_fits,
+    stage_index,
     stage_prior,
 )
 from matcher.investor_ranker import InvestorHistory, attribute, shortlist_rows
@@ -174,16 +175,17 @@ class Matcher:
         self._lex_postings: dict[str, tuple[tuple[int, int], Any]] = {}
         self._static: dict[str, tuple[tuple[int, int, int, float], dict[str, np.ndarray], np.ndarray]] = {}
         self._exposure: dict[str, tuple[tuple[int, int, int], np.ndarray]] = {}
-        self._stage_prior: tuple[tuple[int, int], StagePrior] | None = None
+        self._stage_fits: tuple[tuple[int, int, int, int], StageFits] | None = None
 
-    def stage_prior(self) -> StagePrior:
-        """What projects that state no round or amount would likely raise, from the project table (cached per
-        table version; see :class:`matcher.features.StagePrior`)."""
-        table = self.tables["project"]
-        key = (id(table), table.version)
-        if self._stage_prior is None or self._stage_prior[0] != key:
-            self._stage_prior = (key, stage_prior(table.cols))
-        return self._stage_prior[1]
+    def stage_fits(self) -> StageFits:
+        """Every investor's expected round and ticket fit for a project of each stage that states none, from what
+        the project table's projects state (:class:`matcher.features.StagePrior`), cached per version of both
+        tables: a query reads its stage's column by row instead of recomputing it over the pool."""
+        projects, investors = self.tables["project"], self.tables["investor"]
+        key = (id(projects), projects.version, id(investors), investors.version)
+        if self._stage_fits is None or self._stage_fits[0] != key:
+            self._stage_fits = (key, stage_fits(stage_prior(projects.cols), investors.cols))
+        return self._stage_fits[1]
 
     def _pool_features(self, table: ProfileTable, now: float, prior: float) -> dict[str, np.ndarray]:
         """Query-independent features of every row: headroom, acceptance and freshness cached per (table,
@@ -287,7 +289,8 @@ class Matcher:
         """The investor thesis features of aligned (project row, investor row) pairs, one side a single row
         (broadcast): shape (n, len(THESIS_FEATURES)) in the order of ``matcher.investor_ranker.THESIS_FEATURES``
         - the query-dependent named features, with ``round_fit`` from the declared rounds only (1 declared,
-        0.5 none declared, 0 other rounds: the history features carry the portfolio's round mix), then
+        0.5 none declared, 0 other rounds: the history features carry the portfolio's round mix; for a project
+        that states no round, the chance that its stage's round is declared, :class:`StageFits`), then
         ``thesis_score`` = the operator-weighted sum of those named features. ``query_X``: the pairs'
         :func:`query_features`, when the caller has them already (read, not changed)."""
         from matcher.investor_ranker import THESIS_FEATURES
@@ -301,14 +304,17 @@ class Matcher:
             names = QUERY_COLUMNS + INVESTOR_COLUMNS
             X = query_features(gather({name: projects.cols[name] for name in names}, pr),
                                gather({name: pool.cols[name] for name in names}, ir), kind="investor",
-                               prior=self.stage_prior())
+                               expected=(self.stage_fits(), ir))
         else:
             X = query_X.copy()
         rounds_p, rounds_c = projects.cols["rounds"][pr], pool.cols["rounds"][ir]
         in_round = np.where((rounds_p & rounds_c) != 0, 1.0, 0.0)
-        if (rounds_p == 0).any():  # a project that states no round: the chance its stage's round is theirs
-            in_round = np.where(rounds_p == 0, expected_in_round(projects.cols["stages"][pr], rounds_c,
-                                                                 self.stage_prior()), in_round)
+        stage = stage_index(projects.cols["stages"][pr])
+        unstated = (rounds_p == 0) & (stage >= 0)
+        if unstated.any():  # a project that states no round: the chance that its stage's round is theirs
+            n = max(len(pr), len(ir))
+            at = (np.broadcast_to(ir, (n,)), np.broadcast_to(np.maximum(stage, 0), (n,)))
+            in_round = np.where(unstated, self.stage_fits().in_round[at], in_round)
         X[:, FEATURE_INDEX["round_fit"]] = np.where(rounds_c == 0, 0.5, in_round)
         d = pool.field_dim
         cal = self.calibration("investor")
@@ -414,7 +420,8 @@ class Matcher:
         names = QUERY_COLUMNS + (INVESTOR_COLUMNS if kind == "investor" else ())
         sub = gather({name: pool.cols[name] for name in names}, elig_rows)
         Ps, Cs = sides(sub)
-        X_elig = query_features(Ps, Cs, kind=kind, prior=self.stage_prior() if kind == "investor" else None)
+        X_elig = query_features(Ps, Cs, kind=kind, expected=None if kind != "investor" else
+                                (self.stage_fits(), elig_rows if matches_dir else np.array([q_row])))
         static = self._pool_features(pool, now_ts, acceptance_prior)
         for name in POOL_FEATURES:
             X_elig[:, FEATURE_INDEX[name]] = static[name][elig_rows]

@@ -162,6 +162,17 @@ def test_local_only_candidates_stay_in_their_province_unless_the_project_would_m
     ("We do not know whether to set up a WFOE or a joint venture.", "320500", ""),
     ("We are raising a Series C to open service hubs in the Netherlands and Poland.", "440300", ""),
     ("We sell to hospitals in Shanghai and want to open up the market in Beijing.", "310000", ""),
+    ("We relocated to Hangzhou last year.", "310000", ""),
+    # a plan the text denies, a place it only sells to or builds channels in, a trademark
+    ("我们不打算在北京设立分公司。", "310000", ""), ("暂不考虑在深圳设立分公司。", "310000", ""),
+    ("We do not plan to open an office in Shanghai.", "110000", ""),
+    ("We never plan to relocate to Beijing.", "310000", ""),
+    ("计划在广东建立经销商网络。", "310000", ""), ("想在深圳注册商标。", "310000", ""),
+    ("研发团队主要在上海设立的实验室。", "110000", ""),
+    ("We set up a company in the US to sell in Shanghai.", "110000", ""),
+    ("We are building a company that sells to hospitals in Shanghai.", "110000", ""),
+    ("我们计划在深圳注册公司并招聘10人。", "110000", "440300"), ("明年在成都开设分公司。", "110000", "510100"),
+    ("We are setting up a subsidiary in Suzhou this year.", "de-berlin", "320500"),
 ])
 def test_where_a_project_says_it_will_set_up(text: str, city: str, code: str) -> None:
     from matcher.profiles import planned_place
@@ -194,7 +205,16 @@ def test_a_project_that_will_set_up_elsewhere_gets_that_places_local_services() 
     assert got.matches[0].features["region"] == pytest.approx(1.0)
     assert "在你计划落地的绍兴" in got.matches[0].reasons_zh
     assert "In Shaoxing, where you plan to set up" in got.matches[0].reasons_en
-    assert not any("计划落地" in r for r in got.matches[1].reasons_zh)  # nationwide: no closer to Shaoxing
+    # the Shanghai lawyer serves all China and is based in Shaoxing's macro region: closer to the plan than to London
+    assert "在你计划落地的华东" in got.matches[1].reasons_zh, got.matches[1].reasons_zh
+    # a project in Shaoxing's province: a Shaoxing candidate is explained by where the project is, not the plan
+    hz = replace(plan, city="330100", description="我们计划在绍兴设立子公司。")
+    local = build([hz], provider=[reg_sx]).rank(kind="provider", query_id=1, weights=w, k=10, now=NOW).matches[0]
+    assert local.features["region"] == pytest.approx(1.0)
+    assert "在你计划落地的绍兴" in local.reasons_zh
+    sh = replace(plan, city="330600")  # already in Shaoxing: no plan, the same city
+    same = build([sh], provider=[reg_sx]).rank(kind="provider", query_id=1, weights=w, k=10, now=NOW).matches[0]
+    assert not any("计划落地" in r for r in same.reasons_zh) and "同城：绍兴" in same.reasons_zh
 
 
 def test_hard_constraints_hold_in_cohort_allocation_too() -> None:
