@@ -7,7 +7,8 @@ API for every project's matches, and score them against the judges' grades.
 
 Per kind: NDCG@5 and NDCG@10 (gain = the 0-3 grade, every ungraded candidate 0, macro over the projects
 with at least one graded candidate of that kind) and violations: candidates of a project's
-``must_not_appear`` list shown in its top 10. ``tag_match`` is the baseline a careful operator would build
+``must_not_appear`` list shown in its top 10; ``by_project_language``: NDCG@5 of the projects written in Chinese and
+in English apart. ``tag_match`` is the baseline a careful operator would build
 without text understanding: the same hard constraints and the same structured features (industry, needs,
 stage, round, ticket, region, language, capacity...) with the default weights, and no semantic, lexical,
 learned or exposure term; ``ratio_to_tag_match`` compares NDCG@5. The data set and how it was judged:
@@ -35,6 +36,18 @@ def _names(body: bytes) -> list[str]:
     import io
 
     return [row["name"] for row in csv.DictReader(io.StringIO(body.decode("utf-8-sig")))]
+
+
+def _written_in(body: bytes) -> dict[str, str]:
+    """Each project's writing language: "zh" when its texts hold any CJK character, else "en"."""
+    import csv
+    import io
+
+    out = {}
+    for row in csv.DictReader(io.StringIO(body.decode("utf-8-sig"))):
+        text = " ".join(row.get(f) or "" for f in ("one_liner", "needs_statement", "description"))
+        out[row["name"]] = "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in text) else "en"
+    return out
 
 
 def run(data: Path = DATA, encoder: str | None = None, k: int = 10) -> dict[str, Any]:
@@ -75,6 +88,8 @@ def run(data: Path = DATA, encoder: str | None = None, k: int = 10) -> dict[str,
             if r.status_code != 201:
                 raise SystemExit(f"importing {name} failed: {r.status_code} {json.dumps(r.json, ensure_ascii=False)}")
             ids[kind] = dict(zip(_names(body), r.json["ids"], strict=True))
+            if kind == "project":
+                written = _written_in(body)
         loaded = time.perf_counter()
         with app.app_context():
             matching.engine.build(db.factory)
@@ -87,6 +102,7 @@ def run(data: Path = DATA, encoder: str | None = None, k: int = 10) -> dict[str,
             tag_weights = WeightSet.parse(kind, {n: 0.0 for n in ("sem_need", "sem_domain", "lexical", "learned",
                                                                   "exposure")})
             violations: list[dict[str, str]] = []
+            by_lang: dict[str, list[float]] = {}
             for pname, pid in ids["project"].items():
                 grades = judged["judgments"].get(pname, {}).get(kind, {})
                 banned = set(judged.get("must_not_appear", {}).get(pname, {}).get(kind, []))
@@ -103,6 +119,7 @@ def run(data: Path = DATA, encoder: str | None = None, k: int = 10) -> dict[str,
                     tag_top = [m.id for m in tag.matches]
                     n_queries += 1
                     n5 += ndcg_at_k(top, rel, 5)
+                    by_lang.setdefault(written[pname], []).append(ndcg_at_k(top, rel, 5))
                     n10 += ndcg_at_k(top, rel, 10)
                     t5 += ndcg_at_k(tag_top, rel, 5)
                     t10 += ndcg_at_k(tag_top, rel, 10)
@@ -110,7 +127,10 @@ def run(data: Path = DATA, encoder: str | None = None, k: int = 10) -> dict[str,
             out["kinds"][kind] = {"ndcg@5": round(n5 / q, 4), "ndcg@10": round(n10 / q, 4),
                                   "tag_match": {"ndcg@5": round(t5 / q, 4), "ndcg@10": round(t10 / q, 4)},
                                   "ratio_to_tag_match": round(n5 / t5, 3) if t5 else None, "queries": n_queries,
-                                  "violations": len(violations), "violation_list": violations[:20]}
+                                  "violations": len(violations), "violation_list": violations[:20],
+                                  # NDCG@5 by the language the project is written in (a Chinese character or not)
+                                  "by_project_language": {lang: {"ndcg@5": round(sum(v) / len(v), 4), "queries": len(v)}
+                                                          for lang, v in sorted(by_lang.items())}}
         out["seconds"] = {"import": round(loaded - started, 1), "index": round(indexed - loaded, 1),
                           "rank": round(time.perf_counter() - indexed, 1)}
         from api.services.impression_log import current_log

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from bench.matches import run
 
 PROJECTS = """name,one_liner,needs_statement,stage,round_sought,industries,needs,city,languages,funding_sought
@@ -46,6 +48,11 @@ def test_judged_set_is_loaded_through_the_api_and_scored(tmp_path: Path) -> None
     assert investors["violations"] == 0 and providers["violations"] == 0 and mentors["violations"] == 0
     assert investors["ndcg@10"] == 1.0  # the one eligible investor is the judged one
     assert investors["tag_match"]["ndcg@10"] == 1.0 and investors["ratio_to_tag_match"] == 1.0
+    # the Chinese project and the English one, apart; their mean is the kind's NDCG@5
+    langs = mentors["by_project_language"]
+    assert {lang: v["queries"] for lang, v in langs.items()} == {"en": 1, "zh": 1}
+    assert (langs["en"]["ndcg@5"] + langs["zh"]["ndcg@5"]) / 2 == pytest.approx(mentors["ndcg@5"], abs=1e-4)
+    assert investors["by_project_language"] == {"zh": {"ndcg@5": 1.0, "queries": 1}}
 
 
 def test_the_held_out_set_is_consistent() -> None:
