@@ -220,9 +220,14 @@ def planned_place(text: str, city: str) -> str:
     return ""
 
 
+def _project_text(p: ProjectProfile) -> str:
+    """What a project wrote about itself, as the relocation and planned-place readers take it."""
+    return f"{p.need_text} {p.domain_text} {p.description}"
+
+
 def project_plan(p: ProjectProfile) -> str:
     """:func:`planned_place` of a project's own texts."""
-    return planned_place(f"{p.need_text} {p.domain_text} {p.description}", p.city)
+    return planned_place(_project_text(p), p.city)
 
 
 def canonical_place(value: str) -> str:
@@ -345,6 +350,7 @@ def _row_values(p: Profile) -> dict[str, Any]:
     share = np.zeros(len(ROUNDS), dtype=np.float32)
     if isinstance(p, ProjectProfile):
         round_idx = ROUNDS.index_of.get(p.round_sought or "", -1)
+        text = _project_text(p)
         return {
             "ids": p.id, "space": p.space_id, "active": p.active, "curated": p.curated,
             "industries": _mask(INDUSTRIES, p.industries), "needs": _mask(NEEDS, p.needs),
@@ -352,8 +358,7 @@ def _row_values(p: Profile) -> dict[str, Any]:
             "stages": _mask(STAGES, [p.stage]),
             "rounds": (1 << round_idx) if round_idx >= 0 else 0, "round_idx": round_idx,
             **region_columns(p.city, None), "local_only": False,
-            "relocating": bool(_RELOCATING.search(f"{p.need_text} {p.domain_text} {p.description}")),
-            **_plan_columns(project_plan(p)),
+            "relocating": bool(_RELOCATING.search(text)), **_plan_columns(planned_place(text, p.city)),
             "languages": _mask(LANGUAGES, langs), "first_language": first,
             "funding": float(p.funding_sought), "ticket_min": 0.0, "ticket_max": 0.0,
             "capacity": np.inf, "load": 0.0, "accepted": p.accepted, "requests": p.requests,
