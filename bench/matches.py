@@ -4,6 +4,7 @@ API for every project's matches, and score them against the judges' grades.
     python -m bench.matches --json                      # default encoder
     python -m bench.matches --encoder keyword --json    # or use, usearch... (matcher.encoders)
     python -m bench.matches --data DIR --json           # another set of the same shape (CSV + judgments.json)
+    python -m bench.matches --detail FILE               # also every project's top 10 and grades, worst first
 
 Per kind: NDCG@5 and NDCG@10 (gain = the 0-3 grade, every ungraded candidate 0, macro over the projects
 with at least one graded candidate of that kind) and violations: candidates of a project's
@@ -50,7 +51,14 @@ def _written_in(body: bytes) -> dict[str, str]:
     return out
 
 
-def run(data: Path = DATA, encoder: str | None = None, k: int = 10) -> dict[str, Any]:
+def _named(ranked: list[int], by_id: dict[int, str], grades: dict[str, float]) -> list[tuple[str, int]]:
+    """A list of candidate ids as (name, grade)."""
+    return [(by_id[c], int(grades.get(by_id[c], 0))) for c in ranked]
+
+
+def run(data: Path = DATA, encoder: str | None = None, k: int = 10, detail: bool = False) -> dict[str, Any]:
+    """Score the set; with ``detail``, ``out["detail"]`` lists every judged project and kind: NDCG@5 of what the
+    API served and of the tag match, both top 10 as (name, grade), and the judged candidates by grade."""
     import io
 
     from api import create_app
@@ -103,6 +111,7 @@ def run(data: Path = DATA, encoder: str | None = None, k: int = 10) -> dict[str,
                                                                   "exposure")})
             violations: list[dict[str, str]] = []
             by_lang: dict[str, list[float]] = {}
+            rows: list[dict[str, Any]] = []
             for pname, pid in ids["project"].items():
                 grades = judged["judgments"].get(pname, {}).get(kind, {})
                 banned = set(judged.get("must_not_appear", {}).get(pname, {}).get(kind, []))
@@ -119,6 +128,14 @@ def run(data: Path = DATA, encoder: str | None = None, k: int = 10) -> dict[str,
                     tag_top = [m.id for m in tag.matches]
                     n_queries += 1
                     n5 += ndcg_at_k(top, rel, 5)
+                    if detail:
+                        rows.append({"project": pname, "written_in": written[pname],
+                                     "ndcg@5": round(ndcg_at_k(top, rel, 5), 4),
+                                     "tag_match_ndcg@5": round(ndcg_at_k(tag_top, rel, 5), 4),
+                                     "top": _named(top[:k], by_id, grades),
+                                     "tag_match_top": _named(tag_top[:k], by_id, grades),
+                                     "judged": sorted(((n, int(g)) for n, g in grades.items() if g > 0),
+                                                      key=lambda x: (-x[1], x[0]))})
                     by_lang.setdefault(written[pname], []).append(ndcg_at_k(top, rel, 5))
                     n10 += ndcg_at_k(top, rel, 10)
                     t5 += ndcg_at_k(tag_top, rel, 5)
@@ -131,6 +148,8 @@ def run(data: Path = DATA, encoder: str | None = None, k: int = 10) -> dict[str,
                                   # NDCG@5 by the language the project is written in (a Chinese character or not)
                                   "by_project_language": {lang: {"ndcg@5": round(sum(v) / len(v), 4), "queries": len(v)}
                                                           for lang, v in sorted(by_lang.items())}}
+            if detail:  # the worst first: where a set loses
+                out.setdefault("detail", {})[kind] = sorted(rows, key=lambda r: (r["ndcg@5"], r["project"]))
         out["seconds"] = {"import": round(loaded - started, 1), "index": round(indexed - loaded, 1),
                           "rank": round(time.perf_counter() - indexed, 1)}
         from api.services.impression_log import current_log
@@ -146,9 +165,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=DATA, help="a directory of the same shape (default: %(default)s)")
     ap.add_argument("--encoder", default=None, help="encoder name (default: the service's default)")
     ap.add_argument("--json", action="store_true", help="print JSON")
+    ap.add_argument("--detail", type=Path, default=None, metavar="FILE",
+                    help="also write every project's lists and NDCG@5 (ours and the tag match's), worst first, "
+                         "as JSON to FILE")
     args = ap.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    result = run(args.data, args.encoder)
+    result = run(args.data, args.encoder, detail=args.detail is not None)
+    if args.detail is not None:
+        args.detail.write_text(json.dumps(result.pop("detail", {}), ensure_ascii=False, indent=1), encoding="utf-8")
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:

@@ -40,7 +40,7 @@ def test_judged_set_is_loaded_through_the_api_and_scored(tmp_path: Path) -> None
         "must_not_appear": {"工业质检": {"mentor": ["Marketing mentor"], "investor": ["大额基金"]},
                             "Farm drones": {"investor": ["山东引导基金"], "provider": ["Registration desk"]}},
     }, ensure_ascii=False), encoding="utf-8")
-    out = run(tmp_path, encoder="keyword")
+    out = run(tmp_path, encoder="keyword", detail=True)
     assert out["projects"] == 2
     mentors, investors, providers = (out["kinds"][k] for k in ("mentor", "investor", "provider"))
     assert mentors["queries"] == 2 and 0.0 < mentors["ndcg@5"] <= 1.0
@@ -53,6 +53,18 @@ def test_judged_set_is_loaded_through_the_api_and_scored(tmp_path: Path) -> None
     assert {lang: v["queries"] for lang, v in langs.items()} == {"en": 1, "zh": 1}
     assert (langs["en"]["ndcg@5"] + langs["zh"]["ndcg@5"]) / 2 == pytest.approx(mentors["ndcg@5"], abs=1e-4)
     assert investors["by_project_language"] == {"zh": {"ndcg@5": 1.0, "queries": 1}}
+    # --detail: every judged project of a kind, worst first, with both lists named and graded
+    detail = out["detail"]
+    assert [r["project"] for r in detail["investor"]] == ["工业质检"]
+    row = detail["investor"][0]
+    assert row["top"] == [("山东引导基金", 3)]
+    assert row["ndcg@5"] == 1.0 and row["tag_match_ndcg@5"] == 1.0 and row["judged"] == [("山东引导基金", 3)]
+    assert sorted(r["project"] for r in detail["mentor"]) == ["Farm drones", "工业质检"]
+    scores = [r["ndcg@5"] for r in detail["mentor"]]
+    assert scores == sorted(scores)
+    assert sum(scores) / 2 == pytest.approx(mentors["ndcg@5"], abs=1e-4)
+    for r in detail["mentor"]:
+        assert len(r["top"]) <= 10 and all(g == dict(r["judged"]).get(n, 0) for n, g in r["top"])
 
 
 def test_the_held_out_set_is_consistent() -> None:
