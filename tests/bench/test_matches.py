@@ -67,13 +67,14 @@ def test_judged_set_is_loaded_through_the_api_and_scored(tmp_path: Path) -> None
         assert len(r["top"]) <= 10 and all(g == dict(r["judged"]).get(n, 0) for n, g in r["top"])
 
 
-def test_the_held_out_set_is_consistent() -> None:
-    """The held-out judged set's own check (CSV shape, taxonomy codes, unique names, every judged name present,
+@pytest.mark.parametrize("name", ["matches_heldout", "matches_third"])
+def test_the_held_out_sets_are_consistent(name: str) -> None:
+    """A held-out judged set's own check (CSV shape, taxonomy codes, unique names, every judged name present,
     must_not_appear recomputed from its rules and disjoint from the grades) passes on what is committed."""
     import subprocess
     import sys
 
-    check = Path(__file__).parents[2] / "bench" / "data" / "matches_heldout" / "check.py"
+    check = Path(__file__).parents[2] / "bench" / "data" / name / "check.py"
     done = subprocess.run([sys.executable, str(check)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.strip().endswith("OK")
