@@ -46,7 +46,13 @@ from matcher.errors import IndexError_
 from matcher.history import AlsPeer
 from matcher.index import set_search_threads
 from matcher.investor_ranker import InvestorHistory, InvestorRanker
-from matcher.profiles import CandidateProfile, ProjectProfile, investor_focus_text, provider_expertise_text
+from matcher.profiles import (
+    CandidateProfile,
+    ProjectProfile,
+    investor_focus_text,
+    project_need_text,
+    provider_expertise_text,
+)
 from matcher.ranking import LearnedScorer
 from models import (
     Impression,
@@ -106,7 +112,8 @@ def project_profile(row: Project, stats: Stats | None = None) -> ProjectProfile:
     return ProjectProfile(
         id=row.id, space_id=row.space_id, stage=row.stage, industries=tuple(row.industries),
         needs=tuple(row.needs), city=row.city, languages=tuple(row.languages),
-        need_text=row.needs_statement or row.one_liner, domain_text=row.one_liner, name=row.name,
+        need_text=project_need_text(row.needs_statement, row.one_liner, row.description), domain_text=row.one_liner,
+        name=row.name,
         round_sought=row.round_sought, funding_sought=int(row.funding_sought or 0), updated_at=row.updated_at,
         curated=bool(row.dealflow_curated), active=bool(row.active), accepted=s.accepted, requests=s.requests,
         founded_on=row.founded_on, description=row.description or "",

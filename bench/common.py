@@ -30,7 +30,13 @@ from matcher import (
 )
 from matcher.build import embed_profiles, lexical_texts
 from matcher.config import DEFAULT_ENCODER
-from matcher.profiles import CandidateProfile, ProjectProfile, investor_focus_text, provider_expertise_text
+from matcher.profiles import (
+    CandidateProfile,
+    ProjectProfile,
+    investor_focus_text,
+    project_need_text,
+    provider_expertise_text,
+)
 from seed_data.generator import EcosystemGenerator, SeedPlan
 
 BENCH_VAR = Path(os.environ.get("HUOBAN_BENCH_VAR", "var/bench"))
@@ -56,7 +62,8 @@ def _to_profiles(kind: str, rows: list[dict[str, Any]]) -> list[Any]:
             out.append(ProjectProfile(
                 id=r["id"], space_id=r["space_id"], stage=r["stage"], industries=tuple(r["industries"]),
                 needs=tuple(r["needs"]), city=r["city"], languages=tuple(r["languages"]),
-                need_text=r["needs_statement"], domain_text=r["one_liner"], name=r["name"],
+                need_text=project_need_text(r["needs_statement"], r["one_liner"], r.get("description")),
+                domain_text=r["one_liner"], name=r["name"],
                 round_sought=r["round_sought"], funding_sought=r["funding_sought"], updated_at=r["updated_at"],
                 curated=r["dealflow_curated"], active=r["active"]))
             continue

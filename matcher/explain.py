@@ -153,7 +153,7 @@ def reasons(
     if stated:  # needs found in the founder's words, quoted so the founder sees why
         quoted_zh = "、".join(f"「{p}」→{NEEDS.zh(code)}" for code, p in stated.items())
         quoted_en = "; ".join(f"\"{p}\" -> {NEEDS.en(code)}" for code, p in stated.items())
-        out.append((f"可满足你描述中提到的需求：{quoted_zh}", f"Can serve what your statement mentions: {quoted_en}",
+        out.append((f"可满足你描述中提到的需求：{quoted_zh}", f"Can serve what you wrote you need: {quoted_en}",
                     c.get("needs_coverage", 0.0) * (0.99 if served else 1.0)))
 
     stage_fit = features.get("stage_fit", 0.0)

@@ -36,7 +36,7 @@ from matcher.config import MatcherConfig
 from matcher.errors import IndexError_
 from matcher.geography import MACRO_ORDER
 from matcher.index import FlatIndex
-from matcher.stated_needs import stated_needs
+from matcher.stated_needs import problem_sentences, stated_needs
 from matcher.taxonomy import CITIES, INDUSTRIES, LANGUAGES, NEEDS, PROVIDER_CATEGORIES, REGIONS, ROUNDS, STAGES
 
 __all__ = [
@@ -70,13 +70,16 @@ class ProjectProfile:
     accepted: int = 0  # intros from investors the founder accepted (deal flow acceptance)
     requests: int = 0
     founded_on: dt.date | None = None
-    description: str = ""  # not embedded; read by rules such as "would relocate"
+    # not embedded whole (its problem sentences join need_text: project_need_text); read by rules such as
+    # "would relocate"
+    description: str = ""
 
     kind = "project"
 
     @cached_property
     def stated_needs(self) -> dict[str, str]:
-        """Needs the founder states in the needs statement but did not tag, with the phrase."""
+        """Needs the founder states in words (the need text: see :func:`project_need_text`) but did not tag,
+        with the phrase."""
         found = stated_needs(self.need_text)  # what it needs, not what it is (the one-liner says that)
         return {code: phrase for code, phrase in found.items() if code not in self.needs}
 
@@ -118,6 +121,16 @@ class CandidateProfile:
 
 
 Profile = ProjectProfile | CandidateProfile
+
+
+def project_need_text(needs_statement: str | None, one_liner: str | None, description: str | None) -> str:
+    """What a project needs, as it is embedded and read for stated needs: its needs statement (its one-liner
+    when it wrote none), then the sentences of its description that state a problem or a lack
+    (:func:`matcher.stated_needs.problem_sentences`). Founders often tell what blocks them where they tell
+    their story ("技术合伙人上个月说要去大厂，股份怎么处理还没谈"), not in the field meant for it."""
+    first = (needs_statement or "").strip() or (one_liner or "").strip()
+    problems = problem_sentences(description or "")
+    return f"{first} {problems}".strip() if problems else first
 
 
 def field_texts(profile: Profile) -> tuple[str, str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-__all__ = ["NEED_CUES", "stated_needs"]
+__all__ = ["NEED_CUES", "problem_sentences", "stated_needs"]
 
 # code -> (Chinese cues, English cues); English cues match at word starts, case-insensitively.
 NEED_CUES: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -117,13 +117,42 @@ def _compile() -> dict[str, re.Pattern[str]]:
 _PATTERNS = _compile()
 
 
+# A need's cue inside one of these longer words says something else: 申报表 is a form to file (a policy
+# application, not 报表, financial statements), 外观设计专利 a design patent (IP, not design work).
+_NOT_A_CUE: Mapping[str, re.Pattern[str]] = {
+    "finance_accounting": re.compile("申报表"),
+    "rd_design": re.compile("外观设计专利"),
+}
+
+
 def stated_needs(text: str) -> dict[str, str]:
     """Need code -> the first phrase of ``text`` that states it."""
     out: dict[str, str] = {}
     if not text:
         return out
     for code, pattern in _PATTERNS.items():
-        m = pattern.search(text)
-        if m:
-            out[code] = m.group(0)
+        veto = _NOT_A_CUE.get(code)
+        masked = [(v.start(), v.end()) for v in veto.finditer(text)] if veto is not None else []
+        for m in pattern.finditer(text):
+            if not any(lo <= m.start() and m.end() <= hi for lo, hi in masked):
+                out[code] = m.group(0)
+                break
     return out
+
+
+# A sentence of a description that says what the founders lack or are stuck on, not what the company is or does:
+# "投资人尽调时都问这个" is a problem, "颗粒卖给本地厂" a fact. Only such sentences of a description are read for
+# needs (the needs statement is read whole).
+_PROBLEM = re.compile(
+    r"需要|想找|想请|希望找|希望能|不知道|不清楚|不懂|不会|不熟|缺|难|头疼|麻烦|卡在|还没|没有|怎么|如何|找不到|招不到|急需|"
+    r"要求|问题|担心|"
+    r"\b(?:need|needs|needed|looking for|struggl|don't know|do not know|not sure|unclear|require|lack|how to|"
+    r"problem|trouble|worried|stuck|help)", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[。；！？!?;])|(?<=\.)\s+|\n+")
+
+
+def problem_sentences(text: str) -> str:
+    """The sentences of ``text`` that state a problem or a lack (see ``_PROBLEM``), joined."""
+    if not text:
+        return ""
+    return " ".join(s.strip() for s in _SENTENCE_END.split(text) if s and _PROBLEM.search(s))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from matcher import WeightSet
-from matcher.stated_needs import stated_needs
+from matcher.profiles import project_need_text
+from matcher.stated_needs import problem_sentences, stated_needs
 from tests.matcher.helpers import NOW, build, mentor, project
 
 
@@ -39,3 +40,43 @@ def test_the_one_liner_says_what_a_company_is_not_what_it_needs() -> None:
     p = project(1, needs=("product",), need_text="想找懂医院采购的导师",
                 domain_text="面向投资人的SaaS平台，年销售额2000万")
     assert p.stated_needs == {}  # neither 投资人 nor 销售额 in the one-liner is a need
+
+
+def test_a_cue_inside_a_longer_word_that_means_something_else_is_not_one() -> None:
+    # 申报表 is a form to file (a policy application), not 报表 (financial statements); 外观设计专利 is a design
+    # patent (IP), not design work
+    assert stated_needs("农业农村局给了我们一份申报表，预算表填了三遍都被退回") == {"policy_application": "申报"}
+    assert stated_needs("对方投诉我们侵犯他的外观设计专利") == {"ip": "专利"}
+    assert stated_needs("财务报表不规范；新品需要做外观设计") == {"finance_accounting": "财务", "rd_design": "外观设计"}
+
+
+def test_only_the_sentences_of_a_description_that_state_a_problem_are_read() -> None:
+    description = ("晋城是老铸造基地，去年营收4800万，客户主要是山西、河北的泵阀厂。"
+                   "主机厂审厂时要求有IATF 16949质量体系认证，我们不知道从哪下手。"
+                   "We sell to hotels in Chengdu. We do not know how to register a trademark.")
+    assert problem_sentences(description) == ("主机厂审厂时要求有IATF 16949质量体系认证，我们不知道从哪下手。 "
+                                              "We do not know how to register a trademark.")
+    # what a company is and sells is not a need, even with a cue word in it (卖给, 营收)
+    assert problem_sentences("我们的颗粒卖给本地塑料厂，年营收2000万。") == ""
+    assert problem_sentences("") == ""
+
+
+def test_a_need_told_in_the_description_counts_as_stated() -> None:
+    text = project_need_text("A轮融3000万扩产。", "砂型3D打印铸件",
+                             "去年营收4800万。主机厂审厂时要求有IATF 16949质量体系认证，我们不知道从哪下手。")
+    assert text == "A轮融3000万扩产。 主机厂审厂时要求有IATF 16949质量体系认证，我们不知道从哪下手。"
+    p = project(1, needs=("financing",), need_text=text)
+    assert p.stated_needs == {"testing_certification": "认证"}
+    # no problem in the description: the needs statement alone (or the one-liner when there is none)
+    assert project_need_text("想找懂医院采购的导师", "医疗SaaS", "团队14人，来自山东大学。") == "想找懂医院采购的导师"
+    assert project_need_text("", "医疗SaaS", None) == "医疗SaaS"
+    # ranked as a tagged need would be: the certification provider first, and the reason quotes the words
+    cert = mentor(1, kind="provider", serves=("testing_certification",), offer_text="质量体系认证咨询",
+                  expertise_text="质量体系", subtype="testing_certification")
+    other = mentor(2, kind="provider", serves=("marketing_branding",), offer_text="质量体系认证咨询",
+                   expertise_text="质量体系", subtype="marketing_branding")
+    m = build([p], provider=[cert, other])
+    r = m.rank(kind="provider", query_id=1, weights=WeightSet.default("provider"), k=2, now=NOW)
+    assert [x.id for x in r.matches] == [1, 2]
+    assert r.matches[0].features["needs_coverage"] == 0.5 and r.matches[1].features["needs_coverage"] == 0.0
+    assert any("「认证」" in reason for reason in r.matches[0].reasons_zh)
