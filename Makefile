@@ -59,6 +59,9 @@ BENCH_DEALS := var/bench/deals
 bench: install
 	@mkdir -p bench/results
 	$(PY) -m bench.encoders --json --out bench/results/encoders.json > /dev/null
+	$(PY) -m bench.matches --json > bench/results/matches.json
+	$(PY) -m bench.matches --data bench/data/matches_heldout --json > bench/results/matches_heldout.json
+	$(PY) -m bench.matches --data bench/data/matches_third --json > bench/results/matches_third.json
 	$(PY) -m bench.latency --candidates 1000 --json > bench/results/latency_1k.json
 	$(PY) -m bench.latency --candidates 10000 --json > bench/results/latency_10k.json
 	$(PY) -m bench.latency --candidates 100000 --json > bench/results/latency_100k.json

@@ -21,6 +21,28 @@ def _goal(ok: bool) -> str:
     return "met" if ok else "**missed**"
 
 
+JUDGED_SETS = (("matches.json", "first (`bench/data/matches`)"),
+               ("matches_heldout.json", "held-out (`bench/data/matches_heldout`)"),
+               ("matches_third.json", "third (`bench/data/matches_third`)"))
+
+
+def judged_sets_section(lines: list[str]) -> None:
+    """The hand-judged match sets (``python -m bench.matches [--data DIR] --json``), against issue 14's bar."""
+    rows = [(title, r) for name, title in JUDGED_SETS if (r := _load(name))]
+    if not rows:
+        return
+    lines += ["## Hand-judged match sets (`python -m bench.matches [--data DIR] --json`)", "",
+              "| set | kind | NDCG@5 | NDCG@10 | tag match NDCG@5 | ratio | violations | NDCG@5 >= 0.90 |",
+              "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for title, r in rows:
+        for kind, v in r["kinds"].items():
+            ok = v["ndcg@5"] >= 0.90 and v["violations"] == 0
+            lines.append(f"| {title} | {kind} | {v['ndcg@5']:.3f} | {v['ndcg@10']:.3f} | "
+                         f"{v['tag_match']['ndcg@5']:.3f} | {v['ratio_to_tag_match']}x | {v['violations']} | "
+                         f"{_goal(ok)} |")
+    lines.append("")
+
+
 def latency_section(lines: list[str]) -> None:
     rows = []
     for scale in ("1k", "10k", "100k"):
@@ -142,6 +164,7 @@ def main() -> int:
         best = bt.get("best_baseline") or max(bt["baselines"].items(), key=lambda kv: kv[1]["ndcg@10"])[0]
         lines += ["", f"Huoban / best baseline ({best}): {bt['ndcg_ratio_to_best_baseline']}x; "
                       f"/ ALS: {bt.get('ndcg_ratio_to_als', '-')}x.", ""]
+    judged_sets_section(lines)
     (RESULTS / "SUMMARY.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(RESULTS / "SUMMARY.md")
     return 0
