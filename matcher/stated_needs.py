@@ -147,7 +147,7 @@ _PROBLEM = re.compile(
     r"需要|想找|想请|希望找|希望能|不知道|不清楚|不懂|不会|不熟|缺|难|头疼|麻烦|卡在|还没|没有|怎么|如何|找不到|招不到|急需|"
     r"要求|问题|担心|"
     r"\b(?:need|needs|needed|looking for|struggl|don't know|do not know|not sure|unclear|require|lack|how to|"
-    r"problem|trouble|worried|stuck|help)", re.IGNORECASE)
+    r"problem|trouble|worried|stuck)", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[。；！？!?;])|(?<=\.)\s+|\n+")
 
 

@@ -56,8 +56,9 @@ def test_only_the_sentences_of_a_description_that_state_a_problem_are_read() -> 
                    "We sell to hotels in Chengdu. We do not know how to register a trademark.")
     assert problem_sentences(description) == ("主机厂审厂时要求有IATF 16949质量体系认证，我们不知道从哪下手。 "
                                               "We do not know how to register a trademark.")
-    # what a company is and sells is not a need, even with a cue word in it (卖给, 营收)
+    # what a company is and sells is not a need, even with a cue word in it (卖给, 营收, "sell")
     assert problem_sentences("我们的颗粒卖给本地塑料厂，年营收2000万。") == ""
+    assert problem_sentences("We help orchards sell through Tmall. Twelve people in Kunming.") == ""
     assert problem_sentences("") == ""
 
 
