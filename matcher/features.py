@@ -236,7 +236,7 @@ def query_features(P: Cols, C: Cols, *, kind: str, expected: tuple[StageFits, np
 
     p_ind = P["industries"]
     c_ind = C["industries"]
-    X[:, FEATURE_INDEX["industry"]] = np.where(c_ind == 0, 0.5, _share(_pop(p_ind & c_ind), _pop(p_ind)))
+    X[:, FEATURE_INDEX["industry"]] = np.where(c_ind == 0, ANY_INDUSTRY_FIT, _share(_pop(p_ind & c_ind), _pop(p_ind)))
     needs = P["needs"] if kind == "investor" else P["needs"] | P["stated_needs"]
     X[:, FEATURE_INDEX["needs_coverage"]] = _share(_pop(needs & C["needs"]), _pop(needs))
 
@@ -251,6 +251,11 @@ def query_features(P: Cols, C: Cols, *, kind: str, expected: tuple[StageFits, np
         (C["languages"] & P["first_language"]) != 0, 1.0, np.where((C["languages"] & P["languages"]) != 0, 0.5, 0.0))
     return X
 
+
+# A candidate that names no industry works in every industry (行业不限; a provider's reason says 服务各行业): its
+# industry fit is full, as for a candidate of the project's own industries. It was 0.5 until 2026-12-06; the three
+# judged sets' annotators agreed on every kind (README, "How matching works").
+ANY_INDUSTRY_FIT = 1.0
 
 REGION_LEVELS = (1.0, 0.85, 0.7, 0.6, 0.45, 0.35)  # city, province, macro region, nationwide, near province, near macro
 

@@ -30,6 +30,24 @@ def test_a_tag_without_words_earns_no_industry_reason() -> None:
     assert not any(reason.startswith("行业匹配") for reason in by_id[2].reasons_zh)
 
 
+def test_a_candidate_that_names_no_industry_fits_every_industry() -> None:
+    """行业不限: full industry fit, as for a candidate of the project's own industry, and none for another
+    industry's; a provider says it serves all industries."""
+    p = project(1, industries=("big_data",), need_text="需要财务规范和审计准备", domain_text="工业数据平台")
+    same = mentor(1, industries=("big_data",), offer_text="帮企业做审计准备", expertise_text="财务规范")
+    anyone = mentor(2, industries=(), offer_text="帮企业做审计准备", expertise_text="财务规范")
+    other = mentor(3, industries=("agriculture_rural",), offer_text="帮企业做审计准备", expertise_text="财务规范")
+    provider = mentor(4, kind="provider", industries=(), subtype="finance_accounting",
+                      offer_text="代理记账和审计准备", expertise_text="财务")
+    m = build([p], mentor=[same, anyone, other], provider=[provider])
+    r = m.rank(kind="mentor", query_id=1, weights=WeightSet.default("mentor"), k=3, now=NOW)
+    fit = {x.id: x.features["industry"] for x in r.matches}
+    assert fit == {1: 1.0, 2: 1.0, 3: 0.0}
+    assert [x.id for x in r.matches][-1] == 3
+    (served,) = m.rank(kind="provider", query_id=1, weights=WeightSet.default("provider"), k=1, now=NOW).matches
+    assert served.features["industry"] == 1.0 and "服务各行业" in served.reasons_zh
+
+
 def test_deal_flow_reasons_speak_to_the_investor() -> None:
     m = build([project(1), project(2)], investor=[investor(10)])
     r = m.rank(kind="investor", query_id=10, weights=WeightSet.default("dealflow"), k=2, direction="dealflow",
