@@ -122,12 +122,23 @@ def _new_key(session: Session, user_id: int, name: str, expires_at: dt.datetime 
     return new.key
 
 
+_MAX_ID = 2**31 - 1  # primary keys are INTEGER columns: a larger number is no id (PostgreSQL refuses to compare it)
+
+
+def _as_id(ref: str) -> int | None:
+    """``ref`` as a row id, or None when it cannot be one."""
+    return int(ref) if ref.isascii() and ref.isdigit() and int(ref) <= _MAX_ID else None
+
+
 def find_key(session: Session, ref: str) -> ApiKey:
-    """A key by its id or its public prefix (``hb_<prefix>_...`` or the prefix alone)."""
+    """A key by its public prefix (``hb_<prefix>_...`` or the prefix alone) or its id. The prefix is looked up
+    first: it is 12 hex characters, all of them digits for about one key in 280 (``587776591741``), and such a
+    prefix must still name its key rather than be read as an id."""
     ref = ref.strip()
     prefix = ref.split("_")[1] if ref.startswith("hb_") and ref.count("_") >= 2 else ref
-    row = session.get(ApiKey, int(ref)) if ref.isdigit() else None
-    row = row or session.scalars(select(ApiKey).where(ApiKey.prefix == prefix)).first()
+    row = session.scalars(select(ApiKey).where(ApiKey.prefix == prefix)).first()
+    if row is None and (key_id := _as_id(ref)) is not None:
+        row = session.get(ApiKey, key_id)
     if row is None:
         raise AccountError(f"no API key {ref!r} (give its id or its prefix; `huoban key list` shows both)")
     return row
@@ -152,7 +163,8 @@ def rotate_key(session: Session, key: ApiKey, expires_at: dt.datetime | None = N
 
 def find_user(session: Session, ref: str) -> User:
     ref = ref.strip()
-    user = session.get(User, int(ref)) if ref.isdigit() else \
+    user_id = _as_id(ref)
+    user = session.get(User, user_id) if user_id is not None else \
         session.scalars(select(User).where(User.email == ref.lower())).first()
     if user is None:
         raise AccountError(f"no user {ref!r} (give an id or an email)")

@@ -202,6 +202,34 @@ def _table_dump(url: str) -> dict[str, list[tuple]]:  # type: ignore[type-arg]
         engine.dispose()
 
 
+def test_a_key_whose_prefix_is_all_digits_is_found_by_it(db_url: str) -> None:
+    """A prefix is 12 hex characters; about one key in 280 has only digits (CI once drew 587776591741, which was
+    read as an id beyond PostgreSQL's INTEGER and failed). Such a prefix names its key, an id still names its
+    key, and a number no id can be is a clean "no such" on both databases."""
+    from sqlalchemy import update
+
+    made = [huoban("key", "create", "--role", "admin", db=db_url) for _ in range(2)]
+    assert all(p.returncode == 0 for p in made), [p.stderr for p in made]
+    digits, other = (p.stdout.strip() for p in made)
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(update(ApiKey).where(ApiKey.prefix == digits.split("_")[1]).values(prefix="587776591741"))
+        with make_session_factory(engine)() as session:
+            other_id = session.scalars(select(ApiKey.id).where(ApiKey.prefix == other.split("_")[1])).one()
+        revoked = huoban("key", "revoke", "587776591741", db=db_url)
+        assert revoked.returncode == 0, revoked.stderr
+        by_id = huoban("key", "revoke", str(other_id), db=db_url)
+        assert by_id.returncode == 0 and f"key {other_id} revoked" in by_id.stderr, by_id.stderr
+        with make_session_factory(engine)() as session:
+            states = dict(session.execute(select(ApiKey.prefix, ApiKey.revoked_at)).all())
+        assert states["587776591741"] is not None and states[other.split("_")[1]] is not None
+        assert_clean_failure(huoban("key", "revoke", "99999999999999", db=db_url), 2, "no API key")
+        assert_clean_failure(huoban("user", "deactivate", "99999999999999", db=db_url), 2, "no user")
+    finally:
+        engine.dispose()
+
+
 def test_backup_restore_round_trip_and_space_export(db_url: str, tmp_path: Path) -> None:
     """`huoban backup` then damage then `huoban restore` gives back every row of every table, on SQLite and
     PostgreSQL; `huoban export` writes one space's rows without secrets."""
