@@ -52,6 +52,7 @@ from matcher.profiles import (
     investor_focus_text,
     project_need_text,
     provider_expertise_text,
+    text_items,
 )
 from matcher.ranking import LearnedScorer
 from models import (
@@ -109,10 +110,11 @@ def _lang(text: str, languages: Sequence[str]) -> str:
 
 def project_profile(row: Project, stats: Stats | None = None) -> ProjectProfile:
     s = stats or Stats()
+    need_text = project_need_text(row.needs_statement, row.one_liner, row.description)
     return ProjectProfile(
         id=row.id, space_id=row.space_id, stage=row.stage, industries=tuple(row.industries),
         needs=tuple(row.needs), city=row.city, languages=tuple(row.languages),
-        need_text=project_need_text(row.needs_statement, row.one_liner, row.description), domain_text=row.one_liner,
+        need_text=need_text, domain_text=row.one_liner, items=text_items(row.one_liner, need_text),
         name=row.name,
         round_sought=row.round_sought, funding_sought=int(row.funding_sought or 0), updated_at=row.updated_at,
         curated=bool(row.dealflow_curated), active=bool(row.active), accepted=s.accepted, requests=s.requests,
@@ -131,19 +133,22 @@ def candidate_profile(kind: str, row: Any, stats: Stats | None = None,
     )
     if kind == "mentor":
         return CandidateProfile(**common, offer_text=row.offer, expertise_text=row.expertise,
-                                subtype=row.mentor_type, capacity=row.capacity)
+                                subtype=row.mentor_type, capacity=row.capacity,
+                                items=text_items(row.expertise, row.offer))
     if kind == "investor":
         lang = _lang(row.thesis, row.languages)
         return CandidateProfile(
             **common, offer_text=row.thesis, expertise_text=investor_focus_text(row.industries, row.stages, lang),
             subtype=row.kind, capacity=row.capacity, rounds=tuple(row.rounds), ticket_min=int(row.ticket_min),
             ticket_max=int(row.ticket_max), round_history=tuple(sorted(round_history)),
+            items=text_items(row.thesis, row.description),
         )
     if kind == "provider":
         lang = _lang(row.services, row.languages)
         return CandidateProfile(**common, offer_text=row.services,
                                 expertise_text=provider_expertise_text(row.category, row.industries, lang),
-                                subtype=row.category, capacity=row.capacity)
+                                subtype=row.category, capacity=row.capacity,
+                                items=text_items(row.services, row.description))
     raise ValueError(f"unknown candidate kind {kind!r}")
 
 

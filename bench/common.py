@@ -28,14 +28,16 @@ from matcher import (
     SqliteEmbeddingCache,
     build_encoder,
 )
-from matcher.build import embed_profiles, lexical_texts
+from matcher.build import embed_items, embed_profiles, lexical_texts
 from matcher.config import DEFAULT_ENCODER
+from matcher.encoders import item_encoder
 from matcher.profiles import (
     CandidateProfile,
     ProjectProfile,
     investor_focus_text,
     project_need_text,
     provider_expertise_text,
+    text_items,
 )
 from seed_data.generator import EcosystemGenerator, SeedPlan
 
@@ -64,6 +66,8 @@ def _to_profiles(kind: str, rows: list[dict[str, Any]]) -> list[Any]:
                 needs=tuple(r["needs"]), city=r["city"], languages=tuple(r["languages"]),
                 need_text=project_need_text(r["needs_statement"], r["one_liner"], r.get("description")),
                 domain_text=r["one_liner"], name=r["name"],
+                items=text_items(r["one_liner"], project_need_text(r["needs_statement"], r["one_liner"],
+                                                                   r.get("description"))),
                 round_sought=r["round_sought"], funding_sought=r["funding_sought"], updated_at=r["updated_at"],
                 curated=r["dealflow_curated"], active=r["active"]))
             continue
@@ -75,22 +79,29 @@ def _to_profiles(kind: str, rows: list[dict[str, Any]]) -> list[Any]:
                       active=r["active"])
         if kind == "mentor":
             out.append(CandidateProfile(**common, offer_text=r["offer"], expertise_text=r["expertise"],
-                                        capacity=r["capacity"], subtype=r["mentor_type"]))
+                                        capacity=r["capacity"], subtype=r["mentor_type"],
+                                        items=text_items(r["expertise"], r["offer"])))
         elif kind == "investor":
             out.append(CandidateProfile(**common, offer_text=r["thesis"],
                                         expertise_text=investor_focus_text(r["industries"], r["stages"], lang),
                                         capacity=r["capacity"], rounds=tuple(r["rounds"]),
-                                        ticket_min=r["ticket_min"], ticket_max=r["ticket_max"], subtype=r["kind"]))
+                                        ticket_min=r["ticket_min"], ticket_max=r["ticket_max"], subtype=r["kind"],
+                                        items=text_items(r["thesis"], r.get("description"))))
         else:
             out.append(CandidateProfile(**common, offer_text=r["services"],
                                         expertise_text=provider_expertise_text(r["category"], r["industries"], lang),
-                                        capacity=r["capacity"], subtype=r["category"]))
+                                        capacity=r["capacity"], subtype=r["category"],
+                                        items=text_items(r["services"], r.get("description"))))
     return out
 
 
+Block = tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]  # field vectors and item codes of a block of rows
+
+
 def _vectors(profiles: list[Any], keys: np.ndarray, encoder: CachedEncoder, limit: int,
-             rng: np.random.Generator, block: int = 20_000) -> tuple[Iterator[np.ndarray], dict[str, Any]]:
-    """Real vectors for up to ``limit`` profiles; borrowed + noise for the rest (see module docstring).
+             rng: np.random.Generator, block: int = 20_000) -> tuple[Iterator[Block], dict[str, Any]]:
+    """Real vectors for up to ``limit`` profiles; borrowed + noise for the rest (see module docstring). Item
+    codes (``matcher.profiles``): encoded for the same profiles, the borrowed rows' copied from their source.
 
     The vectors come ``block`` rows at a time, in row order (the noise drawn in the same order as for the
     whole array at once, so the blocks are the same numbers): the caller adds each block to its table, and
@@ -98,9 +109,12 @@ def _vectors(profiles: list[Any], keys: np.ndarray, encoder: CachedEncoder, limi
     n = len(profiles)
     if n <= limit:
         encoded = embed_profiles(profiles, encoder)
-        return (encoded[start:start + block] for start in range(0, n, block)), {"mode": "encoded", "encoded": n}
+        codes, scales = embed_items(profiles, item_encoder(encoder))
+        return ((encoded[start:start + block], (codes[start:start + block], scales[start:start + block]))
+                for start in range(0, n, block)), {"mode": "encoded", "encoded": n}
     sample = np.sort(rng.choice(n, limit, replace=False))
     real = embed_profiles([profiles[i] for i in sample], encoder)
+    real_codes, real_scales = embed_items([profiles[i] for i in sample], item_encoder(encoder))
     dim = encoder.dim
     by_key: dict[int, list[int]] = {}
     for j, i in enumerate(sample):
@@ -116,21 +130,24 @@ def _vectors(profiles: list[Any], keys: np.ndarray, encoder: CachedEncoder, limi
     sampled_at[sample] = np.arange(len(sample))
     all_members = np.arange(len(sample))
 
-    def blocks() -> Iterator[np.ndarray]:
+    def blocks() -> Iterator[Block]:
         for start in range(0, n, block):
             out = np.empty((min(block, n - start), 2 * dim), dtype=np.float32)
+            source = np.empty(len(out), dtype=np.int64)
             for i in range(start, start + len(out)):
                 if sampled_at[i] >= 0:
                     out[i - start] = real[sampled_at[i]]
+                    source[i - start] = sampled_at[i]
                     continue
                 members = by_key.get(int(keys[i]))
                 src = members[int(rng.integers(len(members)))] if members else \
                     int(all_members[int(rng.integers(len(sample)))])
+                source[i - start] = src
                 v = real[src] + rng.normal(0.0, sigma, 2 * dim).astype(np.float32)
                 a, b = v[:dim], v[dim:]
                 out[i - start, :dim] = a / np.linalg.norm(a) / np.sqrt(2)
                 out[i - start, dim:] = b / np.linalg.norm(b) / np.sqrt(2)
-            yield out
+            yield out, (real_codes[source], real_scales[source])
 
     return blocks(), {"mode": "sampled", "encoded": int(limit), "noise_sigma": round(sigma, 5)}
 
@@ -168,10 +185,10 @@ def build_population(*, kind: str = "mentor", candidates: int, projects: int = 1
     sides = ((tables["project"], project_profiles, iter(p_vecs)), (tables[kind], cand_profiles, c_vecs))
     for table, profiles, blocks in sides:
         table.reserve(len(profiles))
-        for start, vecs in zip(range(0, len(profiles), 20_000), blocks, strict=True):
+        for start, (vecs, items) in zip(range(0, len(profiles), 20_000), blocks, strict=True):
             chunk = profiles[start:start + 20_000]
             ids, weights = lexical.encode(lexical_texts(chunk))
-            table.upsert(chunk, vecs, ids, weights)
+            table.upsert(chunk, vecs, ids, weights, items)
     return Population(
         matcher=Matcher(tables, lexical, cfg), kind=kind,
         project_ids=np.array([p.id for p in project_profiles]), candidate_ids=np.array([c.id for c in cand_profiles]),

@@ -31,8 +31,10 @@ from bench.common import _to_profiles
 from matcher import CachedEncoder, LexicalEncoder, MatcherConfig, ProfileTable, SqliteEmbeddingCache, build_encoder
 from matcher.build import lexical_texts, upsert_profiles
 from matcher.config import DEFAULT_ENCODER
-from matcher.profiles import field_texts
+from matcher.profiles import encode_items, field_texts
 from seed_data.generator import EcosystemGenerator, SeedPlan
+
+ITEM_DIM = 512  # the item encoder's width (matcher.encoders.item_encoder: USE)
 
 
 def throughput(profiles: int, encoder_spec: str) -> dict[str, Any]:
@@ -93,7 +95,11 @@ def _memory_child(scale: int, dim: int) -> None:
         vecs = rng.normal(size=(len(profiles), 2 * dim)).astype(np.float32)
         vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
         ids, weights = lexical.encode(lexical_texts(profiles))
-        table.upsert(profiles, vecs, ids, weights)
+        # item codes as a 512-d item encoder (USE) gives them, random: the table holds them all the same
+        item_vecs = rng.normal(size=(sum(len(p.items) for p in profiles), ITEM_DIM)).astype(np.float32)
+        items = encode_items(item_vecs, [len(p.items) for p in profiles])
+        del item_vecs
+        table.upsert(profiles, vecs, ids, weights, items)
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({"scale_per_kind": scale, "dim": dim, "rows": sum(len(t) for t in tables.values()),
                       "peak_rss_mb": round(peak_kb / 1024, 1),

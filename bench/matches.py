@@ -107,8 +107,8 @@ def run(data: Path = DATA, encoder: str | None = None, k: int = 10, detail: bool
             by_id = {v: n for n, v in ids[kind].items()}
             n5 = n10 = t5 = t10 = 0.0
             n_queries = 0
-            tag_weights = WeightSet.parse(kind, {n: 0.0 for n in ("sem_need", "sem_domain", "lexical", "learned",
-                                                                  "exposure")})
+            tag_weights = WeightSet.parse(kind, {n: 0.0 for n in ("sem_need", "sem_domain", "lexical", "sem_item",
+                                                                  "learned", "exposure")})
             violations: list[dict[str, str]] = []
             by_lang: dict[str, list[float]] = {}
             rows: list[dict[str, Any]] = []

@@ -14,14 +14,15 @@ from typing import Any
 import numpy as np
 
 from matcher.config import MatcherConfig
-from matcher.encoders import Encoder
+from matcher.encoders import Encoder, item_encoder
 from matcher.errors import IndexMismatchError
 from matcher.index import FlatIndex, IndexManifest, load_arrays, load_index, save_index
 from matcher.lexical import LexicalEncoder
-from matcher.profiles import Profile, ProfileTable, combine_fields, field_texts
+from matcher.profiles import ITEM_SLOTS, Profile, ProfileTable, combine_fields, encode_items, field_texts
 
 __all__ = [
     "TableStore",
+    "embed_items",
     "embed_profiles",
     "lexical_texts",
     "load_table",
@@ -48,6 +49,15 @@ def embed_profiles(profiles: Sequence[Profile], encoder: Encoder, *, batch_size:
     return out
 
 
+def embed_items(profiles: Sequence[Profile], encoder: Encoder) -> tuple[np.ndarray, np.ndarray]:
+    """The profiles' item codes and scales (:func:`matcher.profiles.encode_items`), encoded by ``encoder``
+    (pass :func:`matcher.encoders.item_encoder` of the service's encoder)."""
+    items = [p.items[:ITEM_SLOTS] for p in profiles]
+    texts = [t for group in items for t in group]
+    vectors = encoder.encode(texts) if texts else np.zeros((0, encoder.dim), dtype=np.float32)
+    return encode_items(vectors, [len(group) for group in items])
+
+
 def lexical_texts(profiles: Sequence[Profile]) -> list[str]:
     return [" ".join(field_texts(p)) for p in profiles]
 
@@ -56,7 +66,7 @@ def text_hashes(profiles: Sequence[Profile]) -> np.ndarray:
     """A 64-bit digest of each profile's embedded texts: tells a stale saved vector from a current one."""
     out = np.zeros(len(profiles), dtype=np.uint64)
     for i, p in enumerate(profiles):
-        digest = hashlib.blake2b("\x00".join(field_texts(p)).encode(), digest_size=8).digest()
+        digest = hashlib.blake2b("\x00".join((*field_texts(p), "\x01", *p.items)).encode(), digest_size=8).digest()
         out[i] = int.from_bytes(digest, "little")
     return out
 
@@ -65,11 +75,12 @@ def upsert_profiles(table: ProfileTable, profiles: Sequence[Profile], encoder: E
                     lexical: LexicalEncoder, *, progress: Progress | None = None,
                     batch_size: int = 2048) -> None:
     table.reserve(len(table) + sum(1 for p in profiles if p.id not in table))
+    items_by = item_encoder(encoder)
     for start in range(0, len(profiles), batch_size):
         chunk = list(profiles[start:start + batch_size])
         vectors = embed_profiles(chunk, encoder, progress=progress)
         lex_ids, lex_w = lexical.encode(lexical_texts(chunk))
-        table.upsert(chunk, vectors, lex_ids, lex_w)
+        table.upsert(chunk, vectors, lex_ids, lex_w, embed_items(chunk, items_by))
 
 
 def save_table(table: ProfileTable, root: str | Path, *, encoder_id: str, lexical: LexicalEncoder) -> IndexManifest:
@@ -77,7 +88,8 @@ def save_table(table: ProfileTable, root: str | Path, *, encoder_id: str, lexica
         table.index, root, encoder_id=encoder_id,
         extra={"kind": table.kind, "field_dim": table.field_dim, "lexical_terms": table.lex_ids.shape[1]},
         arrays={"lex_ids": table.lex_ids, "lex_weights": table.lex_weights, "idf": lexical.idf,
-                "text_hash": text_hashes(table.profiles)},
+                "text_hash": text_hashes(table.profiles), "item_codes": table.item_codes,
+                "item_scales": table.item_scales},
     )
 
 
@@ -110,8 +122,13 @@ def load_table(root: str | Path, *, kind: str, profiles: Mapping[int, Profile], 
     lex_w = arrays["lex_weights"][rows]
     if lex_ids.shape[1] != cfg.lexical_terms:
         lex_ids, lex_w = lexical.encode(lexical_texts(kept_profiles))
+    items: tuple[np.ndarray, np.ndarray] | None = None
+    if "item_codes" in arrays and len(arrays["item_codes"]) == len(saved_ids):
+        items = (arrays["item_codes"][rows], arrays["item_scales"][rows])
+    if items is None or items[0].shape[2] != item_encoder(encoder).dim:  # saved before items, or another width
+        items = embed_items(kept_profiles, item_encoder(encoder))
     index.keep_rows(rows)  # in place: the table takes the loaded vectors over rather than a copy of them
-    table.adopt(index, kept_profiles, lex_ids, lex_w)
+    table.adopt(index, kept_profiles, lex_ids, lex_w, items)
     missing = [p for pid, p in profiles.items() if pid not in table]
     if missing:
         upsert_profiles(table, missing, encoder, lexical, progress=progress)

@@ -71,6 +71,7 @@ def score_edges(
         return empty, empty, np.zeros(0)
     w = np.asarray(weights.vector(), dtype=np.float32)
     w_learned = float(weights.weights.get("learned", 0.0))
+    w_item = float(weights.weights.get("sem_item", 0.0))
     C = gather(pool.cols, c_rows)
     static = matcher._pool_features(pool, now_ts, acceptance_prior)
     static_c = {name: static[name][c_rows] for name in POOL_FEATURES}
@@ -101,6 +102,9 @@ def score_edges(
         X[:, FEATURE_INDEX["lexical"]] = lex.ravel()
         score = (X @ w).reshape(b, n_c)
         score[~mask] = -np.inf
+        if w_item:  # the second stage, as Matcher.rank scores it
+            for j in range(b):
+                score[j] += matcher.item_part(projects, int(pr[j]), pool, c_rows, score[j], c_ids, w_item, top)[0]
         # best `keep` per project (a learned model re-scores a wider shortlist first)
         wide = min(n_c, keep * (3 if learned is not None else 1))
         part = np.argpartition(-score, wide - 1, axis=1)[:, :wide] if wide < n_c else \

@@ -21,7 +21,7 @@ FEATURES: tuple[str, ...] = (
     "lexical",  # character n-gram TF-IDF cosine over the same short fields
     "stage_fit",  # 1 the candidate covers the project's stage, 0.5 an adjacent stage
     "round_fit",  # investors: the round is theirs (weighted by their portfolio history)
-    "industry",  # share of the project's industries the candidate covers (generalist providers 0.5)
+    "industry",  # share of the project's industries the candidate covers (one that names none: 1, ANY_INDUSTRY_FIT)
     "needs_coverage",  # share of the project's needs the candidate serves
     "region",  # serves (or serves the area of and is based in) its city 1, province 0.85, macro region 0.7,
     # all China 0.6; based in or serving other cities of its province 0.45, of its macro region 0.35
@@ -33,8 +33,10 @@ FEATURES: tuple[str, ...] = (
 )
 N_FEATURES = len(FEATURES)
 FEATURE_INDEX = {name: i for i, name in enumerate(FEATURES)}
-# Contributions that are not columns of the feature matrix.
-EXTRA_FACTORS: tuple[str, ...] = ("learned", "exposure", "history")
+# Contributions that are not columns of the feature matrix. ``sem_item``: the best cosine of one sentence of the
+# project (its one-liner, a sentence of what it needs) with one sentence of the candidate (items, see
+# ``matcher.profiles``), a second stage over the best ``MatcherConfig.item_rerank`` of the first.
+EXTRA_FACTORS: tuple[str, ...] = ("learned", "exposure", "history", "sem_item")
 WEIGHT_NAMES: tuple[str, ...] = FEATURES + EXTRA_FACTORS
 KINDS: tuple[str, ...] = ("mentor", "investor", "provider")
 # The product's default encoder: the winner of `python -m bench.encoders` on the bilingual relevance set, checked
@@ -66,13 +68,18 @@ _BASE = {
     # investors: the investment-history ranker's score in [0, 1] (matcher.investor_ranker), when one is serving;
     # the named weights then shape its thesis score instead of adding up on their own
     "history": 0.0,
+    "sem_item": 0.0,
 }
 
 DEFAULT_WEIGHTS: dict[str, dict[str, float]] = {
     # mentors: where they are and what sector they know count more, how many need tags they list less (both
     # judged match sets, each fitted on the other; README "How matching works")
-    "mentor": {**_BASE, "region": 0.12, "industry": 0.19, "needs_coverage": 0.15},
-    "provider": {**_BASE, "sem_domain": 0.08, "industry": 0.16, "needs_coverage": 0.30, "region": 0.08},
+    # sem_item (a raw cosine, ~0.1-0.55): all three judged sets rose with it for mentors and providers at 0.1-0.3
+    # and 0.2-0.6, every set at the values taken (README "How matching works"); investors are left to their thesis
+    # and history
+    "mentor": {**_BASE, "region": 0.12, "industry": 0.19, "needs_coverage": 0.15, "sem_item": 0.2},
+    "provider": {**_BASE, "sem_domain": 0.08, "industry": 0.16, "needs_coverage": 0.30, "region": 0.08,
+                 "sem_item": 0.4},
     "investor": {**_BASE, "round_fit": 0.14, "ticket_fit": 0.08, "needs_coverage": 0.06, "stage_fit": 0.08,
                  "capacity_headroom": 0.0, "exposure": 0.05, "history": 1.0},
     # deal flow: curated projects ranked for one investor's thesis
@@ -154,10 +161,19 @@ class MatcherConfig:
     # ask a learned model only about the candidates that can still reach the list (the same list; False: about
     # every candidate, as before)
     learned_prune: bool = True
+    # the second stage: sem_item is scored for the best this many of the first stage (the list and far beyond it)
+    item_rerank: int = 100
     extra: Mapping[str, Any] = field(default_factory=dict)
 
+    def item_depth(self, k: int) -> int:
+        """How many of a list of ``k``'s first stage the second stage (sem_item) scores: ``item_rerank``, at most a
+        third of the shortlist a ranking keeps (``structured_fetch``, or 3k: the margin the list itself has),
+        so that the retrieval paths and the exhaustive ranking score the same rows."""
+        return min(self.item_rerank, max(self.structured_fetch, 3 * k) // 3)
+
     def __post_init__(self) -> None:
-        for name in ("semantic_fetch", "structured_fetch", "lexical_terms", "lexical_features", "diversity_pool"):
+        for name in ("semantic_fetch", "structured_fetch", "lexical_terms", "lexical_features", "diversity_pool",
+                     "item_rerank"):
             if int(getattr(self, name)) < 1:
                 raise ConfigError(f"{name} must be >= 1")
         if self.exposure_share_ratio <= 1.0:

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from matcher.features import REGION_LEVELS, place_fit
 from matcher.geography import Place, deal_place
-from matcher.profiles import CandidateProfile, ProjectProfile, canonical_place, project_plan
+from matcher.profiles import CandidateProfile, ProjectProfile, canonical_place, project_plan, text_items
 from matcher.taxonomy import INDUSTRIES, NEEDS, REGIONS, ROUNDS, STAGES
 
 Reason = tuple[str, str, float]  # (zh, en, weight for ordering)
@@ -273,6 +273,29 @@ def reasons(
     if explored:  # placed here by exploration, not by its score: say so first
         out.insert(0, ("新推荐，帮助我们了解你的偏好", "A fresh suggestion, to learn what you like", 0.0))
     return [r[0] for r in out], [r[1] for r in out]
+
+
+ITEM_REASON_COSINE = 0.45  # sem_item worth quoting: about the best 2 % of pairs on the judged sets (USE)
+
+
+def _quote(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def item_reason(project: ProjectProfile, project_item: str, candidate_item: str, cosine: float, contribution: float,
+                matches: bool) -> list[Reason]:
+    """The pair of sentences behind ``sem_item``, quoted when it is close. In matches it is addressed to the
+    founder (a sentence of what the project needs "answered", its one-liner only "close"); in deal flow to the
+    investor."""
+    if cosine < ITEM_REASON_COSINE or contribution <= 0:
+        return []
+    p, c = _quote(project_item), _quote(candidate_item)
+    if not matches:
+        return [(f"项目写的「{p}」与你写的「{c}」相合", f"The project wrote \"{p}\", close to your \"{c}\"",
+                 contribution)]
+    if project_item in text_items(project.domain_text):
+        return [(f"对方写的「{c}」与你的项目「{p}」相合", f"They wrote \"{c}\", close to your \"{p}\"", contribution)]
+    return [(f"对方写的「{c}」正对应你写的「{p}」", f"They wrote \"{c}\", which answers your \"{p}\"", contribution)]
 
 
 def history_reasons(names: Sequence[str], values: Sequence[float], breakdown: Mapping[str, float],

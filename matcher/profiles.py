@@ -18,6 +18,12 @@ provider   services offered       category and industries
 The stored vector is ``[first, second] / sqrt(2)`` (both halves unit length), so one inner product with
 the other side's vector is the mean of the two field similarities, and each field similarity is twice
 the inner product of the matching halves.
+
+Items: every profile also has up to :data:`ITEM_SLOTS` short sentences (``items``: a project's one-liner and
+the sentences of what it needs; a mentor's expertise and offer, a provider's services and description, an
+investor's thesis and description, split at sentence and list ends), each embedded on its own and kept as
+8-bit codes. The best pair of one project sentence and one candidate sentence (``sem_item``) finds the one
+line of a long offer that answers one line of a long need, which the whole-field vectors average away.
 """
 
 from __future__ import annotations
@@ -44,7 +50,10 @@ __all__ = [
     "ProfileTable",
     "ProjectProfile",
     "combine_fields",
+    "decode_items",
+    "encode_items",
     "field_texts",
+    "text_items",
 ]
 
 SQRT_HALF = 1.0 / math.sqrt(2.0)
@@ -73,6 +82,7 @@ class ProjectProfile:
     # not embedded whole (its problem sentences join need_text: project_need_text); read by rules such as
     # "would relocate"
     description: str = ""
+    items: tuple[str, ...] = ()  # the sentences embedded one by one (text_items; module docstring)
 
     kind = "project"
 
@@ -117,6 +127,7 @@ class CandidateProfile:
     accepted: int = 0
     requests: int = 0
     impressions: int = 0  # recent impressions (exposure control)
+    items: tuple[str, ...] = ()  # the sentences embedded one by one (text_items; module docstring)
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
@@ -131,6 +142,50 @@ def project_need_text(needs_statement: str | None, one_liner: str | None, descri
     first = (needs_statement or "").strip() or (one_liner or "").strip()
     problems = problem_sentences(description or "")
     return f"{first} {problems}".strip() if problems else first
+
+
+ITEM_SLOTS = 6  # sentences kept per profile: the judged sets' profiles have at most 6 (the mean is ~4)
+_ITEM_END = re.compile(r"[。；;！？!?\n]|(?<=[a-z0-9)])\.\s")
+_ITEM_TRIM = " \t，,、：:."
+
+
+def text_items(*texts: str | None, slots: int = ITEM_SLOTS) -> tuple[str, ...]:
+    """The sentences of these texts in order, each once, at most ``slots``: split where a sentence or a list
+    item ends (。；;！？ and a full stop after a word), fragments under 4 characters dropped. Enumerations
+    inside a sentence (钢铁、轴承、装备制造) stay whole: split there, the parts matched worse on the judged sets."""
+    out: list[str] = []
+    for text in texts:
+        for part in _ITEM_END.split(text or ""):
+            item = part.strip(_ITEM_TRIM)
+            if len(item) >= 4 and item not in out:
+                out.append(item)
+                if len(out) == slots:
+                    return tuple(out)
+    return tuple(out)
+
+
+def encode_items(vectors: np.ndarray, counts: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """8-bit codes ``(n, ITEM_SLOTS, dim)`` and scales ``(n, ITEM_SLOTS)`` of n profiles' item vectors, given
+    as one ``(sum(counts), dim)`` array in profile order. Each vector keeps its largest magnitude as its scale
+    (a cosine moves by ~1e-3 at most); an empty slot has scale 0."""
+    n, dim = len(counts), int(vectors.shape[1]) if vectors.ndim == 2 else 0
+    codes = np.zeros((n, ITEM_SLOTS, dim), dtype=np.int8)
+    scales = np.zeros((n, ITEM_SLOTS), dtype=np.float32)
+    if not len(vectors):
+        return codes, scales
+    row = np.repeat(np.arange(n), counts)
+    slot = np.arange(len(vectors)) - np.repeat(np.cumsum(counts) - np.asarray(counts), counts)
+    peak = np.abs(vectors).max(axis=1)
+    peak = np.where(peak > 0, peak, 1.0).astype(np.float32)
+    codes[row, slot] = np.rint(vectors / peak[:, None] * 127.0).astype(np.int8)
+    scales[row, slot] = peak / 127.0
+    return codes, scales
+
+
+def decode_items(codes: np.ndarray, scales: np.ndarray) -> np.ndarray:
+    """The float32 vectors of item codes (zero in empty slots)."""
+    out: np.ndarray = codes.astype(np.float32) * scales[..., None]
+    return out
 
 
 def field_texts(profile: Profile) -> tuple[str, str]:
@@ -432,6 +487,12 @@ class ProfileTable:
         terms = self.config.lexical_terms
         self.lex_ids = np.zeros((0, terms), dtype=np.int32)
         self.lex_weights = np.zeros((0, terms), dtype=np.float16)
+        # items (module docstring): 8-bit codes of each row's sentence vectors and their scales (0: empty slot);
+        # the width is the item encoder's, set by the first rows that bring items
+        self.item_codes = np.zeros((0, ITEM_SLOTS, 0), dtype=np.int8)
+        self.item_scales = np.zeros((0, ITEM_SLOTS), dtype=np.float32)
+        self._item_room: tuple[np.ndarray, np.ndarray] | None = None  # reserved rows the item arrays are views of
+        self._reserved = 0
         self.profiles: list[Profile] = []
         self.version = 0  # bumped on every change of profiles or outcome counters
         self.exposure_version = 0  # bumped when impressions are counted as they are served
@@ -452,6 +513,26 @@ class ProfileTable:
         m = self.index.matrix()
         return m if rows is None else m[rows]
 
+    def item_vectors(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The item vectors of these rows, ``(len(rows), ITEM_SLOTS, dim)`` float32, and which slots hold one."""
+        return decode_items(self.item_codes[rows], self.item_scales[rows]), self.item_scales[rows] > 0
+
+    def _items_block(self, n: int, items: tuple[np.ndarray, np.ndarray] | None) -> tuple[np.ndarray, np.ndarray]:
+        """Checked item codes and scales for ``n`` rows (empty slots when ``items`` is None); the first rows
+        with items set the table's item width."""
+        if items is None:
+            return (np.zeros((n, ITEM_SLOTS, self.item_codes.shape[2]), dtype=np.int8),
+                    np.zeros((n, ITEM_SLOTS), dtype=np.float32))
+        codes, scales = items
+        if codes.shape[:2] != (n, ITEM_SLOTS) or scales.shape != (n, ITEM_SLOTS):
+            raise IndexError_(f"expected item codes of shape ({n}, {ITEM_SLOTS}, dim), got {codes.shape}")
+        if codes.shape[2] != self.item_codes.shape[2]:
+            if self.item_scales.any():
+                raise IndexError_(f"items of width {codes.shape[2]} cannot join items of width "
+                                  f"{self.item_codes.shape[2]}")
+            self.item_codes = np.zeros((len(self.item_codes), ITEM_SLOTS, codes.shape[2]), dtype=np.int8)
+        return codes.astype(np.int8, copy=False), scales.astype(np.float32, copy=False)
+
     def second_field(self, rows: np.ndarray) -> np.ndarray:
         """Unit vectors of the second text of these rows (a project's one-liner; see the module table): the
         stored vector's second half, scaled back. Copies only that half."""
@@ -466,12 +547,28 @@ class ProfileTable:
                 raise IndexError_(f"a {getattr(p, 'kind', 'project')} profile cannot go into the {self.kind} table")
 
     def reserve(self, rows: int) -> None:
-        """Room for ``rows`` profiles in all in the vector index (see :meth:`FlatIndex.reserve`): call it
-        before adding many profiles in batches."""
+        """Room for ``rows`` profiles in all in the vector index (see :meth:`FlatIndex.reserve`) and the item
+        codes: call it before adding many profiles in batches."""
         self.index.reserve(rows)
+        self._reserved = max(self._reserved, int(rows))
+
+    def _append_items(self, codes: np.ndarray, scales: np.ndarray) -> None:
+        """Append rows' item codes into the reserved room (one allocation for a whole build, as the vector index
+        does: growing by concatenation held the old and the new copy, +300 MB at 100k rows)."""
+        n0, n1 = len(self.item_codes), len(self.item_codes) + len(codes)
+        room = self._item_room
+        if room is None or len(room[0]) < n1 or room[0].shape[2] != codes.shape[2] \
+                or self.item_codes.base is not room[0]:
+            cap = max(n1, self._reserved)
+            room = (np.zeros((cap, ITEM_SLOTS, codes.shape[2]), dtype=np.int8),
+                    np.zeros((cap, ITEM_SLOTS), dtype=np.float32))
+            room[0][:n0], room[1][:n0] = self.item_codes, self.item_scales
+            self._item_room = room
+        room[0][n0:n1], room[1][n0:n1] = codes, scales
+        self.item_codes, self.item_scales = room[0][:n1], room[1][:n1]
 
     def adopt(self, index: FlatIndex, profiles: Sequence[Profile], lex_ids: np.ndarray,
-              lex_weights: np.ndarray) -> None:
+              lex_weights: np.ndarray, items: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         """Fill this empty table from an index whose rows are already these profiles' vectors, in order (a
         loaded one): the vectors are taken over, not copied; the columns are built a block at a time."""
         if len(self):
@@ -491,6 +588,7 @@ class ProfileTable:
                 self.cols[name] = np.concatenate(parts)
         self.lex_ids = np.ascontiguousarray(lex_ids, dtype=np.int32)
         self.lex_weights = np.ascontiguousarray(lex_weights, dtype=np.float16)
+        self.item_codes, self.item_scales = self._items_block(len(ids), items)
         self.profiles = list(profiles)
         self.index = index
         self.version += 1
@@ -500,8 +598,9 @@ class ProfileTable:
         return {name: np.array([v[name] for v in values], dtype=col.dtype) for name, col in self.cols.items()}
 
     def upsert(self, profiles: Sequence[Profile], vectors: np.ndarray, lex_ids: np.ndarray,
-               lex_weights: np.ndarray) -> None:
-        """Insert or replace profiles. ``vectors``: (n, 2 * dim) combined field vectors."""
+               lex_weights: np.ndarray, items: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+        """Insert or replace profiles. ``vectors``: (n, 2 * dim) combined field vectors; ``items``: their item
+        codes and scales (:func:`encode_items`), or none."""
         if len(profiles) == 0:
             return
         if vectors.shape != (len(profiles), 2 * self.field_dim):
@@ -512,6 +611,7 @@ class ProfileTable:
         if len(np.unique(ids)) != len(ids):
             raise IndexError_("duplicate ids in one upsert")
         values = [_row_values(p) for p in profiles]
+        item_codes, item_scales = self._items_block(len(profiles), items)
         present = np.array([int(i) in self.index for i in ids], dtype=bool)
         if present.any():
             rows = self.rows_of(ids[present])
@@ -520,6 +620,8 @@ class ProfileTable:
                 self.cols[name][rows] = block
             self.lex_ids[rows] = lex_ids[sel]
             self.lex_weights[rows] = lex_weights[sel]
+            self.item_codes[rows] = item_codes[sel]
+            self.item_scales[rows] = item_scales[sel]
             for r, i in zip(rows.tolist(), sel.tolist(), strict=True):
                 self.profiles[r] = profiles[i]
             self.index.upsert(ids[present], vectors[present])
@@ -529,6 +631,7 @@ class ProfileTable:
                 self.cols[name] = np.concatenate([self.cols[name], block])
             self.lex_ids = np.concatenate([self.lex_ids, lex_ids[new]])
             self.lex_weights = np.concatenate([self.lex_weights, lex_weights[new]])
+            self._append_items(item_codes[new], item_scales[new])
             self.profiles.extend(profiles[int(i)] for i in new)
             self.index.add(ids[new], vectors[new])
         self.version += 1
@@ -541,12 +644,17 @@ class ProfileTable:
                 col[dst] = col[src]
             self.lex_ids[dst] = self.lex_ids[src]
             self.lex_weights[dst] = self.lex_weights[src]
+            self.item_codes[dst] = self.item_codes[src]
+            self.item_scales[dst] = self.item_scales[src]
             self.profiles[dst] = self.profiles[src]
         n = len(self)
         for name in self.cols:
             self.cols[name] = self.cols[name][:n].copy()
         self.lex_ids = self.lex_ids[:n].copy()
         self.lex_weights = self.lex_weights[:n].copy()
+        self.item_codes = self.item_codes[:n].copy()
+        self.item_scales = self.item_scales[:n].copy()
+        self._item_room = None
         del self.profiles[n:]
         self.version += 1
         return before - n

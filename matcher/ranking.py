@@ -27,7 +27,7 @@ import numpy as np
 
 from matcher.config import FEATURE_INDEX, FEATURES, KINDS, MatcherConfig, WeightSet
 from matcher.errors import ConfigError
-from matcher.explain import history_reasons, reasons
+from matcher.explain import history_reasons, item_reason, reasons
 from matcher.features import (
     INVESTOR_COLUMNS,
     POOL_FEATURES,
@@ -38,6 +38,7 @@ from matcher.features import (
     field_cosines,
     gather,
     hard_mask,
+    item_similarity,
     load_penalty,
     pool_features,
     query_features,
@@ -205,6 +206,27 @@ class Matcher:
             exp = (ekey, exposure_from(cached[2], table.cols, self.config))
             self._exposure[table.kind] = exp
         return {**cached[1], "exposure": exp[1]}
+
+    def item_part(self, q_table: ProfileTable, q_row: int, pool: ProfileTable, rows: np.ndarray,
+                  first: np.ndarray, ids: np.ndarray, w_item: float, k: int
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The second stage: ``w_item`` x ``sem_item`` for the best ``config.item_depth(k)`` of these pool rows
+        by their first-stage score ``first`` (ties by id), 0 for the rest; with the best cosine and the pair's
+        slots (query, pool; -1 where not scored). :meth:`rank` and cohort allocation both score this way."""
+        n = len(rows)
+        part = np.zeros(n, dtype=np.float64)
+        best = np.zeros(n, dtype=np.float32)
+        q_slot = np.full(n, -1, dtype=np.int64)
+        c_slot = np.full(n, -1, dtype=np.int64)
+        if w_item == 0.0 or n == 0:
+            return part, best, q_slot, c_slot
+        sel = _top_rows(np.where(np.isfinite(first), first, -np.inf), ids, self.config.item_depth(k))
+        sel = sel[np.isfinite(first[sel])]
+        q_vecs, q_mask = q_table.item_vectors(np.array([q_row]))
+        b, qs, cs = item_similarity(q_vecs[0], q_mask[0], pool.item_codes[rows[sel]], pool.item_scales[rows[sel]])
+        best[sel], q_slot[sel], c_slot[sel] = b, qs, cs
+        part[sel] = w_item * b
+        return part, best, q_slot, c_slot
 
     def pin_calibration(self, kind: str, project_rows: np.ndarray, pool_rows: np.ndarray | None = None
                         ) -> tuple[float, float, float, float]:
@@ -556,6 +578,12 @@ class Matcher:
             raw = history.ranker.score(X_hist)
             base = np.zeros(len(rows), dtype=np.float64) + w_history * history.h(raw)
         ids = pool.cols["ids"][rows]
+        # the second stage (sem_item) over the best of the first (named features and exposure, the score the
+        # shortlist was drawn by); an investor history ranker has its own
+        item_w = 0.0 if use_history else float(weights.weights.get("sem_item", 0.0))
+        item_part, item_cos, item_q, item_c = self.item_part(q_table, q_row, pool, rows, base + w_exposure * exp_c,
+                                                             ids, item_w, k)
+        base = base + item_part.astype(base.dtype)
         lam = float(weights.diversity)
         tail = exploration.tail if exploration is not None else 0
         # positions whose order must be exact: the list and the exploration tail after it (MMR: its pool)
@@ -628,6 +656,7 @@ class Matcher:
             else:
                 contrib = dict(zip(FEATURES, contrib_rows[row], strict=True))
                 contrib["history"] = 0.0
+            contrib["sem_item"] = float(item_part[i])
             contrib["learned"] = float(w_learned * p_learned[i])
             contrib["exposure"] = float(exposure_part[i])
             contrib["diversity"] = float(diversity[i])
@@ -644,6 +673,10 @@ class Matcher:
                 assert isinstance(project, ProjectProfile) and isinstance(candidate, CandidateProfile)
                 extra = history_reasons(history.ranker.names, X_hist[i], history_breakdown, project) \
                     if use_history and history is not None else []
+                if 0 <= item_c[i] < len(pool_profile.items) and item_q[i] < len(q_profile.items):
+                    q_item, c_item = q_profile.items[int(item_q[i])], pool_profile.items[int(item_c[i])]
+                    extra = extra + item_reason(project, *((q_item, c_item) if matches_dir else (c_item, q_item)),
+                                                float(item_cos[i]), float(item_part[i]), matches_dir)
                 rz, ren = reasons(project, candidate, feats, contrib, learned_active=learned_active,
                                   learned_probability=float(p_learned[i]) if learned_active else None, extra=extra,
                                   direction="matches" if matches_dir else "dealflow", explored=i == explored_idx)

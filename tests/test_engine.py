@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from sqlalchemy import select
 
@@ -48,6 +49,10 @@ def test_build_save_load_and_apply_changes(seeded: str, tmp_path: Path) -> None:
     assert loaded["kinds"]["mentor"] == {"loaded": 60, "added": 0, "removed": 0}
     assert second.encoder.encoded == 0
     assert ids(second.state.matcher.rank(kind="mentor", query_id=1, weights=w, k=5)) == ids(before)
+    for kind in ("project", "mentor"):  # items are saved and loaded, not encoded again
+        a, b = first.state.matcher.tables[kind], second.state.matcher.tables[kind]
+        assert (a.item_scales > 0).any()
+        assert np.array_equal(a.item_codes, b.item_codes) and np.array_equal(a.item_scales, b.item_scales)
 
     # an edit made by the first process reaches the second through the change log
     top = before.matches[0].id

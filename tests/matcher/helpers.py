@@ -9,7 +9,7 @@ from dataclasses import replace
 import numpy as np
 
 from matcher import KeywordEncoder, LexicalEncoder, Matcher, ProfileTable, upsert_profiles
-from matcher.profiles import CandidateProfile, ProjectProfile
+from matcher.profiles import CandidateProfile, ProjectProfile, text_items
 
 NOW = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
 
@@ -19,6 +19,7 @@ def project(id: int = 1, **kw) -> ProjectProfile:  # type: ignore[no-untyped-def
                 languages=("zh",), need_text="需要专利申请和天使轮融资", domain_text="计算机视觉工业质检",
                 round_sought="angel", funding_sought=3_000_000, updated_at=NOW, curated=True, name=f"P{id}")
     base.update(kw)
+    base.setdefault("items", text_items(base["domain_text"], base["need_text"]))  # as api.engine builds them
     return ProjectProfile(**base)  # type: ignore[arg-type]
 
 
@@ -28,6 +29,7 @@ def mentor(id: int, **kw) -> CandidateProfile:  # type: ignore[no-untyped-def]
                 offer_text="帮助专利申请与天使轮融资", expertise_text="计算机视觉", capacity=3, load=0,
                 updated_at=NOW, name=f"M{id}", subtype="technical_expert")
     base.update(kw)
+    base.setdefault("items", text_items(base["expertise_text"], base["offer_text"]))
     return CandidateProfile(**base)  # type: ignore[arg-type]
 
 
@@ -38,6 +40,7 @@ def investor(id: int, **kw) -> CandidateProfile:  # type: ignore[no-untyped-def]
                 ticket_min=500_000, ticket_max=10_000_000, round_history=(("angel", 4), ("seed", 1)),
                 updated_at=NOW, name=f"I{id}", subtype="angel")
     base.update(kw)
+    base.setdefault("items", text_items(base["offer_text"]))
     return CandidateProfile(**base)  # type: ignore[arg-type]
 
 
@@ -69,8 +72,9 @@ def random_ecosystem(n_candidates: int, seed: int = 0, kind: str = "mentor") -> 
         k = int(rng.integers(lo, hi + 1))
         return tuple(codes[int(i)] for i in sorted(rng.choice(len(codes), k, replace=False)))
 
-    def text() -> str:
-        return " ".join(words[int(i)] for i in rng.choice(len(words), 4))
+    def text() -> str:  # two sentences: profiles have items (matcher.profiles.text_items) to match one by one
+        w = [words[int(i)] for i in rng.choice(len(words), 4)]
+        return f"{w[0]} {w[1]}；{w[2]} {w[3]}"
 
     city_list = cities()
     projects = [project(i, industries=pick(INDUSTRIES.codes, 1, 3), needs=pick(NEEDS.codes, 1, 4),
