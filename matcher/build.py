@@ -7,7 +7,7 @@ saved vectors; a profile whose text did not change is served from the embedding 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ __all__ = [
     "TableStore",
     "embed_items",
     "embed_profiles",
+    "item_hashes",
     "lexical_texts",
     "load_table",
     "save_table",
@@ -63,12 +64,18 @@ def lexical_texts(profiles: Sequence[Profile]) -> list[str]:
 
 
 def text_hashes(profiles: Sequence[Profile]) -> np.ndarray:
-    """A 64-bit digest of each profile's embedded texts: tells a stale saved vector from a current one."""
-    out = np.zeros(len(profiles), dtype=np.uint64)
-    for i, p in enumerate(profiles):
-        digest = hashlib.blake2b("\x00".join((*field_texts(p), "\x01", *p.items)).encode(), digest_size=8).digest()
-        out[i] = int.from_bytes(digest, "little")
-    return out
+    """A 64-bit digest of each profile's embedded field texts: tells a stale saved vector from a current one."""
+    return _digests(field_texts(p) for p in profiles)
+
+
+def item_hashes(profiles: Sequence[Profile]) -> np.ndarray:
+    """The same for each profile's items (a provider's description is an item, not a field)."""
+    return _digests(p.items for p in profiles)
+
+
+def _digests(texts: Iterable[Sequence[str]]) -> np.ndarray:
+    digests = [hashlib.blake2b("\x00".join(group).encode(), digest_size=8).digest() for group in texts]
+    return np.array([int.from_bytes(d, "little") for d in digests], dtype=np.uint64)
 
 
 def upsert_profiles(table: ProfileTable, profiles: Sequence[Profile], encoder: Encoder,
@@ -89,7 +96,7 @@ def save_table(table: ProfileTable, root: str | Path, *, encoder_id: str, lexica
         extra={"kind": table.kind, "field_dim": table.field_dim, "lexical_terms": table.lex_ids.shape[1]},
         arrays={"lex_ids": table.lex_ids, "lex_weights": table.lex_weights, "idf": lexical.idf,
                 "text_hash": text_hashes(table.profiles), "item_codes": table.item_codes,
-                "item_scales": table.item_scales},
+                "item_scales": table.item_scales, "item_hash": item_hashes(table.profiles)},
     )
 
 
@@ -122,11 +129,19 @@ def load_table(root: str | Path, *, kind: str, profiles: Mapping[int, Profile], 
     lex_w = arrays["lex_weights"][rows]
     if lex_ids.shape[1] != cfg.lexical_terms:
         lex_ids, lex_w = lexical.encode(lexical_texts(kept_profiles))
-    items: tuple[np.ndarray, np.ndarray] | None = None
-    if "item_codes" in arrays and len(arrays["item_codes"]) == len(saved_ids):
+    # items: the saved codes of rows whose sentences did not change; the rest (or all, for a table saved before
+    # items or with another item width) encoded again, through the cache
+    items_by = item_encoder(encoder)
+    if "item_hash" in arrays and len(arrays["item_hash"]) == len(saved_ids) \
+            and arrays["item_codes"].shape[2] == items_by.dim:
         items = (arrays["item_codes"][rows], arrays["item_scales"][rows])
-    if items is None or items[0].shape[2] != item_encoder(encoder).dim:  # saved before items, or another width
-        items = embed_items(kept_profiles, item_encoder(encoder))
+        stale = np.flatnonzero(item_hashes(kept_profiles) != arrays["item_hash"][rows])
+    else:
+        items = (np.zeros((len(rows), ITEM_SLOTS, items_by.dim), dtype=np.int8),
+                 np.zeros((len(rows), ITEM_SLOTS), dtype=np.float32))
+        stale = np.arange(len(rows))
+    if len(stale):
+        items[0][stale], items[1][stale] = embed_items([kept_profiles[int(i)] for i in stale], items_by)
     index.keep_rows(rows)  # in place: the table takes the loaded vectors over rather than a copy of them
     table.adopt(index, kept_profiles, lex_ids, lex_w, items)
     missing = [p for pid, p in profiles.items() if pid not in table]

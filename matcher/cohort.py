@@ -102,9 +102,10 @@ def score_edges(
         X[:, FEATURE_INDEX["lexical"]] = lex.ravel()
         score = (X @ w).reshape(b, n_c)
         score[~mask] = -np.inf
-        if w_item:  # the second stage, as Matcher.rank scores it
+        if w_item:  # the second stage, as Matcher.rank scores it: over the best by the score without lexical
+            first = score - w[FEATURE_INDEX["lexical"]] * lex
             for j in range(b):
-                score[j] += matcher.item_part(projects, int(pr[j]), pool, c_rows, score[j], c_ids, w_item, top)[0]
+                score[j] += matcher.item_part(projects, int(pr[j]), pool, c_rows, first[j], c_ids, w_item, top)[0]
         # best `keep` per project (a learned model re-scores a wider shortlist first)
         wide = min(n_c, keep * (3 if learned is not None else 1))
         part = np.argpartition(-score, wide - 1, axis=1)[:, :wide] if wide < n_c else \

@@ -127,6 +127,8 @@ class WeightSet:
                 raise ConfigError(f"weight {name!r} must be a finite number, got {value!r}")
             if abs(value) > WEIGHT_LIMIT:
                 raise ConfigError(f"weight {name!r} must lie in [-{WEIGHT_LIMIT}, {WEIGHT_LIMIT}]")
+            if name == "sem_item" and value < 0:  # it re-scores the best of the first stage only: a penalty there
+                raise ConfigError("weight 'sem_item' must lie in [0, 10]")  # would lift the rows just below them
             merged[name] = float(value)
         if isinstance(diversity, bool) or not isinstance(diversity, int | float) or not 0.0 <= diversity <= 1.0:
             raise ConfigError("diversity must lie in [0, 1]")

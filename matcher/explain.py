@@ -275,7 +275,9 @@ def reasons(
     return [r[0] for r in out], [r[1] for r in out]
 
 
-ITEM_REASON_COSINE = 0.45  # sem_item worth quoting: about the best 2 % of pairs on the judged sets (USE)
+# sem_item worth quoting: about the best 2 % of pairs on the judged sets (USE); an encoder whose cosines sit higher
+# (e5 alone) is held to its list's median best pair + 0.1 instead (Matcher.rank)
+ITEM_REASON_COSINE = 0.45
 
 
 def _quote(text: str, limit: int = 40) -> str:
@@ -283,11 +285,11 @@ def _quote(text: str, limit: int = 40) -> str:
 
 
 def item_reason(project: ProjectProfile, project_item: str, candidate_item: str, cosine: float, contribution: float,
-                matches: bool) -> list[Reason]:
-    """The pair of sentences behind ``sem_item``, quoted when it is close. In matches it is addressed to the
-    founder (a sentence of what the project needs "answered", its one-liner only "close"); in deal flow to the
-    investor."""
-    if cosine < ITEM_REASON_COSINE or contribution <= 0:
+                matches: bool, threshold: float = ITEM_REASON_COSINE) -> list[Reason]:
+    """The pair of sentences behind ``sem_item``, quoted when its cosine reaches ``threshold``. In matches it is
+    addressed to the founder (a sentence of what the project needs "answered", its one-liner only "close"); in
+    deal flow to the investor."""
+    if cosine < threshold or contribution <= 0:
         return []
     p, c = _quote(project_item), _quote(candidate_item)
     if not matches:

@@ -559,7 +559,8 @@ class ProfileTable:
         room = self._item_room
         if room is None or len(room[0]) < n1 or room[0].shape[2] != codes.shape[2] \
                 or self.item_codes.base is not room[0]:
-            cap = max(n1, self._reserved)
+            # one live profile at a time reserves len + 1: grow by half, not by one row per copy of every row
+            cap = max(n1, self._reserved, int(1.5 * len(room[0])) if room is not None else 0)
             room = (np.zeros((cap, ITEM_SLOTS, codes.shape[2]), dtype=np.int8),
                     np.zeros((cap, ITEM_SLOTS), dtype=np.float32))
             room[0][:n0], room[1][:n0] = self.item_codes, self.item_scales

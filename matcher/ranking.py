@@ -27,7 +27,7 @@ import numpy as np
 
 from matcher.config import FEATURE_INDEX, FEATURES, KINDS, MatcherConfig, WeightSet
 from matcher.errors import ConfigError
-from matcher.explain import history_reasons, item_reason, reasons
+from matcher.explain import ITEM_REASON_COSINE, history_reasons, item_reason, reasons
 from matcher.features import (
     INVESTOR_COLUMNS,
     POOL_FEATURES,
@@ -578,12 +578,16 @@ class Matcher:
             raw = history.ranker.score(X_hist)
             base = np.zeros(len(rows), dtype=np.float64) + w_history * history.h(raw)
         ids = pool.cols["ids"][rows]
-        # the second stage (sem_item) over the best of the first (named features and exposure, the score the
-        # shortlist was drawn by); an investor history ranker has its own
+        # the second stage (sem_item) over the best of the first by the score the shortlist was drawn by (named
+        # features without the lexical part, and exposure), so every path scores the same rows; an investor
+        # history ranker has its own
         item_w = 0.0 if use_history else float(weights.weights.get("sem_item", 0.0))
-        item_part, item_cos, item_q, item_c = self.item_part(q_table, q_row, pool, rows, base + w_exposure * exp_c,
-                                                             ids, item_w, k)
+        lexical_part = w[FEATURE_INDEX["lexical"]] * X[:, FEATURE_INDEX["lexical"]]
+        item_part, item_cos, item_q, item_c = self.item_part(q_table, q_row, pool, rows,
+                                                             base - lexical_part + w_exposure * exp_c, ids, item_w, k)
         base = base + item_part.astype(base.dtype)
+        scored_cos = item_cos[item_c >= 0]  # quote a pair only well above this list's typical best pair
+        quote_min = max(ITEM_REASON_COSINE, float(np.median(scored_cos)) + 0.1) if len(scored_cos) else 1.0
         lam = float(weights.diversity)
         tail = exploration.tail if exploration is not None else 0
         # positions whose order must be exact: the list and the exploration tail after it (MMR: its pool)
@@ -676,7 +680,7 @@ class Matcher:
                 if 0 <= item_c[i] < len(pool_profile.items) and item_q[i] < len(q_profile.items):
                     q_item, c_item = q_profile.items[int(item_q[i])], pool_profile.items[int(item_c[i])]
                     extra = extra + item_reason(project, *((q_item, c_item) if matches_dir else (c_item, q_item)),
-                                                float(item_cos[i]), float(item_part[i]), matches_dir)
+                                                float(item_cos[i]), float(item_part[i]), matches_dir, quote_min)
                 rz, ren = reasons(project, candidate, feats, contrib, learned_active=learned_active,
                                   learned_probability=float(p_learned[i]) if learned_active else None, extra=extra,
                                   direction="matches" if matches_dir else "dealflow", explored=i == explored_idx)

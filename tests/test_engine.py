@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from api.engine import EngineSettings, MatchEngine, note_change
 from matcher import WeightSet
-from models import Mentor
+from models import Mentor, Provider
 from models.db import make_engine, make_session_factory, session_scope
 from seed_data import SeedPlan
 from seed_data.loader import seed
@@ -83,6 +83,30 @@ def test_profile_text_change_is_reencoded_on_load(seeded: str, tmp_path: Path) -
     engine = MatchEngine(settings)
     report = engine.load(factory)
     assert report["kinds"]["mentor"]["added"] == 1 and engine.encoder.encoded == 1
+    db.dispose()
+
+
+def test_a_description_change_reencodes_only_that_profiles_sentences(seeded: str, tmp_path: Path) -> None:
+    """A provider's description is one of its sentences (sem_item), not a field: its vectors stay, its items are
+    encoded again; no other row is touched."""
+    db = make_engine(seeded)
+    factory = make_session_factory(db)
+    settings = EngineSettings(var_dir=tmp_path, encoder="keyword")
+    first = MatchEngine(settings)
+    first.build(factory)
+    with session_scope(factory) as session:
+        provider = session.scalars(select(Provider).order_by(Provider.id)).first()
+        provider.description = "新近开设跨境电商合规专线。专做东盟清关"
+        pid = provider.id
+    engine = MatchEngine(settings)
+    report = engine.load(factory)
+    assert report["kinds"]["provider"] == {"loaded": 60, "added": 0, "removed": 0}
+    assert engine.encoder.encoded == 2  # its two new sentences, nothing else
+    table = engine.state.matcher.tables["provider"]
+    row, old_row = int(table.rows_of([pid])[0]), int(first.state.matcher.tables["provider"].rows_of([pid])[0])
+    assert not np.array_equal(table.item_codes[row], first.state.matcher.tables["provider"].item_codes[old_row])
+    others = [i for i in range(len(table)) if i != row]
+    assert np.array_equal(table.item_codes[others], first.state.matcher.tables["provider"].item_codes[others])
     db.dispose()
 
 

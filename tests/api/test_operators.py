@@ -38,6 +38,15 @@ def test_weights_are_versioned_and_audited(env: ApiEnv) -> None:
     assert other["weight_set_version"] != v1 + 1
 
 
+def test_a_negative_sentence_weight_is_a_clear_error_and_saves_nothing(env: ApiEnv) -> None:
+    s2 = env.ids["space2"]
+    before = env.call("operator2", "get", f"/api/v1/spaces/{s2}/weights/mentor/versions").json["items"]
+    r = env.call("operator2", "put", f"/api/v1/spaces/{s2}/weights/mentor", json={"weights": {"sem_item": -0.5}})
+    assert r.status_code == 422 and r.headers["Content-Type"].startswith("application/problem+json")
+    assert r.json["errors"][0]["field"] == "weights" and "sem_item" in r.json["errors"][0]["message"]
+    assert env.call("operator2", "get", f"/api/v1/spaces/{s2}/weights/mentor/versions").json["items"] == before
+
+
 def test_preview_changes_nothing(env: ApiEnv) -> None:
     s1 = env.ids["space1"]
     before = env.call("operator1", "get", f"/api/v1/spaces/{s1}/weights/mentor/versions").json["items"]

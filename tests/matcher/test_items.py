@@ -166,3 +166,32 @@ def test_a_reserved_table_fills_its_item_codes_in_place() -> None:
     fresh = ProfileTable("mentor", enc.dim, MatcherConfig(lexical_terms=32, lexical_features=2**16))
     upsert_profiles(fresh, mentors, enc, lex)
     assert np.array_equal(fresh.item_codes, table.item_codes) and np.array_equal(fresh.item_scales, table.item_scales)
+
+
+@pytest.mark.parametrize("dense_max", [0, 20_000])
+def test_every_path_gives_the_second_stage_the_same_rows_even_when_words_weigh_much(dense_max: int) -> None:
+    """The retrieval paths draw their shortlist without the lexical part; the second stage picks its rows by that
+    score too (it picked them by the full score at first: with a lexical weight of 0.3-0.5 the exhaustive
+    ranking re-scored rows the fast paths had not kept, and their lists differed)."""
+    from dataclasses import replace
+
+    from tests.matcher.helpers import random_ecosystem
+
+    m, projects = random_ecosystem(3000, seed=5)
+    m.config = replace(m.config, dense_max=dense_max)
+    w = WeightSet.default("mentor").with_weights(lexical=0.5)
+    for pid in projects[:12]:
+        fast = m.rank(kind="mentor", query_id=pid, weights=w, k=10, now=NOW, explain=False)
+        full = m.rank(kind="mentor", query_id=pid, weights=w, k=10, now=NOW, explain=False, exhaustive=True)
+        assert [x.id for x in fast.matches] == [x.id for x in full.matches]
+        assert [x.contributions["sem_item"] for x in fast.matches] == \
+            pytest.approx([x.contributions["sem_item"] for x in full.matches], abs=1e-6)
+
+
+def test_a_negative_sentence_weight_is_refused() -> None:
+    """Only the best of the first stage are re-scored, so a penalty there would lift the rows just below them."""
+    from matcher.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="sem_item"):
+        WeightSet.parse("mentor", {"sem_item": -0.1})
+    assert WeightSet.parse("mentor", {"sem_item": 0.0}).weights["sem_item"] == 0.0
