@@ -61,13 +61,12 @@ def _to_profiles(kind: str, rows: list[dict[str, Any]]) -> list[Any]:
     out: list[Any] = []
     for r in rows:
         if kind == "project":
+            need_text = project_need_text(r["needs_statement"], r["one_liner"], r.get("description"))
             out.append(ProjectProfile(
                 id=r["id"], space_id=r["space_id"], stage=r["stage"], industries=tuple(r["industries"]),
                 needs=tuple(r["needs"]), city=r["city"], languages=tuple(r["languages"]),
-                need_text=project_need_text(r["needs_statement"], r["one_liner"], r.get("description")),
-                domain_text=r["one_liner"], name=r["name"],
-                items=text_items(r["one_liner"], project_need_text(r["needs_statement"], r["one_liner"],
-                                                                   r.get("description"))),
+                need_text=need_text, domain_text=r["one_liner"], name=r["name"],
+                items=text_items(r["one_liner"], need_text),
                 round_sought=r["round_sought"], funding_sought=r["funding_sought"], updated_at=r["updated_at"],
                 curated=r["dealflow_curated"], active=r["active"]))
             continue

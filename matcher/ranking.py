@@ -582,11 +582,12 @@ class Matcher:
         # features without the lexical part, and exposure), so every path scores the same rows; an investor
         # history ranker has its own
         item_w = 0.0 if use_history else float(weights.weights.get("sem_item", 0.0))
-        lexical_part = w[FEATURE_INDEX["lexical"]] * X[:, FEATURE_INDEX["lexical"]]
-        item_part, item_cos, item_q, item_c = self.item_part(q_table, q_row, pool, rows,
-                                                             base - lexical_part + w_exposure * exp_c, ids, item_w, k)
+        first = base - w[FEATURE_INDEX["lexical"]] * X[:, FEATURE_INDEX["lexical"]] + w_exposure * exp_c \
+            if item_w else base
+        item_part, item_cos, item_q, item_c = self.item_part(q_table, q_row, pool, rows, first, ids, item_w, k)
         base = base + item_part.astype(base.dtype)
-        scored_cos = item_cos[item_c >= 0]  # quote a pair only well above this list's typical best pair
+        scored_cos = item_cos[item_c >= 0] if explain else item_cos[:0]
+        # quote a pair only well above this list's typical best pair
         quote_min = max(ITEM_REASON_COSINE, float(np.median(scored_cos)) + 0.1) if len(scored_cos) else 1.0
         lam = float(weights.diversity)
         tail = exploration.tail if exploration is not None else 0
