@@ -3,3 +3,4 @@
 from pathlib import Path
 
 PROJECTIONS = Path(__file__).with_name("projections.npz")
+LANGUAGES = Path(__file__).with_name("languages.npz")

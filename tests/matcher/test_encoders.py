@@ -188,3 +188,50 @@ def test_a_projected_encoder_centres_and_keeps_the_leading_directions() -> None:
         build_encoder("use/x")
     with pytest.raises(EncoderError, match="bad dimension"):
         build_encoder("use/\u00b2")
+
+
+def test_a_language_neutral_encoder_takes_each_texts_language_offset_off() -> None:
+    from matcher.encoders import _language_offsets, cjk_share
+
+    enc = build_encoder("use~")
+    zh, en = _language_offsets(enc.base.id)  # type: ignore[attr-defined]
+    assert enc.dim == 512 and enc.id.startswith(enc.base.id + "~lang-")  # type: ignore[attr-defined]
+    assert float(np.linalg.norm(zh - en)) > 0.05  # the two languages do sit apart
+    raw = np.random.default_rng(1).normal(size=(4, 512)).astype(np.float32)
+    enc.base = type("Fixed", (), {"encode": lambda self, texts: raw[: len(texts)], "id": "fixed"})()  # type: ignore[attr-defined]
+    texts = ["需要申请发明专利", "we need a patent lawyer", "需要patent律师", "2024 / 300"]
+    out = enc.encode(texts)
+    assert cjk_share(texts[2]) == pytest.approx(4 / 10) and cjk_share(texts[3]) == 0.0
+    offsets = [zh, en, 0.4 * zh + 0.6 * en, np.zeros_like(zh)]  # a text without letters keeps its vector
+    for row, text_offset, got in zip(raw, offsets, out, strict=True):
+        expected = row - text_offset
+        np.testing.assert_allclose(got, expected / np.linalg.norm(expected), atol=1e-5)
+    # inside a projection: the projection is the model's own (keyed by the model, not by the correction)
+    projected = build_encoder("use~/128")
+    assert projected.dim == 128 and "~lang-" in projected.id
+    with pytest.raises(EncoderError, match="no language offsets for keyword"):
+        build_encoder("keyword~")
+
+
+def test_a_language_neutral_encoder_caches_the_raw_vectors(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cache = SqliteEmbeddingCache(tmp_path / "e.sqlite")
+    plain = CachedEncoder(build_encoder("use"), cache)
+    plain.encode(TEXTS[:2])
+    neutral = CachedEncoder(build_encoder("use~"), cache)
+    out = neutral.encode(TEXTS[:2])
+    assert neutral.encoded == 0 and neutral.hits == 2  # the raw vectors were cached under the model's own id
+    np.testing.assert_allclose(np.linalg.norm(out, axis=1), 1.0, atol=1e-5)
+
+
+def test_without_the_language_offset_meaning_beats_language() -> None:
+    """A Chinese query for a seed investor, an English text about one and an unrelated Chinese text: the
+    default encoder puts the unrelated Chinese text closer (the language wins); its language-neutral twin
+    reads the meaning."""
+    query, same_meaning, same_language = "寻找天使轮投资，约300万元", "looking for a seed investor in climate tech", \
+        "需要申请发明专利，保护核心算法"
+
+    def margin(spec: str) -> float:
+        v = build_encoder(spec).encode([query, same_meaning, same_language])
+        return float(v[0] @ v[1] - v[0] @ v[2])
+
+    assert margin("e5*8+use/128") < 0 < margin("e5~*8+use~/128")
