@@ -510,8 +510,11 @@ class ProfileTable:
         return self.profiles[int(self.rows_of([id_])[0])]
 
     def vectors(self, rows: np.ndarray | None = None) -> np.ndarray:
-        m = self.index.matrix()
-        return m if rows is None else m[rows]
+        """The vectors of these rows as float32 (a copy); without rows, all of them: a view of a float32 table,
+        a widened copy of a bfloat16 one (a table that large gathers the rows it needs instead)."""
+        if rows is None:
+            return self.index.matrix() if not self.index.half else self.index.vectors(np.arange(len(self)))
+        return self.index.vectors(rows)
 
     def item_vectors(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The item vectors of these rows, ``(len(rows), ITEM_SLOTS, dim)`` float32, and which slots hold one."""
@@ -535,8 +538,10 @@ class ProfileTable:
 
     def second_field(self, rows: np.ndarray) -> np.ndarray:
         """Unit vectors of the second text of these rows (a project's one-liner; see the module table): the
-        stored vector's second half, scaled back. Copies only that half."""
-        out: np.ndarray = self.index.matrix()[rows, self.field_dim:] * np.float32(1.0 / SQRT_HALF)
+        stored vector's second half, scaled back (a float32 table copies only that half)."""
+        half = self.index.vectors(rows)[:, self.field_dim:] if self.index.half else \
+            self.index.matrix()[rows, self.field_dim:]
+        out: np.ndarray = half * np.float32(1.0 / SQRT_HALF)
         return out
 
     # -- changes --------------------------------------------------------------------------------------
@@ -548,7 +553,11 @@ class ProfileTable:
 
     def reserve(self, rows: int) -> None:
         """Room for ``rows`` profiles in all in the vector index (see :meth:`FlatIndex.reserve`) and the item
-        codes: call it before adding many profiles in batches."""
+        codes: call it before adding many profiles in batches. A table reserved for more than
+        ``config.half_above`` rows stores its vectors as bfloat16 from then on (:meth:`FlatIndex.to_half`)."""
+        if 0 < self.config.half_above < rows and not self.index.half:
+            self.index.to_half()
+            self.version += 1  # the stored values were rounded: what is cached from them is stale
         self.index.reserve(rows)
         self._reserved = max(self._reserved, int(rows))
 
@@ -592,6 +601,8 @@ class ProfileTable:
         self.item_codes, self.item_scales = self._items_block(len(ids), items)
         self.profiles = list(profiles)
         self.index = index
+        if 0 < self.config.half_above < len(index) and not index.half:
+            index.to_half()  # saved as float32 by an earlier version: stored as a table of this size is now
         self.version += 1
 
     def _column_blocks(self, values: Sequence[dict[str, Any]]) -> dict[str, np.ndarray]:

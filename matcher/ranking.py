@@ -236,20 +236,24 @@ class Matcher:
         projects, pool = self.tables["project"], self.tables[kind]
         prow = np.asarray(project_rows, dtype=np.int64)
         crow = np.arange(len(pool)) if pool_rows is None else np.asarray(pool_rows, dtype=np.int64)
-        values = self._estimate(projects.vectors(prow), pool.vectors(crow), len(prow), len(crow), pool.field_dim)
+        values = self._estimate(projects, prow, pool, crow)
         self._calibration[kind] = ((-1, -1), values)
         self._pinned.add(kind)
         return values
 
-    def _estimate(self, project_vectors: np.ndarray, pool_vectors: np.ndarray, n_p: int, n_c: int, d: int
+    @staticmethod
+    def _estimate(projects: ProfileTable, project_rows: np.ndarray, pool: ProfileTable, pool_rows: np.ndarray
                   ) -> tuple[float, float, float, float]:
+        """The field cosines' (mean, std) over 4,000 deterministic random pairs of these rows (only the drawn
+        rows are read)."""
+        n_p, n_c, d = len(project_rows), len(pool_rows), pool.field_dim
         if min(n_p, n_c) == 0:
             return (0.0, 1.0, 0.0, 1.0)
         rng = np.random.default_rng(0)
         n = 4000
         pr = rng.integers(0, n_p, n)
         cr = rng.integers(0, n_c, n)
-        pv, cv = project_vectors[pr], pool_vectors[cr]
+        pv, cv = projects.vectors(project_rows[pr]), pool.vectors(pool_rows[cr])
         first = 2.0 * np.einsum("ij,ij->i", pv[:, :d], cv[:, :d])
         second = 2.0 * np.einsum("ij,ij->i", pv[:, d:], cv[:, d:])
         return (float(first.mean()), float(first.std()) or 1.0, float(second.mean()), float(second.std()) or 1.0)
@@ -270,7 +274,7 @@ class Matcher:
                 return values
         if min(sizes) == 0:
             return (0.0, 1.0, 0.0, 1.0)
-        values = self._estimate(projects.vectors(), pool.vectors(), sizes[0], sizes[1], pool.field_dim)
+        values = self._estimate(projects, np.arange(sizes[0]), pool, np.arange(sizes[1]))
         self._calibration[kind] = (sizes, values)
         return values
 
@@ -343,9 +347,13 @@ class Matcher:
         if len(pr) == 1 or len(ir) == 1:  # one side is one vector: products over the other table, no gather
             one, many, rows = (projects, pool, ir) if len(pr) == 1 else (pool, projects, pr)
             v = one.vectors(pr if len(pr) == 1 else ir)[0]
-            m = many.vectors()
-            first = 2.0 * (m[:, :d] @ v[:d])[rows]
-            second = 2.0 * (m[:, d:] @ v[d:])[rows]
+            if many.index.half:  # a bfloat16 table: widen only the rows asked about
+                m = many.vectors(rows)
+                first, second = 2.0 * (m[:, :d] @ v[:d]), 2.0 * (m[:, d:] @ v[d:])
+            else:
+                m = many.vectors()
+                first = 2.0 * (m[:, :d] @ v[:d])[rows]
+                second = 2.0 * (m[:, d:] @ v[d:])[rows]
         else:
             pv, cv = projects.vectors(pr), pool.vectors(ir)
             first = 2.0 * (pv[:, :d] * cv[:, :d]).sum(axis=1)
@@ -482,7 +490,7 @@ class Matcher:
         elif exhaustive:
             cand_local = np.arange(len(elig_rows))
             retrieved = len(elig_rows)
-        elif len(pool) <= cfg.dense_max:
+        elif len(pool) <= cfg.dense_max and not pool.index.half:
             # a small pool: every eligible row's pre-score exactly (structured part + calibrated semantic part, the
             # walk's `exact` below), its field cosines from two matrix-vector products over all stored vectors,
             # which read the memory once and copy nothing; the best `keep` by pre-score go on

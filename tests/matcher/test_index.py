@@ -187,3 +187,63 @@ class TestFlatIndex(IndexContract):
 
 class TestIDMapIndex(IndexContract):
     impl = IDMapIndex
+
+
+class TestHalfPrecisionFlatIndex:
+    """``FlatIndex(half=True)`` stores bfloat16 rows: every reader sees the same stored values, the answers are
+    the float32 index's up to that rounding, and rows move as they do in float32."""
+
+    dim = 32
+
+    def test_searches_as_the_float32_index_up_to_rounding(self) -> None:
+        rng = np.random.default_rng(3)
+        ids, vecs = np.arange(500, 900), unit(rng, 400, self.dim)
+        full, half = FlatIndex(self.dim), FlatIndex(self.dim, half=True)
+        full.add(ids, vecs)
+        half.add(ids, vecs)
+        assert half.matrix().dtype == np.uint16 and half.matrix().nbytes * 2 == full.matrix().nbytes
+        stored = half.vectors(np.arange(len(half)))
+        assert stored.dtype == np.float32 and np.abs(stored - vecs).max() <= 0.004 * np.abs(vecs).max()
+        q = unit(rng, 5, self.dim)
+        (fi, fs), (hi, hs) = full.search(q, 10), half.search(q, 10)
+        np.testing.assert_allclose(hs, fs, atol=5e-3)
+        for j in range(len(q)):  # faiss scores exactly what a reader of the stored rows computes
+            np.testing.assert_allclose(hs[j], stored[half.rows_of(hi[j])] @ q[j], atol=1e-6)
+        assert (fi[:, :3] == hi[:, :3]).mean() > 0.9
+
+    def test_to_half_keeps_ids_rows_and_every_change(self, tmp_path: Path) -> None:
+        rng = np.random.default_rng(4)
+        ids, vecs = np.arange(100, 160), unit(rng, 60, self.dim)
+        index = FlatIndex(self.dim)
+        index.add(ids, vecs)
+        index.to_half(block=7)
+        assert index.half and len(index) == 60
+        np.testing.assert_array_equal(index.row_ids(), ids)
+        as_added = FlatIndex(self.dim, half=True)  # the same rows added as bfloat16 from the start
+        as_added.add(ids, vecs)
+        np.testing.assert_array_equal(index.matrix(), as_added.matrix())
+        np.testing.assert_allclose(index.vectors(np.arange(60)), vecs, atol=0.004)
+        index.reserve(100)
+        more = unit(rng, 3, self.dim)
+        index.add([500, 501, 502], more)
+        index.upsert([100], more[:1])
+        moves = index.remove([101, 102])
+        assert moves and 101 not in index
+        stored = index.vectors(np.arange(len(index)))
+        for row, id_ in enumerate(index.row_ids().tolist()):
+            want = more[id_ - 500] if id_ >= 500 else (more[0] if id_ == 100 else vecs[id_ - 100])
+            np.testing.assert_allclose(stored[row], want, atol=0.004)
+        one = FlatIndex(self.dim, half=True)
+        one.add([1], more[:1])  # an upsert stores exactly what an add stores
+        np.testing.assert_array_equal(index.matrix()[index.rows_of([100])], one.matrix())
+        np.testing.assert_array_equal(index.vectors_of([100]), one.vectors_of([1]))
+        assert index.vectors_of([100]).dtype == np.float32
+        save_index(index, tmp_path / "ix", encoder_id="enc")
+        loaded, _ = load_index(tmp_path / "ix", encoder_id="enc")
+        assert isinstance(loaded, FlatIndex) and loaded.half
+        np.testing.assert_array_equal(loaded.matrix(), index.matrix())
+        np.testing.assert_array_equal(loaded.row_ids(), index.row_ids())
+        keep = np.array([0, 2, 5, 40])
+        loaded.keep_rows(keep)  # compacts the bfloat16 rows in place, as it does float32 ones
+        np.testing.assert_array_equal(loaded.matrix(), index.matrix()[keep])
+        np.testing.assert_array_equal(loaded.row_ids(), index.row_ids()[keep])

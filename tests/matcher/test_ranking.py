@@ -153,15 +153,20 @@ def test_two_stage_matches_exhaustive_when_fetch_covers_pool() -> None:
         assert full.retrieved == full.eligible >= fast.retrieved
 
 
+@pytest.mark.parametrize("half", [False, True])
 @pytest.mark.parametrize("kind", ["mentor", "investor"])
 @pytest.mark.parametrize("dense_max", [0, 20_000])
-def test_both_retrieval_paths_rank_as_the_exhaustive_ranking(dense_max: int, kind: str) -> None:
+def test_both_retrieval_paths_rank_as_the_exhaustive_ranking(dense_max: int, kind: str, half: bool) -> None:
     """Faiss plus the threshold walk (dense_max 0; a fetch far smaller than the pool, so the walk does walk) and
     the dense products over every row select the same top lists as scoring every eligible row, also with
-    candidates excluded (as intros already made exclude them)."""
+    candidates excluded (as intros already made exclude them); so they do when the pool stores float16 rows
+    (bfloat16, as a table reserved for more than ``half_above`` rows does)."""
     from dataclasses import replace
 
     m, projects = random_ecosystem(1500, seed=5, kind=kind)
+    if half:
+        m.tables[kind].index.to_half()
+        m.tables["project"].index.to_half()
     m.config = replace(m.config, dense_max=dense_max, semantic_fetch=40, structured_fetch=60, walk_chunk=64)
     w = WeightSet.default(kind)
     for i, pid in enumerate(projects[:8]):
@@ -173,9 +178,9 @@ def test_both_retrieval_paths_rank_as_the_exhaustive_ranking(dense_max: int, kin
                       exclude=exclude)
         assert ids(fast) == ids(full) and not set(exclude) & set(ids(fast))
         assert [x.score for x in fast.matches] == pytest.approx([x.score for x in full.matches], abs=1e-6)
-        if dense_max:
+        if dense_max and not half:
             assert fast.retrieved == fast.eligible  # every eligible row was scored
-        else:
+        else:  # a bfloat16 pool is searched by faiss whatever its size (widening every row costs more)
             assert fast.retrieved < fast.eligible  # the walk stopped early
 
 
@@ -322,3 +327,46 @@ def test_lexical_idf_fitted_in_chunks_equals_one_pass() -> None:
     one = LexicalEncoder(n_features=2**12).fit(texts, chunk=len(texts))
     for chunk in (1, 5, 7):
         np.testing.assert_array_equal(LexicalEncoder(n_features=2**12).fit(texts, chunk=chunk).idf, one.idf)
+
+
+def test_a_table_reserved_beyond_half_above_stores_float16_and_ranks_alike() -> None:
+    """``ProfileTable.reserve`` past ``config.half_above`` switches the table to bfloat16 rows; its rankings are the
+    float32 table's up to that rounding of the scores."""
+    from dataclasses import replace
+
+    m, projects = random_ecosystem(400, seed=9)
+    w = WeightSet.default("mentor")
+    before = [m.rank(kind="mentor", query_id=pid, weights=w, k=10, now=NOW, explain=False) for pid in projects[:6]]
+    table = m.tables["mentor"]
+    table.config = replace(table.config, half_above=len(table) + 5)
+    table.reserve(len(table) + 5)
+    assert not table.index.half  # not beyond it
+    table.reserve(len(table) + 6)
+    assert table.index.half and table.vectors(np.array([0, 1])).dtype == np.float32
+    after = [m.rank(kind="mentor", query_id=pid, weights=w, k=10, now=NOW, explain=False) for pid in projects[:6]]
+    for a, b in zip(before, after, strict=True):
+        assert [x.score for x in b.matches] == pytest.approx([x.score for x in a.matches], abs=2e-3)
+        assert len(set(ids(a)[:5]) & set(ids(b)[:5])) >= 4
+
+
+def test_a_float32_table_saved_by_an_earlier_version_loads_as_float16_and_ranks_alike(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from matcher.build import load_table, save_table
+    from matcher.encoders import KeywordEncoder
+
+    m, projects = random_ecosystem(300, seed=11)
+    pool = m.tables["mentor"]
+    assert not pool.index.half
+    w = WeightSet.default("mentor")
+    before = [m.rank(kind="mentor", query_id=pid, weights=w, k=10, now=NOW, explain=False) for pid in projects[:5]]
+    save_table(pool, tmp_path / "mentor", encoder_id=KeywordEncoder().id, lexical=m.lexical)
+    cfg = replace(pool.config, half_above=100)
+    loaded, report = load_table(tmp_path / "mentor", kind="mentor", profiles={p.id: p for p in pool.profiles},
+                                encoder=KeywordEncoder(), lexical=m.lexical, config=cfg)
+    assert loaded.index.half and report["loaded"] == 300 and report["added"] == 0
+    np.testing.assert_allclose(loaded.vectors(np.arange(300)), pool.vectors(np.arange(300)), atol=0.004)
+    m.tables["mentor"] = loaded
+    after = [m.rank(kind="mentor", query_id=pid, weights=w, k=10, now=NOW, explain=False) for pid in projects[:5]]
+    for a, b in zip(before, after, strict=True):
+        assert [x.score for x in b.matches] == pytest.approx([x.score for x in a.matches], abs=2e-3)
