@@ -14,6 +14,13 @@ served lists) re-scores the candidates and explains the top 10, as with a servin
 
 Retrieval recall: for ``--recall-queries`` projects, the share of the exhaustive top 100 (every eligible
 candidate fully scored) that the two-stage ranking also puts in its top 100.
+
+The yardstick is always a float32 ``IndexFlatIP`` over the pool's vectors. A pool stored as bfloat16 (tables
+reserved for more than ``MatcherConfig.half_above`` rows) gets a float32 copy for the timing only, built after
+``peak_rss_mb`` is read (the process's peak so far: building the tables, fitting the model, warm rankings) and
+dropped after it; its own search is timed too (``pool_search_*``). The peak is then reset
+(``/proc/self/clear_refs``) and ``recall_check_peak_rss_mb`` is the peak of the recall check alone, which ranks
+every eligible candidate: the benchmark's reference, not a served path.
 """
 
 from __future__ import annotations
@@ -24,10 +31,11 @@ import sys
 import time
 from typing import Any
 
+import faiss
 import numpy as np
 
 from bench.common import build_population, percentile_ms
-from matcher import WeightSet
+from matcher import MatcherConfig, WeightSet
 from matcher.config import FEATURE_INDEX
 from matcher.index import set_search_threads
 from matcher.learning import LearnedModel, TrainingSet, features_matrix, fit
@@ -59,9 +67,41 @@ def simulated_model(m: Any, kind: str, weights: WeightSet, project_ids: np.ndarr
     return fit(data, seed=seed)
 
 
+def _peak_rss_mb() -> float | None:
+    """This process's peak resident set (VmHWM), MiB; None where /proc does not say."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return None
+
+
+def _reset_peak_rss() -> bool:
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
+            fh.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def _float32_reference(pool: Any, block: int = 8192) -> Any:
+    """The raw flat yardstick: the pool's own index when it stores float32, else a float32 copy of its rows."""
+    if not getattr(pool.index, "half", False):
+        return pool.index
+    flat = faiss.IndexFlatIP(pool.index.dim)
+    for start in range(0, len(pool.index), block):
+        flat.add(pool.index.vectors(np.arange(start, min(start + block, len(pool.index)))))
+    return flat
+
+
 def run(candidates: int, kind: str = "mentor", queries: int = 300, recall_queries: int = 100, seed: int = 7,
-        encoder: str | None = None, threads: int = 1, learned: bool = True) -> dict[str, object]:
-    pop = build_population(kind=kind, candidates=candidates, seed=seed, encoder=encoder)
+        encoder: str | None = None, threads: int = 1, learned: bool = True,
+        config: MatcherConfig | None = None) -> dict[str, object]:
+    pop = build_population(kind=kind, candidates=candidates, seed=seed, encoder=encoder, config=config)
     set_search_threads(threads)  # as a serving worker does (api.engine); applies to both timings
     m = pop.matcher
     weights = WeightSet.default(kind)
@@ -75,14 +115,22 @@ def run(candidates: int, kind: str = "mentor", queries: int = 300, recall_querie
     for pid in query_ids[:20]:  # warm up
         m.rank(kind=kind, query_id=int(pid), weights=weights, k=10, learned=model)
         pool.index.search_rows(projects.vectors(projects.rows_of([int(pid)])), 10)
+    peak_rss = _peak_rss_mb()
+    reference = _float32_reference(pool)
+    half = reference is not pool.index
     rank_t: list[float] = []
     faiss_t: list[float] = []
+    pool_t: list[float] = []
     retrieved: list[int] = []
     eligible: list[int] = []
     for pid in query_ids:
         q = projects.vectors(projects.rows_of([int(pid)]))
+        if half:
+            t = time.perf_counter()
+            pool.index.search_rows(q, 10)
+            pool_t.append(time.perf_counter() - t)
         t0 = time.perf_counter()
-        pool.index.search_rows(q, 10)
+        reference.search(q, 10)
         t1 = time.perf_counter()
         r = m.rank(kind=kind, query_id=int(pid), weights=weights, k=10, explain=True, learned=model)
         t2 = time.perf_counter()
@@ -91,6 +139,8 @@ def run(candidates: int, kind: str = "mentor", queries: int = 300, recall_querie
         retrieved.append(r.retrieved)
         eligible.append(r.eligible)
         pool.bump_impressions([x.id for x in r.matches])  # served: the next ranking refreshes the exposure
+    del reference
+    reset = _reset_peak_rss()
     recalls = []
     for pid in query_ids[:recall_queries]:
         fast = m.rank(kind=kind, query_id=int(pid), weights=weights, k=100, explain=False)
@@ -111,6 +161,10 @@ def run(candidates: int, kind: str = "mentor", queries: int = 300, recall_querie
         "rank_p99_ms": percentile_ms(rank_t, 99),
         "faiss_p50_ms": percentile_ms(faiss_t, 50),
         "faiss_p99_ms": percentile_ms(faiss_t, 99),
+        "vectors_stored_as": "bfloat16" if half else "float32",
+        "pool_search_p50_ms": percentile_ms(pool_t, 50) if half else None,
+        "pool_search_p99_ms": percentile_ms(pool_t, 99) if half else None,
+        "peak_rss_mb": peak_rss,
         "eligible_mean": round(float(np.mean(eligible)), 1),
         "retrieved_mean": round(float(np.mean(retrieved)), 1),
         "recall@100": round(float(np.mean(recalls)), 4) if recalls else None,
@@ -119,6 +173,7 @@ def run(candidates: int, kind: str = "mentor", queries: int = 300, recall_querie
         "learned_model": model is not None,
         "model_fit_seconds": fit_seconds if model is not None else None,
         "exposure_refresh": True,
+        "recall_check_peak_rss_mb": _peak_rss_mb() if reset else None,
     }
     out["rank_to_faiss_p99"] = round(out["rank_p99_ms"] / max(out["faiss_p99_ms"], 1e-9), 3)  # type: ignore[operator]
     return out

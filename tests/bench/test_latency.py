@@ -16,6 +16,18 @@ def test_latency_run_with_a_learned_model_keeps_retrieval_exact() -> None:
     assert out["learned_model"] is True and out["exposure_refresh"] is True
     assert out["recall@100"] == 1.0 and out["recall_queries"] == 15
     assert 0 < out["rank_p50_ms"] <= out["rank_p99_ms"]  # type: ignore[operator]
+    assert out["vectors_stored_as"] == "float32" and out["pool_search_p99_ms"] is None
+
+
+def test_a_bfloat16_pool_is_timed_against_a_float32_yardstick_and_stays_exact() -> None:
+    """Beyond ``half_above`` rows the pool stores bfloat16: the yardstick is still a float32 flat search (a copy
+    made after the peak memory is read), the pool's own search is timed beside it, and retrieval stays exact."""
+    from matcher import MatcherConfig
+
+    out = run(400, queries=20, recall_queries=10, encoder="keyword", config=MatcherConfig(half_above=100))
+    assert out["vectors_stored_as"] == "bfloat16" and out["recall@100"] == 1.0
+    assert 0 < out["pool_search_p50_ms"] <= out["pool_search_p99_ms"]  # type: ignore[operator]
+    assert out["peak_rss_mb"] is not None and out["peak_rss_mb"] > 50  # type: ignore[operator]
 
 
 def test_the_simulated_model_learns_the_hidden_rule() -> None:
