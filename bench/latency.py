@@ -89,9 +89,10 @@ def _reset_peak_rss() -> bool:
 
 
 def _float32_reference(pool: Any, block: int = 8192) -> Any:
-    """The raw flat yardstick: the pool's own index when it stores float32, else a float32 copy of its rows."""
-    if not getattr(pool.index, "half", False):
-        return pool.index
+    """The raw flat yardstick (a bare faiss index): the pool's own when it stores float32, else a float32 copy
+    of its rows."""
+    if not pool.index.half:
+        return pool.index.raw
     flat = faiss.IndexFlatIP(pool.index.dim)
     for start in range(0, len(pool.index), block):
         flat.add(pool.index.vectors(np.arange(start, min(start + block, len(pool.index)))))
@@ -117,7 +118,7 @@ def run(candidates: int, kind: str = "mentor", queries: int = 300, recall_querie
         pool.index.search_rows(projects.vectors(projects.rows_of([int(pid)])), 10)
     peak_rss = _peak_rss_mb()
     reference = _float32_reference(pool)
-    half = reference is not pool.index
+    half = reference is not pool.index.raw
     rank_t: list[float] = []
     faiss_t: list[float] = []
     pool_t: list[float] = []
@@ -127,7 +128,7 @@ def run(candidates: int, kind: str = "mentor", queries: int = 300, recall_querie
         q = projects.vectors(projects.rows_of([int(pid)]))
         if half:
             t = time.perf_counter()
-            pool.index.search_rows(q, 10)
+            pool.index.raw.search(q, 10)
             pool_t.append(time.perf_counter() - t)
         t0 = time.perf_counter()
         reference.search(q, 10)

@@ -49,38 +49,39 @@ def corpus() -> list[str]:
     return sorted(texts)
 
 
-def language_offsets(texts: list[str]) -> dict[str, np.ndarray]:
-    chinese = np.array([cjk_share(t) > 0.5 for t in texts])
-    arrays: dict[str, np.ndarray] = {}
-    for spec in KEEP:
-        encoder = build_encoder(spec)
-        vectors = encoder.encode(texts).astype(np.float64)
-        mean = vectors.mean(axis=0)
-        arrays[f"{encoder.id}:zh"] = (vectors[chinese].mean(axis=0) - mean).astype(np.float32)
-        arrays[f"{encoder.id}:en"] = (vectors[~chinese].mean(axis=0) - mean).astype(np.float32)
-        print(f"{encoder.id}: {int(chinese.sum())} Chinese and {int((~chinese).sum())} English texts",
-              file=sys.stderr)
-    return arrays
+def language_offsets(texts: list[str], vectors: np.ndarray, model_id: str) -> dict[str, np.ndarray]:
+    """How far the mean of the Chinese texts and the mean of the English ones lie from the mean of all (texts
+    without letters, which ``NAME~`` leaves as they are, count in neither)."""
+    share = np.array([cjk_share(t) for t in texts])
+    lettered = np.array([any(ch.isalpha() for ch in t) for t in texts])
+    chinese, english = lettered & (share > 0.5), lettered & (share <= 0.5)
+    mean = vectors[lettered].mean(axis=0)
+    print(f"{model_id}: {int(chinese.sum())} Chinese and {int(english.sum())} English texts", file=sys.stderr)
+    return {f"{model_id}:zh": (vectors[chinese].mean(axis=0) - mean).astype(np.float32),
+            f"{model_id}:en": (vectors[english].mean(axis=0) - mean).astype(np.float32)}
 
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     texts = corpus()
-    np.savez_compressed(LANGUAGES, **language_offsets(texts))  # type: ignore[arg-type]
-    print(f"wrote {LANGUAGES}", file=sys.stderr)
-    if "--languages" in args:
-        return 0
-    arrays: dict[str, np.ndarray] = {}
+    projections: dict[str, np.ndarray] = {}
+    languages: dict[str, np.ndarray] = {}
     for spec, keep in KEEP.items():
         encoder = build_encoder(spec)
         vectors = encoder.encode(texts).astype(np.float64)
+        languages.update(language_offsets(texts, vectors, encoder.id))
+        if "--languages" in args:
+            continue
         mean = vectors.mean(axis=0)
         _, _, vt = np.linalg.svd(vectors - mean, full_matrices=False)
-        arrays[f"{encoder.id}:mean"] = mean.astype(np.float32)
-        arrays[f"{encoder.id}:components"] = vt[:keep].astype(np.float32)
+        projections[f"{encoder.id}:mean"] = mean.astype(np.float32)
+        projections[f"{encoder.id}:components"] = vt[:keep].astype(np.float32)
         print(f"{encoder.id}: {len(texts)} texts, kept {keep} of {vectors.shape[1]} directions", file=sys.stderr)
-    np.savez_compressed(PROJECTIONS, **arrays)  # type: ignore[arg-type]
-    print(f"wrote {PROJECTIONS}", file=sys.stderr)
+    np.savez_compressed(LANGUAGES, **languages)  # type: ignore[arg-type]
+    print(f"wrote {LANGUAGES}", file=sys.stderr)
+    if projections:
+        np.savez_compressed(PROJECTIONS, **projections)  # type: ignore[arg-type]
+        print(f"wrote {PROJECTIONS}", file=sys.stderr)
     return 0
 
 

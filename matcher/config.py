@@ -165,7 +165,7 @@ class MatcherConfig:
     learned_prune: bool = True
     # tables reserved for more rows than this store their vectors as bfloat16 (matcher.index.FlatIndex, half=True):
     # half the memory, and a faster faiss scan, where the dense path above no longer reads every vector as
-    # float32; 0 keeps float32 everywhere
+    # float32; 0 converts nothing (a table saved as bfloat16 loads as saved)
     half_above: int = 20_000
     # the second stage: sem_item is scored for the best this many of the first stage (the list and far beyond it)
     item_rerank: int = 100

@@ -97,28 +97,66 @@ class FlatIndex:
 
     def __init__(self, dim: int, *, half: bool = False) -> None:
         self.dim = int(dim)
-        self.half = bool(half)
-        self._index: Any = self._new_index()
+        self._index: Any = self._new_index(half)
+        self._retired: Any = None  # the float32 index a switch replaced: readers may still hold views of it
         self._ids = np.zeros(0, dtype=np.int64)
         self._row: dict[int, int] = {}
 
-    def _new_index(self) -> Any:
-        if self.half:
+    @property
+    def half(self) -> bool:
+        """Whether the rows are stored as bfloat16 (read off the faiss index itself, so the two never disagree)."""
+        return isinstance(self._index, faiss.IndexScalarQuantizer)
+
+    @property
+    def raw(self) -> Any:
+        """The faiss index itself (read only: for timing a bare search)."""
+        return self._index
+
+    def _new_index(self, half: bool) -> Any:
+        if half:
             return faiss.IndexScalarQuantizer(self.dim, faiss.ScalarQuantizer.QT_bf16, faiss.METRIC_INNER_PRODUCT)
         return faiss.IndexFlatIP(self.dim)
 
     def to_half(self, block: int = 8192) -> None:
-        """Store the vectors as bfloat16 from now on (module docstring), moving the rows stored so far a block at
-        a time; ids and rows stay as they are."""
+        """Store the vectors as bfloat16 from now on (module docstring); ids and rows stay as they are. The new
+        index is sized once and filled a block at a time aside, then published in one assignment, so a ranking
+        on another thread sees either the old index or the complete new one; the old one is kept until the next
+        switch (a reader may still hold a view of its rows)."""
         if self.half:
             return
         old = self.matrix()
-        keep_alive = self._index
-        self.half = True
-        self._index = self._new_index()
+        new = self._new_index(True)
+        codes = new.codes
+        codes.resize(len(old) * int(new.code_size))  # one allocation of the final size, as `reserve` makes
+        codes.resize(0)
         for start in range(0, len(old), block):
-            self._index.add(np.ascontiguousarray(old[start:start + block]))
-        del old, keep_alive
+            new.add(np.ascontiguousarray(old[start:start + block]))
+        self._retired, self._index = self._index, new
+
+    @staticmethod
+    def widen(stored: np.ndarray) -> np.ndarray:
+        """bfloat16 bits (uint16) as the float32 values they stand for: the top half of a float32 (exactly
+        faiss's own decode)."""
+        out: np.ndarray = (stored.astype(np.uint32) << np.uint32(16)).view(np.float32)
+        return out
+
+    def half_products(self, query: np.ndarray, split: int, block: int = 8192) -> tuple[np.ndarray, np.ndarray]:
+        """``(rows[:, :split] @ query[:split], rows[:, split:] @ query[split:])`` over every stored row, without a
+        float32 copy of the table: a bfloat16 table is widened a block at a time into one reused buffer."""
+        m = self.matrix()
+        if m.dtype != np.uint16:
+            return m[:, :split] @ query[:split], m[:, split:] @ query[split:]
+        first = np.empty(len(m), dtype=np.float32)
+        second = np.empty(len(m), dtype=np.float32)
+        buf = np.empty((min(block, len(m)), self.dim), dtype=np.uint32)
+        for start in range(0, len(m), block):
+            part = m[start:start + block]
+            wide = buf[:len(part)]
+            np.left_shift(part, 16, out=wide, dtype=np.uint32)
+            rows = wide.view(np.float32)
+            first[start:start + len(part)] = rows[:, :split] @ query[:split]
+            second[start:start + len(part)] = rows[:, split:] @ query[split:]
+        return first, second
 
     def _encode(self, vectors: np.ndarray) -> np.ndarray:
         """Rows as stored: float32 as they are, or their bfloat16 bits (uint16) as faiss encodes them."""
@@ -150,21 +188,19 @@ class FlatIndex:
     def matrix(self) -> np.ndarray:
         """All rows as stored, one per id in ``row_ids()`` order (a view into faiss memory; read only): float32
         vectors, or with ``half`` their bfloat16 bits as uint16 (:meth:`vectors` widens them)."""
-        n = len(self)
-        dtype = np.uint16 if self.half else np.float32
+        index = self._index  # read once: a switch (to_half) on another thread replaces it whole
+        n = int(index.ntotal)
+        dtype = np.uint16 if isinstance(index, faiss.IndexScalarQuantizer) else np.float32
         if n == 0:
             return np.zeros((0, self.dim), dtype=dtype)
-        raw: np.ndarray = np.asarray(faiss.rev_swig_ptr(self._index.codes.data(), n * int(self._index.code_size)))
+        raw: np.ndarray = np.asarray(faiss.rev_swig_ptr(index.codes.data(), n * int(index.code_size)))
         view: np.ndarray = raw.view(dtype).reshape(n, self.dim)
         return view
 
     def vectors(self, rows: Any) -> np.ndarray:
         """The vectors of these rows as float32 (a copy; bfloat16 rows widened exactly, as faiss decodes them)."""
         stored = self.matrix()[np.asarray(rows, dtype=np.int64)]
-        if not self.half:
-            return stored
-        widened: np.ndarray = (stored.astype(np.uint32) << np.uint32(16)).view(np.float32)
-        return widened
+        return self.widen(stored) if stored.dtype == np.uint16 else stored
 
     def vectors_of(self, ids: Any) -> np.ndarray:
         return self.vectors(self.rows_of(ids))
@@ -279,7 +315,9 @@ class FlatIndex:
         out = cls(dim)
         # read_index already returns the concrete class (flat, or bfloat16 rows when it was saved half)
         out._index = faiss.read_index(str(directory / "index.faiss"))
-        out.half = isinstance(out._index, faiss.IndexScalarQuantizer)
+        if isinstance(out._index, faiss.IndexScalarQuantizer) and \
+                out._index.sq.qtype != faiss.ScalarQuantizer.QT_bf16:
+            raise IndexMismatchError(f"index in {directory} stores a scalar quantizer other than bfloat16")
         out._ids = np.load(directory / "ids.npy", allow_pickle=False).astype(np.int64)
         if out._index.ntotal != len(out._ids) or out._index.d != dim:
             raise IndexMismatchError(f"index files in {directory} disagree with each other")
@@ -410,6 +448,7 @@ def save_index(index: FlatIndex | IDMapIndex, root: str | Path, *, encoder_id: s
             np.savez(tmp / "arrays.npz", **{k: np.asarray(v) for k, v in arrays.items()})  # type: ignore[arg-type]
         manifest = IndexManifest(
             format=FORMAT, impl=index.impl, encoder_id=encoder_id, dim=index.dim, count=len(index),
+            vectors="bfloat16" if getattr(index, "half", False) else "float32",
             checksum=_checksum(tmp), created_at=dt.datetime.now(dt.UTC).isoformat(), extra=dict(extra or {}),
         )
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False))

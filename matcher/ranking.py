@@ -347,13 +347,8 @@ class Matcher:
         if len(pr) == 1 or len(ir) == 1:  # one side is one vector: products over the other table, no gather
             one, many, rows = (projects, pool, ir) if len(pr) == 1 else (pool, projects, pr)
             v = one.vectors(pr if len(pr) == 1 else ir)[0]
-            if many.index.half:  # a bfloat16 table: widen only the rows asked about
-                m = many.vectors(rows)
-                first, second = 2.0 * (m[:, :d] @ v[:d]), 2.0 * (m[:, d:] @ v[d:])
-            else:
-                m = many.vectors()
-                first = 2.0 * (m[:, :d] @ v[:d])[rows]
-                second = 2.0 * (m[:, d:] @ v[d:])[rows]
+            a, b = many.index.half_products(v, d)  # a bfloat16 table a block at a time, no float32 copy
+            first, second = 2.0 * a[rows], 2.0 * b[rows]
         else:
             pv, cv = projects.vectors(pr), pool.vectors(ir)
             first = 2.0 * (pv[:, :d] * cv[:, :d]).sum(axis=1)

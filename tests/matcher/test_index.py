@@ -247,3 +247,52 @@ class TestHalfPrecisionFlatIndex:
         loaded.keep_rows(keep)  # compacts the bfloat16 rows in place, as it does float32 ones
         np.testing.assert_array_equal(loaded.matrix(), index.matrix()[keep])
         np.testing.assert_array_equal(loaded.row_ids(), index.row_ids()[keep])
+
+
+def test_products_and_gathers_of_a_bfloat16_index_read_what_it_stores() -> None:
+    rng = np.random.default_rng(5)
+    vecs = unit(rng, 1000, 32)
+    full, half = FlatIndex(32), FlatIndex(32, half=True)
+    full.add(np.arange(1000), vecs)
+    half.add(np.arange(1000), vecs)
+    q = unit(rng, 1, 32)[0]
+    stored = half.vectors(np.arange(1000))
+    for index, rows in ((half, stored), (full, vecs)):
+        a, b = index.half_products(q, 16, block=64)  # blocks of 64 rows: many blocks and a short last one
+        np.testing.assert_allclose(a, rows[:, :16] @ q[:16], atol=1e-6)
+        np.testing.assert_allclose(b, rows[:, 16:] @ q[16:], atol=1e-6)
+    np.testing.assert_allclose(stored, vecs, atol=0.004)
+
+
+def test_a_switch_to_bfloat16_never_shows_a_reader_a_half_built_index() -> None:
+    """to_half fills the new index aside and publishes it whole: a reader on another thread sees every row at
+    every moment (the first version set the flag, then refilled the live index block by block)."""
+    import threading
+
+    rng = np.random.default_rng(6)
+    n = 40_000
+    index = FlatIndex(16)
+    index.add(np.arange(n), unit(rng, n, 16))
+    last = index.vectors([n - 1])[0]
+    errors: list[BaseException] = []
+    reads = 0
+    done = threading.Event()
+
+    def read() -> None:
+        nonlocal reads
+        while not done.is_set():
+            try:
+                assert len(index.matrix()) == n
+                np.testing.assert_allclose(index.vectors([n - 1])[0], last, atol=0.004)
+                reads += 1
+            except BaseException as exc:  # noqa: BLE001 - collected and re-raised below
+                errors.append(exc)
+                return
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    index.to_half(block=256)
+    done.set()
+    reader.join()
+    assert index.half and not errors, errors[:1]
+    assert reads > 0

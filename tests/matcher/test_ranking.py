@@ -159,8 +159,8 @@ def test_two_stage_matches_exhaustive_when_fetch_covers_pool() -> None:
 def test_both_retrieval_paths_rank_as_the_exhaustive_ranking(dense_max: int, kind: str, half: bool) -> None:
     """Faiss plus the threshold walk (dense_max 0; a fetch far smaller than the pool, so the walk does walk) and
     the dense products over every row select the same top lists as scoring every eligible row, also with
-    candidates excluded (as intros already made exclude them); so they do when the pool stores float16 rows
-    (bfloat16, as a table reserved for more than ``half_above`` rows does)."""
+    candidates excluded (as intros already made exclude them); so they do when the pool stores bfloat16 rows
+    (as a table reserved for more than ``half_above`` rows does)."""
     from dataclasses import replace
 
     m, projects = random_ecosystem(1500, seed=5, kind=kind)
@@ -329,7 +329,7 @@ def test_lexical_idf_fitted_in_chunks_equals_one_pass() -> None:
         np.testing.assert_array_equal(LexicalEncoder(n_features=2**12).fit(texts, chunk=chunk).idf, one.idf)
 
 
-def test_a_table_reserved_beyond_half_above_stores_float16_and_ranks_alike() -> None:
+def test_a_table_reserved_beyond_half_above_stores_bfloat16_and_ranks_alike() -> None:
     """``ProfileTable.reserve`` past ``config.half_above`` switches the table to bfloat16 rows; its rankings are the
     float32 table's up to that rounding of the scores."""
     from dataclasses import replace
@@ -349,7 +349,7 @@ def test_a_table_reserved_beyond_half_above_stores_float16_and_ranks_alike() -> 
         assert len(set(ids(a)[:5]) & set(ids(b)[:5])) >= 4
 
 
-def test_a_float32_table_saved_by_an_earlier_version_loads_as_float16_and_ranks_alike(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_float32_table_saved_by_an_earlier_version_loads_as_bfloat16_and_ranks_alike(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from dataclasses import replace
 
     from matcher.build import load_table, save_table
@@ -370,3 +370,23 @@ def test_a_float32_table_saved_by_an_earlier_version_loads_as_float16_and_ranks_
     after = [m.rank(kind="mentor", query_id=pid, weights=w, k=10, now=NOW, explain=False) for pid in projects[:5]]
     for a, b in zip(before, after, strict=True):
         assert [x.score for x in b.matches] == pytest.approx([x.score for x in a.matches], abs=2e-3)
+
+
+def test_thesis_features_and_one_liners_of_bfloat16_tables_match_float32() -> None:
+    """The investor ranker's thesis features (one project against every investor and one investor against
+    every project, products a block at a time over a bfloat16 table) and a project's one-liner vectors read
+    the stored rows as float32 tables do, up to bfloat16 rounding."""
+    m, projects = random_ecosystem(600, seed=13, kind="investor")
+    w = WeightSet.default("investor")
+    inv = np.arange(len(m.tables["investor"]))
+    prj = np.arange(len(m.tables["project"]))
+    before = (m.thesis_features(prj[:1], inv, w), m.thesis_features(prj, inv[:1], w),
+              m.tables["project"].second_field(prj))
+    m.tables["investor"].index.to_half()
+    m.tables["project"].index.to_half()
+    after = (m.thesis_features(prj[:1], inv, w), m.thesis_features(prj, inv[:1], w),
+             m.tables["project"].second_field(prj))
+    for b, a in zip(before, after, strict=True):
+        assert a.shape == b.shape and a.dtype == b.dtype
+        np.testing.assert_allclose(a, b, atol=0.02)
+    assert float(np.abs(after[0] - before[0]).max()) > 0  # the rows did go through bfloat16
