@@ -19,7 +19,8 @@ apart along a direction that says only which language they are in, so in a pool 
 own language wins over what the texts say (the judged sets' English projects were shown English mentors
 who shared nothing but the language). Each text's vector loses its language's offset from the domain mean
 (fitted on the seed corpus by ``python -m bench.projections``), weighted by the share of CJK characters in
-its letters, and is made unit length again.
+its letters, and is made unit length again. The second stage's sentence vectors (:func:`item_encoder`) stay the
+raw USE model's under a ``~`` spec too: the same correction lowered the judged sets there (README, "Encoder choice").
 
 Every encoder returns float32 L2-normalised rows, shape ``(n, dim)``; an empty input gives ``(0, dim)``.
 Which spec is the default (``matcher.config.DEFAULT_ENCODER``) is decided by ``python -m bench.encoders``
