@@ -133,11 +133,11 @@ def load_table(root: str | Path, *, kind: str, profiles: Mapping[int, Profile], 
     # items or with another item width) encoded again, through the cache
     items_by = item_encoder(encoder)
     if "item_hash" in arrays and len(arrays["item_hash"]) == len(saved_ids) \
-            and arrays["item_codes"].shape[2] == items_by.dim:
+            and arrays["item_codes"].dtype == np.uint8 and arrays["item_codes"].shape[2] == (items_by.dim + 1) // 2:
         items = (arrays["item_codes"][rows], arrays["item_scales"][rows])
         stale = np.flatnonzero(item_hashes(kept_profiles) != arrays["item_hash"][rows])
     else:
-        items = (np.zeros((len(rows), ITEM_SLOTS, items_by.dim), dtype=np.int8),
+        items = (np.zeros((len(rows), ITEM_SLOTS, (items_by.dim + 1) // 2), dtype=np.uint8),
                  np.zeros((len(rows), ITEM_SLOTS), dtype=np.float32))
         stale = np.arange(len(rows))
     if len(stale):

@@ -15,7 +15,7 @@ from typing import cast
 import numpy as np
 
 from matcher.config import FEATURE_INDEX, N_FEATURES, MatcherConfig
-from matcher.profiles import MACRO_MASK, NATIONWIDE_BIT, OVERSEAS_BIT, PROVINCE_MASK, region_columns
+from matcher.profiles import MACRO_MASK, NATIONWIDE_BIT, OVERSEAS_BIT, PROVINCE_MASK, region_columns, unpack_items
 from matcher.taxonomy import ROUNDS, STAGES
 
 Cols = Mapping[str, np.ndarray]
@@ -413,17 +413,20 @@ def item_similarity(q_vecs: np.ndarray, q_mask: np.ndarray, c_codes: np.ndarray,
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For each candidate row, the best cosine of one query item with one of its items (``sem_item``), in
     [0, 1] (0 where either side has no item), and the slots of that pair (query slot, candidate slot; -1 when
-    none). ``q_vecs`` ``(slots, dim)`` float with its filled-slot mask; the candidates' items as stored, 8-bit
-    codes ``(n, slots, dim)`` and scales ``(n, slots)`` (0: empty; ``matcher.profiles.encode_items``): one
-    matrix product over the codes, scaled after (decoding first, or a batched 3-d product, cost 5x)."""
+    none). ``q_vecs`` ``(slots, dim)`` float with its filled-slot mask; the candidates' items as stored, packed
+    4-bit codes ``(n, slots, ceil(dim / 2))`` and scales ``(n, slots)`` (0: empty; ``matcher.profiles.encode_items``):
+    the levels unpacked (only these rows: the second stage's ~100), one matrix product over them, scaled after
+    (scaling first, or a batched 3-d product, cost 5x)."""
     n, slots = c_codes.shape[:2]
     best = np.zeros(n, dtype=np.float32)
     q_slot = np.full(n, -1, dtype=np.int64)
     c_slot = np.full(n, -1, dtype=np.int64)
     q_used = np.flatnonzero(q_mask)
-    if n == 0 or len(q_used) == 0 or c_codes.shape[2] != q_vecs.shape[1] or c_codes.shape[2] == 0:
+    dim = int(q_vecs.shape[1])
+    if n == 0 or len(q_used) == 0 or c_codes.shape[2] != (dim + 1) // 2 or dim == 0:
         return best, q_slot, c_slot
-    flat = c_codes.reshape(n * slots, -1).astype(np.float32) @ np.ascontiguousarray(q_vecs[q_used].T)
+    levels = unpack_items(c_codes, dim).reshape(n * slots, dim).astype(np.float32)
+    flat = levels @ np.ascontiguousarray(q_vecs[q_used].T, dtype=np.float32)
     sims = flat.reshape(n, slots, len(q_used)) * c_scales[:, :, None]
     sims[c_scales <= 0] = -np.inf
     pairs = sims.reshape(n, -1)
