@@ -38,14 +38,16 @@ def test_item_codes_keep_cosines_and_mark_empty_slots() -> None:
     back = decode_items(codes, scales)
     exact = v @ v.T
     approx = np.concatenate([back[0, :3], back[2, :4]]) @ np.concatenate([back[0, :3], back[2, :4]]).T
-    assert np.abs(exact - approx).max() < 0.03  # random 512-d vectors: the worst case of 15 levels
-    assert np.abs(exact - approx).mean() < 0.01
+    off = ~np.eye(len(v), dtype=bool)  # between two vectors; a vector with itself also gains the rounding's norm
+    assert np.abs(exact - approx)[off].max() < 0.03 and np.abs(exact - approx)[off].mean() < 0.012
+    assert np.abs(np.diag(exact - approx)).max() < 0.06
     assert not back[1].any() and not back[0, 3:].any()
     filled = np.concatenate([back[0, :3], back[2, :4]])
     levels = np.round(filled / np.concatenate([scales[0, :3], scales[2, :4]])[:, None])
     assert levels.min() >= -7 and levels.max() <= 7 and np.abs(levels).max(axis=1).tolist() == [7] * 7
     odd = encode_items(v[:2, :5], [2])  # an odd width: a zero level fills the last half byte
-    assert odd[0].shape == (1, ITEM_SLOTS, 3)
+    assert odd[0].shape == (1, ITEM_SLOTS, 3) and (odd[0][0, :2, 2] >> 4 == 8).all()
+    assert not decode_items(*odd)[0, :2, 5].any()  # the padding decodes to 0
     np.testing.assert_allclose(decode_items(*odd, dim=5)[0, :2], v[:2, :5], atol=0.6 * float(odd[1].max()))
 
 
@@ -202,3 +204,27 @@ def test_a_negative_sentence_weight_is_refused() -> None:
     with pytest.raises(ConfigError, match="sem_item"):
         WeightSet.parse("mentor", {"sem_item": -0.1})
     assert WeightSet.parse("mentor", {"sem_item": 0.0}).weights["sem_item"] == 0.0
+
+
+def test_a_table_saved_with_8_bit_item_codes_is_reencoded_on_load(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A table saved by the previous version (8-bit codes, one byte a component) loads with its sentences encoded
+    again as 4-bit codes, exactly as a fresh build encodes them, not misread."""
+    from matcher.build import item_hashes, load_table, text_hashes
+    from matcher.encoders import KeywordEncoder
+    from matcher.index import save_index
+    from tests.matcher.helpers import random_ecosystem
+
+    m, _ = random_ecosystem(40, seed=21)
+    table, enc = m.tables["mentor"], KeywordEncoder()
+    old_codes = np.zeros((len(table), ITEM_SLOTS, enc.dim), dtype=np.int8)  # the 8-bit layout
+    save_index(table.index, tmp_path / "mentor", encoder_id=enc.id,
+               extra={"kind": "mentor", "field_dim": table.field_dim, "lexical_terms": table.lex_ids.shape[1]},
+               arrays={"lex_ids": table.lex_ids, "lex_weights": table.lex_weights, "idf": m.lexical.idf,
+                       "text_hash": text_hashes(table.profiles), "item_codes": old_codes,
+                       "item_scales": table.item_scales, "item_hash": item_hashes(table.profiles)})
+    loaded, report = load_table(tmp_path / "mentor", kind="mentor", profiles={p.id: p for p in table.profiles},
+                                encoder=enc, lexical=m.lexical, config=table.config)
+    assert report["loaded"] == 40 and loaded.item_codes.dtype == np.uint8
+    order = loaded.rows_of([p.id for p in table.profiles])
+    assert np.array_equal(loaded.item_codes[order], table.item_codes)
+    assert np.array_equal(loaded.item_scales[order], table.item_scales)
