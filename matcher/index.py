@@ -90,6 +90,16 @@ class CandidateIndex(Protocol):
     def vectors_of(self, ids: Any) -> np.ndarray: ...
 
 
+class _Rows:
+    """The bytes of a faiss flat index's rows for numpy, holding the index: a view outlives a switch that
+    replaces the index (:meth:`FlatIndex.to_half`) without reading freed memory."""
+
+    def __init__(self, index: Any, nbytes: int) -> None:
+        self.index = index
+        self.__array_interface__ = {"data": (int(index.codes.data()), False), "shape": (nbytes,),
+                                    "typestr": "|u1", "version": 3}
+
+
 class FlatIndex:
     """``IndexFlatIP`` with rows aligned to an id array (see the module docstring)."""
 
@@ -98,7 +108,6 @@ class FlatIndex:
     def __init__(self, dim: int, *, half: bool = False) -> None:
         self.dim = int(dim)
         self._index: Any = self._new_index(half)
-        self._retired: Any = None  # the float32 index a switch replaced: readers may still hold views of it
         self._ids = np.zeros(0, dtype=np.int64)
         self._row: dict[int, int] = {}
 
@@ -120,8 +129,8 @@ class FlatIndex:
     def to_half(self, block: int = 8192) -> None:
         """Store the vectors as bfloat16 from now on (module docstring); ids and rows stay as they are. The new
         index is sized once and filled a block at a time aside, then published in one assignment, so a ranking
-        on another thread sees either the old index or the complete new one; the old one is kept until the next
-        switch (a reader may still hold a view of its rows)."""
+        on another thread sees either the old index or the complete new one; a view of the old one's rows
+        (:meth:`matrix`) keeps it alive until the view is gone."""
         if self.half:
             return
         old = self.matrix()
@@ -131,7 +140,7 @@ class FlatIndex:
         codes.resize(0)
         for start in range(0, len(old), block):
             new.add(np.ascontiguousarray(old[start:start + block]))
-        self._retired, self._index = self._index, new
+        self._index = new
 
     @staticmethod
     def widen(stored: np.ndarray) -> np.ndarray:
@@ -193,7 +202,7 @@ class FlatIndex:
         dtype = np.uint16 if isinstance(index, faiss.IndexScalarQuantizer) else np.float32
         if n == 0:
             return np.zeros((0, self.dim), dtype=dtype)
-        raw: np.ndarray = np.asarray(faiss.rev_swig_ptr(index.codes.data(), n * int(index.code_size)))
+        raw: np.ndarray = np.asarray(_Rows(index, n * int(index.code_size)))  # the view holds the index
         view: np.ndarray = raw.view(dtype).reshape(n, self.dim)
         return view
 

@@ -296,3 +296,18 @@ def test_a_switch_to_bfloat16_never_shows_a_reader_a_half_built_index() -> None:
     reader.join()
     assert index.half and not errors, errors[:1]
     assert reads > 0
+
+
+def test_a_view_taken_before_a_switch_keeps_reading_the_rows_it_showed() -> None:
+    """A ranking that took the float32 rows before another thread switched the index to bfloat16 keeps valid
+    memory: the view holds the index it came from."""
+    import gc
+
+    vecs = unit(np.random.default_rng(8), 300, 16)
+    index = FlatIndex(16)
+    index.add(np.arange(300), vecs)
+    before = index.matrix()
+    index.to_half()
+    gc.collect()
+    np.testing.assert_array_equal(before, vecs)  # the old rows, still readable after the switch
+    assert index.matrix().dtype == np.uint16 and before.dtype == np.float32
