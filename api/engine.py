@@ -49,6 +49,7 @@ from matcher.investor_ranker import InvestorHistory, InvestorRanker
 from matcher.profiles import (
     CandidateProfile,
     ProjectProfile,
+    candidate_items,
     investor_focus_text,
     project_need_text,
     provider_expertise_text,
@@ -134,21 +135,21 @@ def candidate_profile(kind: str, row: Any, stats: Stats | None = None,
     if kind == "mentor":
         return CandidateProfile(**common, offer_text=row.offer, expertise_text=row.expertise,
                                 subtype=row.mentor_type, capacity=row.capacity,
-                                items=text_items(row.expertise, row.offer))
+                                items=candidate_items(kind, lambda name: getattr(row, name)))
     if kind == "investor":
         lang = _lang(row.thesis, row.languages)
         return CandidateProfile(
             **common, offer_text=row.thesis, expertise_text=investor_focus_text(row.industries, row.stages, lang),
             subtype=row.kind, capacity=row.capacity, rounds=tuple(row.rounds), ticket_min=int(row.ticket_min),
             ticket_max=int(row.ticket_max), round_history=tuple(sorted(round_history)),
-            items=text_items(row.thesis, row.description),
+            items=candidate_items(kind, lambda name: getattr(row, name)),
         )
     if kind == "provider":
         lang = _lang(row.services, row.languages)
         return CandidateProfile(**common, offer_text=row.services,
                                 expertise_text=provider_expertise_text(row.category, row.industries, lang),
                                 subtype=row.category, capacity=row.capacity,
-                                items=text_items(row.services, row.description))
+                                items=candidate_items(kind, lambda name: getattr(row, name)))
     raise ValueError(f"unknown candidate kind {kind!r}")
 
 

@@ -34,6 +34,7 @@ from matcher.encoders import item_encoder
 from matcher.profiles import (
     CandidateProfile,
     ProjectProfile,
+    candidate_items,
     investor_focus_text,
     project_need_text,
     provider_expertise_text,
@@ -79,18 +80,18 @@ def _to_profiles(kind: str, rows: list[dict[str, Any]]) -> list[Any]:
         if kind == "mentor":
             out.append(CandidateProfile(**common, offer_text=r["offer"], expertise_text=r["expertise"],
                                         capacity=r["capacity"], subtype=r["mentor_type"],
-                                        items=text_items(r["expertise"], r["offer"])))
+                                        items=candidate_items(kind, r.get)))
         elif kind == "investor":
             out.append(CandidateProfile(**common, offer_text=r["thesis"],
                                         expertise_text=investor_focus_text(r["industries"], r["stages"], lang),
                                         capacity=r["capacity"], rounds=tuple(r["rounds"]),
                                         ticket_min=r["ticket_min"], ticket_max=r["ticket_max"], subtype=r["kind"],
-                                        items=text_items(r["thesis"], r.get("description"))))
+                                        items=candidate_items(kind, r.get)))
         else:
             out.append(CandidateProfile(**common, offer_text=r["services"],
                                         expertise_text=provider_expertise_text(r["category"], r["industries"], lang),
                                         capacity=r["capacity"], subtype=r["category"],
-                                        items=text_items(r["services"], r.get("description"))))
+                                        items=candidate_items(kind, r.get)))
     return out
 
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
@@ -49,6 +49,7 @@ __all__ = [
     "CandidateProfile",
     "ProfileTable",
     "ProjectProfile",
+    "candidate_items",
     "combine_fields",
     "decode_items",
     "encode_items",
@@ -162,6 +163,18 @@ def text_items(*texts: str | None, slots: int = ITEM_SLOTS) -> tuple[str, ...]:
                 if len(out) == slots:
                     return tuple(out)
     return tuple(out)
+
+
+# which texts of a candidate record give its items, in order (a project's: its one-liner, then its need text)
+CANDIDATE_ITEM_FIELDS: dict[str, tuple[str, str]] = {
+    "mentor": ("expertise", "offer"), "investor": ("thesis", "description"), "provider": ("services", "description"),
+}
+
+
+def candidate_items(kind: str, field_text: Callable[[str], str | None]) -> tuple[str, ...]:
+    """A candidate's items from its record (``field_text(name)`` reads a field: the service's rows and the
+    benchmarks' generated rows alike)."""
+    return text_items(*(field_text(name) for name in CANDIDATE_ITEM_FIELDS[kind]))
 
 
 ITEM_LEVELS = 7  # 4-bit item codes: each component one of -7..7 times the vector's scale, two to a byte
