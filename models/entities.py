@@ -328,6 +328,10 @@ class IntroRequest(Base):
     __table_args__ = (
         Index("ix_intros_candidate", "candidate_kind", "candidate_id", "status"),
         Index("ix_intros_project", "project_id", "status"),
+        # what every served list reads first: a project's open or declined introductions of one kind
+        # (api.services.matching.excluded_candidates). Without it SQLite's planner picked ix_intros_candidate
+        # on the kind alone and read every introduction of that kind (migration 0013)
+        Index("ix_intros_project_kind", "project_id", "candidate_kind", "status", "candidate_id"),
         # at most one open introduction per pair, even under concurrent requests
         Index("uq_intros_active_pair", "project_id", "candidate_kind", "candidate_id", unique=True,
               postgresql_where=text_clause(ACTIVE_INTRO), sqlite_where=text_clause(ACTIVE_INTRO)),
