@@ -32,10 +32,11 @@ def _seed_intros(url: str) -> tuple[dict[tuple[int, str], set[int]], list[int]]:
                        "provider": session.scalars(select(Provider.id).order_by(Provider.id)).all()}
             statuses = ("pending", "accepted", "declined", "expired", "accepted")
             for n, p in enumerate(projects):
-                for kind, ids in by_kind.items():
+                for k, (kind, ids) in enumerate(by_kind.items()):
                     for m, cid in enumerate(ids[: 6]):
-                        status = statuses[(n + m) % len(statuses)]
-                        ended = now if m == 5 else None  # an ended engagement stays excluded: it was accepted
+                        # the status depends on the kind too: a query that mixed kinds would return the wrong set
+                        status = statuses[(n + m + 2 * k) % len(statuses)]
+                        ended = now if m == 5 else None  # an ended introduction is excluded by its status alone
                         session.add(IntroRequest(space_id=p.space_id, project_id=p.id, candidate_kind=kind,
                                                  candidate_id=cid, status=status, direction="project",
                                                  expires_at=now + dt.timedelta(days=14), ended_at=ended))
