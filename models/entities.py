@@ -362,6 +362,9 @@ class FeedbackEvent(Base):
         UniqueConstraint("actor_user_id", "event_id"),  # an event id is its sender's idempotency key
         Index("ix_feedback_pair", "project_id", "candidate_kind", "candidate_id"),
         Index("ix_feedback_occurred", "occurred_at"),
+        # an introduction's events: the "rated once" check of every rating, and the SET NULL when an introduction
+        # is deleted (without it both read every event of the actor, or of the table; migration 0013)
+        Index("ix_feedback_intro", "intro_id"),
     )
 
     id: Mapped[intpk]

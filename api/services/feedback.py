@@ -46,6 +46,9 @@ AFTER_TYPES = ("met", "rating", "invested")
 _BY_EVENT_ID = select(FeedbackEvent).where(FeedbackEvent.event_id == bindparam("event_id"),
                                            FeedbackEvent.actor_user_id == bindparam("actor"))
 # what an event needs of its impression, as plain columns (the logged features are not loaded)
+# a rating's "rated once" check (read through ix_feedback_intro)
+_RATED = select(FeedbackEvent.id).where(FeedbackEvent.type == "rating", FeedbackEvent.intro_id == bindparam("intro_id"),
+                                        FeedbackEvent.actor_user_id == bindparam("actor")).limit(1)
 _IMPRESSION_REF = select(Impression.id, Impression.space_id, Impression.direction, Impression.project_id,
                          Impression.candidate_kind, Impression.candidate_id, Impression.viewer_user_id,
                          Impression.created_at).where(Impression.id == bindparam("id"))
@@ -157,8 +160,7 @@ def record(session: Session, p: Principal, data: dict[str, Any]) -> tuple[dict[s
                 errors=[{"location": "json", "field": "occurred_at",
                          "message": f"must not be before {since.isoformat(timespec='seconds')}"}])
     if data["type"] == "rating" and intro is not None and session.scalar(
-            select(FeedbackEvent.id).where(FeedbackEvent.type == "rating", FeedbackEvent.intro_id == intro.id,
-                                           FeedbackEvent.actor_user_id == p.user_id).limit(1)) is not None:
+            _RATED, {"intro_id": intro.id, "actor": p.user_id}) is not None:
         problem(409, "you already rated this introduction", type_="already-rated")
     row = FeedbackEvent(
         event_id=data["event_id"], space_id=ref.space_id, type=data["type"], project_id=ref.project_id,

@@ -7,9 +7,11 @@ that kind, which cost a quarter of an uncached mentor list at bench.http's scale
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import select
 
+from api.services.feedback import _RATED
 from api.services.matching import _EXCLUDED_CANDIDATES, excluded_candidates
 from models import IntroRequest, Mentor, Project, Provider
 from models.db import make_engine, make_session_factory, session_scope
@@ -61,19 +63,24 @@ def test_excluded_candidates_are_the_open_accepted_and_declined_of_that_kind(db_
         engine.dispose()
 
 
-def test_sqlite_reads_the_exclusions_from_their_own_index(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def _plan(url: str, query: Any) -> str:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            sql = str(query.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
+            return " ".join(str(row[-1]) for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
+    finally:
+        engine.dispose()
+
+
+def test_sqlite_reads_the_exclusions_and_a_ratings_check_from_their_own_indexes(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from models.db import upgrade
 
     url = f"sqlite:///{tmp_path / 'plan.db'}"
     upgrade(url)
     _seed_intros(url)
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            query = _EXCLUDED_CANDIDATES.params(project_id=1, kind="mentor")  # the very statement served
-            sql = str(query.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
-            plan = " ".join(str(row[-1]) for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
-    finally:
-        engine.dispose()
+    plan = _plan(url, _EXCLUDED_CANDIDATES.params(project_id=1, kind="mentor"))  # the very statements served
     assert "ix_intros_project_kind" in plan, plan
     assert "COVERING INDEX" in plan, plan  # answered from the index alone
+    plan = _plan(url, _RATED.params(intro_id=1, actor=1))
+    assert "ix_feedback_intro" in plan, plan  # not every event the actor ever sent
