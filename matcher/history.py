@@ -474,6 +474,7 @@ class HistoryView:
             self._knn_pool = np.flatnonzero(np.diff(self._backed_csc.indptr) > 0)  # company indices
             self._knn_text = cv[self._knn_pool]  # their vectors, gathered once
             self._knn_backed = self._backed_csc[:, self._knn_pool].tocsc()  # (J, pool)
+            self._knn_backed_rows = self._knn_backed.tocsr()  # the same by investor (deal flow: one row)
             c_last = np.full(nC, -np.inf)
             np.maximum.at(c_last, comp, day.astype(np.float64))
             self._knn_last = c_last[self._knn_pool]  # their last funding day: ties go to the latest
@@ -488,6 +489,7 @@ class HistoryView:
             self._knn_pool = np.zeros(0, dtype=np.int64)
             self._knn_text = np.zeros((0, 0), dtype=np.float32)
             self._knn_backed = sparse.csc_matrix((J, 0))
+            self._knn_backed_rows = sparse.csr_matrix((J, 0))
             self._knn_last = np.zeros(0)
             self.text_vec = np.zeros((J, 0))
             self.text_ok = np.zeros(J, dtype=bool)
@@ -903,17 +905,30 @@ def _text_knn(view: HistoryView, eq: EncodedQueries, q: np.ndarray, j: np.ndarra
     if len(eq.company) != len(eq.label):
         raise ValueError("the encoded queries do not say which company each is (HistoryView.encode sets it)")
     uq, local = np.unique(q, return_inverse=True)
-    for u, qv in enumerate(uq.tolist()):
-        if not eq.text_ok[qv]:
-            continue
-        near = _text_near(view, eq, qv)
-        sel = np.flatnonzero(local == u)
-        js = j[sel]
-        if not len(near):
-            out[sel] = 0.0
-            continue
-        counts = np.asarray(view._knn_backed[:, near].sum(axis=1)).ravel()  # (J,)
-        out[sel] = np.where(js >= 0, np.log1p(counts[np.maximum(js, 0)]), 0.0)
+    ok = eq.text_ok[uq]
+    if not ok.any():
+        return out
+    # the counts are sums of 0/1, exact in any order: one product for the whole batch, not one per query (an
+    # investor's deal flow asks about thousands of projects at once; a loop cost it ~40 ms)
+    nears = [_text_near(view, eq, int(qv)) if has else np.zeros(0, dtype=np.int64)
+             for qv, has in zip(uq.tolist(), ok.tolist(), strict=True)]
+    sel = ok[local]
+    ll, jj = local[sel], j[sel]
+    if len(uq) == 1:  # one query against many investors (a project's matches): one column sum
+        counts = np.asarray(view._knn_backed[:, nears[0]].sum(axis=1)).ravel()[np.maximum(jj, 0)] \
+            if len(nears[0]) else np.zeros(len(jj))
+    else:
+        lengths = np.array([len(n) for n in nears], dtype=np.int64)
+        N = sparse.csr_matrix((np.ones(int(lengths.sum())), np.concatenate(nears),
+                               np.concatenate([[0], np.cumsum(lengths)])), shape=(len(uq), view._knn_backed.shape[1]))
+        investors = np.unique(jj[jj >= 0])
+        if len(investors) <= 1:  # many queries against one investor (its deal flow): one product with its row
+            row = _line(view._knn_backed_rows, int(investors[0]), "csr") if len(investors) \
+                else np.zeros(N.shape[1])
+            counts = np.asarray(N @ row).ravel()[ll]
+        else:
+            counts = np.asarray((N @ view._knn_backed_rows.T).tocsr()[ll, np.maximum(jj, 0)]).ravel()
+    out[sel] = np.where(jj >= 0, np.log1p(counts), 0.0)
     return out
 
 

@@ -160,6 +160,14 @@ def test_text_neighbours_count_who_backed_the_companies_described_most_like_the_
     j = np.array([1, 2, -1, 0, 0], dtype=np.int64)
     F = history_features(view, eq, q, j)
     assert F[:, col].tolist() == pytest.approx([math.log(3), 0.0, 0.0, math.log(2), math.log(2)])
+    # many queries against one investor (an investor's deal flow: one product with its row), a query without
+    # text among them; and the same against an investor without history
+    qn = Query(Company("N", ("bio",), "north", "", "", None), "a", D(2021, 1, 1))
+    eq = view.encode([qa, qq, qn])
+    F = history_features(view, eq, np.array([2, 1, 0, 1], dtype=np.int64), np.full(4, 1, dtype=np.int64))
+    assert math.isnan(F[0, col]) and F[1:, col].tolist() == pytest.approx([math.log(3), math.log(2), math.log(3)])
+    F = history_features(view, eq, np.array([0, 1, 2], dtype=np.int64), np.full(3, -1, dtype=np.int64))
+    assert F[:2, col].tolist() == [0.0, 0.0] and math.isnan(F[2, col])
 
 
 def test_the_view_knows_nothing_dated_on_or_after_its_date() -> None:
