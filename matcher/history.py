@@ -470,10 +470,10 @@ class HistoryView:
             self._text_companies = backed  # (J, companies): described companies each investor backed
             # the neighbours a query may have: described companies someone in the view backed (a company first
             # funded on or after the view date is not one, though its description may be known)
-            self._backed_csc = backed.tocsc()
-            self._knn_pool = np.flatnonzero(np.diff(self._backed_csc.indptr) > 0)  # company indices
+            backed_csc = backed.tocsc()
+            self._knn_pool = np.flatnonzero(np.diff(backed_csc.indptr) > 0)  # company indices
             self._knn_text = cv[self._knn_pool]  # their vectors, gathered once
-            self._knn_backed = self._backed_csc[:, self._knn_pool].tocsc()  # (J, pool)
+            self._knn_backed = backed_csc[:, self._knn_pool].tocsc()  # (J, pool)
             self._knn_backed_rows = self._knn_backed.tocsr()  # the same by investor (deal flow: one row)
             c_last = np.full(nC, -np.inf)
             np.maximum.at(c_last, comp, day.astype(np.float64))
@@ -485,7 +485,6 @@ class HistoryView:
         else:
             self.company_text = np.zeros((nC, 0), dtype=np.float32)
             self._text_companies = sparse.csr_matrix((J, nC))
-            self._backed_csc = sparse.csc_matrix((J, nC))
             self._knn_pool = np.zeros(0, dtype=np.int64)
             self._knn_text = np.zeros((0, 0), dtype=np.float32)
             self._knn_backed = sparse.csc_matrix((J, 0))
@@ -909,7 +908,7 @@ def _text_knn(view: HistoryView, eq: EncodedQueries, q: np.ndarray, j: np.ndarra
     if not ok.any():
         return out
     # the counts are sums of 0/1, exact in any order: one product for the whole batch, not one per query (an
-    # investor's deal flow asks about thousands of projects at once; a loop cost it ~40 ms)
+    # investor's deal flow asks about thousands of projects at once; a loop cost it ~50 ms)
     nears = [_text_near(view, eq, int(qv)) if has else np.zeros(0, dtype=np.int64)
              for qv, has in zip(uq.tolist(), ok.tolist(), strict=True)]
     sel = ok[local]
