@@ -35,6 +35,7 @@ import faiss
 import numpy as np
 
 from bench.common import build_population, percentile_ms
+from bench.memory import peak_rss_mb, reset_peak_rss
 from matcher import MatcherConfig, WeightSet
 from matcher.config import FEATURE_INDEX
 from matcher.index import set_search_threads
@@ -67,27 +68,6 @@ def simulated_model(m: Any, kind: str, weights: WeightSet, project_ids: np.ndarr
     return fit(data, seed=seed)
 
 
-def _peak_rss_mb() -> float | None:
-    """This process's peak resident set (VmHWM), MiB; None where /proc does not say."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        pass
-    return None
-
-
-def _reset_peak_rss() -> bool:
-    try:
-        with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
-            fh.write("5")
-        return True
-    except OSError:
-        return False
-
-
 def _float32_reference(pool: Any, block: int = 8192) -> Any:
     """The raw flat yardstick (a bare faiss index): the pool's own when it stores float32, else a float32 copy
     of its rows."""
@@ -116,7 +96,7 @@ def run(candidates: int, kind: str = "mentor", queries: int = 300, recall_querie
     for pid in query_ids[:20]:  # warm up
         m.rank(kind=kind, query_id=int(pid), weights=weights, k=10, learned=model)
         pool.index.search_rows(projects.vectors(projects.rows_of([int(pid)])), 10)
-    peak_rss = _peak_rss_mb()
+    peak_rss = peak_rss_mb()
     reference = _float32_reference(pool)
     half = reference is not pool.index.raw
     rank_t: list[float] = []
@@ -141,7 +121,7 @@ def run(candidates: int, kind: str = "mentor", queries: int = 300, recall_querie
         eligible.append(r.eligible)
         pool.bump_impressions([x.id for x in r.matches])  # served: the next ranking refreshes the exposure
     del reference
-    reset = _reset_peak_rss()
+    reset = reset_peak_rss()
     recalls = []
     for pid in query_ids[:recall_queries]:
         fast = m.rank(kind=kind, query_id=int(pid), weights=weights, k=100, explain=False)
@@ -174,7 +154,7 @@ def run(candidates: int, kind: str = "mentor", queries: int = 300, recall_querie
         "learned_model": model is not None,
         "model_fit_seconds": fit_seconds if model is not None else None,
         "exposure_refresh": True,
-        "recall_check_peak_rss_mb": _peak_rss_mb() if reset else None,
+        "recall_check_peak_rss_mb": peak_rss_mb() if reset else None,
     }
     out["rank_to_faiss_p99"] = round(out["rank_p99_ms"] / max(out["faiss_p99_ms"], 1e-9), 3)  # type: ignore[operator]
     return out

@@ -47,6 +47,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench.memory import reset_peak_rss, status_kb
+
 MENTORS = (
     ("name", "mentor_type", "expertise", "offer", "serves", "stages", "city", "industries", "capacity", "languages"),
     ("导师甲", "技术专家", "计算机视觉", "专利布局与研发管理", "知识产权|研发设计", "种子期|初创期", "深圳",
@@ -268,12 +270,12 @@ def measure(tmp: Path, space: int, key: str, path: Path, dry_run: bool) -> dict[
         raise SystemExit(f"the warm-up import failed: {warm.status_code} {warm.json}")
     body = path.read_bytes()
     gc.collect()
-    reset = _reset_peak_rss()
-    before = _status_kb("VmRSS") if reset else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    reset = reset_peak_rss()
+    before = (status_kb("VmRSS") or 0) if reset else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started, cpu = time.perf_counter(), time.process_time()
     r = post(body, dry_run)
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu
-    added = (_status_kb("VmHWM") if reset else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) - before
+    added = ((status_kb("VmHWM") or 0) if reset else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) - before
     answer = r.json or {}
     with app.app_context():
         db.engine.dispose()
@@ -282,20 +284,6 @@ def measure(tmp: Path, space: int, key: str, path: Path, dry_run: bool) -> dict[
             "detail": answer.get("detail") or (f"{answer.get('created')} created (dry run)" if dry_run else
                                               f"{answer.get('created')} created"),
             "part": answer.get("part"), "limit": answer.get("limit")}
-
-
-def _reset_peak_rss() -> bool:
-    """Linux: set the process's peak RSS (VmHWM) back to its current RSS."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        return False
-    return True
-
-
-def _status_kb(field: str) -> int:
-    m = re.search(rf"{field}:\s+(\d+)", Path("/proc/self/status").read_text())
-    return int(m.group(1)) if m else 0
 
 
 def _prescan(body: bytes) -> dict[str, Any] | None:

@@ -144,8 +144,10 @@ class FlatIndex:
 
     @staticmethod
     def widen(stored: np.ndarray) -> np.ndarray:
-        """bfloat16 bits (uint16) as the float32 values they stand for: the top half of a float32 (exactly
-        faiss's own decode)."""
+        """Stored rows as float32: bfloat16 bits (uint16) as the values they stand for, the top half of a float32
+        (exactly faiss's own decode); float32 rows as they are."""
+        if stored.dtype != np.uint16:
+            return stored
         out: np.ndarray = (stored.astype(np.uint32) << np.uint32(16)).view(np.float32)
         return out
 
@@ -208,8 +210,7 @@ class FlatIndex:
 
     def vectors(self, rows: Any) -> np.ndarray:
         """The vectors of these rows as float32 (a copy; bfloat16 rows widened exactly, as faiss decodes them)."""
-        stored = self.matrix()[np.asarray(rows, dtype=np.int64)]
-        return self.widen(stored) if stored.dtype == np.uint16 else stored
+        return self.widen(self.matrix()[np.asarray(rows, dtype=np.int64)])
 
     def vectors_of(self, ids: Any) -> np.ndarray:
         return self.vectors(self.rows_of(ids))

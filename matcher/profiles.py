@@ -543,8 +543,7 @@ class ProfileTable:
         """The vectors of these rows as float32 (a copy); without rows, all of them: a view of a float32 table,
         a widened copy of a bfloat16 one (a table that large gathers the rows it needs instead)."""
         if rows is None:
-            m = self.index.matrix()
-            return m if m.dtype != np.uint16 else self.index.widen(m)
+            return self.index.widen(self.index.matrix())
         return self.index.vectors(rows)
 
     def item_vectors(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -573,9 +572,7 @@ class ProfileTable:
     def second_field(self, rows: np.ndarray) -> np.ndarray:
         """Unit vectors of the second text of these rows (a project's one-liner; see the module table): the
         stored vector's second half, scaled back. Copies only that half."""
-        stored = self.index.matrix()[rows, self.field_dim:]
-        out: np.ndarray = (self.index.widen(stored) if stored.dtype == np.uint16 else stored) * \
-            np.float32(1.0 / SQRT_HALF)
+        out: np.ndarray = self.index.widen(self.index.matrix()[rows, self.field_dim:]) * np.float32(1.0 / SQRT_HALF)
         return out
 
     # -- changes --------------------------------------------------------------------------------------
