@@ -12,7 +12,7 @@ that the matcher stores in ``uint64`` arrays for vectorised overlap features.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from matcher.errors import UnknownLabelError
@@ -63,6 +63,9 @@ class Vocabulary:
     labels: tuple[Label, ...]
     # other spellings people and deal databases use -> code ("series-b", "B+轮", "战略融资"); matched like labels
     aliases: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+    # a grammar for what no list can hold (the rounds' "Series G", "Pre-C轮", "天使+轮"): the loose spelling in, a
+    # code or None out; asked only when no label or alias matches
+    grammar: Callable[[str], str | None] | None = field(default=None, repr=False, compare=False)
     _lookup: Mapping[str, str] = field(init=False, repr=False, compare=False)
     _index: Mapping[str, int] = field(init=False, repr=False, compare=False)
 
@@ -119,7 +122,10 @@ class Vocabulary:
         """Return the code for a code or a zh/en label; raise UnknownLabelError otherwise."""
         if not isinstance(value, str):
             raise self._unknown(value)
-        code = self._lookup.get(_loose(value))
+        loose = _loose(value)
+        code = self._lookup.get(loose)
+        if code is None and self.grammar is not None:
+            code = self.grammar(loose)
         if code is None:
             raise self._unknown(value)
         return code
@@ -143,8 +149,45 @@ class Vocabulary:
         return [label.code for i, label in enumerate(self.labels) if mask >> i & 1]
 
 
-def _vocab(name: str, rows: Iterable[tuple[str, str, str]], aliases: Mapping[str, str] | None = None) -> Vocabulary:
-    return Vocabulary(name, tuple(Label(*row) for row in rows), dict(aliases or {}))
+def _vocab(name: str, rows: Iterable[tuple[str, str, str]], aliases: Mapping[str, str] | None = None,
+           grammar: Callable[[str], str | None] | None = None) -> Vocabulary:
+    return Vocabulary(name, tuple(Label(*row) for row in rows), dict(aliases or {}), grammar)
+
+
+# Round names as deal databases and founders write them, beyond the aliases' list: a series letter with Pre-
+# or pluses (IT桔子's "Pre-C轮", "A++轮", "F轮-上市前"; Crunchbase's "series_h"), and words that decide the kind
+# of round wherever they stand (Crunchbase's 2014+ investment types such as "pre_seed", "post_ipo_debt",
+# "series_unknown"; IT桔子's "IPO上市后", "新三板定增", "被收购", "债权融资", "不明确").
+_FULL_WIDTH = str.maketrans("＋－（）", "+-()")
+_ROUND_WORDS = re.compile(r"\b(series|round|funding|financing|investment)\b|轮|融资|投资|[()]")
+_ROUND_SERIES = re.compile(r"^(pre ?)?([a-k]) ?(\+*)(?: ?上市前)?$")
+_ROUND_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    # first match wins: a debt or a secondary sale after an IPO is neither an IPO nor equity
+    ("other", ("debt", "债", "loan", "贷", "convertible", "grant", "补贴", "资助", "secondary", "股权转让", "私有化",
+               "acqui", "收购", "并购", "merger", "coin", "ico", "non equity", "assistance", "product crowdfunding",
+               "unknown", "undisclosed", "不明", "未透露", "未披露")),
+    ("pe", ("pre ipo", "pre-ipo", "上市前", "private equity", "私募")),
+    ("ipo", ("ipo", "上市", "新三板", "定增", "public")),
+    ("strategic", ("战略", "strategic", "corporate")),
+    ("crowdfunding", ("众筹", "crowdfunding")),
+    ("seed", ("种子", "seed")),
+    ("angel", ("天使", "angel")),
+)
+
+
+def _round_grammar(loose: str) -> str | None:
+    text = " ".join(_ROUND_WORDS.sub(" ", loose.translate(_FULL_WIDTH)).split())
+    if series := _ROUND_SERIES.match(text):
+        pre, letter, plus = series.groups()
+        if letter == "a":
+            return "pre_a" if pre else "a_plus" if plus else "a"
+        if letter == "b":
+            return "a_plus" if pre else "b"
+        return "c_plus"
+    for code, words in _ROUND_KEYWORDS:
+        if any(w in text for w in words):
+            return code
+    return None
 
 
 STAGES = _vocab(
@@ -188,6 +231,7 @@ ROUNDS = _vocab(
         "debt financing": "other", "convertible note": "other", "grant": "other",
         "并购": "other", "acquisition": "other", "m&a": "other",
     },
+    _round_grammar,
 )
 
 # The development stage a round is typical of: used by the round-fit feature and by the seed data.

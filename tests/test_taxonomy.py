@@ -25,6 +25,28 @@ def test_rounds_accept_the_names_of_public_deal_records(value: str, code: str) -
     assert ROUNDS.parse(value) == code
 
 
+@pytest.mark.parametrize(("value", "code"), [
+    # IT桔子-style labels
+    ("F轮-上市前", "c_plus"), ("Pre-C轮", "c_plus"), ("G轮", "c_plus"), ("A++轮", "a_plus"), ("A轮+", "a_plus"),
+    ("Pre-A+轮", "pre_a"), ("Pre-A＋轮", "pre_a"), ("天使轮+", "angel"), ("种子+", "seed"), ("IPO上市", "ipo"),
+    ("IPO上市后", "ipo"), ("新三板定增", "ipo"), ("被收购", "other"), ("债权融资", "other"), ("不明确", "other"),
+    ("股权转让", "other"), ("天使轮融资", "angel"),
+    # Crunchbase's later investment types and other English spellings
+    ("pre_seed", "seed"), ("series_h", "c_plus"), ("Series Pre-A", "pre_a"), ("Round A", "a"), ("C", "c_plus"),
+    ("Series B round", "b"), ("post_ipo_debt", "other"), ("post_ipo_secondary", "other"),
+    ("series_unknown", "other"), ("product_crowdfunding", "other"), ("initial_coin_offering", "other"),
+    ("non_equity_assistance", "other"),
+])
+def test_rounds_read_series_letters_and_deciding_words(value: str, code: str) -> None:
+    assert ROUNDS.parse(value) == code
+
+
+@pytest.mark.parametrize("value", ["series z", "B2", "nonsense", "", "pre"])
+def test_rounds_the_grammar_cannot_read_stay_errors(value: str) -> None:
+    with pytest.raises(UnknownLabelError):
+        ROUNDS.parse(value)
+
+
 def test_loose_spellings_cover_every_vocabulary_and_aliases_cannot_clash() -> None:
     assert NEEDS.parse("Go to market") == NEEDS.parse("go-to-market") == "go_to_market"
     from matcher.taxonomy import Label, Vocabulary
