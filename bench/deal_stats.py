@@ -3,10 +3,11 @@
     python -m bench.deal_stats DIR [--cutoff 2012-01-01 --until 2013-01-01] [--json] [--compare us|cn]
 
 ``DIR`` holds the backtest CSVs (see README, "Backtest on your own deal history"): ``companies.csv``,
-``rounds.csv``, ``investments.csv`` and optionally ``investors.csv``, UTF-8 with or without BOM. The
-statistics are the ones the presets of ``bench.backtest_data`` are calibrated on: they were measured on real
-deal records (kept outside the repository), so the same code has to compute them on both sides. Pure Python +
-numpy: no model, no matcher import, a few seconds for 60k investments.
+``rounds.csv``, ``investments.csv`` and optionally ``investors.csv``, UTF-8 or what Excel writes (GBK,
+UTF-16), with dates as ``huoban backtest`` reads them (``matcher.textfile``). The statistics are the ones the
+presets of ``bench.backtest_data`` are calibrated on: they were measured on real deal records (kept outside
+the repository), so the same code has to compute them on both sides. Pure Python + numpy: no model, nothing
+of the matcher but the file reading, a few seconds for 60k investments.
 
 Definitions (exactly these; "investor" always means one with >= 1 investment):
 
@@ -52,6 +53,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import io
 import json
 import re
 import sys
@@ -59,6 +61,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+
+from matcher.textfile import decode_text, parse_date
 
 TAG_SPLIT = re.compile(r"[|,;，；、/]+")  # the separators of matcher.backtest's loader
 
@@ -89,15 +93,20 @@ class DealStatsError(ValueError):
 
 
 def _read(path: Path) -> list[dict[str, str]]:
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        return [{(k or "").strip(): (v or "").strip() for k, v in row.items()} for row in csv.DictReader(fh)]
+    text = decode_text(path.read_bytes())
+    if text is None:
+        raise DealStatsError(f"{path.name}: cannot tell the file's encoding; save it as UTF-8")
+    first = text.split("\n", 1)[0]
+    dialect = csv.excel_tab if "\t" in first and "," not in first else csv.excel
+    return [{(k or "").strip(): (v or "").strip() if isinstance(v, str) else "" for k, v in row.items()}
+            for row in csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)]
 
 
 def _date(value: str, where: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        raise DealStatsError(f"{where}: not an ISO date: {value!r}") from None
+        return parse_date(value)
+    except ValueError as exc:
+        raise DealStatsError(f"{where}: {exc}") from None
 
 
 def _median_top_share(groups: dict[str, dict[str, int]]) -> float | None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -51,6 +52,7 @@ from matcher.investor_ranker import (
 )
 from matcher.investor_training import investor_profile, prepare_windows, split_windows, window_specs
 from matcher.taxonomy import ROUNDS
+from matcher.textfile import decode_text, parse_date
 
 __all__ = ["BacktestError", "DealData", "deal_log", "load_deals", "run_backtest"]
 
@@ -91,45 +93,52 @@ class DealData:
 _TAG_SPLIT = re.compile(r"[|,;，；、/]+")
 
 
-def _read(path: Path, required: Sequence[str]) -> list[dict[str, str]]:
+def read_csv(path: Path, required: Sequence[str] = ()) -> list[dict[str, str]]:
+    """The rows of one CSV of deal records as dicts of stripped strings: UTF-8 or what Excel writes (GBK, UTF-16;
+    :func:`matcher.textfile.decode_text`), comma- or tab-separated."""
     try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            header = [h.strip() for h in (reader.fieldnames or [])]
-            missing = [c for c in required if c not in header]
-            if missing:
-                raise BacktestError(f"{path.name}: missing columns {missing} (header: {header})")
-            rows = []
-            for row in reader:
-                rows.append({(k or "").strip(): (v or "").strip() for k, v in row.items()})
-            return rows
+        content = path.read_bytes()
     except FileNotFoundError:
         raise BacktestError(f"{path.name} not found in {path.parent}") from None
-    except UnicodeDecodeError:
-        raise BacktestError(f"{path.name} is not UTF-8") from None
-
-
-def _date(value: str, where: str) -> dt.date:
+    text = decode_text(content)
+    if text is None:
+        raise BacktestError(f"{path.name}: cannot tell the file's encoding; save it as UTF-8")
+    first = text.split("\n", 1)[0]
+    reader = csv.DictReader(io.StringIO(text, newline=""),
+                            dialect=csv.excel_tab if "\t" in first and "," not in first else csv.excel)
     try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        raise BacktestError(f"{where}: not an ISO date: {value!r}") from None
+        header = [h.strip() for h in (reader.fieldnames or [])]
+        missing = [c for c in required if c not in header]
+        if missing:
+            raise BacktestError(f"{path.name}: missing columns {missing} (header: {header})")
+        return [{(k or "").strip(): (v or "").strip() if isinstance(v, str) else "" for k, v in row.items()}
+                for row in reader]
+    except csv.Error as exc:
+        raise BacktestError(f"{path.name} line {reader.line_num}: unreadable CSV: {exc}") from None
+
+
+def deal_date(value: str, where: str) -> dt.date:
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise BacktestError(f"{where}: {exc}") from None
+
 
 
 def load_deals(directory: str | Path) -> DealData:
     directory = Path(directory)
     companies: dict[str, Company] = {}
-    for i, row in enumerate(_read(directory / "companies.csv", ("company_id", "industries", "region", "city")),
+    for i, row in enumerate(read_csv(directory / "companies.csv", ("company_id", "industries", "region", "city")),
                             start=2):
         cid = row["company_id"]
         if not cid:
             raise BacktestError(f"companies.csv line {i}: empty company_id")
-        founded = _date(row["founded_on"], f"companies.csv line {i}") if row.get("founded_on") else None
+        founded = deal_date(row["founded_on"], f"companies.csv line {i}") if row.get("founded_on") else None
         tags = [t for t in (normalise_tag(x) for x in _TAG_SPLIT.split(row["industries"])) if t]
         companies[cid] = Company(cid, tags, row["region"], row["city"], founded, row.get("description", ""))
     rounds: dict[str, Round] = {}
     valid = set(ROUNDS.codes)
-    for i, row in enumerate(_read(directory / "rounds.csv", ("round_id", "company_id", "round", "date")), start=2):
+    for i, row in enumerate(read_csv(directory / "rounds.csv", ("round_id", "company_id", "round", "date")), start=2):
         if row["company_id"] not in companies:
             raise BacktestError(f"rounds.csv line {i}: unknown company_id {row['company_id']!r}")
         label = row["round"].strip().lower()
@@ -140,10 +149,10 @@ def load_deals(directory: str | Path) -> DealData:
                 raise BacktestError(f"rounds.csv line {i}: unknown round {row['round']!r}; valid: "
                                     f"{', '.join(ROUNDS.codes)}") from None
         rounds[row["round_id"]] = Round(row["round_id"], row["company_id"], label,
-                                        _date(row["date"], f"rounds.csv line {i}"))
+                                        deal_date(row["date"], f"rounds.csv line {i}"))
     investments: list[tuple[str, str]] = []
     seen: set[tuple[str, str]] = set()
-    for i, row in enumerate(_read(directory / "investments.csv", ("round_id", "investor_id")), start=2):
+    for i, row in enumerate(read_csv(directory / "investments.csv", ("round_id", "investor_id")), start=2):
         if row["round_id"] not in rounds:
             raise BacktestError(f"investments.csv line {i}: unknown round_id {row['round_id']!r}")
         pair = (row["round_id"], row["investor_id"])
@@ -153,7 +162,7 @@ def load_deals(directory: str | Path) -> DealData:
     kinds: dict[str, str] = {}
     descriptions: dict[str, str] = {}
     if (directory / "investors.csv").exists():
-        for row in _read(directory / "investors.csv", ("investor_id",)):
+        for row in read_csv(directory / "investors.csv", ("investor_id",)):
             kinds[row["investor_id"]] = (row.get("kind", "") or "").strip().lower()
             if row.get("description"):
                 descriptions[row["investor_id"]] = row["description"]

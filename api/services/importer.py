@@ -42,6 +42,7 @@ from api.problems import field_errors, problem
 from api.services import audit as audit_svc
 from api.services import import_headers as headers
 from api.services import profiles as svc
+from matcher.textfile import decode_text as matcher_decode_text
 
 MAX_ROWS = 5000
 MAX_COLUMNS = 64  # columns read from a sheet (a profile has fewer than 30 fields)
@@ -454,27 +455,12 @@ def _refuse_xlsx_bombs(content: bytes) -> dict[str, Any]:
 
 
 def decode_text(content: bytes) -> str:
-    """The text of a CSV: UTF-8 (BOM or not), UTF-16 with a BOM, else the best of GB18030 (a superset of GBK,
-    what Chinese Excel writes), Big5 and UTF-8 by charset-normalizer; a 422 when none fits."""
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return content.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    matches = list(from_bytes(content, cp_isolation=["gb18030", "big5", "utf_8"]))
-    # a short file can decode cleanly as both GB18030 and Big5: prefer what mainland Excel writes
-    best = next((m for m in matches if m.encoding == "gb18030" and m.chaos <= min(x.chaos for x in matches) + 0.05),
-                matches[0] if matches else None)
-    if best is None:
+    """The text of a CSV (:func:`matcher.textfile.decode_text`); a 422 when no encoding fits."""
+    text = matcher_decode_text(content)
+    if text is None:
         problem(422, "cannot tell the file's encoding: save it as UTF-8 CSV, or as CSV from Excel (GBK)",
                 type_="bad-file")
-    return str(best)
+    return text
 
 
 def _csv_rows(content: bytes) -> Iterator[list[Any]]:

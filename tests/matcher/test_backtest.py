@@ -70,7 +70,9 @@ def excluded() -> tuple[dict, dict]:
     ("rounds.csv", ["round_id", "company_id", "round", "date"], [["R1", "C9", "a", "2021-01-01"]],
      "rounds.csv line 2: unknown company_id 'C9'"),
     ("rounds.csv", ["round_id", "company_id", "round", "date"], [["R1", "C1", "a", "01/02/2021"]],
-     "rounds.csv line 2: not an ISO date"),
+     "rounds.csv line 2: not a date: '01/02/2021'"),
+    ("rounds.csv", ["round_id", "company_id", "round", "date"], [["R1", "C1", "a", "2021-02-30"]],
+     "rounds.csv line 2: not a date: '2021-02-30'"),
     ("rounds.csv", ["round_id", "company_id", "round", "date"], [["R1", "C1", "series z", "2021-01-01"]],
      "rounds.csv line 2: unknown round 'series z'"),
     ("rounds.csv", ["round_id", "company", "round", "date"], [["R1", "C1", "a", "2021-01-01"]],
@@ -86,15 +88,37 @@ def test_bad_input_is_named_by_file_and_line(tmp_path: Path, name: str, header: 
         load_deals(tmp_path)
 
 
-def test_missing_file_and_non_utf8(tmp_path: Path) -> None:
+def test_missing_file_and_undecodable_bytes(tmp_path: Path) -> None:
     tiny(tmp_path)
     (tmp_path / "investments.csv").unlink()
     with pytest.raises(BacktestError, match="investments.csv not found"):
         load_deals(tmp_path)
     tiny(tmp_path)
-    (tmp_path / "companies.csv").write_bytes("company_id,name,industries,region,city\nC1,公司,a,b,c\n".encode("gbk"))
-    with pytest.raises(BacktestError, match="companies.csv is not UTF-8"):
+    (tmp_path / "companies.csv").write_bytes(bytes(range(128, 256)) * 5)
+    with pytest.raises(BacktestError, match="companies.csv: cannot tell the file's encoding"):
         load_deals(tmp_path)
+
+
+def test_records_as_spreadsheets_export_them_load_as_the_documented_format(tmp_path: Path) -> None:
+    """GBK from Chinese Excel, UTF-16 tab-separated ("Unicode text"), year-first dates in the ways people write
+    them, IT桔子's and Crunchbase's later round names: the same records as the documented UTF-8 / ISO files."""
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "excel").mkdir()
+    plain = load_deals(tiny(tmp_path / "plain"))
+    d = tiny(tmp_path / "excel")
+    companies = (d / "companies.csv").read_text(encoding="utf-8").replace("2019-01-01", "2019").replace(
+        "2018-05-01", "2018年5月").replace("2020-01-01", "2020/1/1")
+    (d / "companies.csv").write_bytes(companies.encode("gbk"))
+    rounds = (d / "rounds.csv").read_text(encoding="utf-8")
+    for iso, written in [("2021-03-01", "2021/3/1"), ("2021-06-01", "2021年6月1日"), ("2022-02-01", "2022.02.01"),
+                         ("2022-05-01", "20220501"), ("2023-04-01", "2023-04-01 00:00:00"), ("2023-09-01", "2023-09")]:
+        rounds = rounds.replace(iso, written)
+    rounds = rounds.replace("Q2,C2,b,", "Q2,C2,B++轮,").replace("R1,C1,angel,", "R1,C1,天使轮+,")
+    (d / "rounds.csv").write_bytes(rounds.replace(",", "\t").encode("utf-16"))
+    (d / "investors.csv").write_bytes((d / "investors.csv").read_text(encoding="utf-8").encode("gb18030"))
+    excel = load_deals(d)
+    assert excel == plain
+    assert excel.companies["C2"].tags == ["医疗器械"] and excel.investor_description["B"] == "早期医疗与人工智能"
 
 
 def test_round_labels_and_tags_are_normalised(tmp_path: Path) -> None:

@@ -1,0 +1,62 @@
+"""Reading the files people export: the text of a CSV whatever its encoding, and dates as they write them.
+
+Pure functions shared by the service's import (``api.services.importer``) and the deal records of
+``huoban backtest`` (``matcher.backtest``), so a file that imports also backtests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+__all__ = ["decode_text", "parse_date"]
+
+
+def decode_text(content: bytes) -> str | None:
+    """The text of a CSV: UTF-8 (BOM or not), UTF-16 with a BOM, else the best of GB18030 (a superset of GBK,
+    what Chinese Excel writes), Big5 and UTF-8 by charset-normalizer; None when none fits."""
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return content.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(content, cp_isolation=["gb18030", "big5", "utf_8"]))
+    # a short file can decode cleanly as both GB18030 and Big5: prefer what mainland Excel writes
+    best = next((m for m in matches if m.encoding == "gb18030" and m.chaos <= min(x.chaos for x in matches) + 0.05),
+                matches[0] if matches else None)
+    return None if best is None else str(best)
+
+
+_YMD = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:$|[\sT])")
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})$")
+_YM = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
+_Y = re.compile(r"(\d{4})\s*年?$")
+
+DATE_FORMATS = ("2017-03-05, 2017/3/5, 2017.03.05, 2017年3月5日, 20170305, 2017-03 or 2017 "
+                "(a time after the date is ignored)")
+
+
+def parse_date(value: str) -> dt.date:
+    """A date written year first, as deal databases and spreadsheets export it (:data:`DATE_FORMATS`); a month
+    alone is its first day and a year alone its 1 January (founding years are often all a record has).
+    Day-first and month-first dates (5/3/2017) are refused, since they cannot be told apart.
+    Raises ValueError."""
+    text = value.strip()
+    if m := _YMD.match(text + " ") or _COMPACT.match(text):
+        y, mo, d = (int(g) for g in m.groups())
+    elif m := _YM.match(text):
+        y, mo, d = int(m.group(1)), int(m.group(2)), 1
+    elif m := _Y.match(text):
+        y, mo, d = int(m.group(1)), 1, 1
+    else:
+        raise ValueError(f"not a date: {value!r} (accepted: {DATE_FORMATS})")
+    try:
+        return dt.date(y, mo, d)
+    except ValueError:
+        raise ValueError(f"not a date: {value!r} (accepted: {DATE_FORMATS})") from None
