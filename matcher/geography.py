@@ -224,6 +224,19 @@ US_DIVISIONS: Mapping[str, str] = {
     **dict.fromkeys(("AZ", "CO", "ID", "MT", "NV", "NM", "UT", "WY"), "us-mountain"),
     **dict.fromkeys(("AK", "CA", "HI", "OR", "WA"), "us-pacific"),
 }
+# A state as deal records also write it: its name (case and spaces aside) -> the postal code.
+US_STATE_NAMES: Mapping[str, str] = {name.lower(): code for code, name in (
+    ("AL", "Alabama"), ("AK", "Alaska"), ("AZ", "Arizona"), ("AR", "Arkansas"), ("CA", "California"),
+    ("CO", "Colorado"), ("CT", "Connecticut"), ("DE", "Delaware"), ("DC", "District of Columbia"),
+    ("DC", "Washington, D.C."), ("DC", "Washington DC"), ("FL", "Florida"), ("GA", "Georgia"), ("HI", "Hawaii"),
+    ("ID", "Idaho"), ("IL", "Illinois"), ("IN", "Indiana"), ("IA", "Iowa"), ("KS", "Kansas"), ("KY", "Kentucky"),
+    ("LA", "Louisiana"), ("ME", "Maine"), ("MD", "Maryland"), ("MA", "Massachusetts"), ("MI", "Michigan"),
+    ("MN", "Minnesota"), ("MS", "Mississippi"), ("MO", "Missouri"), ("MT", "Montana"), ("NE", "Nebraska"),
+    ("NV", "Nevada"), ("NH", "New Hampshire"), ("NJ", "New Jersey"), ("NM", "New Mexico"), ("NY", "New York"),
+    ("NC", "North Carolina"), ("ND", "North Dakota"), ("OH", "Ohio"), ("OK", "Oklahoma"), ("OR", "Oregon"),
+    ("PA", "Pennsylvania"), ("RI", "Rhode Island"), ("SC", "South Carolina"), ("SD", "South Dakota"),
+    ("TN", "Tennessee"), ("TX", "Texas"), ("UT", "Utah"), ("VT", "Vermont"), ("VA", "Virginia"),
+    ("WA", "Washington"), ("WV", "West Virginia"), ("WI", "Wisconsin"), ("WY", "Wyoming"))}
 CITIES_ALL = Places(PLACES, cities_only=True)
 
 
@@ -240,8 +253,8 @@ def deal_place(region: str, city: str) -> tuple[str, str, str]:
     country), the prefecture-level city (a county-level city counts as its prefecture; a district of a
     municipality, 北京 / 海淀, as the municipality) and the macro region, so spellings of one place meet and a
     city alone still says its province and macro region. A macro region or 全国 as the region leaves only the
-    macro region; a province in the city field counts as the region. A US state's postal code keeps its code
-    and gets its census division as the macro region. Anything else stays as written, without a macro region.
+    macro region; a province in the city field counts as the region. A US state (its postal code, or its name:
+    California is CA) becomes its postal code, with its census division as the macro region. Anything else stays as written, without a macro region.
     A Latin-script name is looked up only as a city under a region found in the list (海外 / Singapore, 广东 /
     Shenzhen): ``CA`` is California, not a pinyin match."""
     region, city = region.strip(), city.strip()
@@ -267,8 +280,9 @@ def deal_place(region: str, city: str) -> tuple[str, str, str]:
     else:
         out_region = region
     macro = next((p.macro for p in (c_place, r_place) if p is not None and p.macro), "")
-    if not macro and len(region) == 2 and region.upper() in US_DIVISIONS:
-        out_region, macro = region.upper(), US_DIVISIONS[region.upper()]
+    state = region.upper() if len(region) == 2 else US_STATE_NAMES.get(" ".join(region.lower().split()), "")
+    if not macro and state in US_DIVISIONS:
+        out_region, macro = state, US_DIVISIONS[state]
     return out_region, out_city, macro
 
 
