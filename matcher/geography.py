@@ -254,9 +254,9 @@ def deal_place(region: str, city: str) -> tuple[str, str, str]:
     municipality, 北京 / 海淀, as the municipality) and the macro region, so spellings of one place meet and a
     city alone still says its province and macro region. A macro region or 全国 as the region leaves only the
     macro region; a province in the city field counts as the region. A US state (its postal code, or its name:
-    California is CA) becomes its postal code, with its census division as the macro region. Anything else stays as written, without a macro region.
-    A Latin-script name is looked up only as a city under a region found in the list (海外 / Singapore, 广东 /
-    Shenzhen): ``CA`` is California, not a pinyin match."""
+    California is CA) becomes its postal code, with its census division as the macro region. Anything else
+    stays as written, without a macro region. A Latin-script name is looked up only as a city under a region
+    found in the list (海外 / Singapore, 广东 / Shenzhen): ``CA`` is California, not a pinyin match."""
     region, city = region.strip(), city.strip()
     r_place = _lookup(REGIONS_ALL, region)
     # a city in Latin script is looked up when the region is a place of the list (海外 / Singapore, 广东 / Shenzhen)
