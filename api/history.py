@@ -56,6 +56,12 @@ def _name_key(name: str) -> str:
     return "n:" + _SPACES.sub("", name.strip().lower())
 
 
+# the investments reported as feedback: read through the partial index ix_feedback_invested (migration 0014)
+_INVESTED_EVENTS = (select(FeedbackEvent.project_id, FeedbackEvent.candidate_id, FeedbackEvent.occurred_at)
+                    .where(FeedbackEvent.type == "invested", FeedbackEvent.candidate_kind == "investor")
+                    .order_by(FeedbackEvent.id))
+
+
 def load_deal_log(session: Session) -> DealLog:
     """Every investment the service knows (see the module docstring)."""
     companies: dict[str, Company] = {}
@@ -84,10 +90,7 @@ def load_deal_log(session: Session) -> DealLog:
         label = r.round if r.round in ROUNDS.index_of else "other"
         investments.append(Investment(int(r.investor_id), key, f"{key}|{label}|{r.invested_on:%Y-%m}", label,
                                       r.invested_on))
-    events = session.execute(select(FeedbackEvent.project_id, FeedbackEvent.candidate_id, FeedbackEvent.occurred_at)
-                             .where(FeedbackEvent.type == "invested", FeedbackEvent.candidate_kind == "investor")
-                             .order_by(FeedbackEvent.id))
-    for e in events:
+    for e in session.execute(_INVESTED_EVENTS):
         pid = int(e.project_id)
         if pid not in projects:
             continue

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from matcher.config import FEATURES, WeightSet
@@ -464,8 +464,12 @@ def refresh_job(session: Session, job: Job) -> Job:
     return job
 
 
+_OUTCOMES = select(func.count()).select_from(FeedbackEvent).where(FeedbackEvent.type.in_(OUTCOME_TYPES))
+# a range of ix_feedback_created_type alone (migration 0014): it runs on every feedback POST with auto-retraining
+_OUTCOMES_SINCE = _OUTCOMES.where(FeedbackEvent.created_at > bindparam("since"))
+
+
 def outcome_events_since(session: Session, moment: dt.datetime | None) -> int:
-    q = select(func.count()).select_from(FeedbackEvent).where(FeedbackEvent.type.in_(OUTCOME_TYPES))
-    if moment is not None:
-        q = q.where(FeedbackEvent.created_at > moment)
-    return int(session.scalar(q) or 0)
+    if moment is None:
+        return int(session.scalar(_OUTCOMES) or 0)
+    return int(session.scalar(_OUTCOMES_SINCE, {"since": moment}) or 0)

@@ -314,6 +314,7 @@ class ImpressionRollup(Base):
 
 
 ACTIVE_INTRO = "status IN ('pending', 'accepted') AND ended_at IS NULL"
+INVESTED_EVENT = "type = 'invested'"
 
 
 class IntroRequest(Base):
@@ -365,6 +366,13 @@ class FeedbackEvent(Base):
         # an introduction's events: the "rated once" check of every rating, and the SET NULL when an introduction
         # is deleted (without it both read every event of the actor, or of the table; migration 0013)
         Index("ix_feedback_intro", "intro_id"),
+        # outcomes since the last model (every feedback POST when HUOBAN_RETRAIN_AFTER_EVENTS is set): a range of
+        # this index alone, where it read the whole table; leading with the time, so that reads of one type over
+        # the whole table (training, the reports) keep their cheaper scan (migration 0014)
+        Index("ix_feedback_created_type", "created_at", "type"),
+        # the investments reported as feedback (the deal log of every history refresh): few rows of a big table
+        Index("ix_feedback_invested", "candidate_kind", "id", postgresql_where=text_clause(INVESTED_EVENT),
+              sqlite_where=text_clause(INVESTED_EVENT)),
     )
 
     id: Mapped[intpk]

@@ -111,7 +111,7 @@ def test_seed_twice_needs_reset_and_if_empty_is_quiet(db_url: str) -> None:
 
 def test_db_commands(blank_db_url: str) -> None:
     assert huoban("db", "upgrade", db=blank_db_url).returncode == 0
-    assert huoban("db", "current", db=blank_db_url).stdout.strip() == "0013"
+    assert huoban("db", "current", db=blank_db_url).stdout.strip() == "0014"
     assert huoban("db", "downgrade", "--revision", "base", db=blank_db_url).returncode == 0
     assert huoban("db", "current", db=blank_db_url).stdout.strip() == "none"
 

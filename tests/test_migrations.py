@@ -18,7 +18,7 @@ def test_upgrade_then_downgrade(blank_db_url: str) -> None:
     try:
         assert table_names(engine) == []
         upgrade(blank_db_url)
-        assert current_revision(engine) == "0013"
+        assert current_revision(engine) == "0014"
         tables = set(table_names(engine))
         assert {"spaces", "projects", "mentors", "investors", "providers", "users", "api_keys", "match_impressions",
                 "feedback_events", "intro_requests", "model_versions", "weight_sets", "audit_log"} <= tables
