@@ -381,12 +381,16 @@ def simulate(rounds: int, seed_value: int, scale: int | None, space_size: int | 
 @click.option("--min-history", default=1, show_default=True, type=click.IntRange(min=1))
 @click.option("--k", default=10, show_default=True, type=click.IntRange(1, 100))
 @click.option("--seed", "seed_value", default=0, show_default=True, type=click.IntRange(min=0))
+@click.option("--details", "details_path", default=None, type=click.Path(dir_okay=False, writable=True),
+              help="Also write every query round (company, round, date), its investors and the top k of Huoban and "
+                   "of the best baseline, as JSON to this file.")
 @encoder_option
 @var_option
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
 @friendly_errors
 def backtest(data_dir: str, cutoff: Any, until: Any, exclude_prior_investors: bool, min_history: int, k: int,
-             seed_value: int, encoder: str | None, var_dir: str | None, as_json: bool) -> None:
+             seed_value: int, details_path: str | None, encoder: str | None, var_dir: str | None,
+             as_json: bool) -> None:
     """How well would Huoban have recommended investors for your past rounds? (see matcher.backtest)"""
     import json
 
@@ -398,7 +402,12 @@ def backtest(data_dir: str, cutoff: Any, until: Any, exclude_prior_investors: bo
     data = load_deals(data_dir)
     result = run_backtest(data, cutoff=cutoff.date(), until=until.date(),
                           exclude_prior_investors=exclude_prior_investors, min_history=min_history, k=k,
-                          seed=seed_value, encoder=enc, progress=lambda m: click.echo(m, err=True))
+                          seed=seed_value, encoder=enc, progress=lambda m: click.echo(m, err=True),
+                          details=details_path is not None)
+    if details_path is not None:
+        with open(details_path, "w", encoding="utf-8") as fh:
+            json.dump({"best_baseline": result["best_baseline"], "queries": result.pop("per_query")}, fh,
+                      ensure_ascii=False, indent=1)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
         return

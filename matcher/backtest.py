@@ -50,7 +50,13 @@ from matcher.investor_ranker import (
     metrics_dict,
     train_ranker,
 )
-from matcher.investor_training import investor_profile, prepare_windows, split_windows, window_specs
+from matcher.investor_training import (
+    RoundQuery,
+    investor_profile,
+    prepare_windows,
+    split_windows,
+    window_specs,
+)
 from matcher.taxonomy import ROUNDS
 from matcher.textfile import decode_text, parse_date
 
@@ -251,11 +257,55 @@ def run_backtest(data: DealData, *, cutoff: dt.date, until: dt.date, exclude_pri
         "encoder": enc.id,
         "seconds": round(time.perf_counter() - started, 1),
     }
+    out["segments"] = segments(log, queries[0], tops, best_name, cutoff, k)
     if details:
-        out["per_query"] = [{"round_id": q.round, "truth": sorted(names[t] for t in q.truth),
-                             "huoban": [names[t] for t in top]}
-                            for q, top in zip(queries[0], tops["huoban"], strict=True)]
+        out["per_query"] = [{"round_id": q.round, "company_id": q.company, "round": q.label,
+                             "date": q.date.isoformat(), "truth": sorted(names[t] for t in q.truth),
+                             "huoban": [names[t] for t in top], best_name: [names[t] for t in best]}
+                            for q, top, best in zip(queries[0], tops["huoban"], tops[best_name], strict=True)]
     return out
+
+
+HISTORY_BUCKETS = ((0, "0"), (1, "1"), (2, "2-4"), (5, "5-19"), (20, "20+"))
+
+
+def segments(log: DealLog, queries: Sequence[RoundQuery], tops: dict[str, list[list[int]]], best: str,
+             cutoff: dt.date, k: int) -> dict[str, Any]:
+    """Where Huoban wins or loses against the best baseline, for a space reading its own results (and for
+    anyone re-running this on data they cannot share): NDCG@k by kind of round (a company's first funded
+    round or a follow-on: it had investors before the cutoff) and by round label; and the query rounds' true
+    investors by how many deals each had before the cutoff (0: not a candidate, a miss for every method),
+    with the share of them each method put in its top k."""
+    def ndcg(name: str, idx: list[int]) -> float:
+        return round(float(np.mean([list_metrics(tops[name][i], {t: 1.0 for t in queries[i].truth}, k)[0]
+                                    for i in idx])), 4) if idx else 0.0
+
+    def group(idx: list[int]) -> dict[str, Any]:
+        return {"queries": len(idx), "huoban": ndcg("huoban", idx), "best_baseline": ndcg(best, idx)}
+
+    follow = [i for i, q in enumerate(queries) if len(log.company_investors(q.company, cutoff))]
+    first = sorted(set(range(len(queries))) - set(follow))
+    labels = sorted({q.label for q in queries}, key=ROUNDS.codes.index)
+    deals = np.bincount(log.investor[:log.before(cutoff)], minlength=int(log.investor.max(initial=0)) + 1)
+    buckets: dict[str, list[int]] = {name: [0, 0, 0] for _, name in HISTORY_BUCKETS}  # truths, in ours, in best
+    for i, q in enumerate(queries):
+        ours, theirs = set(tops["huoban"][i]), set(tops[best][i])
+        for t in q.truth:
+            n = int(deals[t]) if t < len(deals) else 0
+            name = next(b for lo, b in reversed(HISTORY_BUCKETS) if n >= lo)
+            buckets[name][0] += 1
+            buckets[name][1] += t in ours
+            buckets[name][2] += t in theirs
+    truths = max(sum(v[0] for v in buckets.values()), 1)
+    return {
+        "best_baseline": best,
+        "query_type": {"first_round": group(first), "follow_on": group(follow)},
+        "round": {label: group([i for i, q in enumerate(queries) if q.label == label]) for label in labels},
+        "truth_history": {name: {"truths": v[0], "share": round(v[0] / truths, 4),
+                                 "huoban_top_k": round(v[1] / max(v[0], 1), 4),
+                                 "best_baseline_top_k": round(v[2] / max(v[0], 1), 4)}
+                          for name, v in buckets.items()},
+    }
 
 
 def _random_baseline(w: Window, k: int, seed: int) -> dict[str, float]:

@@ -160,6 +160,37 @@ def test_ground_truth_outside_the_candidates_counts_as_a_miss(tmp_path: Path) ->
     assert out["huoban"]["hr@10"] == pytest.approx(2 / 3)
 
 
+def test_segments_split_the_score_and_the_true_investors(tmp_path: Path) -> None:
+    """The tiny set: Q1 (C1, a follow-on: A and B backed it before) and Q2 (C2, follow-on), Q3 (C4, follow-on of
+    E's seed round) - every query a follow-on - and truths A, D (history 1 each), B (2), N (none)."""
+    out = run(tiny(tmp_path))
+    seg = out["segments"]
+    assert seg["best_baseline"] == out["best_baseline"]
+    assert seg["query_type"]["first_round"]["queries"] == 0 and seg["query_type"]["follow_on"]["queries"] == 3
+    assert seg["query_type"]["follow_on"]["huoban"] == pytest.approx(out["huoban"]["ndcg@10"], abs=1e-4)
+    assert {label: g["queries"] for label, g in seg["round"].items()} == {"angel": 1, "a": 1, "b": 1}
+    hist = seg["truth_history"]
+    assert {b: h["truths"] for b, h in hist.items()} == {"0": 1, "1": 2, "2-4": 1, "5-19": 0, "20+": 0}
+    assert hist["0"]["huoban_top_k"] == 0.0  # N is no candidate: nobody can show it
+    assert hist["1"]["huoban_top_k"] == 1.0 and hist["2-4"]["huoban_top_k"] == 1.0  # 4 candidates, k = 10
+
+
+def test_segments_add_up_on_the_sample(excluded: tuple[dict, dict]) -> None:
+    out, _ = excluded
+    seg = out["segments"]
+    groups = seg["query_type"].values()
+    assert sum(g["queries"] for g in groups) == out["queries"]
+    mean = sum(g["queries"] * g["huoban"] for g in groups) / out["queries"]
+    assert mean == pytest.approx(out["huoban"]["ndcg@10"], abs=1e-3)
+    best = sum(g["queries"] * g["best_baseline"] for g in groups) / out["queries"]
+    assert best == pytest.approx(out["baselines"][out["best_baseline"]]["ndcg@10"], abs=1e-3)
+    assert sum(g["queries"] for g in seg["round"].values()) == out["queries"]
+    truths = sum(len(q["truth"]) for q in out["per_query"])
+    assert sum(h["truths"] for h in seg["truth_history"].values()) == truths
+    hits = sum(len(set(q["truth"]) & set(q["huoban"])) for q in out["per_query"])
+    assert sum(round(h["truths"] * h["huoban_top_k"]) for h in seg["truth_history"].values()) == hits
+
+
 def test_exclude_prior_investors(tmp_path: Path) -> None:
     out = run(tiny(tmp_path), exclude_prior_investors=True)
     by_round = {q["round_id"]: q for q in out["per_query"]}
@@ -237,6 +268,26 @@ def test_cli_prints_the_documented_json(tmp_path: Path) -> None:
     val = out["validation"]  # the selection follows the validation scores
     assert out["selected"] == expected_selection(val)
     assert all(set(m) == keys for m in out["baselines"].values())
+    assert set(out["segments"]) == {"best_baseline", "query_type", "round", "truth_history"}
+
+
+def test_cli_writes_every_query_with_details(tmp_path: Path) -> None:
+    data = tiny(tmp_path)
+    path = tmp_path / "details.json"
+    result = CliRunner().invoke(cli, ["backtest", "--data", str(data), "--cutoff", "2023-01-01", "--until",
+                                      "2025-01-01", "--encoder", "keyword", "--var", str(tmp_path), "--json",
+                                      "--details", str(path)])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    assert "per_query" not in out  # the JSON stays the summary
+    details = json.loads(path.read_text(encoding="utf-8"))
+    best = details["best_baseline"]
+    assert best == out["best_baseline"]
+    by_round = {q["round_id"]: q for q in details["queries"]}
+    assert set(by_round) == {"Q1", "Q2", "Q3"}
+    assert by_round["Q1"]["truth"] == ["A", "D"] and by_round["Q1"]["company_id"] == "C1"
+    assert (by_round["Q2"]["round"], by_round["Q2"]["date"]) == ("b", "2023-09-01")
+    assert all(sorted(q["huoban"]) == sorted(q[best]) == ["A", "B", "D", "E"] for q in details["queries"])
 
 
 def test_cli_reports_bad_data_without_a_traceback(tmp_path: Path) -> None:
