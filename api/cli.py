@@ -397,6 +397,10 @@ def backtest(data_dir: str, cutoff: Any, until: Any, exclude_prior_investors: bo
     from matcher import CachedEncoder, SqliteEmbeddingCache, build_encoder
     from matcher.backtest import load_deals, run_backtest
 
+    if details_path is not None:  # before minutes of work, not after
+        folder = os.path.dirname(os.path.abspath(details_path))
+        if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
+            raise click.BadParameter(f"cannot write into {folder}", param_hint="--details")
     settings = engine_settings(var_dir, encoder)
     enc = CachedEncoder(build_encoder(settings.encoder), SqliteEmbeddingCache(settings.embedding_cache))
     data = load_deals(data_dir)

@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
 from matcher.config import WeightSet
@@ -58,7 +58,9 @@ def _name_key(name: str) -> str:
 
 # the investments reported as feedback: read through the partial index ix_feedback_invested (migration 0014)
 _INVESTED_EVENTS = (select(FeedbackEvent.project_id, FeedbackEvent.candidate_id, FeedbackEvent.occurred_at)
-                    .where(FeedbackEvent.type == "invested", FeedbackEvent.candidate_kind == "investor")
+                    # the literal in the SQL (not a parameter), so that a prepared plan can use the partial index
+                    .where(FeedbackEvent.type == literal("invested", literal_execute=True),
+                           FeedbackEvent.candidate_kind == "investor")
                     .order_by(FeedbackEvent.id))
 
 

@@ -97,9 +97,17 @@ def _read(path: Path) -> list[dict[str, str]]:
     if text is None:
         raise DealStatsError(f"{path.name}: cannot tell the file's encoding; save it as UTF-8")
     first = text.split("\n", 1)[0]
-    dialect = csv.excel_tab if "\t" in first and "," not in first else csv.excel
-    return [{(k or "").strip(): (v or "").strip() if isinstance(v, str) else "" for k, v in row.items()}
-            for row in csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)]
+    reader = csv.DictReader(io.StringIO(text, newline=""),
+                            dialect=csv.excel_tab if "\t" in first and "," not in first else csv.excel)
+    rows = []
+    try:
+        for row in reader:
+            if None in row:
+                raise DealStatsError(f"{path.name} line {reader.line_num}: more cells than the header has")
+            rows.append({(k or "").strip(): (v or "").strip() for k, v in row.items()})
+    except csv.Error as exc:
+        raise DealStatsError(f"{path.name} line {reader.line_num}: unreadable CSV: {exc}") from None
+    return rows
 
 
 def _date(value: str, where: str) -> dt.date:

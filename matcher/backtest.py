@@ -60,7 +60,7 @@ from matcher.investor_training import (
 from matcher.taxonomy import ROUNDS
 from matcher.textfile import decode_text, parse_date
 
-__all__ = ["BacktestError", "DealData", "deal_log", "load_deals", "run_backtest"]
+__all__ = ["BacktestError", "DealData", "deal_date", "deal_log", "load_deals", "read_csv", "run_backtest", "segments"]
 
 Progress = Callable[[str], None]
 
@@ -117,8 +117,13 @@ def read_csv(path: Path, required: Sequence[str] = ()) -> list[dict[str, str]]:
         missing = [c for c in required if c not in header]
         if missing:
             raise BacktestError(f"{path.name}: missing columns {missing} (header: {header})")
-        return [{(k or "").strip(): (v or "").strip() if isinstance(v, str) else "" for k, v in row.items()}
-                for row in reader]
+        rows = []
+        for row in reader:
+            if None in row:  # more cells than the header: an unquoted comma would shift every later column
+                raise BacktestError(f"{path.name} line {reader.line_num}: {len(header) + len(row[None])} cells, "
+                                    f"the header has {len(header)} (quote cells that hold a comma)")
+            rows.append({(k or "").strip(): (v or "").strip() for k, v in row.items()})
+        return rows
     except csv.Error as exc:
         raise BacktestError(f"{path.name} line {reader.line_num}: unreadable CSV: {exc}") from None
 
@@ -128,7 +133,6 @@ def deal_date(value: str, where: str) -> dt.date:
         return parse_date(value)
     except ValueError as exc:
         raise BacktestError(f"{where}: {exc}") from None
-
 
 
 def load_deals(directory: str | Path) -> DealData:
@@ -272,19 +276,21 @@ HISTORY_BUCKETS = ((0, "0"), (1, "1"), (2, "2-4"), (5, "5-19"), (20, "20+"))
 def segments(log: DealLog, queries: Sequence[RoundQuery], tops: dict[str, list[list[int]]], best: str,
              cutoff: dt.date, k: int) -> dict[str, Any]:
     """Where Huoban wins or loses against the best baseline, for a space reading its own results (and for
-    anyone re-running this on data they cannot share): NDCG@k by kind of round (a company's first funded
-    round or a follow-on: it had investors before the cutoff) and by round label; and the query rounds' true
-    investors by how many deals each had before the cutoff (0: not a candidate, a miss for every method),
-    with the share of them each method put in its top k."""
-    def ndcg(name: str, idx: list[int]) -> float:
+    anyone re-running this on data they cannot share): NDCG@k (None for an empty group) by what the ranking
+    knew of the company (``known_investors``: it had investors before the cutoff, so the network features had
+    something to work with; ``new_company``: none, which includes a company's second round when its first
+    lies in the test window too) and by round label; and the query rounds' true investors by how many deals
+    each had before the cutoff (0: no history, a miss for every method; below ``--min-history`` too), with the
+    share of them each method put in its top k."""
+    def ndcg(name: str, idx: list[int]) -> float | None:
         return round(float(np.mean([list_metrics(tops[name][i], {t: 1.0 for t in queries[i].truth}, k)[0]
-                                    for i in idx])), 4) if idx else 0.0
+                                    for i in idx])), 4) if idx else None
 
     def group(idx: list[int]) -> dict[str, Any]:
         return {"queries": len(idx), "huoban": ndcg("huoban", idx), "best_baseline": ndcg(best, idx)}
 
-    follow = [i for i, q in enumerate(queries) if len(log.company_investors(q.company, cutoff))]
-    first = sorted(set(range(len(queries))) - set(follow))
+    known = [i for i, q in enumerate(queries) if len(log.company_investors(q.company, cutoff))]
+    new = sorted(set(range(len(queries))) - set(known))
     labels = sorted({q.label for q in queries}, key=ROUNDS.codes.index)
     deals = np.bincount(log.investor[:log.before(cutoff)], minlength=int(log.investor.max(initial=0)) + 1)
     buckets: dict[str, list[int]] = {name: [0, 0, 0] for _, name in HISTORY_BUCKETS}  # truths, in ours, in best
@@ -299,7 +305,7 @@ def segments(log: DealLog, queries: Sequence[RoundQuery], tops: dict[str, list[l
     truths = max(sum(v[0] for v in buckets.values()), 1)
     return {
         "best_baseline": best,
-        "query_type": {"first_round": group(first), "follow_on": group(follow)},
+        "query_type": {"new_company": group(new), "known_investors": group(known)},
         "round": {label: group([i for i, q in enumerate(queries) if q.label == label]) for label in labels},
         "truth_history": {name: {"truths": v[0], "share": round(v[0] / truths, 4),
                                  "huoban_top_k": round(v[1] / max(v[0], 1), 4),

@@ -225,10 +225,14 @@ US_DIVISIONS: Mapping[str, str] = {
     **dict.fromkeys(("AK", "CA", "HI", "OR", "WA"), "us-pacific"),
 }
 # A state as deal records also write it: its name (case and spaces aside) -> the postal code.
-US_STATE_NAMES: Mapping[str, str] = {name.lower(): code for code, name in (
+def _state_key(name: str) -> str:
+    return " ".join(name.lower().replace(".", "").replace(",", " ").split())
+
+
+US_STATE_NAMES: Mapping[str, str] = {_state_key(name): code for code, name in (
     ("AL", "Alabama"), ("AK", "Alaska"), ("AZ", "Arizona"), ("AR", "Arkansas"), ("CA", "California"),
     ("CO", "Colorado"), ("CT", "Connecticut"), ("DE", "Delaware"), ("DC", "District of Columbia"),
-    ("DC", "Washington, D.C."), ("DC", "Washington DC"), ("FL", "Florida"), ("GA", "Georgia"), ("HI", "Hawaii"),
+    ("DC", "Washington, D.C."), ("FL", "Florida"), ("GA", "Georgia"), ("HI", "Hawaii"),
     ("ID", "Idaho"), ("IL", "Illinois"), ("IN", "Indiana"), ("IA", "Iowa"), ("KS", "Kansas"), ("KY", "Kentucky"),
     ("LA", "Louisiana"), ("ME", "Maine"), ("MD", "Maryland"), ("MA", "Massachusetts"), ("MI", "Michigan"),
     ("MN", "Minnesota"), ("MS", "Mississippi"), ("MO", "Missouri"), ("MT", "Montana"), ("NE", "Nebraska"),
@@ -280,7 +284,7 @@ def deal_place(region: str, city: str) -> tuple[str, str, str]:
     else:
         out_region = region
     macro = next((p.macro for p in (c_place, r_place) if p is not None and p.macro), "")
-    state = region.upper() if len(region) == 2 else US_STATE_NAMES.get(" ".join(region.lower().split()), "")
+    state = region.upper() if len(region) == 2 else US_STATE_NAMES.get(_state_key(region), "")
     if not macro and state in US_DIVISIONS:
         out_region, macro = state, US_DIVISIONS[state]
     return out_region, out_city, macro

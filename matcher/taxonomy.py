@@ -2,8 +2,10 @@
 
 Every vocabulary maps a stable ASCII code (what the database and the API store) to a Chinese and an
 English label. ``Vocabulary.parse`` accepts a code, a Chinese label or an English label
-(case-insensitive) and returns the code; anything else raises :class:`UnknownLabelError` listing the
-valid codes, so a typo in a CSV import or a CLI flag says what would have been accepted.
+(case-insensitive), or another spelling the vocabulary lists (aliases; for rounds also a small grammar of
+series letters and deciding words, :func:`_round_grammar`), and returns the code; anything else raises
+:class:`UnknownLabelError` listing the valid codes, so a typo in a CSV import or a CLI flag says what would
+have been accepted.
 
 Codes are also bit positions: ``Vocabulary.mask(codes)`` packs a set of codes into an ``int`` (< 2**63)
 that the matcher stores in ``uint64`` arrays for vectorised overlap features.
@@ -12,6 +14,7 @@ that the matcher stores in ``uint64`` arrays for vectorised overlap features.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -119,7 +122,8 @@ class Vocabulary:
                                  labels=[(label.code, label.zh, label.en) for label in self.labels])
 
     def parse(self, value: str) -> str:
-        """Return the code for a code or a zh/en label; raise UnknownLabelError otherwise."""
+        """Return the code for a code, a zh/en label, an alias or what the grammar reads; raise
+        UnknownLabelError otherwise."""
         if not isinstance(value, str):
             raise self._unknown(value)
         loose = _loose(value)
@@ -158,25 +162,33 @@ def _vocab(name: str, rows: Iterable[tuple[str, str, str]], aliases: Mapping[str
 # or pluses (IT桔子's "Pre-C轮", "A++轮", "F轮-上市前"; Crunchbase's "series_h"), and words that decide the kind
 # of round wherever they stand (Crunchbase's 2014+ investment types such as "pre_seed", "post_ipo_debt",
 # "series_unknown"; IT桔子's "IPO上市后", "新三板定增", "被收购", "债权融资", "不明确").
-_FULL_WIDTH = str.maketrans("＋－（）", "+-()")
+_DASHES = str.maketrans("‐‑‒–—―−", "-------")  # what NFKC leaves: dashes of every width read as a hyphen
 _ROUND_WORDS = re.compile(r"\b(series|round|funding|financing|investment)\b|轮|融资|投资|[()]")
-_ROUND_SERIES = re.compile(r"^(pre ?)?([a-k]) ?(\+*)(?: ?上市前)?$")
-_ROUND_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    # first match wins: a debt or a secondary sale after an IPO is neither an IPO nor equity
-    ("other", ("debt", "债", "loan", "贷", "convertible", "grant", "补贴", "资助", "secondary", "股权转让", "私有化",
-               "acqui", "收购", "并购", "merger", "coin", "ico", "non equity", "assistance", "product crowdfunding",
-               "unknown", "undisclosed", "不明", "未透露", "未披露")),
-    ("pe", ("pre ipo", "pre-ipo", "上市前", "private equity", "私募")),
-    ("ipo", ("ipo", "上市", "新三板", "定增", "public")),
-    ("strategic", ("战略", "strategic", "corporate")),
-    ("crowdfunding", ("众筹", "crowdfunding")),
-    ("seed", ("种子", "seed")),
-    ("angel", ("天使", "angel")),
-)
+_ROUND_SERIES = re.compile(r"^(pre ?)?([a-h]) ?(\+*)(?: ?上市前)?$")  # Series A to H
+
+
+def _words(*latin: str) -> str:
+    """Latin keywords as whole words (Chinese characters around them count as boundaries, as in "ipo上市后")."""
+    return "|".join(rf"(?<![a-z]){w}(?![a-z])" for w in latin)
+
+
+_ROUND_KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((code, re.compile(pattern)) for code, pattern in (
+    # first match wins: a debt or a secondary sale after an IPO is neither an IPO nor equity; 未上市 is not listed
+    ("other", _words("debt", "loans?", "convertible", "grants?", "secondary", r"acqui\w*", "mergers?", "coin", "ico",
+                     "non equity", "assistance", "product crowdfunding", "unknown", "undisclosed")
+     + "|债|贷|补贴|资助|股权转让|私有化|收购|并购|合并|不明|未透露|未披露|未上市"),
+    ("pe", _words("pre ?ipo", "private equity") + "|ipo ?前|上市前|拟上市|私募"),
+    ("ipo", _words("ipo", "public") + "|上市|新三板|定增"),
+    ("strategic", _words("strategic", "corporate") + "|战略"),
+    ("crowdfunding", _words("crowdfunding") + "|众筹"),
+    ("seed", _words("seed") + "|种子"),
+    ("angel", _words("angel") + "|天使"),
+))
 
 
 def _round_grammar(loose: str) -> str | None:
-    text = " ".join(_ROUND_WORDS.sub(" ", loose.translate(_FULL_WIDTH)).split())
+    text = _loose(unicodedata.normalize("NFKC", loose).translate(_DASHES))  # full-width letters, ＋, －
+    text = " ".join(_ROUND_WORDS.sub(" ", text).split())
     if series := _ROUND_SERIES.match(text):
         pre, letter, plus = series.groups()
         if letter == "a":
@@ -184,8 +196,8 @@ def _round_grammar(loose: str) -> str | None:
         if letter == "b":
             return "a_plus" if pre else "b"
         return "c_plus"
-    for code, words in _ROUND_KEYWORDS:
-        if any(w in text for w in words):
+    for code, pattern in _ROUND_KEYWORDS:
+        if pattern.search(text):
             return code
     return None
 

@@ -33,13 +33,15 @@ def decode_text(content: bytes) -> str | None:
     return None if best is None else str(best)
 
 
-_YMD = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:$|[\sT])")
+# a time or a zone may follow the day (2017-03-05T08:00:00+08:00, 2017-03-05Z)
+_YMD = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:$|[\sTZ]|[+-]\d)")
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})$")
-_YM = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
+# a month alone; after a dot it takes two digits, since a spreadsheet's number 2017.10 is written 2017.1
+_YM = re.compile(r"(\d{4})\s*(?:[-/年]\s*(\d{1,2})|\.(\d{2}))\s*月?$")
 _Y = re.compile(r"(\d{4})\s*年?$")
 
-DATE_FORMATS = ("2017-03-05, 2017/3/5, 2017.03.05, 2017年3月5日, 20170305, 2017-03 or 2017 "
-                "(a time after the date is ignored)")
+DATE_FORMATS = ("2017-03-05, 2017/3/5, 2017.03.05, 2017年3月5日, 20170305, 2017-03, 2017.03 or 2017 "
+                "(a time or zone after the date is ignored)")
 
 
 def parse_date(value: str) -> dt.date:
@@ -51,7 +53,7 @@ def parse_date(value: str) -> dt.date:
     if m := _YMD.match(text + " ") or _COMPACT.match(text):
         y, mo, d = (int(g) for g in m.groups())
     elif m := _YM.match(text):
-        y, mo, d = int(m.group(1)), int(m.group(2)), 1
+        y, mo, d = int(m.group(1)), int(m.group(2) or m.group(3)), 1
     elif m := _Y.match(text):
         y, mo, d = int(m.group(1)), 1, 1
     else:

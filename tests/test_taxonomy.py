@@ -36,12 +36,15 @@ def test_rounds_accept_the_names_of_public_deal_records(value: str, code: str) -
     ("Series B round", "b"), ("post_ipo_debt", "other"), ("post_ipo_secondary", "other"),
     ("series_unknown", "other"), ("product_crowdfunding", "other"), ("initial_coin_offering", "other"),
     ("non_equity_assistance", "other"),
+    # pre-IPO in its spellings, and words inside others (the reviewers' cases)
+    ("PreIPO轮", "pe"), ("Pre IPO", "pe"), ("IPO前融资", "pe"), ("拟上市", "pe"), ("未上市", "other"),
+    ("战略合并", "other"), ("Pre－A轮", "pre_a"), ("Pre—A轮", "pre_a"), ("Ａ轮", "a"), ("IPO后", "ipo"),
 ])
 def test_rounds_read_series_letters_and_deciding_words(value: str, code: str) -> None:
     assert ROUNDS.parse(value) == code
 
 
-@pytest.mark.parametrize("value", ["series z", "B2", "nonsense", "", "pre"])
+@pytest.mark.parametrize("value", ["series z", "B2", "nonsense", "", "pre", "i", "Republic", "Seedling"])
 def test_rounds_the_grammar_cannot_read_stay_errors(value: str) -> None:
     with pytest.raises(UnknownLabelError):
         ROUNDS.parse(value)

@@ -79,6 +79,11 @@ def excluded() -> tuple[dict, dict]:
      "rounds.csv: missing columns ['company_id']"),
     ("investments.csv", ["round_id", "investor_id"], [["R1", "A"], ["R404", "B"]],
      "investments.csv line 3: unknown round_id 'R404'"),
+    # an unquoted comma: the row would load shifted, so it is refused
+    ("investments.csv", ["round_id", "investor_id"], [["R1", "A"], ["R1", "B", "x"]],
+     "investments.csv line 3: 3 cells, the header has 2"),
+    ("rounds.csv", ["round_id", "company_id", "round", "date"], [["R1", "C1", "a", "2021.1"]],
+     "rounds.csv line 2: not a date: '2021.1'"),  # a spreadsheet's 2021.10, or January: it cannot tell
 ])
 def test_bad_input_is_named_by_file_and_line(tmp_path: Path, name: str, header: list[str], rows: list[list[str]],
                                              message: str) -> None:
@@ -161,13 +166,15 @@ def test_ground_truth_outside_the_candidates_counts_as_a_miss(tmp_path: Path) ->
 
 
 def test_segments_split_the_score_and_the_true_investors(tmp_path: Path) -> None:
-    """The tiny set: Q1 (C1, a follow-on: A and B backed it before) and Q2 (C2, follow-on), Q3 (C4, follow-on of
-    E's seed round) - every query a follow-on - and truths A, D (history 1 each), B (2), N (none)."""
+    """The tiny set: Q1 (C1: A and B backed it before the cutoff), Q2 (C2: B did), Q3 (C4: E did) - every query
+    a company with known investors - and truths A, D (history 1 each), B (2), N (none)."""
     out = run(tiny(tmp_path))
     seg = out["segments"]
     assert seg["best_baseline"] == out["best_baseline"]
-    assert seg["query_type"]["first_round"]["queries"] == 0 and seg["query_type"]["follow_on"]["queries"] == 3
-    assert seg["query_type"]["follow_on"]["huoban"] == pytest.approx(out["huoban"]["ndcg@10"], abs=1e-4)
+    new, known = seg["query_type"]["new_company"], seg["query_type"]["known_investors"]
+    assert (new["queries"], new["huoban"], new["best_baseline"]) == (0, None, None)  # empty: no score
+    assert known["queries"] == 3
+    assert known["huoban"] == pytest.approx(out["huoban"]["ndcg@10"], abs=1e-4)
     assert {label: g["queries"] for label, g in seg["round"].items()} == {"angel": 1, "a": 1, "b": 1}
     hist = seg["truth_history"]
     assert {b: h["truths"] for b, h in hist.items()} == {"0": 1, "1": 2, "2-4": 1, "5-19": 0, "20+": 0}
@@ -269,6 +276,14 @@ def test_cli_prints_the_documented_json(tmp_path: Path) -> None:
     assert out["selected"] == expected_selection(val)
     assert all(set(m) == keys for m in out["baselines"].values())
     assert set(out["segments"]) == {"best_baseline", "query_type", "round", "truth_history"}
+
+
+def test_cli_refuses_a_details_file_it_could_not_write_before_running(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["backtest", "--data", str(tiny(tmp_path)), "--cutoff", "2023-01-01",
+                                      "--until", "2025-01-01", "--encoder", "keyword", "--var", str(tmp_path),
+                                      "--details", str(tmp_path / "no" / "such" / "d.json")])
+    assert result.exit_code == 2 and "--details" in result.output and "cannot write" in result.output
+    assert "ranker" not in result.output  # refused before the backtest started
 
 
 def test_cli_writes_every_query_with_details(tmp_path: Path) -> None:

@@ -239,6 +239,8 @@ def test_hard_constraints_hold_in_cohort_allocation_too() -> None:
     ("California", "San Francisco", ("CA", "San Francisco", "us-pacific")),  # ... by name: the same state
     (" new  york", "Brooklyn", ("NY", "Brooklyn", "us-middle-atlantic")),
     ("Washington, D.C.", "", ("DC", "", "us-south-atlantic")),
+    ("Washington D.C.", "", ("DC", "", "us-south-atlantic")),
+    ("Washington, DC", "", ("DC", "", "us-south-atlantic")),
     ("SF Bay Area", "San Francisco", ("SF Bay Area", "San Francisco", "")),  # unknown: as written
     ("海外", "新加坡", ("sg", "sg-singapore", "overseas")),  # an overseas city: its country
     ("海外", "Singapore", ("sg", "sg-singapore", "overseas")),  # Latin script, under a region of the list

@@ -1,0 +1,38 @@
+"""Dates and encodings as spreadsheets and deal databases export them (matcher.textfile)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from matcher.textfile import decode_text, parse_date
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("2017-03-05", dt.date(2017, 3, 5)), ("2017/3/5", dt.date(2017, 3, 5)), ("2017.03.05", dt.date(2017, 3, 5)),
+    ("2017年3月5日", dt.date(2017, 3, 5)), ("20170305", dt.date(2017, 3, 5)),
+    ("2017-03-05 12:30:00", dt.date(2017, 3, 5)), ("2017-03-05T08:00:00+08:00", dt.date(2017, 3, 5)),
+    ("2017-03-05Z", dt.date(2017, 3, 5)), (" 2017-03-05 ", dt.date(2017, 3, 5)),
+    ("2017-03", dt.date(2017, 3, 1)), ("2017年10月", dt.date(2017, 10, 1)), ("2017.10", dt.date(2017, 10, 1)),
+    ("2017", dt.date(2017, 1, 1)), ("2017年", dt.date(2017, 1, 1)),
+])
+def test_year_first_dates_in_the_ways_people_write_them(value: str, expected: dt.date) -> None:
+    assert parse_date(value) == expected
+
+
+@pytest.mark.parametrize("value", [
+    "5/3/2017",  # day or month first: cannot be told apart
+    "2017.1",  # a spreadsheet's number 2017.10, or January
+    "2017-02-30", "2017-13", "", "soon", "2017-03-05-x",
+])
+def test_dates_that_cannot_be_read_for_sure_are_refused_with_the_accepted_forms(value: str) -> None:
+    with pytest.raises(ValueError, match="accepted: 2017-03-05"):
+        parse_date(value)
+
+
+def test_encodings_of_exported_csv() -> None:
+    text = "company_id,name\nC1,深圳智造科技有限公司\n"
+    for encoding in ("utf-8", "utf-8-sig", "gb18030", "utf-16"):
+        assert decode_text(text.encode(encoding)) == text
+    assert decode_text(bytes(range(128, 256)) * 5) is None  # nothing fits: the caller says so
