@@ -281,7 +281,8 @@ def segments(log: DealLog, queries: Sequence[RoundQuery], tops: dict[str, list[l
     something to work with; ``new_company``: none, which includes a company's second round when its first
     lies in the test window too) and by round label; and the query rounds' true investors by how many deals
     each had before the cutoff (0: no history, a miss for every method; below ``--min-history`` too), with the
-    share of them each method put in its top k."""
+    share of them each method put in its top k, and the share of each method's top-k slots that went to
+    investors of each group (what its lists are made of)."""
     def ndcg(name: str, idx: list[int]) -> float | None:
         return round(float(np.mean([list_metrics(tops[name][i], {t: 1.0 for t in queries[i].truth}, k)[0]
                                     for i in idx])), 4) if idx else None
@@ -293,23 +294,33 @@ def segments(log: DealLog, queries: Sequence[RoundQuery], tops: dict[str, list[l
     new = sorted(set(range(len(queries))) - set(known))
     labels = sorted({q.label for q in queries}, key=ROUNDS.codes.index)
     deals = np.bincount(log.investor[:log.before(cutoff)], minlength=int(log.investor.max(initial=0)) + 1)
-    buckets: dict[str, list[int]] = {name: [0, 0, 0] for _, name in HISTORY_BUCKETS}  # truths, in ours, in best
+    def bucket(investor: int) -> str:
+        n = int(deals[investor]) if investor < len(deals) else 0
+        return next(b for lo, b in reversed(HISTORY_BUCKETS) if n >= lo)
+
+    # per group: truths, of them in our top k, in the best baseline's; our slots, the best baseline's slots
+    buckets: dict[str, list[int]] = {name: [0, 0, 0, 0, 0] for _, name in HISTORY_BUCKETS}
     for i, q in enumerate(queries):
         ours, theirs = set(tops["huoban"][i]), set(tops[best][i])
         for t in q.truth:
-            n = int(deals[t]) if t < len(deals) else 0
-            name = next(b for lo, b in reversed(HISTORY_BUCKETS) if n >= lo)
-            buckets[name][0] += 1
-            buckets[name][1] += t in ours
-            buckets[name][2] += t in theirs
+            buckets[bucket(t)][0] += 1
+            buckets[bucket(t)][1] += t in ours
+            buckets[bucket(t)][2] += t in theirs
+        for t in ours:
+            buckets[bucket(t)][3] += 1
+        for t in theirs:
+            buckets[bucket(t)][4] += 1
     truths = max(sum(v[0] for v in buckets.values()), 1)
+    slots = [max(sum(v[j] for v in buckets.values()), 1) for j in (3, 4)]
     return {
         "best_baseline": best,
         "query_type": {"new_company": group(new), "known_investors": group(known)},
         "round": {label: group([i for i, q in enumerate(queries) if q.label == label]) for label in labels},
         "truth_history": {name: {"truths": v[0], "share": round(v[0] / truths, 4),
                                  "huoban_top_k": round(v[1] / max(v[0], 1), 4),
-                                 "best_baseline_top_k": round(v[2] / max(v[0], 1), 4)}
+                                 "best_baseline_top_k": round(v[2] / max(v[0], 1), 4),
+                                 "huoban_slots": round(v[3] / slots[0], 4),
+                                 "best_baseline_slots": round(v[4] / slots[1], 4)}
                           for name, v in buckets.items()},
     }
 

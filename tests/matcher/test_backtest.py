@@ -196,6 +196,9 @@ def test_segments_add_up_on_the_sample(excluded: tuple[dict, dict]) -> None:
     assert sum(h["truths"] for h in seg["truth_history"].values()) == truths
     hits = sum(len(set(q["truth"]) & set(q["huoban"])) for q in out["per_query"])
     assert sum(round(h["truths"] * h["huoban_top_k"]) for h in seg["truth_history"].values()) == hits
+    for method in ("huoban_slots", "best_baseline_slots"):  # every slot is one group's
+        assert sum(h[method] for h in seg["truth_history"].values()) == pytest.approx(1.0, abs=1e-3)
+    assert seg["truth_history"]["0"]["huoban_slots"] == 0.0  # no history, no candidate
 
 
 def test_exclude_prior_investors(tmp_path: Path) -> None:
