@@ -294,6 +294,7 @@ def segments(log: DealLog, queries: Sequence[RoundQuery], tops: dict[str, list[l
     new = sorted(set(range(len(queries))) - set(known))
     labels = sorted({q.label for q in queries}, key=ROUNDS.codes.index)
     deals = np.bincount(log.investor[:log.before(cutoff)], minlength=int(log.investor.max(initial=0)) + 1)
+
     def bucket(investor: int) -> str:
         n = int(deals[investor]) if investor < len(deals) else 0
         return next(b for lo, b in reversed(HISTORY_BUCKETS) if n >= lo)

@@ -224,11 +224,14 @@ US_DIVISIONS: Mapping[str, str] = {
     **dict.fromkeys(("AZ", "CO", "ID", "MT", "NV", "NM", "UT", "WY"), "us-mountain"),
     **dict.fromkeys(("AK", "CA", "HI", "OR", "WA"), "us-pacific"),
 }
-# A state as deal records also write it: its name (case and spaces aside) -> the postal code.
+
+
 def _state_key(name: str) -> str:
+    """A state's name as a key: case, dots, commas and spaces aside ("Washington, D.C." is "washington dc")."""
     return " ".join(name.lower().replace(".", "").replace(",", " ").split())
 
 
+# A state as deal records also write it: its name -> the postal code.
 US_STATE_NAMES: Mapping[str, str] = {_state_key(name): code for code, name in (
     ("AL", "Alabama"), ("AK", "Alaska"), ("AZ", "Arizona"), ("AR", "Arkansas"), ("CA", "California"),
     ("CO", "Colorado"), ("CT", "Connecticut"), ("DE", "Delaware"), ("DC", "District of Columbia"),
