@@ -51,9 +51,7 @@ set's cut-off and end date (``WINDOWS``).
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
-import io
 import json
 import re
 import sys
@@ -62,7 +60,7 @@ from pathlib import Path
 
 import numpy as np
 
-from matcher.textfile import decode_text, parse_date
+from matcher.textfile import decode_text, parse_date, read_records
 
 TAG_SPLIT = re.compile(r"[|,;，；、/]+")  # the separators of matcher.backtest's loader
 
@@ -96,18 +94,10 @@ def _read(path: Path) -> list[dict[str, str]]:
     text = decode_text(path.read_bytes())
     if text is None:
         raise DealStatsError(f"{path.name}: cannot tell the file's encoding; save it as UTF-8")
-    first = text.split("\n", 1)[0]
-    reader = csv.DictReader(io.StringIO(text, newline=""),
-                            dialect=csv.excel_tab if "\t" in first and "," not in first else csv.excel)
-    rows = []
     try:
-        for row in reader:
-            if None in row:
-                raise DealStatsError(f"{path.name} line {reader.line_num}: more cells than the header has")
-            rows.append({(k or "").strip(): (v or "").strip() for k, v in row.items()})
-    except csv.Error as exc:
-        raise DealStatsError(f"{path.name} line {reader.line_num}: unreadable CSV: {exc}") from None
-    return rows
+        return read_records(text, path.name)
+    except ValueError as exc:
+        raise DealStatsError(str(exc)) from None
 
 
 def _date(value: str, where: str) -> dt.date:

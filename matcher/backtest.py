@@ -23,9 +23,7 @@ learns and selects over windows of history before the cutoff (``training``, ``va
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -58,7 +56,7 @@ from matcher.investor_training import (
     window_specs,
 )
 from matcher.taxonomy import ROUNDS
-from matcher.textfile import decode_text, parse_date
+from matcher.textfile import decode_text, parse_date, read_records
 
 __all__ = ["BacktestError", "DealData", "deal_date", "deal_log", "load_deals", "read_csv", "run_backtest", "segments"]
 
@@ -109,23 +107,10 @@ def read_csv(path: Path, required: Sequence[str] = ()) -> list[dict[str, str]]:
     text = decode_text(content)
     if text is None:
         raise BacktestError(f"{path.name}: cannot tell the file's encoding; save it as UTF-8")
-    first = text.split("\n", 1)[0]
-    reader = csv.DictReader(io.StringIO(text, newline=""),
-                            dialect=csv.excel_tab if "\t" in first and "," not in first else csv.excel)
     try:
-        header = [h.strip() for h in (reader.fieldnames or [])]
-        missing = [c for c in required if c not in header]
-        if missing:
-            raise BacktestError(f"{path.name}: missing columns {missing} (header: {header})")
-        rows = []
-        for row in reader:
-            if None in row:  # more cells than the header: an unquoted comma would shift every later column
-                raise BacktestError(f"{path.name} line {reader.line_num}: {len(header) + len(row[None])} cells, "
-                                    f"the header has {len(header)} (quote cells that hold a comma)")
-            rows.append({(k or "").strip(): (v or "").strip() for k, v in row.items()})
-        return rows
-    except csv.Error as exc:
-        raise BacktestError(f"{path.name} line {reader.line_num}: unreadable CSV: {exc}") from None
+        return read_records(text, path.name, tuple(required))
+    except ValueError as exc:
+        raise BacktestError(str(exc)) from None
 
 
 def deal_date(value: str, where: str) -> dt.date:

@@ -6,10 +6,12 @@ Pure functions shared by the service's import (``api.services.importer``) and th
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 
-__all__ = ["decode_text", "parse_date"]
+__all__ = ["csv_dialect", "decode_text", "parse_date", "read_records"]
 
 
 def decode_text(content: bytes) -> str | None:
@@ -31,6 +33,33 @@ def decode_text(content: bytes) -> str | None:
     best = next((m for m in matches if m.encoding == "gb18030" and m.chaos <= min(x.chaos for x in matches) + 0.05),
                 matches[0] if matches else None)
     return None if best is None else str(best)
+
+
+def csv_dialect(text: str) -> type[csv.Dialect]:
+    """Excel's "Unicode text" is tab-separated: a first line with tabs and no comma; else comma-separated."""
+    first = text.split("\n", 1)[0]
+    return csv.excel_tab if "\t" in first and "," not in first else csv.excel
+
+
+def read_records(text: str, name: str, required: tuple[str, ...] = ()) -> list[dict[str, str]]:
+    """The rows of a CSV with a header as dicts of stripped strings. ValueError, naming the file and line, for
+    a missing column, a row with more cells than the header (an unquoted comma would shift every later
+    column) or unreadable CSV."""
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=csv_dialect(text))
+    try:
+        header = [h.strip() for h in (reader.fieldnames or [])]
+        missing = [c for c in required if c not in header]
+        if missing:
+            raise ValueError(f"{name}: missing columns {missing} (header: {header})")
+        rows = []
+        for row in reader:
+            if None in row:
+                raise ValueError(f"{name} line {reader.line_num}: {len(header) + len(row[None])} cells, the header "
+                                 f"has {len(header)} (quote cells that hold a comma)")
+            rows.append({(k or "").strip(): (v or "").strip() for k, v in row.items()})
+        return rows
+    except csv.Error as exc:
+        raise ValueError(f"{name} line {reader.line_num}: unreadable CSV: {exc}") from None
 
 
 # a time or a zone may follow the day (2017-03-05T08:00:00+08:00, 2017-03-05Z)

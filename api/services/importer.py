@@ -42,6 +42,7 @@ from api.problems import field_errors, problem
 from api.services import audit as audit_svc
 from api.services import import_headers as headers
 from api.services import profiles as svc
+from matcher.textfile import csv_dialect
 from matcher.textfile import decode_text as matcher_decode_text
 
 MAX_ROWS = 5000
@@ -465,12 +466,8 @@ def decode_text(content: bytes) -> str:
 
 def _csv_rows(content: bytes) -> Iterator[list[Any]]:
     text = decode_text(content)
-    sample = text[:4096]
-    dialect: Any = csv.excel
-    if "\t" in sample.split("\n", 1)[0] and "," not in sample.split("\n", 1)[0]:
-        dialect = csv.excel_tab  # Excel's "Unicode text" is tab-separated UTF-16
     try:
-        yield from csv.reader(io.StringIO(text), dialect)
+        yield from csv.reader(io.StringIO(text), csv_dialect(text))
     except csv.Error as exc:
         problem(422, f"unreadable CSV: {exc}", type_="bad-file")
 
