@@ -40,7 +40,7 @@ from matcher import (
     save_table,
     upsert_profiles,
 )
-from matcher.build import lexical_texts
+from matcher.build import lexical_texts, lexical_version
 from matcher.config import DEFAULT_ENCODER
 from matcher.errors import IndexError_
 from matcher.history import AlsPeer
@@ -357,11 +357,16 @@ class MatchEngine:
             profiles = {kind: load_profiles(session, kind, window_days=self.settings.impressions_window_days)
                         for kind in ALL_KINDS}
         lexical = self._new_lexical()
+        # saved under another text preparation (before the glossary, or another glossary): a new IDF and every
+        # row's lexical terms again, from the profiles' texts; the saved vectors stay
+        refit = any(lexical_version(self.settings.index_root / kind) != lexical.version for kind in ALL_KINDS)
+        if refit:
+            lexical.fit(lexical_texts([p for kind in ALL_KINDS for p in profiles[kind].values()]) or [""])
         tables: dict[str, ProfileTable] = {}
-        report: dict[str, Any] = {"encoder": self.encoder.id, "kinds": {}}
+        report: dict[str, Any] = {"encoder": self.encoder.id, "kinds": {}, "lexical_refitted": refit}
         for kind in ALL_KINDS:
             table, info = load_table(self.settings.index_root / kind, kind=kind, profiles=profiles[kind],
-                                     encoder=self.encoder, lexical=lexical, config=self.config)
+                                     encoder=self.encoder, lexical=lexical, config=self.config, lexical_fitted=refit)
             tables[kind] = table
             report["kinds"][kind] = {k: v for k, v in info.items() if k != "manifest"}
         self._install(tables, lexical, last_change)

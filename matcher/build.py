@@ -16,7 +16,7 @@ import numpy as np
 from matcher.config import MatcherConfig
 from matcher.encoders import Encoder, item_encoder
 from matcher.errors import IndexMismatchError
-from matcher.index import FlatIndex, IndexManifest, load_arrays, load_index, save_index
+from matcher.index import FlatIndex, IndexManifest, load_arrays, load_index, read_manifest, save_index
 from matcher.lexical import LexicalEncoder
 from matcher.profiles import ITEM_SLOTS, Profile, ProfileTable, combine_fields, encode_items, field_texts
 
@@ -26,6 +26,7 @@ __all__ = [
     "embed_profiles",
     "item_hashes",
     "lexical_texts",
+    "lexical_version",
     "load_table",
     "save_table",
     "text_hashes",
@@ -93,21 +94,29 @@ def upsert_profiles(table: ProfileTable, profiles: Sequence[Profile], encoder: E
 def save_table(table: ProfileTable, root: str | Path, *, encoder_id: str, lexical: LexicalEncoder) -> IndexManifest:
     return save_index(
         table.index, root, encoder_id=encoder_id,
-        extra={"kind": table.kind, "field_dim": table.field_dim, "lexical_terms": table.lex_ids.shape[1]},
+        extra={"kind": table.kind, "field_dim": table.field_dim, "lexical_terms": table.lex_ids.shape[1],
+               "lexical_version": lexical.version},
         arrays={"lex_ids": table.lex_ids, "lex_weights": table.lex_weights, "idf": lexical.idf,
                 "text_hash": text_hashes(table.profiles), "item_codes": table.item_codes,
                 "item_scales": table.item_scales, "item_hash": item_hashes(table.profiles)},
     )
 
 
+def lexical_version(root: str | Path) -> str:
+    """The lexical text preparation a saved table was made under ("plain" before the glossary)."""
+    return str(read_manifest(root)[1].get("extra", {}).get("lexical_version", "plain"))
+
+
 def load_table(root: str | Path, *, kind: str, profiles: Mapping[int, Profile], encoder: Encoder,
                lexical: LexicalEncoder, config: MatcherConfig | None = None,
-               progress: Progress | None = None) -> tuple[ProfileTable, dict[str, Any]]:
+               progress: Progress | None = None, lexical_fitted: bool = False) -> tuple[ProfileTable, dict[str, Any]]:
     """Load a saved table and reconcile it with the current profiles.
 
     Saved rows whose profile is gone are removed; profiles the saved index lacks are encoded (through the
     encoder's cache) and added; every saved row gets its current structured columns. Returns the table
-    and a report ``{"loaded", "added", "removed", "manifest"}``. The saved lexical IDF is adopted.
+    and a report ``{"loaded", "added", "removed", "manifest"}``. The saved lexical IDF is adopted, unless
+    ``lexical_fitted`` (the caller fitted ``lexical`` afresh, as after a glossary change): then every row's
+    lexical terms are encoded again under it (no embedding is recomputed).
     """
     index, manifest = load_index(root, encoder_id=encoder.id, dim=2 * encoder.dim)
     if manifest.get("extra", {}).get("kind") != kind:
@@ -115,7 +124,8 @@ def load_table(root: str | Path, *, kind: str, profiles: Mapping[int, Profile], 
     if not isinstance(index, FlatIndex):
         raise IndexMismatchError(f"index at {root} is not a row-aligned flat index")
     arrays = load_arrays(manifest)
-    lexical.load_state({"idf": arrays["idf"]})
+    if not lexical_fitted:
+        lexical.load_state({"idf": arrays["idf"]})
     cfg = config or MatcherConfig()
     table = ProfileTable(kind, encoder.dim, cfg)
     saved_ids = index.row_ids()
@@ -127,7 +137,7 @@ def load_table(root: str | Path, *, kind: str, profiles: Mapping[int, Profile], 
     kept_profiles = [profiles[int(i)] for i in saved_ids[rows]]
     lex_ids = arrays["lex_ids"][rows]
     lex_w = arrays["lex_weights"][rows]
-    if lex_ids.shape[1] != cfg.lexical_terms:
+    if lexical_fitted or lex_ids.shape[1] != cfg.lexical_terms:
         lex_ids, lex_w = lexical.encode(lexical_texts(kept_profiles))
     # items: the saved codes of rows whose sentences did not change; the rest (or all, for a table saved before
     # items or with another item width) encoded again, through the cache

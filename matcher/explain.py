@@ -246,7 +246,9 @@ def reasons(
             out.append(("专长领域与项目方向接近", "Their expertise is close to your domain",
                         c.get("sem_domain", 0.0)))
     if features.get("lexical", 0.0) >= 0.25:
-        out.append(("描述用词高度重合", "Profiles use much the same words", c.get("lexical", 0.0)))
+        # words and, through the glossary, the same terms in the other language (海藻 / seaweed)
+        out.append(("描述用词或术语高度重合（中英文均计）",
+                    "Profiles use much the same words or terms (in either language)", c.get("lexical", 0.0)))
 
     if candidate.capacity is not None and candidate.kind != "investor":
         left = max(candidate.capacity - candidate.load, 0)

@@ -86,6 +86,32 @@ def test_profile_text_change_is_reencoded_on_load(seeded: str, tmp_path: Path) -
     db.dispose()
 
 
+def test_indexes_saved_under_another_lexical_preparation_are_refitted_not_reencoded(
+        seeded: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Indexes saved before the glossary (a plain lexical encoder) load with a fresh IDF and every row's lexical
+    terms made again under the glossary, as a fresh build makes them; no text is embedded again."""
+    from matcher import LexicalEncoder
+
+    db = make_engine(seeded)
+    factory = make_session_factory(db)
+    settings = EngineSettings(var_dir=tmp_path, encoder="keyword")
+    old = MatchEngine(settings)
+    monkeypatch.setattr(old, "_new_lexical", lambda: LexicalEncoder(glossary=None))
+    old.build(factory)
+    engine = MatchEngine(settings)
+    report = engine.load(factory)
+    assert report["lexical_refitted"] is True and engine.encoder.encoded == 0
+    fresh = MatchEngine(EngineSettings(var_dir=tmp_path / "fresh", encoder="keyword"))
+    fresh.build(factory)
+    for kind in ("project", "mentor", "investor", "provider"):
+        a, b = engine.state.matcher.tables[kind], fresh.state.matcher.tables[kind]
+        assert a.lex_ids.tolist() == b.lex_ids.tolist() and np.array_equal(a.lex_weights, b.lex_weights)
+    assert not np.array_equal(old.state.matcher.tables["mentor"].lex_ids, fresh.state.matcher.tables["mentor"].lex_ids)
+    assert MatchEngine(EngineSettings(var_dir=tmp_path / "fresh", encoder="keyword")).load(factory)[
+        "lexical_refitted"] is False
+    db.dispose()
+
+
 def test_a_description_change_reencodes_only_that_profiles_sentences(seeded: str, tmp_path: Path) -> None:
     """A provider's description is one of its sentences (sem_item), not a field: its vectors stay, its items are
     encoded again; no other row is touched."""
