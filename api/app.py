@@ -345,7 +345,9 @@ def start_loading(app: APIFlask) -> threading.Thread:
             engine = matching.engine
             try:
                 report = engine.load(db.factory)
-                log.info("matcher loaded: %s", report["kinds"])
+                log.info("matcher loaded: %s%s", report["kinds"],
+                         "; lexical rows made again under the current glossary (run `huoban index` to save them)"
+                         if report.get("lexical_refitted") else "")
             except Exception:  # noqa: BLE001 - /readyz reports it
                 log.exception("matcher not loaded; run `huoban index`")
                 return

@@ -103,7 +103,8 @@ def save_table(table: ProfileTable, root: str | Path, *, encoder_id: str, lexica
 
 
 def lexical_version(root: str | Path) -> str:
-    """The lexical text preparation a saved table was made under ("plain" before the glossary)."""
+    """The lexical text preparation a saved table was made under ("plain" before the glossary; see
+    ``LexicalEncoder.version``)."""
     return str(read_manifest(root)[1].get("extra", {}).get("lexical_version", "plain"))
 
 
@@ -125,6 +126,10 @@ def load_table(root: str | Path, *, kind: str, profiles: Mapping[int, Profile], 
         raise IndexMismatchError(f"index at {root} is not a row-aligned flat index")
     arrays = load_arrays(manifest)
     if not lexical_fitted:
+        saved = str(manifest.get("extra", {}).get("lexical_version", "plain"))
+        if saved != lexical.version:
+            raise IndexMismatchError(f"index at {root} holds lexical rows made as {saved!r}, not {lexical.version!r}: "
+                                     "fit the lexical encoder afresh (lexical_fitted) or rebuild with `huoban index`")
         lexical.load_state({"idf": arrays["idf"]})
     cfg = config or MatcherConfig()
     table = ProfileTable(kind, encoder.dim, cfg)

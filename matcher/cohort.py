@@ -78,7 +78,7 @@ def score_edges(
     cal = matcher.calibration(kind)
     d = pool.field_dim
     c_vecs = pool.vectors(c_rows)
-    c_lex = _lexical_matrix(pool, c_rows, matcher.lexical.n_features).T.tocsr()
+    c_lex = _lexical_matrix(pool, c_rows, matcher.lexical.width).T.tocsr()
     c_ids = C["ids"]
     keep = min(top, n_c)
     for start in range(0, len(p_rows), block):
@@ -98,7 +98,7 @@ def score_edges(
         cos_b = 2.0 * (p_vecs[:, d:] @ c_vecs[:, d:].T)
         X[:, FEATURE_INDEX["sem_need"]] = calibrate(cos_a.ravel(), cal[0], cal[1])
         X[:, FEATURE_INDEX["sem_domain"]] = calibrate(cos_b.ravel(), cal[2], cal[3])
-        lex = (_lexical_matrix(projects, pr, matcher.lexical.n_features) @ c_lex).toarray()
+        lex = (_lexical_matrix(projects, pr, matcher.lexical.width) @ c_lex).toarray()
         X[:, FEATURE_INDEX["lexical"]] = lex.ravel()
         score = (X @ w).reshape(b, n_c)
         score[~mask] = -np.inf

@@ -13,7 +13,8 @@ from functools import lru_cache
 
 from matcher.features import REGION_LEVELS, place_fit
 from matcher.geography import Place, deal_place
-from matcher.profiles import CandidateProfile, ProjectProfile, canonical_place, project_plan, text_items
+from matcher.glossary import default_glossary
+from matcher.profiles import CandidateProfile, ProjectProfile, canonical_place, field_texts, project_plan, text_items
 from matcher.taxonomy import INDUSTRIES, NEEDS, REGIONS, ROUNDS, STAGES
 
 Reason = tuple[str, str, float]  # (zh, en, weight for ordering)
@@ -246,9 +247,14 @@ def reasons(
             out.append(("专长领域与项目方向接近", "Their expertise is close to your domain",
                         c.get("sem_domain", 0.0)))
     if features.get("lexical", 0.0) >= 0.25:
-        # words and, through the glossary, the same terms in the other language (海藻 / seaweed)
-        out.append(("描述用词或术语高度重合（中英文均计）",
-                    "Profiles use much the same words or terms (in either language)", c.get("lexical", 0.0)))
+        # the terms of the glossary both name, in either language (海藻 / seaweed), else the words they share
+        glossary = default_glossary()
+        common = glossary.shared(" ".join(field_texts(project)), " ".join(field_texts(candidate)))[:3]
+        if common:
+            out.append(("共同术语：" + "、".join(glossary.label(t)[0] for t in common),
+                        "Terms in common: " + ", ".join(glossary.label(t)[1] for t in common), c.get("lexical", 0.0)))
+        else:
+            out.append(("描述用词高度重合", "Profiles use much the same words", c.get("lexical", 0.0)))
 
     if candidate.capacity is not None and candidate.kind != "investor":
         left = max(candidate.capacity - candidate.load, 0)

@@ -14,8 +14,6 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.preprocessing import normalize
-from sklearn.utils import murmurhash3_32
 
 from matcher.glossary import Glossary, default_glossary
 
@@ -27,68 +25,76 @@ _DEFAULT = object()
 # score CONCEPT_SHARE x the cosine of their concepts + the rest x the cosine of their character n-grams, so an
 # English and a Chinese text about the same things meet, while the spelling still counts within a language.
 CONCEPT_SHARE = 0.5
+# Names how texts become lexical rows besides the glossary's own text (the concept finder, the columns, the mix):
+# bump it when any of that changes, so saved rows made the old way are made again (``version``).
+SCHEME = 2
 
 
 class LexicalEncoder:
     """``glossary`` (default: the shipped one, :func:`matcher.glossary.default_glossary`; None: none) adds the
-    concepts a text names, IDF-weighted like its n-grams, each in a column of its own (a hash of its id, as the
-    n-grams are hashed), so both languages' terms for a concept share a feature. ``version`` names the text
-    preparation: vectors and an IDF made under another version are stale."""
+    concepts a text names, IDF-weighted like its n-grams, each in a column of its own after the ``n_features``
+    hashed n-gram columns (``width`` columns in all), so both languages' terms for a concept share a feature.
+    ``version`` names the text preparation: rows and an IDF made under another version are stale."""
 
     def __init__(self, n_features: int = 2**18, terms: int = 96, glossary: Glossary | None | object = _DEFAULT) -> None:
         self.n_features = n_features
         self.terms = terms
         self.glossary: Glossary | None = default_glossary() if glossary is _DEFAULT else glossary  # type: ignore[assignment]
-        self.version = f"glossary-{self.glossary.version}" if self.glossary is not None else "plain"
+        self.width = n_features + (self.glossary.size if self.glossary is not None else 0)
+        self.version = "plain" if self.glossary is None else \
+            f"glossary-{self.glossary.version}-s{SCHEME}-c{CONCEPT_SHARE:g}"
         self._vec = HashingVectorizer(analyzer="char_wb", ngram_range=(2, 3), n_features=n_features,
                                       alternate_sign=False, norm=None, lowercase=True)
-        self.idf = np.ones(n_features, dtype=np.float32)
-        self._concept_column = np.zeros(0, dtype=np.int64) if self.glossary is None else np.array(
-            [murmurhash3_32(f"glossary concept {i}", positive=True) % n_features for i in range(self.glossary.size)],
-            dtype=np.int64)
+        self.idf = np.ones(self.width, dtype=np.float32)
 
     def fit(self, texts: Sequence[str], *, chunk: int = 8192) -> LexicalEncoder:
         """Fit the IDF on a corpus (smooth IDF, as scikit-learn's ``TfidfTransformer``). Document frequencies
         are counted ``chunk`` texts at a time: the hashed count matrix of the whole corpus (100k profiles:
         ~460 MB while it is built) is never held at once, and the counts are the same integers."""
         texts = list(texts)
-        df_counts = np.zeros(self.n_features, dtype=np.int64)
+        df_counts = np.zeros(self.width, dtype=np.int64)
         for start in range(0, len(texts), chunk):
-            part = texts[start:start + chunk]
-            counts = self._vec.transform(part)
-            df_counts += np.bincount(counts.indices, minlength=self.n_features)
-            if self.glossary is not None:
-                df_counts += np.bincount(self._concepts(part).indices, minlength=self.n_features)
+            df_counts += np.bincount(self._counts(texts[start:start + chunk]).indices, minlength=self.width)
         df = df_counts.astype(np.float64)
         n = max(len(texts), 1)
         self.idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
         return self
 
-    def _concepts(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        """(n, n_features): 1 in the column of every concept a text names."""
-        assert self.glossary is not None
+    def _counts(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """(n, width): the hashed n-gram counts, then 1 in the column of every concept a text names."""
+        ngrams = self._vec.transform(list(texts)).tocsr().astype(np.float32)
+        ngrams.resize((len(texts), self.width))
+        if self.glossary is None:
+            return ngrams
         found = [self.glossary.concepts(t) for t in texts]
         indptr = np.cumsum([0, *(len(f) for f in found)])
-        cols = self._concept_column[np.fromiter((c for f in found for c in f), dtype=np.int64, count=int(indptr[-1]))]
-        m = sparse.csr_matrix((np.ones(len(cols), dtype=np.float32), cols, indptr), shape=(len(texts), self.n_features))
-        m.sum_duplicates()  # two concepts hashed to one column
-        m.data[:] = 1.0
-        return m
+        cols = self.n_features + np.fromiter((c for f in found for c in f), dtype=np.int64, count=int(indptr[-1]))
+        concepts = sparse.csr_matrix((np.ones(len(cols), dtype=np.float32), cols, indptr),
+                                     shape=(len(texts), self.width))
+        return sparse.csr_matrix(ngrams + concepts)
 
     def _tfidf(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        texts = list(texts)
-        counts = self._vec.transform(texts).tocsr().astype(np.float32)
-        counts.data = np.log1p(counts.data)  # sublinear tf
+        counts = self._counts(texts)
+        grams = counts.indices < self.n_features
+        counts.data[grams] = np.log1p(counts.data[grams])  # sublinear tf (a concept counts once)
         weighted: sparse.csr_matrix = counts.multiply(self.idf[None, :]).tocsr()
-        if self.glossary is None:
-            return weighted
-        concepts = self._concepts(texts).multiply(self.idf[None, :]).tocsr()
-        mixed: sparse.csr_matrix = (normalize(weighted) * np.float32(np.sqrt(1.0 - CONCEPT_SHARE))
-                                    + normalize(concepts) * np.float32(np.sqrt(CONCEPT_SHARE))).tocsr()
-        return mixed
+        return weighted
+
+    def _unit(self, cols: np.ndarray, vals: np.ndarray) -> np.ndarray:
+        """A row's weights at unit norm, its concepts (columns from ``n_features``) carrying CONCEPT_SHARE."""
+        concept = cols >= self.n_features
+        out = vals.astype(np.float64)
+        if concept.any() and not concept.all():
+            out[concept] *= np.sqrt(CONCEPT_SHARE) / np.linalg.norm(out[concept])
+            out[~concept] *= np.sqrt(1.0 - CONCEPT_SHARE) / np.linalg.norm(out[~concept])
+            return out
+        norm = float(np.linalg.norm(out))
+        return out / norm if norm > 0 else out
 
     def encode(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(ids (n, terms) int32, weights (n, terms) float16): the top terms of each text, unit norm."""
+        """(ids (n, terms) int32, weights (n, terms) float16): the top terms of each text, unit norm. A text's
+        concepts are kept first (at most ``terms``), then its heaviest n-grams, and the shares are set after the
+        cut, so a stored row weighs its concepts exactly as :meth:`query` does."""
         m = self._tfidf(texts)
         n = m.shape[0]
         ids = np.zeros((n, self.terms), dtype=np.int32)
@@ -97,21 +103,21 @@ class LexicalEncoder:
             start, end = m.indptr[i], m.indptr[i + 1]
             cols, vals = m.indices[start:end], m.data[start:end]
             if len(vals) > self.terms:
-                top = np.argpartition(-vals, self.terms - 1)[: self.terms]
+                concept = cols >= self.n_features
+                rank = np.where(concept, np.inf, vals)  # concepts before any n-gram
+                top = np.argpartition(-rank, self.terms - 1)[: self.terms]
                 cols, vals = cols[top], vals[top]
-            norm = float(np.linalg.norm(vals))
-            if norm > 0:
+            if len(vals):
                 ids[i, : len(cols)] = cols
-                weights[i, : len(vals)] = vals / norm
+                weights[i, : len(vals)] = self._unit(cols, vals)
         return ids, weights.astype(np.float16)
 
     def query(self, text: str) -> np.ndarray:
-        """A dense unit vector (n_features,) for one query text."""
+        """A dense unit vector (width,) for one query text."""
         m = self._tfidf([text])
-        dense = np.zeros(self.n_features, dtype=np.float32)
-        norm = float(np.linalg.norm(m.data))
-        if norm > 0:
-            dense[m.indices] = m.data / norm
+        dense = np.zeros(self.width, dtype=np.float32)
+        if m.nnz:
+            dense[m.indices] = self._unit(m.indices, m.data)
         return dense
 
     @staticmethod
@@ -127,6 +133,6 @@ class LexicalEncoder:
 
     def load_state(self, state: dict[str, np.ndarray]) -> None:
         idf = np.asarray(state["idf"], dtype=np.float32)
-        if idf.shape != (self.n_features,):
-            raise ValueError(f"IDF of shape {idf.shape} does not fit {self.n_features} features")
+        if idf.shape != (self.width,):
+            raise ValueError(f"IDF of shape {idf.shape} does not fit {self.width} features")
         self.idf = idf

@@ -286,7 +286,7 @@ class Matcher:
         ids, w = table.lex_ids, table.lex_weights.astype(np.float32)
         keep = w.ravel() > 0
         r = np.repeat(np.arange(len(ids)), ids.shape[1])[keep]
-        return sparse.csr_matrix((w.ravel()[keep], (r, ids.ravel()[keep])), shape=(len(ids), self.lexical.n_features))
+        return sparse.csr_matrix((w.ravel()[keep], (r, ids.ravel()[keep])), shape=(len(ids), self.lexical.width))
 
     def _lexical_scores(self, table: ProfileTable, q_table: ProfileTable, q_row: int) -> np.ndarray:
         """Lexical cosine of one query row with every row of ``table``, through the table's postings (the
@@ -305,7 +305,7 @@ class Matcher:
         return out
 
     def _dense_lex(self, table: ProfileTable, row: int) -> np.ndarray:
-        out = np.zeros(self.lexical.n_features, dtype=np.float32)
+        out = np.zeros(self.lexical.width, dtype=np.float32)
         terms = table.lex_weights[row] > 0  # rows are zero-padded
         out[table.lex_ids[row][terms]] = table.lex_weights[row][terms].astype(np.float32)
         return out

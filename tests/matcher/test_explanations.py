@@ -62,3 +62,18 @@ def test_deal_flow_reasons_speak_to_the_investor() -> None:
 def test_a_cue_inside_another_word_says_nothing() -> None:
     assert not text_supports_industry("Supply chain training for retailers", "ai")
     assert text_supports_industry("AI-driven supply chain tools", "ai")
+
+
+def test_terms_both_sides_name_are_quoted_in_either_language() -> None:
+    """An English project and a Chinese mentor naming the same things: the lexical reason names the glossary's
+    terms they share (Chinese names for the Chinese reason, English for the English one), in the project's order."""
+    p = project(1, industries=("new_materials",), languages=("zh", "en"),
+                need_text="We need a pilot line and food contact tests", domain_text="Seaweed-based edible film")
+    m1 = mentor(1, industries=("new_materials",), languages=("zh", "en"), offer_text="协调中试线，指导食品接触检测",
+                expertise_text="海藻多糖可食用膜")
+    m = build([p], mentor=[m1])
+    match = m.rank(kind="mentor", query_id=1, weights=WeightSet.default("mentor"), k=1, now=NOW).matches[0]
+    assert match.features["lexical"] >= 0.25  # the n-grams share nothing: this is the glossary's doing
+    zh = next(r for r in match.reasons_zh if r.startswith("共同术语"))
+    en = next(r for r in match.reasons_en if r.startswith("Terms in common"))
+    assert zh == "共同术语：中试、食品接触、海藻" and en == "Terms in common: pilot line, food contact, seaweed"
