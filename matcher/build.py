@@ -117,7 +117,8 @@ def load_table(root: str | Path, *, kind: str, profiles: Mapping[int, Profile], 
     encoder's cache) and added; every saved row gets its current structured columns. Returns the table
     and a report ``{"loaded", "added", "removed", "manifest"}``. The saved lexical IDF is adopted, unless
     ``lexical_fitted`` (the caller fitted ``lexical`` afresh, as after a glossary change): then every row's
-    lexical terms are encoded again under it (no embedding is recomputed).
+    lexical terms are encoded again under it (no embedding is recomputed). Rows saved under another
+    ``LexicalEncoder.version`` without ``lexical_fitted`` raise :class:`IndexMismatchError`.
     """
     index, manifest = load_index(root, encoder_id=encoder.id, dim=2 * encoder.dim)
     if manifest.get("extra", {}).get("kind") != kind:

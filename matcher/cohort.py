@@ -27,12 +27,12 @@ from matcher.ranking import LearnedScorer, Matcher
 __all__ = ["allocate_cohort", "score_edges"]
 
 
-def _lexical_matrix(table: ProfileTable, rows: np.ndarray, n_features: int) -> sparse.csr_matrix:
+def _lexical_matrix(table: ProfileTable, rows: np.ndarray, width: int) -> sparse.csr_matrix:
     ids = table.lex_ids[rows]
     weights = table.lex_weights[rows].astype(np.float32)
     r = np.repeat(np.arange(len(rows)), ids.shape[1])
     keep = weights.ravel() > 0
-    return sparse.csr_matrix((weights.ravel()[keep], (r[keep], ids.ravel()[keep])), shape=(len(rows), n_features))
+    return sparse.csr_matrix((weights.ravel()[keep], (r[keep], ids.ravel()[keep])), shape=(len(rows), width))
 
 
 def score_edges(

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from matcher.features import REGION_LEVELS, place_fit
 from matcher.geography import Place, deal_place
-from matcher.glossary import default_glossary
+from matcher.glossary import Glossary
 from matcher.profiles import CandidateProfile, ProjectProfile, canonical_place, field_texts, project_plan, text_items
 from matcher.taxonomy import INDUSTRIES, NEEDS, REGIONS, ROUNDS, STAGES
 
@@ -127,9 +127,11 @@ def reasons(
     extra: Sequence[Reason] = (),
     direction: str = "matches",
     explored: bool = False,
+    glossary: Glossary | None = None,
 ) -> tuple[list[str], list[str]]:
     """Reasons for one pair. ``direction`` "dealflow" words them for the investor reading about a project;
-    ``explored`` marks a slot the exploration drew from beyond the top."""
+    ``explored`` marks a slot the exploration drew from beyond the top; ``glossary``: the one the lexical cosine
+    read (its shared terms are quoted; None: the words alone)."""
     out: list[Reason] = list(extra)
     c = contributions
     dealflow = direction == "dealflow"
@@ -248,9 +250,9 @@ def reasons(
                         c.get("sem_domain", 0.0)))
     if features.get("lexical", 0.0) >= 0.25:
         # the terms of the glossary both name, in either language (海藻 / seaweed), else the words they share
-        glossary = default_glossary()
-        common = glossary.shared(" ".join(field_texts(project)), " ".join(field_texts(candidate)))[:3]
-        if common:
+        common = [] if glossary is None else \
+            glossary.shared(" ".join(field_texts(project)), " ".join(field_texts(candidate)))[:3]
+        if glossary is not None and common:
             out.append(("共同术语：" + "、".join(glossary.label(t)[0] for t in common),
                         "Terms in common: " + ", ".join(glossary.label(t)[1] for t in common), c.get("lexical", 0.0)))
         else:

@@ -43,6 +43,10 @@ def _singulars(word: str) -> list[str]:
     return out
 
 
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
 def _english_key(term: str) -> str:
     return " ".join(_WORD.findall(_normal(term)))
 
@@ -80,7 +84,7 @@ class Glossary:
                 if len(term) >= 2:
                     chinese.setdefault(term, concept)
         self._chinese = chinese
-        self._memo: dict[str, tuple[int, ...]] = {}
+        self._memo: dict[int, tuple[int, ...]] = {}
         self._zh_first = {t[0] for t in chinese}
         self._zh_lengths = sorted({len(t) for t in chinese}, reverse=True)
 
@@ -100,11 +104,12 @@ class Glossary:
         return [c for c in self._remembered(first) if c in theirs]
 
     def _remembered(self, text: str) -> tuple[int, ...]:
-        found = self._memo.get(text)
+        key = hash(text)  # a number, not a copy of the text
+        found = self._memo.get(key)
         if found is None:
             if len(self._memo) >= _MEMO:
                 self._memo.clear()
-            found = self._memo[text] = tuple(self.concepts(text))
+            found = self._memo[key] = tuple(self.concepts(text))
         return found
 
     def concepts(self, text: str) -> list[int]:
@@ -115,7 +120,9 @@ class Glossary:
         i, end = 0, len(text)
         while i < end:  # leftmost longest, without overlaps (a dictionary probe per length, not a regex)
             step = 1
-            if text[i] in self._zh_first:
+            # a term that starts with a Latin letter or digit (AI芯片) does not start inside an English word (thai芯片)
+            inside = i > 0 and _latin(text[i]) and _latin(text[i - 1])
+            if text[i] in self._zh_first and not inside:
                 for n in self._zh_lengths:
                     concept = self._chinese.get(text[i:i + n])
                     if concept is not None:

@@ -2,9 +2,10 @@
 
 Texts are hashed into ``2**18`` character 2-3-gram features (``HashingVectorizer``, no vocabulary to
 keep), weighted by an IDF fitted on the candidate corpus and L2-normalised; the concepts of the bilingual
-glossary a text names (:mod:`matcher.glossary`) add a hashed column each and carry ``CONCEPT_SHARE`` of the
-norm. A profile keeps only its ``terms`` heaviest features (ids + float16 weights, renormalised), so the
-similarity of one query with a few hundred gathered profiles is a fixed-width gather and sum.
+glossary a text names (:mod:`matcher.glossary`) add a column each after the hashed ones and carry
+``CONCEPT_SHARE`` of the norm. A profile keeps only its ``terms`` heaviest features (its concepts first, ids +
+float16 weights, renormalised), so the similarity of one query with a few hundred gathered profiles is a
+fixed-width gather and sum.
 """
 
 from __future__ import annotations
@@ -93,8 +94,8 @@ class LexicalEncoder:
 
     def encode(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """(ids (n, terms) int32, weights (n, terms) float16): the top terms of each text, unit norm. A text's
-        concepts are kept first (at most ``terms``), then its heaviest n-grams, and the shares are set after the
-        cut, so a stored row weighs its concepts exactly as :meth:`query` does."""
+        concepts are kept first (at most half the slots), then its heaviest n-grams, and the shares are set after
+        the cut, so a stored row weighs its concepts as :meth:`query` does."""
         m = self._tfidf(texts)
         n = m.shape[0]
         ids = np.zeros((n, self.terms), dtype=np.int32)
@@ -102,10 +103,13 @@ class LexicalEncoder:
         for i in range(n):
             start, end = m.indptr[i], m.indptr[i + 1]
             cols, vals = m.indices[start:end], m.data[start:end]
-            if len(vals) > self.terms:
+            if len(vals) > self.terms:  # its heaviest concepts (at most half the slots), then its heaviest n-grams
                 concept = cols >= self.n_features
-                rank = np.where(concept, np.inf, vals)  # concepts before any n-gram
-                top = np.argpartition(-rank, self.terms - 1)[: self.terms]
+                c_idx, g_idx = np.flatnonzero(concept), np.flatnonzero(~concept)
+                c_keep = c_idx[np.argsort(-vals[c_idx], kind="stable")[: self.terms // 2]]
+                room = self.terms - len(c_keep)
+                g_keep = g_idx[np.argpartition(-vals[g_idx], room - 1)[:room]] if len(g_idx) > room else g_idx
+                top = np.concatenate([c_keep, g_keep])
                 cols, vals = cols[top], vals[top]
             if len(vals):
                 ids[i, : len(cols)] = cols

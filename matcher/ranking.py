@@ -690,7 +690,8 @@ class Matcher:
                                                 float(item_cos[i]), float(item_part[i]), matches_dir, quote_min)
                 rz, ren = reasons(project, candidate, feats, contrib, learned_active=learned_active,
                                   learned_probability=float(p_learned[i]) if learned_active else None, extra=extra,
-                                  direction="matches" if matches_dir else "dealflow", explored=i == explored_idx)
+                                  direction="matches" if matches_dir else "dealflow", explored=i == explored_idx,
+                                  glossary=self.lexical.glossary)
             matches.append(Match(
                 id=int(ids[i]), position=pos, score=float(sum(contrib.values())), features=feats,
                 contributions=contrib, learned_breakdown=breakdown, reasons_zh=rz, reasons_en=ren,

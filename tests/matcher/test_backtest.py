@@ -52,12 +52,13 @@ def tiny(directory: Path) -> Path:
     return directory
 
 
-# The learners' seed for every run here. With the keyword encoder (these tests' fake: no model to load) the sample's
-# learned model and naive Bayes came within 0.002 of each other on validation at seed 0 once the lexical cosine
-# read the glossary (0.2396 against 0.2413: naive Bayes served); at seed 1 the learned model is selected by a clear
-# margin (0.273 against 0.241), which the tests below need (the served-ranking identity is about the learned
-# model). With the product's encoder the sample selects the learned model at seed 0 (README, "A bilingual
-# glossary").
+# The learners' seed for every run here. With the keyword encoder (these tests' fake: no model to load) the lexical
+# cosine reading the glossary made the sample's learned model worse at both seeds measured: at seed 0 its
+# validation NDCG@10 fell 0.292 -> 0.240, below naive Bayes (0.241), which then served (test 1.122x -> 1.115x); at
+# seed 1 it fell 0.298 -> 0.273 and still served (test 1.147x -> 1.093x). With the product's encoder the sample
+# went the other way at seed 0 (naive Bayes 1.115x -> learned 1.181x; README, "A bilingual glossary"). Seed 1 is
+# used because the served-ranking identity below is about the learned model, and the claim that it beats the
+# baselines on the sample is checked where it is selected; the fall-back path has its own test.
 SEED = 1
 
 

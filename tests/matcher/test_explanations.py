@@ -77,3 +77,21 @@ def test_terms_both_sides_name_are_quoted_in_either_language() -> None:
     zh = next(r for r in match.reasons_zh if r.startswith("共同术语"))
     en = next(r for r in match.reasons_en if r.startswith("Terms in common"))
     assert zh == "共同术语：中试、食品接触、海藻" and en == "Terms in common: pilot line, food contact, seaweed"
+
+
+def test_without_a_glossary_the_lexical_reason_names_no_terms() -> None:
+    """The reason quotes the glossary the lexical cosine read; a matcher without one says only that the words
+    overlap."""
+    from matcher.explain import reasons
+    from matcher.glossary import default_glossary
+
+    p = project(1, need_text="需要中试线和食品接触检测", domain_text="海藻膜")
+    m1 = mentor(1, offer_text="协调中试线，指导食品接触检测", expertise_text="海藻多糖可食用膜")
+    feats = {"lexical": 0.4}
+    contrib = {"lexical": 0.024}
+    zh, en = reasons(p, m1, feats, contrib, learned_active=False, learned_probability=None, glossary=None)
+    assert "描述用词高度重合" in zh and not any(r.startswith("共同术语") for r in zh)
+    zh, en = reasons(p, m1, feats, contrib, learned_active=False, learned_probability=None,
+                     glossary=default_glossary())
+    assert "共同术语：中试、食品接触、检测" in zh  # the first three, in the project's order
+    assert any(r.startswith("Terms in common: pilot line, food contact, ") for r in en)

@@ -40,6 +40,7 @@ def test_plural_and_possessive_endings_and_full_width_letters() -> None:
     gps = Glossary(["gps\t卫星导航", "general partner|gp\t普通合伙人", "mes\t制造执行系统"], version="t")
     assert gps.concepts("GPS") == [0] and gps.concepts("general partners") == [1]  # a term as written first
     assert gps.concepts("me") == [] and gps.concepts("MES") == [2]  # and never cut: "mes" is no plural of "me"
+    assert g.concepts("thai芯片") == [] and g.concepts("做ai芯片") == [5]  # AI芯片 does not start inside a word
 
 
 def test_longest_terms_win_and_words_match_whole() -> None:
@@ -77,7 +78,7 @@ def test_the_lexical_cosine_crosses_languages_only_through_the_glossary() -> Non
 
 def test_the_shipped_glossary_is_well_formed() -> None:
     """One concept a line, both sides non-empty, no Chinese term of one character, no term on two lines (as the
-    finder compares them: stemmed and lower-cased), and both languages of a common term name the same concept."""
+    finder compares them: normalised and lower-cased), and both languages of a common term name the same concept."""
     text = GLOSSARY_PATH.read_text(encoding="utf-8")
     seen: dict[str, int] = {}
     concepts = 0
@@ -131,3 +132,17 @@ def test_an_index_saved_before_the_glossary_is_refitted_on_load(tmp_path) -> Non
     kept, _ = load_table(tmp_path / "mentor", kind="mentor", profiles=profiles, encoder=KeywordEncoder(),
                          lexical=lexical(None), config=m.config)  # the same preparation: the saved rows stay
     np.testing.assert_array_equal(kept.lex_ids, pool.lex_ids)
+
+
+def test_a_stored_row_keeps_at_most_half_its_slots_for_concepts_and_their_share() -> None:
+    """A text naming more concepts than a row has slots keeps its heaviest concepts in half of them and n-grams in
+    the rest, so the concepts carry CONCEPT_SHARE of the stored row as of the query vector."""
+    text = "seaweed kelp film patent food contact pilot line, 海藻薄膜专利"
+    lex = LexicalEncoder(n_features=2**12, terms=4, glossary=small()).fit([text, "other words"])
+    ids, w = lex.encode([text])
+    concept = ids[0] >= lex.n_features
+    assert concept.sum() == 2 and (~concept).sum() == 2
+    weights = w[0].astype(np.float64)
+    assert float((weights[concept] ** 2).sum()) == pytest.approx(CONCEPT_SHARE, abs=0.01)
+    q = lex.query(text)
+    assert float((q[lex.n_features:] ** 2).sum()) == pytest.approx(CONCEPT_SHARE, abs=1e-5)
