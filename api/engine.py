@@ -309,6 +309,11 @@ class MatchEngine:
         return LexicalEncoder(n_features=self.config.lexical_features, terms=self.config.lexical_terms)
 
     @staticmethod
+    def _fit_lexical(lexical: LexicalEncoder, profiles: dict[str, dict[int, Any]]) -> None:
+        """The IDF over every profile of every kind (the lexical space is shared)."""
+        lexical.fit(lexical_texts([p for kind in ALL_KINDS for p in profiles[kind].values()]) or [""])
+
+    @staticmethod
     def _max_change_id(session: Session) -> int:
         return int(session.scalar(select(func.coalesce(func.max(IndexChange.id), 0))) or 0)
 
@@ -321,7 +326,7 @@ class MatchEngine:
             profiles = {kind: load_profiles(session, kind, window_days=self.settings.impressions_window_days)
                         for kind in ALL_KINDS}
         lexical = self._new_lexical()
-        lexical.fit(lexical_texts([p for kind in ALL_KINDS for p in profiles[kind].values()]) or [""])
+        self._fit_lexical(lexical, profiles)
         encoder = self.encoder
         before, hits_before = encoder.encoded, getattr(encoder, "hits", 0)
         tables: dict[str, ProfileTable] = {}
@@ -361,7 +366,7 @@ class MatchEngine:
         # row's lexical terms again, from the profiles' texts; the saved vectors stay
         refit = any(lexical_version(self.settings.index_root / kind) != lexical.version for kind in ALL_KINDS)
         if refit:
-            lexical.fit(lexical_texts([p for kind in ALL_KINDS for p in profiles[kind].values()]) or [""])
+            self._fit_lexical(lexical, profiles)
         tables: dict[str, ProfileTable] = {}
         report: dict[str, Any] = {"encoder": self.encoder.id, "kinds": {}, "lexical_refitted": refit}
         for kind in ALL_KINDS:

@@ -18,7 +18,15 @@ from matcher.encoders import Encoder, item_encoder
 from matcher.errors import IndexMismatchError
 from matcher.index import FlatIndex, IndexManifest, load_arrays, load_index, read_manifest, save_index
 from matcher.lexical import LexicalEncoder
-from matcher.profiles import ITEM_SLOTS, Profile, ProfileTable, combine_fields, encode_items, field_texts
+from matcher.profiles import (
+    ITEM_SLOTS,
+    Profile,
+    ProfileTable,
+    combine_fields,
+    encode_items,
+    field_texts,
+    lexical_text,
+)
 
 __all__ = [
     "TableStore",
@@ -61,7 +69,7 @@ def embed_items(profiles: Sequence[Profile], encoder: Encoder) -> tuple[np.ndarr
 
 
 def lexical_texts(profiles: Sequence[Profile]) -> list[str]:
-    return [" ".join(field_texts(p)) for p in profiles]
+    return [lexical_text(p) for p in profiles]
 
 
 def text_hashes(profiles: Sequence[Profile]) -> np.ndarray:
@@ -105,7 +113,11 @@ def save_table(table: ProfileTable, root: str | Path, *, encoder_id: str, lexica
 def lexical_version(root: str | Path) -> str:
     """The lexical text preparation a saved table was made under ("plain" before the glossary; see
     ``LexicalEncoder.version``)."""
-    return str(read_manifest(root)[1].get("extra", {}).get("lexical_version", "plain"))
+    return _saved_lexical_version(read_manifest(root)[1])
+
+
+def _saved_lexical_version(manifest: IndexManifest) -> str:
+    return str(manifest.get("extra", {}).get("lexical_version", "plain"))
 
 
 def load_table(root: str | Path, *, kind: str, profiles: Mapping[int, Profile], encoder: Encoder,
@@ -127,7 +139,7 @@ def load_table(root: str | Path, *, kind: str, profiles: Mapping[int, Profile], 
         raise IndexMismatchError(f"index at {root} is not a row-aligned flat index")
     arrays = load_arrays(manifest)
     if not lexical_fitted:
-        saved = str(manifest.get("extra", {}).get("lexical_version", "plain"))
+        saved = _saved_lexical_version(manifest)
         if saved != lexical.version:
             raise IndexMismatchError(f"index at {root} holds lexical rows made as {saved!r}, not {lexical.version!r}: "
                                      "fit the lexical encoder afresh (lexical_fitted) or rebuild with `huoban index`")

@@ -14,7 +14,7 @@ from functools import lru_cache
 from matcher.features import REGION_LEVELS, place_fit
 from matcher.geography import Place, deal_place
 from matcher.glossary import Glossary
-from matcher.profiles import CandidateProfile, ProjectProfile, canonical_place, field_texts, project_plan, text_items
+from matcher.profiles import CandidateProfile, ProjectProfile, canonical_place, lexical_text, project_plan, text_items
 from matcher.taxonomy import INDUSTRIES, NEEDS, REGIONS, ROUNDS, STAGES
 
 Reason = tuple[str, str, float]  # (zh, en, weight for ordering)
@@ -251,7 +251,7 @@ def reasons(
     if features.get("lexical", 0.0) >= 0.25:
         # the terms of the glossary both name, in either language (海藻 / seaweed), else the words they share
         common = [] if glossary is None else \
-            glossary.shared(" ".join(field_texts(project)), " ".join(field_texts(candidate)))[:3]
+            glossary.shared(lexical_text(project), lexical_text(candidate))[:3]
         if glossary is not None and common:
             out.append(("共同术语：" + "、".join(glossary.label(t)[0] for t in common),
                         "Terms in common: " + ", ".join(glossary.label(t)[1] for t in common), c.get("lexical", 0.0)))

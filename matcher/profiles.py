@@ -54,6 +54,7 @@ __all__ = [
     "decode_items",
     "encode_items",
     "field_texts",
+    "lexical_text",
     "text_items",
 ]
 
@@ -222,6 +223,11 @@ def field_texts(profile: Profile) -> tuple[str, str]:
     """The two short texts embedded for a profile (see the module table)."""
     return profile.need_text if isinstance(profile, ProjectProfile) else profile.offer_text, \
         profile.domain_text if isinstance(profile, ProjectProfile) else profile.expertise_text
+
+
+def lexical_text(profile: Profile) -> str:
+    """The text the lexical cosine reads (and an explanation quotes the glossary terms of): both fields."""
+    return " ".join(field_texts(profile))
 
 
 def combine_fields(first: np.ndarray, second: np.ndarray) -> np.ndarray:
