@@ -125,8 +125,34 @@ _NOT_A_CUE: Mapping[str, re.Pattern[str]] = {
 }
 
 
+# A cue its own clause turns down states no need: "我们今年不融资", "暂不考虑融资", "We are not raising now",
+# "we don't need a lawyer". The negation must lead straight to the cue (a few words of intent between them at
+# most), so a lack stays a need: "还没有检测报告", "不知道怎么融资", "we have not found a manufacturer",
+# "not sure how to raise".
+_CLAUSE_END = re.compile(r"[，,。；;！？!?：:\n]|(?<=[A-Za-z0-9)])\.\s")
+_NEGATED = re.compile(
+    r"(?:不|不想|无需|无须|不需要|不用|不打算|不考虑|不计划|不急于|不急着|没有计划|没打算)(?:再|去|做|进行|继续)?\s*$"
+    r"|(?:\bnot|\bno|\bnever|n't)\s+(?:(?:currently|actively|planning|looking|seeking|going|interested|"
+    r"plan|plans|need|needing|for|in|of|to|a|an|any|the|more)\s+)*$",
+    re.IGNORECASE)
+
+
+# cues that name a trouble, not a service: "check we are not infringing" still needs a patent search
+_TROUBLE = re.compile(r"infring|dispute|侵权|纠纷|抢注|卖不出|招不到", re.IGNORECASE)
+
+
+def _negated(text: str, start: int) -> bool:
+    """Whether the clause of ``text`` before position ``start`` ends in a negation of intent."""
+    if _TROUBLE.match(text, start):
+        return False
+    clause_start = 0
+    for m in _CLAUSE_END.finditer(text, 0, start):
+        clause_start = m.end()
+    return _NEGATED.search(text[clause_start:start]) is not None
+
+
 def stated_needs(text: str) -> dict[str, str]:
-    """Need code -> the first phrase of ``text`` that states it."""
+    """Need code -> the first phrase of ``text`` that states it (a cue its clause negates does not)."""
     out: dict[str, str] = {}
     if not text:
         return out
@@ -134,7 +160,7 @@ def stated_needs(text: str) -> dict[str, str]:
         veto = _NOT_A_CUE.get(code)
         masked = [(v.start(), v.end()) for v in veto.finditer(text)] if veto is not None else []
         for m in pattern.finditer(text):
-            if not any(lo <= m.start() and m.end() <= hi for lo, hi in masked):
+            if not any(lo <= m.start() and m.end() <= hi for lo, hi in masked) and not _negated(text, m.start()):
                 out[code] = m.group(0)
                 break
     return out
@@ -144,9 +170,10 @@ def stated_needs(text: str) -> dict[str, str]:
 # "投资人尽调时都问这个" is a problem, "颗粒卖给本地厂" a fact. Only such sentences of a description are read for
 # needs (the needs statement is read whole).
 _PROBLEM = re.compile(
-    r"需要|想找|想请|希望找|希望能|不知道|不清楚|不懂|不会|不熟|缺|难|头疼|麻烦|卡在|还没|没有|怎么|如何|找不到|招不到|急需|"
+    r"需要|想找|想请|希望找|希望能|不知道|不清楚|不确定|拿不准|搞不清|没底|没弄明白|不懂|不会|不熟|缺|难|头疼|麻烦|卡在|"
+    r"还没|没有|怎么|如何|找不到|招不到|急需|"
     r"要求|问题|担心|"
-    r"\b(?:need|needs|needed|looking for|struggl|don't know|do not know|not sure|unclear|require|lack|how to|"
+    r"\b(?:need|needs|needed|looking for|struggl|don't know|do not know|not sure|unsure|unclear|require|lack|how to|"
     r"problem|trouble|worried|stuck)", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[。；！？!?;])|(?<=\.)\s+|\n+")
 

@@ -50,12 +50,35 @@ def test_a_cue_inside_a_longer_word_that_means_something_else_is_not_one() -> No
     assert stated_needs("财务报表不规范；新品需要做外观设计") == {"finance_accounting": "财务", "rd_design": "外观设计"}
 
 
+def test_a_cue_its_clause_turns_down_states_no_need_but_a_lack_stays_one() -> None:
+    # founders say what they do not want as often as what they want: no financing need here ...
+    for text in ("我们今年不融资，场地和设备已经投完了。", "暂时不融资，先把第一批客户做起来", "现在不需要融资。",
+                 "公司现金流健康，目前不打算融资。", "我们暂时不想融资", "We are not raising now.", "Not raising yet.",
+                 "We are profitable and not raising.", "No plans to raise this year.",
+                 "We are not looking for investors right now."):
+        assert "financing" not in stated_needs(text), text
+    # ... the negation reaches only its own clause: the next one still states a need
+    assert stated_needs("目前不需要融资，但需要律师看合同") == {"legal": "律师"}
+    assert stated_needs("We don't need a lawyer; we need a pilot line.") == {"pilot_production": "pilot line"}
+    # a lack, or not knowing how, is a need, not a refusal
+    assert stated_needs("还没有检测报告") == {"testing_certification": "检测报告"}
+    assert stated_needs("不知道怎么融资") == {"financing": "融资"}
+    assert stated_needs("We have not found a manufacturer.") == {"pilot_production": "manufacturer"}
+    assert stated_needs("We are not sure how to raise.") == {"financing": "raise"}
+    # and a cue that names a trouble is one however it is put
+    assert stated_needs("We must check we are not infringing anyone's rights.") == {"ip": "infring"}
+
+
 def test_only_the_sentences_of_a_description_that_state_a_problem_are_read() -> None:
     description = ("晋城是老铸造基地，去年营收4800万，客户主要是山西、河北的泵阀厂。"
                    "主机厂审厂时要求有IATF 16949质量体系认证，我们不知道从哪下手。"
                    "We sell to hotels in Chengdu. We do not know how to register a trademark.")
     assert problem_sentences(description) == ("主机厂审厂时要求有IATF 16949质量体系认证，我们不知道从哪下手。 "
                                               "We do not know how to register a trademark.")
+    # not being sure is a problem too
+    assert problem_sentences("已经装了900张床。我们不确定要不要做医疗器械注册。") == "我们不确定要不要做医疗器械注册。"
+    assert problem_sentences("We sell in Leeds. We are unsure which certification applies.") == (
+        "We are unsure which certification applies.")
     # what a company is and sells is not a need, even with a cue word in it (卖给, 营收, "sell")
     assert problem_sentences("我们的颗粒卖给本地塑料厂，年营收2000万。") == ""
     assert problem_sentences("We help orchards sell through Tmall. Twelve people in Kunming.") == ""
