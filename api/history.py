@@ -184,4 +184,5 @@ def describe(ranker: InvestorRanker) -> dict[str, Any]:
     """What a manifest records about a trained ranker."""
     rep = ranker.report
     return {"selected": ranker.selected, "validation": rep.get("validation"),
-            "train_queries": rep.get("train_queries"), "rounds": rep.get("rounds")}
+            "train_queries": rep.get("train_queries"), "rounds": rep.get("rounds"),
+            "window_decay": rep.get("window_decay")}

@@ -493,16 +493,23 @@ class TrainConfig:
     # one thread: LightGBM's OpenMP workers spin while waiting, and next to any other busy process (a serving
     # worker, a second job) two threads ran 20-30x slower than one on this 2-core machine
     threads: int = 1
+    # how much older history counts: each training window weighs ``decay ** age`` (age 0 the newest, in
+    # windows), and the model is fitted once per decay; the validation year keeps the one that ranks it best
+    # (the first on a tie). A market that drifts (investors come and go, a boom ends) is learnt from its recent
+    # years; one that does not keeps equal weights. 1.0 alone is the earlier behaviour.
+    window_decays: tuple[float, ...] = (1.0, 0.5)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _dataset(windows: Sequence[Window], cfg: TrainConfig, names: Sequence[str], exclude_prior: bool
-             ) -> tuple[np.ndarray, np.ndarray, list[int]]:
-    """Shortlisted rows of every query with at least one shortlisted positive, grouped by query."""
+def _dataset(windows: Sequence[Window], cfg: TrainConfig, names: Sequence[str], exclude_prior: bool,
+             ages: Sequence[int] | None = None) -> tuple[np.ndarray, np.ndarray, list[int], np.ndarray]:
+    """Shortlisted rows of every query with at least one shortlisted positive, grouped by query, and each
+    row's window age (``ages[i]`` for window i; default its position: windows come newest first)."""
     xs: list[np.ndarray] = []
     ys: list[np.ndarray] = []
     groups: list[int] = []
-    for w in windows:
+    age: list[np.ndarray] = []
+    for i, w in enumerate(windows):
         for rows, truth in zip(window_rows(w, cfg.depth, exclude_prior=exclude_prior), w.truths, strict=True):
             y = np.isin(rows.short_ids, list(truth)).astype(np.int64)
             if y.sum() == 0 or y.sum() == len(y):
@@ -510,9 +517,16 @@ def _dataset(windows: Sequence[Window], cfg: TrainConfig, names: Sequence[str], 
             xs.append(rows.X)
             ys.append(y)
             groups.append(len(y))
+            age.append(np.full(len(y), ages[i] if ages is not None else i, dtype=np.float64))
     if not xs:
-        return np.zeros((0, len(names)), dtype=np.float32), np.zeros(0, dtype=np.int64), []
-    return np.vstack(xs), np.concatenate(ys), groups
+        return (np.zeros((0, len(names)), dtype=np.float32), np.zeros(0, dtype=np.int64), [],
+                np.zeros(0, dtype=np.float64))
+    return np.vstack(xs), np.concatenate(ys), groups, np.concatenate(age)
+
+
+def _weights(age: np.ndarray, decay: float) -> np.ndarray | None:
+    """Row weights ``decay ** age`` (None for equal weights: LightGBM's own default, bit for bit)."""
+    return None if decay == 1.0 else np.power(decay, age)
 
 
 # Domain knowledge as monotone constraints: more of the same history (deals in this round, region, industry,
@@ -565,30 +579,51 @@ def train_ranker(train: Sequence[Window], validation: Window | None, *, exclude_
         w.context.nb = nb
     say(f"ranker: naive Bayes {nb_report.get('params')} (NDCG@10 on training rounds "
         f"{nb_report.get('ndcg@10_default')} -> {nb_report.get('ndcg@10_fitted')})")
-    X, y, groups = _dataset(train, cfg, names, exclude_prior)
+    X, y, groups, age = _dataset(train, cfg, names, exclude_prior)
     say(f"ranker: {len(groups)} training queries, {len(y)} pairs ({int(y.sum())} positive)")
     report: dict[str, Any] = {"train_queries": len(groups), "train_pairs": int(len(y)), "features": names,
                               "shortlist_depth": cfg.depth, "train_windows": len(train), "naive_bayes": nb_report}
     lgb_names = [n.replace(":", "_") for n in names]
     models: list[str] = []
     rounds: list[int] = []
+    decay = cfg.window_decays[0] if cfg.window_decays else 1.0
     if len(groups) >= 20 and y.sum() > 0:
-        dtrain = lgb.Dataset(X, y, group=groups, feature_name=lgb_names, free_raw_data=False)
         valid_sets: list[Any] = []
         callbacks: list[Callable[..., Any]] = []
-        if validation is not None:
-            Xv, yv, gv = _dataset([validation], cfg, names, exclude_prior)
-            if gv:
-                valid_sets = [lgb.Dataset(Xv, yv, group=gv, reference=dtrain, feature_name=lgb_names)]
-                callbacks = [lgb.early_stopping(cfg.early_stopping, verbose=False)]
+        Xv, yv, gv, _ = _dataset([validation], cfg, names, exclude_prior) if validation is not None else \
+            (X[:0], y[:0], [], age[:0])
+        if gv:
+            callbacks = [lgb.early_stopping(cfg.early_stopping, verbose=False)]
         bags = max(1, min(cfg.bags, cfg.bag_pairs // max(len(y), 1)))
-        for b in range(bags):  # a bag of models that differ in their row and column samples
-            booster = lgb.train(_params(cfg, names, seed=cfg.seed + b), dtrain, num_boost_round=cfg.max_rounds,
-                                valid_sets=valid_sets, callbacks=callbacks)
-            rounds.append(int(booster.best_iteration or booster.current_iteration()))
-            models.append(booster.model_to_string(num_iteration=rounds[-1]))
+        # without a validation year nothing can choose between decays: the first serves
+        decays = list(cfg.window_decays or (1.0,)) if gv else [decay]
+        fits: dict[float, tuple[list[str], list[int]]] = {}
+        for d in decays:
+            dtrain = lgb.Dataset(X, y, group=groups, weight=_weights(age, d), feature_name=lgb_names,
+                                 free_raw_data=False)
+            valid_sets = [lgb.Dataset(Xv, yv, group=gv, reference=dtrain, feature_name=lgb_names)] if gv else []
+            texts: list[str] = []
+            its: list[int] = []
+            for b in range(bags):  # a bag of models that differ in their row and column samples
+                booster = lgb.train(_params(cfg, names, seed=cfg.seed + b), dtrain, num_boost_round=cfg.max_rounds,
+                                    valid_sets=valid_sets, callbacks=callbacks)
+                its.append(int(booster.best_iteration or booster.current_iteration()))
+                texts.append(booster.model_to_string(num_iteration=its[-1]))
+            fits[d] = (texts, its)
+        if len(fits) > 1:
+            assert validation is not None
+            scored = evaluate(validation, {f"{d:g}": InvestorRanker("learned", names, fits[d][0], depth=cfg.depth,
+                                                                    nb=nb) for d in fits},
+                              exclude_prior=exclude_prior, depth=cfg.depth, baselines=False)
+            by_decay = {d: float(scored[f"{d:g}"]["ndcg@10"]) for d in fits}
+            decay = max(fits, key=lambda d: (by_decay[d], -list(fits).index(d)))
+            report["window_decay"] = {"chosen": decay,
+                                      "validation_ndcg@10": {f"{d:g}": round(v, 4) for d, v in by_decay.items()}}
+        else:
+            report["window_decay"] = {"chosen": decay}
+        models, rounds = fits[decay]
         report["rounds"] = rounds[0] if len(rounds) == 1 else rounds
-        say(f"ranker: {rounds} boosting rounds")
+        say(f"ranker: decay {decay:g}, {rounds} boosting rounds")
     learned = InvestorRanker("learned", names, models, depth=cfg.depth, nb=nb) if models else None
 
     # without a validation window nothing shows the model beats the simple rules: a baseline serves
@@ -648,8 +683,11 @@ def train_ranker(train: Sequence[Window], validation: Window | None, *, exclude_
     report["selected"] = selected
     uses_model = selected == "learned" or selected.startswith("blend:")
     if uses_model and refit and validation is not None:
-        X2, y2, g2 = _dataset([*train, validation], cfg, names, exclude_prior)
-        d2 = lgb.Dataset(X2, y2, group=g2, feature_name=lgb_names, free_raw_data=False)
+        # the validation year joins as the newest window (age 0), every training window one year older
+        X2, y2, g2, age2 = _dataset([*train, validation], cfg, names, exclude_prior,
+                                    ages=[*range(1, len(train) + 1), 0])
+        d2 = lgb.Dataset(X2, y2, group=g2, weight=_weights(age2, decay), feature_name=lgb_names,
+                         free_raw_data=False)
         models = [lgb.train(_params(cfg, names, seed=cfg.seed + b), d2, num_boost_round=max(r, 1)).model_to_string()
                   for b, r in enumerate(rounds)]
         learned = InvestorRanker("learned", names, models, depth=cfg.depth, nb=nb)

@@ -238,12 +238,13 @@ def _window(log: DealLog, start: D, end: D, seed: int = 0) -> Window:
     return Window(ctx, [set(q.truth) for q in qs], [set(q.excluded) for q in qs], view.ids.copy())
 
 
-def busy_log(validation_rule: str, seed: int = 0) -> DealLog:
+def busy_log(validation_rule: str, seed: int = 0, switch_year: int = 2020) -> DealLog:
     """60 investors over 2016-2020, each active for two years and focused on a hidden mix of sectors; each
     round goes to 2 investors drawn by activity x sector fit - so no single count (activity, sector) ranks
-    well on its own. In 2020 (``validation_rule="popular"``) the rule changes: the 2 most active investors of
-    2016-2019 take every round; with ``"mixed"`` one of the 3 most active takes a seat in every round and the
-    other is drawn as before."""
+    well on its own. In 2020 (``validation_rule="popular"``, or from ``switch_year``) the rule changes: the 2
+    most active investors so far take every round; with ``"mixed"`` one of the 3 most active takes a seat in
+    every round and the other is drawn as before; with ``"quiet"`` (from ``switch_year``) two investors with
+    history are drawn, the fewer deals the likelier."""
     rng = np.random.default_rng(seed)
     n_inv = 60
     sectors = ["ai", "bio", "energy", "retail"]
@@ -257,7 +258,10 @@ def busy_log(validation_rule: str, seed: int = 0) -> DealLog:
         s = int(rng.integers(len(sectors)))
         key = f"c{i}"
         companies[key] = Company(key, (sectors[s],), "east", "", "", None)
-        if day.year == 2020 and validation_rule == "popular":
+        if day.year >= switch_year and validation_rule == "quiet":  # the least busy so far, never the new
+            w = np.where(counts > 0, 1.0 / (1.0 + counts) ** 2, 0.0)
+            chosen = rng.choice(n_inv, size=2, replace=False, p=w / w.sum())
+        elif day.year >= switch_year and validation_rule == "popular":
             chosen = np.argsort(-counts, kind="stable")[:2]
         elif day.year == 2020 and validation_rule == "mixed":
             top = int(np.argsort(-counts, kind="stable")[int(rng.integers(3))])  # one of the 3 busiest
@@ -303,6 +307,25 @@ def test_the_learned_ranker_is_kept_when_it_wins_on_validation() -> None:
         InvestorRanker("learned", ranker.names, ranker.model_texts, anchor=ranker.anchor)
     with pytest.raises(ValueError, match="no model to blend"):
         InvestorRanker("naive_bayes", ranker.names, anchor=ranker.anchor)
+
+
+def test_a_market_that_drifts_is_learnt_from_its_recent_years() -> None:
+    """Until 2017 rounds follow the sector rule; from 2018 they go to the investors with the fewest deals so
+    far. Trained on 2016-2018 with equal weights, the model learns mostly the old rule; with the newest year
+    weighing most (decay 0.5: 2018 1, 2017 0.5, 2016 0.25) it ranks the validation year (2019) better and is
+    the one kept, and the report gives both validation scores. One decay alone is not a choice."""
+    log = busy_log("quiet", switch_year=2018)
+    train = [_window(log, D(2018, 1, 1), D(2019, 1, 1)), _window(log, D(2017, 1, 1), D(2018, 1, 1)),
+             _window(log, D(2016, 6, 1), D(2017, 1, 1))]
+    validation = _window(log, D(2019, 1, 1), D(2020, 1, 1))
+    ranker = train_ranker(train, validation, exclude_prior=True, config=TrainConfig(seed=0))
+    decay = ranker.report["window_decay"]
+    assert decay["chosen"] == 0.5
+    assert decay["validation_ndcg@10"]["0.5"] > decay["validation_ndcg@10"]["1"] + 0.02
+    assert ranker.report["validation"]["learned"] == decay["validation_ndcg@10"]["0.5"]
+    equal = train_ranker(train, validation, exclude_prior=True, config=TrainConfig(seed=0, window_decays=(1.0,)))
+    assert equal.report["window_decay"] == {"chosen": 1.0}
+    assert equal.report["validation"]["learned"] == decay["validation_ndcg@10"]["1"]
 
 
 def test_the_ranker_falls_back_to_the_best_baseline_when_it_loses_on_validation() -> None:
