@@ -58,7 +58,9 @@ __all__ = [
     "evaluate",
     "feature_names",
     "fit_naive_bayes",
+    "row_weights",
     "train_ranker",
+    "window_ages",
 ]
 
 # Thesis features (computed by the caller from the profiles, named as in matcher.config.FEATURES, plus the
@@ -493,18 +495,32 @@ class TrainConfig:
     # one thread: LightGBM's OpenMP workers spin while waiting, and next to any other busy process (a serving
     # worker, a second job) two threads ran 20-30x slower than one on this 2-core machine
     threads: int = 1
-    # how much older history counts: each training window weighs ``decay ** age`` (age 0 the newest, in
-    # windows), and the model is fitted once per decay; the validation year keeps the one that ranks it best
-    # (the first on a tie). A market that drifts (investors come and go, a boom ends) is learnt from its recent
-    # years; one that does not keeps equal weights. 1.0 alone is the earlier behaviour.
+    # how much older history counts: a training window weighs ``decay ** age``, its age the years from its start
+    # to the newest window's start, the weights scaled to a mean of 1 (LightGBM's L2 and leaf minimums are
+    # absolute, so weights that were all smaller would regularise more: a second, unwanted effect). The model is
+    # fitted once per decay and the validation year keeps the first unless another ranks it better on all its
+    # rounds and on each half of them. A market that drifts (investors come and go, a boom ends) is learnt from
+    # its recent years; one that does not keeps equal weights. (1.0,) alone is the earlier behaviour.
     window_decays: tuple[float, ...] = (1.0, 0.5)
+
+    def __post_init__(self) -> None:
+        if not self.window_decays or any(not 0.0 < d <= 1.0 for d in self.window_decays):
+            raise ValueError(f"window_decays must be in (0, 1]: {self.window_decays}")
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _dataset(windows: Sequence[Window], cfg: TrainConfig, names: Sequence[str], exclude_prior: bool,
-             ages: Sequence[int] | None = None) -> tuple[np.ndarray, np.ndarray, list[int], np.ndarray]:
+def window_ages(windows: Sequence[Window]) -> list[float]:
+    """Each window's age in years: from its start (the date its history is viewed as of) to the newest
+    window's start."""
+    newest = max(w.context.view.as_of for w in windows)
+    return [(newest - w.context.view.as_of).days / 365.25 for w in windows]
+
+
+def _dataset(windows: Sequence[Window], cfg: TrainConfig, names: Sequence[str], exclude_prior: bool
+             ) -> tuple[np.ndarray, np.ndarray, list[int], np.ndarray]:
     """Shortlisted rows of every query with at least one shortlisted positive, grouped by query, and each
-    row's window age (``ages[i]`` for window i; default its position: windows come newest first)."""
+    row's age in years (:func:`window_ages`)."""
+    ages = window_ages(windows) if windows else []
     xs: list[np.ndarray] = []
     ys: list[np.ndarray] = []
     groups: list[int] = []
@@ -517,16 +533,21 @@ def _dataset(windows: Sequence[Window], cfg: TrainConfig, names: Sequence[str], 
             xs.append(rows.X)
             ys.append(y)
             groups.append(len(y))
-            age.append(np.full(len(y), ages[i] if ages is not None else i, dtype=np.float64))
+            age.append(np.full(len(y), ages[i], dtype=np.float64))
     if not xs:
         return (np.zeros((0, len(names)), dtype=np.float32), np.zeros(0, dtype=np.int64), [],
                 np.zeros(0, dtype=np.float64))
     return np.vstack(xs), np.concatenate(ys), groups, np.concatenate(age)
 
 
-def _weights(age: np.ndarray, decay: float) -> np.ndarray | None:
-    """Row weights ``decay ** age`` (None for equal weights: LightGBM's own default, bit for bit)."""
-    return None if decay == 1.0 else np.power(decay, age)
+def row_weights(age: np.ndarray, decay: float) -> np.ndarray | None:
+    """Row weights ``decay ** age`` scaled to a mean of 1 (None for equal weights: LightGBM's own default, bit
+    for bit)."""
+    if decay == 1.0 or len(age) == 0:
+        return None
+    w = np.power(decay, age)
+    out: np.ndarray = w / w.mean()
+    return out
 
 
 # Domain knowledge as monotone constraints: more of the same history (deals in this round, region, industry,
@@ -559,8 +580,9 @@ def _params(cfg: TrainConfig, names: Sequence[str], seed: int | None = None) -> 
 def train_ranker(train: Sequence[Window], validation: Window | None, *, exclude_prior: bool,
                  config: TrainConfig | None = None, refit: bool = True,
                  progress: Callable[[str], None] | None = None) -> InvestorRanker:
-    """Fit on ``train`` windows, early-stop and select on ``validation``, then (``refit``) fit again on every
-    window with the chosen number of rounds. Returns the selected ranker with its report."""
+    """Fit on ``train`` windows once per ``config.window_decays``, early-stop and choose the decay on
+    ``validation``, select between the model and the simple rankings there, then (``refit``) fit again on every
+    window with the chosen decay and numbers of rounds. Returns the selected ranker with its report."""
     import lightgbm as lgb
 
     say = progress or (lambda m: None)
@@ -586,9 +608,8 @@ def train_ranker(train: Sequence[Window], validation: Window | None, *, exclude_
     lgb_names = [n.replace(":", "_") for n in names]
     models: list[str] = []
     rounds: list[int] = []
-    decay = cfg.window_decays[0] if cfg.window_decays else 1.0
+    decay = cfg.window_decays[0]
     if len(groups) >= 20 and y.sum() > 0:
-        valid_sets: list[Any] = []
         callbacks: list[Callable[..., Any]] = []
         Xv, yv, gv, _ = _dataset([validation], cfg, names, exclude_prior) if validation is not None else \
             (X[:0], y[:0], [], age[:0])
@@ -596,10 +617,10 @@ def train_ranker(train: Sequence[Window], validation: Window | None, *, exclude_
             callbacks = [lgb.early_stopping(cfg.early_stopping, verbose=False)]
         bags = max(1, min(cfg.bags, cfg.bag_pairs // max(len(y), 1)))
         # without a validation year nothing can choose between decays: the first serves
-        decays = list(cfg.window_decays or (1.0,)) if gv else [decay]
+        decays = list(dict.fromkeys(cfg.window_decays)) if gv else [decay]
         fits: dict[float, tuple[list[str], list[int]]] = {}
         for d in decays:
-            dtrain = lgb.Dataset(X, y, group=groups, weight=_weights(age, d), feature_name=lgb_names,
+            dtrain = lgb.Dataset(X, y, group=groups, weight=row_weights(age, d), feature_name=lgb_names,
                                  free_raw_data=False)
             valid_sets = [lgb.Dataset(Xv, yv, group=gv, reference=dtrain, feature_name=lgb_names)] if gv else []
             texts: list[str] = []
@@ -612,13 +633,21 @@ def train_ranker(train: Sequence[Window], validation: Window | None, *, exclude_
             fits[d] = (texts, its)
         if len(fits) > 1:
             assert validation is not None
-            scored = evaluate(validation, {f"{d:g}": InvestorRanker("learned", names, fits[d][0], depth=cfg.depth,
-                                                                    nb=nb) for d in fits},
-                              exclude_prior=exclude_prior, depth=cfg.depth, baselines=False)
-            by_decay = {d: float(scored[f"{d:g}"]["ndcg@10"]) for d in fits}
-            decay = max(fits, key=lambda d: (by_decay[d], -list(fits).index(d)))
-            report["window_decay"] = {"chosen": decay,
-                                      "validation_ndcg@10": {f"{d:g}": round(v, 4) for d, v in by_decay.items()}}
+            decay_tops: dict[str, list[list[int]]] = {}
+            evaluate(validation, {str(i): InvestorRanker("learned", names, fits[d][0], depth=cfg.depth, nb=nb)
+                                  for i, d in enumerate(fits)},
+                     exclude_prior=exclude_prior, depth=cfg.depth, baselines=False, top_out=decay_tops)
+            by_decay = {d: np.array([list_metrics(t, {int(x): 1.0 for x in truth}, 10)[0]
+                                     for t, truth in zip(decay_tops[str(i)], validation.truths, strict=True)])
+                        for i, d in enumerate(fits)}
+            # the first decay stays unless another beats it on the validation rounds and on each half of them
+            # (odd and even rounds): picked as the best of several on these rounds, a lucky one rarely wins both
+            first = decays[0]
+            best = max(fits, key=lambda d: (float(by_decay[d].mean()), -decays.index(d)))
+            if best != first and all(by_decay[best][h::2].mean() > by_decay[first][h::2].mean() for h in (0, 1)):
+                decay = best
+            report["window_decay"] = {"chosen": decay, "validation_ndcg@10": {
+                f"{d:g}": round(float(v.mean()), 4) for d, v in by_decay.items()}}
         else:
             report["window_decay"] = {"chosen": decay}
         models, rounds = fits[decay]
@@ -683,10 +712,9 @@ def train_ranker(train: Sequence[Window], validation: Window | None, *, exclude_
     report["selected"] = selected
     uses_model = selected == "learned" or selected.startswith("blend:")
     if uses_model and refit and validation is not None:
-        # the validation year joins as the newest window (age 0), every training window one year older
-        X2, y2, g2, age2 = _dataset([*train, validation], cfg, names, exclude_prior,
-                                    ages=[*range(1, len(train) + 1), 0])
-        d2 = lgb.Dataset(X2, y2, group=g2, weight=_weights(age2, decay), feature_name=lgb_names,
+        # the validation year joins as the newest window (age 0), every training window as old as its start
+        X2, y2, g2, age2 = _dataset([*train, validation], cfg, names, exclude_prior)
+        d2 = lgb.Dataset(X2, y2, group=g2, weight=row_weights(age2, decay), feature_name=lgb_names,
                          free_raw_data=False)
         models = [lgb.train(_params(cfg, names, seed=cfg.seed + b), d2, num_boost_round=max(r, 1)).model_to_string()
                   for b, r in enumerate(rounds)]

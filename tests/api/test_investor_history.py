@@ -42,6 +42,8 @@ def test_retrain_trains_the_ranker_and_the_service_serves_it(env: ApiEnv, traine
     assert result.promoted and history["artifact"] and history["checksum"]
     val = history["validation"]
     assert history["selected"] == expected_selection(val)
+    # the manifest says which weighting of the training years the validation year kept
+    assert history["window_decay"]["chosen"] in (1.0, 0.5)
     assert "investor ranker" in result.report
     pid = env.ids["project1"]
     with env.app.app_context():

@@ -32,8 +32,10 @@ from matcher.investor_ranker import (
     evaluate,
     feature_names,
     fit_naive_bayes,
+    row_weights,
     simple_scorers,
     train_ranker,
+    window_ages,
 )
 
 D = dt.date
@@ -326,6 +328,22 @@ def test_a_market_that_drifts_is_learnt_from_its_recent_years() -> None:
     equal = train_ranker(train, validation, exclude_prior=True, config=TrainConfig(seed=0, window_decays=(1.0,)))
     assert equal.report["window_decay"] == {"chosen": 1.0}
     assert equal.report["validation"]["learned"] == decay["validation_ndcg@10"]["1"]
+
+
+def test_training_years_weigh_by_their_age_in_years_scaled_to_a_mean_of_one() -> None:
+    log = busy_log("sector")
+    windows = [_window(log, D(2019, 1, 1), D(2020, 1, 1)), _window(log, D(2018, 1, 1), D(2019, 1, 1)),
+               _window(log, D(2016, 1, 1), D(2017, 1, 1))]  # a thin year between may be missing
+    assert window_ages(windows) == pytest.approx([0.0, 365 / 365.25, 1096 / 365.25])
+    age = np.repeat(window_ages(windows), [5, 1, 3])  # rows of each window
+    w = row_weights(age, 0.5)
+    assert w is not None and w.mean() == pytest.approx(1.0)
+    # a row three years older weighs an eighth as much, whatever the mix of rows
+    assert w.max() / w.min() == pytest.approx(0.5 ** -(1096 / 365.25))
+    assert row_weights(age, 1.0) is None  # equal weights: LightGBM's own default
+    for bad in ((), (0.0,), (1.0, 1.5)):
+        with pytest.raises(ValueError, match="window_decays"):
+            TrainConfig(window_decays=bad)
 
 
 def test_the_ranker_falls_back_to_the_best_baseline_when_it_loses_on_validation() -> None:
