@@ -11,7 +11,8 @@ the founder chose; the stated needs are added to them (``ProjectProfile.all_need
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from bisect import bisect_right
+from collections.abc import Mapping, Sequence
 
 __all__ = ["NEED_CUES", "problem_sentences", "stated_needs"]
 
@@ -125,42 +126,61 @@ _NOT_A_CUE: Mapping[str, re.Pattern[str]] = {
 }
 
 
-# A cue its own clause turns down states no need: "我们今年不融资", "暂不考虑融资", "We are not raising now",
-# "we don't need a lawyer". The negation must lead straight to the cue (a few words of intent between them at
-# most), so a lack stays a need: "还没有检测报告", "不知道怎么融资", "we have not found a manufacturer",
-# "not sure how to raise".
+# A cue its own clause turns down states no need: "我们今年不融资", "暂不考虑外部融资", "目前没有融资计划",
+# "We are not raising now", "no plans to raise", "we don't need a lawyer". The negation must lead straight to the
+# cue (a few words of intent between them at most), so a lack stays a need: "还没有检测报告", "不知道怎么融资",
+# "we have no investors yet", "we have not found a manufacturer", "not sure how to raise"; so does a condition
+# ("如果不融资，撑不过半年", "不转型就没有出路", "if we don't raise") and a cue that names a trouble however it is
+# put ("数据出境不合规", "check we are not infringing").
 _CLAUSE_END = re.compile(r"[，,。；;！？!?：:\n]|(?<=[A-Za-z0-9)])\.\s")
-_NEGATED = re.compile(
-    r"(?:不|不想|无需|无须|不需要|不用|不打算|不考虑|不计划|不急于|不急着|没有计划|没打算)(?:再|去|做|进行|继续)?\s*$"
-    r"|(?:\bnot|\bno|\bnever|n't)\s+(?:(?:currently|actively|planning|looking|seeking|going|interested|"
-    r"plan|plans|need|needing|for|in|of|to|a|an|any|the|more)\s+)*$",
+_NEGATED_ZH = re.compile(
+    r"(?:不|不想|不再|无需|无须|不需要|不用|不打算|不考虑|不计划|不急于|不急着|暂不|没有计划|没打算)"
+    r"(?:再|去|做|进行|继续|需要|考虑|外部|新一轮|新的|下一轮)*$")
+_LACKING_ZH = re.compile(r"(?:没有|暂无|并无|无)$")  # + 计划 / 需求 after the cue: 没有融资计划, 暂无融资需求
+_PLAN_AFTER = re.compile(r"的?(?:计划|打算|需求|安排)")
+_NEGATED_EN = re.compile(
+    r"(?:\b(?:not|never)|n['’]t)\s+(?:(?:currently|actively|presently)\s+)?"
+    r"(?:(?:planning|plan|going|intending|intend|aiming|expecting|trying|looking)\s+to\s+|(?:looking|searching)\s+for\s+|seeking\s+|"
+    r"(?:need|needing|want|wanting)\s+(?:to\s+)?(?:(?:an?|any|the|more|new|outside)\s+)*|interested\s+in\s+"
+    r"(?:(?:an?|any|the|more|new|outside)\s+)*)?$"
+    r"|\bno\s+(?:(?:plans?|need|intention|interest)\s+(?:to|for|in|of)\s+(?:(?:an?|any|the|more|new|outside)\s+)*)$",
     re.IGNORECASE)
+_CONDITION = re.compile(r"如果|假如|要是|若是|\bif\b|\bunless\b|\botherwise\b", re.IGNORECASE)
+_CONDITION_AFTER = re.compile(r"的话|就")
+# cues that name a trouble, not a service (a negation of them is still the trouble)
+_TROUBLE = re.compile(r"infring|dispute|complian|侵权|纠纷|抢注|卖不出|招不到|合规", re.IGNORECASE)
+_REACH = 40  # characters of the clause before a cue that can negate it
 
 
-# cues that name a trouble, not a service: "check we are not infringing" still needs a patent search
-_TROUBLE = re.compile(r"infring|dispute|侵权|纠纷|抢注|卖不出|招不到", re.IGNORECASE)
-
-
-def _negated(text: str, start: int) -> bool:
-    """Whether the clause of ``text`` before position ``start`` ends in a negation of intent."""
+def _negated(text: str, start: int, end: int, clause_ends: Sequence[int]) -> bool:
+    """Whether the clause of ``text`` that holds the cue ``text[start:end]`` turns it down (``clause_ends``: the
+    positions where clauses of ``text`` end, sorted)."""
     if _TROUBLE.match(text, start):
         return False
-    clause_start = 0
-    for m in _CLAUSE_END.finditer(text, 0, start):
-        clause_start = m.end()
-    return _NEGATED.search(text[clause_start:start]) is not None
+    clause_start = clause_ends[bisect_right(clause_ends, start) - 1] if clause_ends and clause_ends[0] <= start \
+        else 0
+    before = text[max(clause_start, start - _REACH):start]
+    after = text[end:end + 4]
+    if _CONDITION.search(before) or _CONDITION_AFTER.match(after):
+        return False
+    if _NEGATED_ZH.search(before) or _NEGATED_EN.search(before):
+        return True
+    return _LACKING_ZH.search(before) is not None and (
+        text.startswith(("计划", "打算", "想"), start) or _PLAN_AFTER.match(after) is not None)
 
 
 def stated_needs(text: str) -> dict[str, str]:
-    """Need code -> the first phrase of ``text`` that states it (a cue its clause negates does not)."""
+    """Need code -> the first phrase of ``text`` that states it (a cue its clause turns down does not)."""
     out: dict[str, str] = {}
     if not text:
         return out
+    clause_ends = [m.end() for m in _CLAUSE_END.finditer(text)]
     for code, pattern in _PATTERNS.items():
         veto = _NOT_A_CUE.get(code)
         masked = [(v.start(), v.end()) for v in veto.finditer(text)] if veto is not None else []
         for m in pattern.finditer(text):
-            if not any(lo <= m.start() and m.end() <= hi for lo, hi in masked) and not _negated(text, m.start()):
+            if not any(lo <= m.start() and m.end() <= hi for lo, hi in masked) \
+                    and not _negated(text, m.start(), m.end(), clause_ends):
                 out[code] = m.group(0)
                 break
     return out

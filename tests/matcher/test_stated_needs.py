@@ -52,21 +52,29 @@ def test_a_cue_inside_a_longer_word_that_means_something_else_is_not_one() -> No
 
 def test_a_cue_its_clause_turns_down_states_no_need_but_a_lack_stays_one() -> None:
     # founders say what they do not want as often as what they want: no financing need here ...
-    for text in ("我们今年不融资，场地和设备已经投完了。", "暂时不融资，先把第一批客户做起来", "现在不需要融资。",
-                 "公司现金流健康，目前不打算融资。", "我们暂时不想融资", "We are not raising now.", "Not raising yet.",
-                 "We are profitable and not raising.", "No plans to raise this year.",
-                 "We are not looking for investors right now."):
+    for text in ("我们今年不融资，场地和设备已经投完了。", "暂时不考虑外部融资", "不打算进行新一轮融资",
+                 "现在不需要融资。", "目前没有融资计划", "暂无融资需求", "我们没有计划融资", "我们暂时不想融资",
+                 "We are not raising now.", "Not raising yet.", "We are profitable and not raising.",
+                 "No plans to raise this year.", "We have no intention of raising.", "We do not intend to raise.",
+                 "We are not looking for investors right now.", "We don’t need outside investors."):
         assert "financing" not in stated_needs(text), text
     # ... the negation reaches only its own clause: the next one still states a need
     assert stated_needs("目前不需要融资，但需要律师看合同") == {"legal": "律师"}
     assert stated_needs("We don't need a lawyer; we need a pilot line.") == {"pilot_production": "pilot line"}
     # a lack, or not knowing how, is a need, not a refusal
-    assert stated_needs("还没有检测报告") == {"testing_certification": "检测报告"}
-    assert stated_needs("不知道怎么融资") == {"financing": "融资"}
-    assert stated_needs("We have not found a manufacturer.") == {"pilot_production": "manufacturer"}
-    assert stated_needs("We are not sure how to raise.") == {"financing": "raise"}
-    # and a cue that names a trouble is one however it is put
-    assert stated_needs("We must check we are not infringing anyone's rights.") == {"ip": "infring"}
+    for text, need in (("还没有检测报告", "testing_certification"), ("还没有融资", "financing"),
+                       ("不知道怎么融资", "financing"), ("We have no investors yet.", "financing"),
+                       ("There aren't any investors in our city.", "financing"),
+                       ("Still no distributor in Germany.", "sales_channels"),
+                       ("We have not found a manufacturer.", "pilot_production"),
+                       ("We are not sure how to raise.", "financing")):
+        assert need in stated_needs(text), text
+    # so is a need put as a condition, and a cue that names a trouble however it is put
+    for text, need in (("如果不融资，撑不过半年", "financing"), ("不融资的话撑不过半年", "financing"),
+                       ("不转型就没有出路", "strategy"), ("If we don't raise we close.", "financing"),
+                       ("数据出境不合规，怕被罚", "legal"), ("We are not in compliance with GDPR.", "legal"),
+                       ("We must check we are not infringing anyone's rights.", "ip")):
+        assert need in stated_needs(text), text
 
 
 def test_only_the_sentences_of_a_description_that_state_a_problem_are_read() -> None:
