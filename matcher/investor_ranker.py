@@ -502,11 +502,11 @@ class TrainConfig:
     # rounds and on each half of them. A market that drifts (investors come and go, a boom ends) is learnt from
     # its recent years; one that does not keeps equal weights. (1.0,) alone is the earlier behaviour.
     window_decays: tuple[float, ...] = (1.0, 0.5)
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.window_decays or any(not 0.0 < d <= 1.0 for d in self.window_decays):
             raise ValueError(f"window_decays must be in (0, 1]: {self.window_decays}")
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def window_ages(windows: Sequence[Window]) -> list[float]:
