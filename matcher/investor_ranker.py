@@ -375,6 +375,13 @@ def evaluate(w: Window, rankers: dict[str, InvestorRanker], *, exclude_prior: bo
     return out
 
 
+def per_query_ndcg(tops: Sequence[Sequence[int]], truths: Sequence[set[int]], k: int = 10) -> np.ndarray:
+    """NDCG@k of each query's list against its truth (binary gain), in query order: what :func:`evaluate`
+    averages, kept per query so a choice made on a window can be checked on each half of its rounds."""
+    return np.array([list_metrics(t, {int(x): 1.0 for x in truth}, k)[0]
+                     for t, truth in zip(tops, truths, strict=True)])
+
+
 def list_metrics(top: Sequence[int], rel: dict[int, float], k: int) -> np.ndarray:
     """(NDCG, recall, HR, MRR) at k of one ranked list."""
     return np.array([ndcg_at_k(top, rel, k), recall_at_k(top, rel, k), hit_rate_at_k(top, rel, k),
@@ -637,9 +644,7 @@ def train_ranker(train: Sequence[Window], validation: Window | None, *, exclude_
             evaluate(validation, {str(i): InvestorRanker("learned", names, fits[d][0], depth=cfg.depth, nb=nb)
                                   for i, d in enumerate(fits)},
                      exclude_prior=exclude_prior, depth=cfg.depth, baselines=False, top_out=decay_tops)
-            by_decay = {d: np.array([list_metrics(t, {int(x): 1.0 for x in truth}, 10)[0]
-                                     for t, truth in zip(decay_tops[str(i)], validation.truths, strict=True)])
-                        for i, d in enumerate(fits)}
+            by_decay = {d: per_query_ndcg(decay_tops[str(i)], validation.truths) for i, d in enumerate(fits)}
             # the first decay stays unless another beats it on the validation rounds and on each half of them
             # (odd and even rounds): picked as the best of several on these rounds, a lucky one rarely wins both
             first = decays[0]
@@ -687,9 +692,7 @@ def train_ranker(train: Sequence[Window], validation: Window | None, *, exclude_
             rivals = {"naive_bayes": own["naive_bayes"]} if simple == "naive_bayes" else {}
             evaluate(validation, {**blends, **rivals}, exclude_prior=exclude_prior, depth=cfg.depth,
                      baselines=simple != "naive_bayes", top_out=tops)
-            per_query = {name: np.array([list_metrics(t, {int(x): 1.0 for x in truth}, 10)[0]
-                                         for t, truth in zip(tops[name], validation.truths, strict=True)])
-                         for name in [*blends, rival]}
+            per_query = {name: per_query_ndcg(tops[name], validation.truths) for name in [*blends, rival]}
             blend_ndcg = {w: float(per_query[w].mean()) for w in blends}
             best_w = max(blend_ndcg, key=lambda w: (blend_ndcg[w], -float(w)))
             # chosen among four weights on these rounds, so it must also win on each half of them (odd and
