@@ -707,8 +707,9 @@ _COLUMN = {name: i for i, name in enumerate(HISTORY_FEATURES)}
 
 
 BASELINE_COLUMNS: tuple[str, ...] = ("h_log_n", "h_log_recent", "h_log_round_count", "h_log_region_round",
-                                      "h_log_region_round_tag", "h_log_tag_count", "h_log_text_knn",
-                                      "h_log_coinvest", "h_prior_investor", "h_nb_score")
+                                      "h_log_round_recent", "h_log_region_round_recent", "h_log_region_round_tag",
+                                      "h_log_tag_count", "h_log_text_knn", "h_log_coinvest", "h_prior_investor",
+                                      "h_nb_score")
 
 
 def history_features(view: HistoryView, eq: EncodedQueries, q: np.ndarray, j: np.ndarray,
@@ -936,8 +937,8 @@ def _text_knn(view: HistoryView, eq: EncodedQueries, q: np.ndarray, j: np.ndarra
 # activity, so "back-off" is built in.
 BASELINES: tuple[str, ...] = (
     "random", "popularity", "recency_popularity", "round_popularity", "region_round_popularity",
-    "region_round_industry_popularity", "tag_popularity", "text_neighbours", "coinvestor_network",
-    "prior_investors_then_popularity",
+    "recent_region_round_popularity", "region_round_industry_popularity", "tag_popularity", "text_neighbours",
+    "coinvestor_network", "prior_investors_then_popularity",
 )
 
 
@@ -960,6 +961,8 @@ def baseline_scores(name: str, F: np.ndarray, *, seed: int = 0) -> np.ndarray:
         out = f["h_log_round_count"] * 1e3 + pop
     elif name == "region_round_popularity":
         out = f["h_log_region_round"] * 1e6 + f["h_log_round_count"] * 1e3 + pop
+    elif name == "recent_region_round_popularity":  # who is active in this region and round now (half-life 1 year)
+        out = (f["h_log_region_round_recent"] * 1e6 + f["h_log_round_recent"] * 1e3 + f["h_log_recent"])
     elif name == "region_round_industry_popularity":
         out = (f["h_log_region_round_tag"] * 1e9 + f["h_log_region_round"] * 1e6 + f["h_log_round_count"] * 1e3
                + pop)

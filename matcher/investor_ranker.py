@@ -274,6 +274,9 @@ def blend_of(learned: InvestorRanker, simple: str, X: np.ndarray, weight: float,
 SHORTLIST_BASELINES = ("recency_popularity", "round_popularity", "region_round_popularity",
                        "region_round_industry_popularity", "tag_popularity", "text_neighbours",
                        "coinvestor_network", "prior_investors_then_popularity")
+# the history columns those baselines and the naive-Bayes score read: all a served ranking computes for every
+# allowed investor (the backtest computes every baseline's, BASELINE_COLUMNS, to score the rivals)
+SHORTLIST_COLUMNS = tuple(c for c in BASELINE_COLUMNS if c not in ("h_log_round_recent", "h_log_region_round_recent"))
 
 
 def shortlist(X: np.ndarray, ids: np.ndarray, depth: int, extra: np.ndarray | None = None) -> np.ndarray:
@@ -306,14 +309,15 @@ class QueryRows:
 
 
 def shortlist_rows(ctx: RankerContext, qi: int, ids: np.ndarray, thesis_all: np.ndarray | None,
-                   depth: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                   depth: int, columns: Sequence[str] = SHORTLIST_COLUMNS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Stage one for query ``qi`` over the allowed investor ``ids`` (sorted): the baseline columns of every
     candidate, the shortlist (every baseline's top ``depth``, the ALS peer's and the thesis score's), and the
     full features of the shortlisted rows. ``thesis_all`` holds the thesis features of every candidate (rows
-    aligned with ``ids``; None: unknown). Returns (baseline matrix of all, shortlisted row indices, their
-    full matrix). The served ranking and the backtest both rank through this function."""
+    aligned with ``ids``; None: unknown); ``columns``: the history columns computed for every candidate (at
+    least :data:`SHORTLIST_COLUMNS`). Returns (baseline matrix of all, shortlisted row indices, their full
+    matrix). The served ranking and the backtest both rank through this function."""
     q = np.full(len(ids), qi, dtype=np.int64)
-    X = ctx.matrix(q, ids, None, only=BASELINE_COLUMNS, dtype=np.float64)  # float64: baselines read it as is
+    X = ctx.matrix(q, ids, None, only=columns, dtype=np.float64)  # float64: baselines read it as is
     extra = None
     if thesis_all is not None and len(ids):
         extra = _lexicographic_top(np.asarray(thesis_all[:, -1], dtype=np.float64), ids, depth)
@@ -325,7 +329,7 @@ def shortlist_rows(ctx: RankerContext, qi: int, ids: np.ndarray, thesis_all: np.
 def query_rows(w: Window, qi: int, depth: int, *, exclude_prior: bool, k: int = 10) -> QueryRows:
     ids = w.allowed(qi)
     thesis_all = w.thesis(qi, ids) if w.thesis is not None and len(ids) else None
-    X, short, Xs = shortlist_rows(w.context, qi, ids, thesis_all, depth)
+    X, short, Xs = shortlist_rows(w.context, qi, ids, thesis_all, depth, BASELINE_COLUMNS)
     tops = {name: ids[_lexicographic_top(fn(X), ids, k)] for name, fn in baseline_scorers(exclude_prior).items()}
     rest = np.setdiff1d(np.arange(len(ids)), short)
     fill = ids[rest[_lexicographic_top(baseline_scores("recency_popularity", X[rest, : len(HISTORY_FEATURES)]),

@@ -283,7 +283,8 @@ def test_cli_prints_the_documented_json(tmp_path: Path) -> None:
     keys = {"recall@10", "ndcg@10", "hr@10", "mrr@10"}
     assert set(out["huoban"]) == keys
     assert set(out["baselines"]) == {"random", "popularity", "recency_popularity", "round_popularity",
-                                     "region_round_popularity", "region_round_industry_popularity", "tag_popularity",
+                                     "region_round_popularity", "recent_region_round_popularity",
+                                     "region_round_industry_popularity", "tag_popularity",
                                      "text_neighbours", "coinvestor_network", "prior_investors_then_popularity", "als"}
     assert set(out["validation"]) >= {"learned", "best_baseline", "best_baseline_ndcg@10"}
     val = out["validation"]  # the selection follows the validation scores

@@ -25,6 +25,8 @@ from matcher.history import (
 )
 from matcher.investor_ranker import (
     ANCHOR_WEIGHT,
+    SHORTLIST_BASELINES,
+    SHORTLIST_COLUMNS,
     InvestorRanker,
     RankerContext,
     TrainConfig,
@@ -199,6 +201,43 @@ def test_baselines_back_off_from_the_most_specific_count() -> None:
     assert set(BASELINES) >= {"tag_popularity", "coinvestor_network", "recency_popularity"}
     with pytest.raises(ValueError, match="unknown baseline"):
         baseline_scores("nope", F)
+
+
+def test_who_is_active_in_the_region_and_round_now_outranks_who_was_busier_there_years_ago() -> None:
+    """Investor 4 did three east-region Series A rounds in 2014, investor 5 one in 2020: by counts 4 leads
+    the region and round, by recency-weighted counts (half-life one year) 5 does; with no deal in the region
+    and round, the recency-weighted round count and then recent activity decide."""
+    old = [Investment(4, "A", f"O{i}", "a", D(2014, 1 + i, 1)) for i in range(3)]
+    log = small_log([*old, Investment(5, "C", "N1", "a", D(2020, 9, 1))])
+    view = HistoryView(log, D(2021, 1, 1))
+    eq = view.encode([Query(Company("Q", ("ai",), "east", "", "", None), "a", D(2021, 1, 1))])
+    F = history_features(view, eq, np.zeros(len(view.ids), dtype=np.int64), np.arange(len(view.ids)))
+    ids = view.ids.tolist()
+    by_count = baseline_scores("region_round_popularity", F)
+    by_recent = baseline_scores("recent_region_round_popularity", F)
+    assert by_count[ids.index(4)] > by_count[ids.index(5)]
+    assert by_recent[ids.index(5)] > by_recent[ids.index(4)] > by_recent[ids.index(1)]
+    # investor 3's Series A in A (east, 2020-06) is also in the region and round, and older than 5's
+    assert by_recent[ids.index(5)] > by_recent[ids.index(3)] > by_recent[ids.index(4)]
+    # 1 (a Series A in the north, 2019) and 2 (no Series A) are ranked by their round, then recent activity
+    assert by_recent[ids.index(1)] > by_recent[ids.index(2)]
+
+
+def test_a_served_shortlist_computes_only_the_columns_its_baselines_read() -> None:
+    """Serving computes SHORTLIST_COLUMNS for every allowed investor, not every baseline's: the shortlist's
+    baselines and the naive-Bayes score read nothing else (the recent region x round rival does)."""
+    log = small_log([Investment(4, "A", "O1", "a", D(2014, 1, 1)), Investment(5, "C", "N1", "a", D(2020, 9, 1))])
+    view = HistoryView(log, D(2021, 1, 1))
+    eq = view.encode([Query(Company("Q", ("ai",), "east", "", "", None), "a", D(2021, 1, 1))])
+    q, j = np.zeros(len(view.ids), dtype=np.int64), np.arange(len(view.ids))
+    full = history_features(view, eq, q, j)
+    short = history_features(view, eq, q, j, only=SHORTLIST_COLUMNS)
+    for name in SHORTLIST_BASELINES:
+        np.testing.assert_array_equal(baseline_scores(name, short), baseline_scores(name, full), err_msg=name)
+    nb = HISTORY_FEATURES.index("h_nb_score")
+    np.testing.assert_array_equal(short[:, nb], full[:, nb])
+    assert not np.array_equal(baseline_scores("recent_region_round_popularity", short),
+                              baseline_scores("recent_region_round_popularity", full))
 
 
 def test_als_fold_in_is_implicits_own_least_squares() -> None:
