@@ -311,7 +311,8 @@ class QueryRows:
 def shortlist_rows(ctx: RankerContext, qi: int, ids: np.ndarray, thesis_all: np.ndarray | None,
                    depth: int, columns: Sequence[str] = SHORTLIST_COLUMNS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Stage one for query ``qi`` over the allowed investor ``ids`` (sorted): the baseline columns of every
-    candidate, the shortlist (every baseline's top ``depth``, the ALS peer's and the thesis score's), and the
+    candidate, the shortlist (the top ``depth`` of every SHORTLIST_BASELINES ranking, the naive-Bayes score's,
+    the ALS peer's and the thesis score's), and the
     full features of the shortlisted rows. ``thesis_all`` holds the thesis features of every candidate (rows
     aligned with ``ids``; None: unknown); ``columns``: the history columns computed for every candidate (at
     least :data:`SHORTLIST_COLUMNS`). Returns (baseline matrix of all, shortlisted row indices, their full

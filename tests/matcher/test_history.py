@@ -38,6 +38,7 @@ from matcher.investor_ranker import (
     simple_scorers,
     train_ranker,
     window_ages,
+    window_rows,
 )
 
 D = dt.date
@@ -203,41 +204,74 @@ def test_baselines_back_off_from_the_most_specific_count() -> None:
         baseline_scores("nope", F)
 
 
+def busy_once_log(later: list[Investment] | None = None) -> DealLog:
+    """small_log, plus investors busy long ago and others active lately: 4 did three east-region Series A
+    rounds in 2014, 5 one in 2020; 6 two northern Series A in 2013, 7 one in 2020; 8 three angel deals in
+    2012, 9 one in 2020."""
+    old = [Investment(4, "A", f"O{i}", "a", D(2014, 1 + i, 1)) for i in range(3)]
+    north = [Investment(6, "B", f"B6{i}", "a", D(2013, 1 + i, 1)) for i in range(2)]
+    angel = [Investment(8, "C", f"C8{i}", "angel", D(2012, 1 + i, 1)) for i in range(3)]
+    return small_log([*old, Investment(5, "C", "N1", "a", D(2020, 9, 1)), *north,
+                      Investment(7, "B", "B7", "a", D(2020, 10, 1)), *angel,
+                      Investment(9, "C", "C9", "angel", D(2020, 11, 1)), *(later or [])])
+
+
 def test_who_is_active_in_the_region_and_round_now_outranks_who_was_busier_there_years_ago() -> None:
     """Investor 4 did three east-region Series A rounds in 2014, investor 5 one in 2020: by counts 4 leads
-    the region and round, by recency-weighted counts (half-life one year) 5 does; with no deal in the region
-    and round, the recency-weighted round count and then recent activity decide."""
-    old = [Investment(4, "A", f"O{i}", "a", D(2014, 1 + i, 1)) for i in range(3)]
-    log = small_log([*old, Investment(5, "C", "N1", "a", D(2020, 9, 1))])
-    view = HistoryView(log, D(2021, 1, 1))
+    the region and round, by recency-weighted counts (half-life one year) 5 does. Without a deal in the
+    region and round, the recency-weighted round count decides (7's one northern Series A in 2020 over 6's two
+    in 2013), and without either, recent activity (9's one angel deal in 2020 over 8's three in 2012)."""
+    view = HistoryView(busy_once_log(), D(2021, 1, 1))
     eq = view.encode([Query(Company("Q", ("ai",), "east", "", "", None), "a", D(2021, 1, 1))])
     F = history_features(view, eq, np.zeros(len(view.ids), dtype=np.int64), np.arange(len(view.ids)))
-    ids = view.ids.tolist()
+    at = {int(i): r for r, i in enumerate(view.ids)}
     by_count = baseline_scores("region_round_popularity", F)
     by_recent = baseline_scores("recent_region_round_popularity", F)
-    assert by_count[ids.index(4)] > by_count[ids.index(5)]
-    assert by_recent[ids.index(5)] > by_recent[ids.index(4)] > by_recent[ids.index(1)]
-    # investor 3's Series A in A (east, 2020-06) is also in the region and round, and older than 5's
-    assert by_recent[ids.index(5)] > by_recent[ids.index(3)] > by_recent[ids.index(4)]
-    # 1 (a Series A in the north, 2019) and 2 (no Series A) are ranked by their round, then recent activity
-    assert by_recent[ids.index(1)] > by_recent[ids.index(2)]
+    assert by_count[at[4]] > by_count[at[5]] and by_count[at[6]] > by_count[at[7]]
+    # investor 3's Series A in A (east, 2020-06) is also in the region and round, older than 5's
+    assert by_recent[at[5]] > by_recent[at[3]] > by_recent[at[4]] > by_recent[at[7]]
+    assert by_recent[at[7]] > by_recent[at[6]]  # the round, recency-weighted: not 6's larger plain count
+    assert by_recent[at[6]] > by_recent[at[9]]  # any Series A before none
+    assert by_recent[at[9]] > by_recent[at[8]]  # then recent activity: not 8's larger plain count
 
 
 def test_a_served_shortlist_computes_only_the_columns_its_baselines_read() -> None:
     """Serving computes SHORTLIST_COLUMNS for every allowed investor, not every baseline's: the shortlist's
-    baselines and the naive-Bayes score read nothing else (the recent region x round rival does)."""
-    log = small_log([Investment(4, "A", "O1", "a", D(2014, 1, 1)), Investment(5, "C", "N1", "a", D(2020, 9, 1))])
-    view = HistoryView(log, D(2021, 1, 1))
-    eq = view.encode([Query(Company("Q", ("ai",), "east", "", "", None), "a", D(2021, 1, 1))])
-    q, j = np.zeros(len(view.ids), dtype=np.int64), np.arange(len(view.ids))
-    full = history_features(view, eq, q, j)
-    short = history_features(view, eq, q, j, only=SHORTLIST_COLUMNS)
+    baselines and the naive-Bayes score read nothing else (noise in every other column changes none of their
+    scores), while the recent region x round rival does read more."""
+    rng = np.random.default_rng(0)
+    F = rng.random((40, len(HISTORY_FEATURES)))
+    noisy = F.copy()
+    other = [i for i, name in enumerate(HISTORY_FEATURES) if name not in SHORTLIST_COLUMNS]
+    noisy[:, other] = rng.random((len(F), len(other)))
     for name in SHORTLIST_BASELINES:
-        np.testing.assert_array_equal(baseline_scores(name, short), baseline_scores(name, full), err_msg=name)
-    nb = HISTORY_FEATURES.index("h_nb_score")
-    np.testing.assert_array_equal(short[:, nb], full[:, nb])
-    assert not np.array_equal(baseline_scores("recent_region_round_popularity", short),
-                              baseline_scores("recent_region_round_popularity", full))
+        np.testing.assert_array_equal(baseline_scores(name, noisy), baseline_scores(name, F), err_msg=name)
+    assert "h_nb_score" in SHORTLIST_COLUMNS
+    assert not np.array_equal(baseline_scores("recent_region_round_popularity", noisy),
+                              baseline_scores("recent_region_round_popularity", F))
+
+
+def test_the_backtests_baseline_lists_come_from_every_column_they_read() -> None:
+    """Each query's baseline top k (what the backtest compares with) equals that baseline's top k over the
+    full history features of every allowed investor, the recent region x round rival included."""
+    from matcher.investor_ranker import _lexicographic_top
+
+    # 2021: Q's Series A (east) from 4 and 5, C's Series A (east) from 7, B's angel round from 9
+    log = busy_once_log([Investment(4, "Q", "Q1", "a", D(2021, 3, 1)), Investment(5, "Q", "Q1", "a", D(2021, 3, 1)),
+                         Investment(7, "C", "C2", "a", D(2021, 6, 1)),
+                         Investment(9, "B", "B2", "angel", D(2021, 7, 1))])
+    w = _window(log, D(2021, 1, 1), D(2022, 1, 1))
+    rows = window_rows(w, 50, exclude_prior=True)
+    assert len(rows) == 3
+    assert rows and all("recent_region_round_popularity" in r.baseline_tops for r in rows)
+    for qi, r in enumerate(rows):
+        ids = w.allowed(qi)
+        full = w.context.matrix(np.full(len(ids), qi, dtype=np.int64), ids, None, dtype=np.float64)
+        for name in BASELINES:
+            if name in ("random", "prior_investors_then_popularity"):
+                continue
+            want = ids[_lexicographic_top(baseline_scores(name, full[:, : len(HISTORY_FEATURES)]), ids, 10)]
+            np.testing.assert_array_equal(r.baseline_tops[name], want, err_msg=f"{name}, query {qi}")
 
 
 def test_als_fold_in_is_implicits_own_least_squares() -> None:
