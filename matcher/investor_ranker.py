@@ -312,11 +312,11 @@ def shortlist_rows(ctx: RankerContext, qi: int, ids: np.ndarray, thesis_all: np.
                    depth: int, columns: Sequence[str] = SHORTLIST_COLUMNS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Stage one for query ``qi`` over the allowed investor ``ids`` (sorted): the baseline columns of every
     candidate, the shortlist (the top ``depth`` of every SHORTLIST_BASELINES ranking, the naive-Bayes score's,
-    the ALS peer's and the thesis score's), and the
-    full features of the shortlisted rows. ``thesis_all`` holds the thesis features of every candidate (rows
-    aligned with ``ids``; None: unknown); ``columns``: the history columns computed for every candidate (at
-    least :data:`SHORTLIST_COLUMNS`). Returns (baseline matrix of all, shortlisted row indices, their full
-    matrix). The served ranking and the backtest both rank through this function."""
+    the ALS peer's and the thesis score's), and the full features of the shortlisted rows. ``thesis_all`` holds
+    the thesis features of every candidate (rows aligned with ``ids``; None: unknown); ``columns``: the history
+    columns computed for every candidate (at least :data:`SHORTLIST_COLUMNS`). Returns (baseline matrix of all,
+    shortlisted row indices, their full matrix). The served ranking and the backtest both rank through this
+    function."""
     q = np.full(len(ids), qi, dtype=np.int64)
     X = ctx.matrix(q, ids, None, only=columns, dtype=np.float64)  # float64: baselines read it as is
     extra = None
