@@ -161,8 +161,15 @@ class InvestorRanker:
             raise ValueError("an anchored model needs the model, its anchor and their standardisation")
         if selected != "learned" and not selected.startswith("blend:") and (anchor is not None or self.blend):
             raise ValueError(f"a {selected} ranking has no model to blend")
-        if self.anchor is not None and self.anchor not in simple_scorers(exclude_prior=False):
+        simple = simple_scorers(exclude_prior=False)
+        if self.anchor is not None and self.anchor not in simple:
             raise ValueError(f"unknown simple ranking {self.anchor!r}")
+        # a baseline this release does not know (an artifact of a newer release, read after a rollback) is
+        # refused here, where the artifact is loaded, not at the first ranking it serves
+        if selected != "learned" and not selected.startswith("blend:") and (
+                selected != "naive_bayes" and not (selected.startswith("baseline:")
+                                                   and selected.split(":", 1)[1] in simple)):
+            raise ValueError(f"unknown selected ranking {selected!r}")
         self.nb = nb
         self.depth = int(depth)
         self.names = list(names)
