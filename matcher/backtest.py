@@ -13,7 +13,8 @@ that invested in the company before the cutoff leave both the truth and the cand
 queries left without truth are dropped. Nothing dated on or after the cutoff informs any query: every
 vocabulary, IDF, profile, the ALS peer and the model come from earlier investments. Metrics at k,
 macro-averaged: Recall, NDCG (binary gain, ideal DCG over min(|truth|, k)), HR, MRR, next to every baseline of
-``matcher.history.BASELINES`` and the ALS peer, all from the same history columns.
+``matcher.history.BASELINES`` and the ALS peer, all from the same history columns. ``uncertainty``: how far the
+ratio to the best baseline moves when other query rounds are drawn (:func:`bootstrap_ratio`).
 
 The method is the service's investor ranking, not a side model: the CSVs become the same profiles the
 service holds (:func:`deal_log`, :func:`profiles_for`), the same :class:`~matcher.ranking.Matcher` computes
@@ -46,6 +47,7 @@ from matcher.investor_ranker import (
     feature_names,
     list_metrics,
     metrics_dict,
+    per_query_ndcg,
     train_ranker,
 )
 from matcher.investor_training import (
@@ -247,6 +249,8 @@ def run_backtest(data: DealData, *, cutoff: dt.date, until: dt.date, exclude_pri
         "seconds": round(time.perf_counter() - started, 1),
     }
     out["segments"] = segments(log, queries[0], tops, best_name, cutoff, k)
+    per_query = {name: per_query_ndcg(top, test.truths, k) for name, top in tops.items()}
+    out["uncertainty"] = bootstrap_ratio(per_query.pop("huoban"), per_query, seed=seed)
     if details:
         out["per_query"] = [{"round_id": q.round, "company_id": q.company, "round": q.label,
                              "date": q.date.isoformat(), "truth": sorted(names[t] for t in q.truth),
@@ -309,6 +313,38 @@ def segments(log: DealLog, queries: Sequence[RoundQuery], tops: dict[str, list[l
                                  "best_baseline_slots": round(v[4] / slots[1], 4)}
                           for name, v in buckets.items()},
     }
+
+
+BOOTSTRAP_RESAMPLES = 2000
+
+
+def bootstrap_ratio(ours: np.ndarray, rivals: dict[str, np.ndarray], *, resamples: int = BOOTSTRAP_RESAMPLES,
+                    seed: int = 0, block: int = 250) -> dict[str, Any]:
+    """How far the ratio to the best baseline can be trusted: a paired bootstrap over the query rounds.
+
+    ``ours`` and every array of ``rivals`` hold one NDCG per query, in the same order. Each resample draws the
+    queries with replacement, takes every method's mean over the same draw and divides ours by the best rival
+    of *that* draw (re-picking the best is part of the yardstick: a rival that wins by luck on the test year
+    inflates it as much as it would on another year's rounds). Returns the 5th and 95th percentiles of that
+    ratio (``ci90``) and the share of resamples at or above 1.0 and 1.5. Query rounds are not independent
+    (one investor's rounds, one month's syndicates), so read the interval as a lower bound on the spread."""
+    names = sorted(rivals)
+    n = len(ours)
+    if n == 0 or not names:
+        return {"resamples": 0, "ci90": None, "share_at_or_above": None}
+    M = np.stack([np.asarray(ours, dtype=np.float64), *(np.asarray(rivals[r], dtype=np.float64) for r in names)])
+    rng = np.random.default_rng(seed)
+    ratios = np.empty(resamples)
+    for start in range(0, resamples, block):  # one block of draws at a time: resamples x n counts stay small
+        b = min(block, resamples - start)
+        counts = np.stack([np.bincount(rng.integers(0, n, n), minlength=n) for _ in range(b)])  # (b, n)
+        means = counts @ M.T / n  # (b, methods)
+        best = means[:, 1:].max(axis=1)
+        ratios[start:start + b] = means[:, 0] / np.maximum(best, 1e-12)
+    lo, hi = np.percentile(ratios, [5, 95])
+    return {"resamples": resamples, "ci90": [round(float(lo), 3), round(float(hi), 3)],
+            "share_at_or_above": {"1.0": round(float(np.mean(ratios >= 1.0)), 3),
+                                  "1.5": round(float(np.mean(ratios >= 1.5)), 3)}}
 
 
 def _random_baseline(w: Window, k: int, seed: int) -> dict[str, float]:

@@ -8,6 +8,7 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -293,6 +294,31 @@ def test_cli_prints_the_documented_json(tmp_path: Path) -> None:
     assert out["selected"] == expected_selection(val)
     assert all(set(m) == keys for m in out["baselines"].values())
     assert set(out["segments"]) == {"best_baseline", "query_type", "round", "truth_history"}
+    unc = out["uncertainty"]
+    assert unc["resamples"] == 2000 and unc["ci90"][0] <= unc["ci90"][1]
+    assert 0.0 <= unc["share_at_or_above"]["1.5"] <= unc["share_at_or_above"]["1.0"] <= 1.0
+
+
+def test_the_bootstrap_reads_known_answers_and_re_picks_the_best_rival() -> None:
+    """Paired over queries: a method twice the only rival on every query is 2x in every resample; one equal to
+    the best rival everywhere is 1x; and a method level with two rivals that each win half the queries is at
+    most 1x in nearly every resample (the best rival is re-picked in each), though its point ratio is 1.0."""
+    from matcher.backtest import bootstrap_ratio
+
+    rng = np.random.default_rng(0)
+    rival = rng.random(300) * (rng.random(300) < 0.3)
+    twice = bootstrap_ratio(2 * rival, {"a": rival})
+    assert twice["ci90"] == [2.0, 2.0] and twice["share_at_or_above"] == {"1.0": 1.0, "1.5": 1.0}
+    level = bootstrap_ratio(rival.copy(), {"a": rival, "b": rival / 2})
+    assert level["ci90"] == [1.0, 1.0] and level["share_at_or_above"]["1.0"] == 1.0
+    halves = np.tile([1.0, 0.0], 150)
+    split = bootstrap_ratio(np.full(300, 0.5), {"odd": halves, "even": 1.0 - halves})
+    assert split["ci90"][1] <= 1.0 and split["share_at_or_above"]["1.0"] < 0.1
+    assert split["ci90"][0] < 0.95  # the luckier rival of each draw sets the bar
+    assert bootstrap_ratio(2 * rival, {"a": rival}, seed=3) == twice  # seeded: reruns agree
+    noisy = rng.random(300)
+    assert bootstrap_ratio(noisy, {"a": rival}, seed=1) == bootstrap_ratio(noisy, {"a": rival}, seed=1)
+    assert bootstrap_ratio(np.zeros(0), {"a": np.zeros(0)})["ci90"] is None
 
 
 def test_cli_refuses_a_details_file_it_could_not_write_before_running(tmp_path: Path) -> None:
