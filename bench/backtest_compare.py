@@ -31,6 +31,12 @@ from matcher.metrics import ndcg_at_k
 RESAMPLES = 2000
 
 
+def list_length(path: Path) -> int:
+    """The backtest's k, as its ``--details`` file shows it: the longest of Huoban's lists."""
+    obj = json.loads(path.read_text(encoding="utf-8"))
+    return max((len(q["huoban"]) for q in obj["queries"]), default=0)
+
+
 def per_query(path: Path, k: int = 10) -> tuple[dict[str, float], dict[str, float]]:
     """NDCG@k of Huoban's list and of the best baseline's, by round id, from one ``--details`` file."""
     obj = json.loads(path.read_text(encoding="utf-8"))
@@ -50,8 +56,13 @@ def per_query(path: Path, k: int = 10) -> tuple[dict[str, float], dict[str, floa
     return ours, theirs
 
 
-def compare(pairs: list[tuple[Path, Path]], *, k: int = 10, resamples: int = RESAMPLES, seed: int = 0
-            ) -> dict[str, Any]:
+def compare(pairs: list[tuple[Path, Path]], *, resamples: int = RESAMPLES, seed: int = 0) -> dict[str, Any]:
+    """NDCG@k at the runs' own k (the length of their lists: ``huoban backtest --k``, 10 by default), which
+    every file must share."""
+    lengths = {p: list_length(p) for pair in pairs for p in pair}
+    if len(set(lengths.values())) != 1:
+        raise SystemExit(f"the runs' lists differ in length (their --k): {sorted(set(lengths.values()))}")
+    k = max(next(iter(lengths.values())), 1)
     rng = np.random.default_rng(seed)
     rows: list[dict[str, Any]] = []
     before_all: list[np.ndarray] = []
@@ -94,20 +105,20 @@ def compare(pairs: list[tuple[Path, Path]], *, k: int = 10, resamples: int = RES
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("files", nargs="+", type=Path, help="BEFORE AFTER [BEFORE AFTER ...]: --details files")
-    ap.add_argument("--k", type=int, default=10)
     ap.add_argument("--json", action="store_true", help="print JSON")
     args = ap.parse_args(argv)
     if len(args.files) % 2:
         ap.error("files come in pairs: BEFORE AFTER [BEFORE AFTER ...]")
-    out = compare(list(zip(args.files[::2], args.files[1::2], strict=True)), k=args.k)
+    out = compare(list(zip(args.files[::2], args.files[1::2], strict=True)))
     if args.json:
         print(json.dumps(out, ensure_ascii=False))
         return 0
     for r in out["pairs"]:
         print(f"{r['after']}: {r['queries']} rounds, NDCG@{out['k']} {r['ndcg_before']:.4f} -> {r['ndcg_after']:.4f} "
               f"({r['difference']:+.4f})")
-    print(f"mean over {len(out['pairs'])} data sets: {out['ndcg_before']:.4f}, difference {out['difference']:+.4f} "
-          f"({out['relative']:+.1%}), 90 % interval [{out['ci90'][0]:+.4f}, {out['ci90'][1]:+.4f}], "
+    relative = f" ({out['relative']:+.1%})" if out["relative"] is not None else ""
+    print(f"mean over {len(out['pairs'])} data sets: {out['ndcg_before']:.4f}, difference {out['difference']:+.4f}"
+          f"{relative}, 90 % interval [{out['ci90'][0]:+.4f}, {out['ci90'][1]:+.4f}], "
           f"{out['pairs_up']} up / {out['pairs_down']} down")
     return 0
 

@@ -249,6 +249,8 @@ def run_backtest(data: DealData, *, cutoff: dt.date, until: dt.date, exclude_pri
         "seconds": round(time.perf_counter() - started, 1),
     }
     out["segments"] = segments(log, queries[0], tops, best_name, cutoff, k)
+    if keep is not None:
+        keep["tops"] = tops  # every method's top k per query round, in the order of test.truths
     per_query = {name: per_query_ndcg(top, test.truths, k) for name, top in tops.items()}
     out["uncertainty"] = bootstrap_ratio(per_query.pop("huoban"), per_query, seed=seed)
     if details:

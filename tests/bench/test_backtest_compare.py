@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bench.backtest_compare import compare, main, per_query
+from tests.matcher.test_backtest import tiny
 
 
 def _details(path: Path, lists: dict[str, tuple[list[str], list[str]]], best: list[str] | None = None) -> Path:
@@ -21,7 +22,7 @@ def _details(path: Path, lists: dict[str, tuple[list[str], list[str]]], best: li
     return path
 
 
-def test_ndcg_of_a_details_file_is_the_backtests(tmp_path: Path) -> None:
+def test_ndcg_of_a_hand_made_details_file_is_known(tmp_path: Path) -> None:
     """Truth {A, B}, list [A, X, B]: (1 + 1/log2 4) / (1 + 1/log2 3); the CSVs' string ids are read as ids."""
     f = _details(tmp_path / "d.json", {"Q1": (["A", "B"], ["A", "X", "B"]), "Q2": (["B"], ["X", "Y"])},
                  best=["B", "A"])
@@ -29,6 +30,28 @@ def test_ndcg_of_a_details_file_is_the_backtests(tmp_path: Path) -> None:
     assert ours["Q1"] == pytest.approx((1 + 1 / math.log2(4)) / (1 + 1 / math.log2(3)))
     assert ours["Q2"] == 0.0
     assert best == {"Q1": pytest.approx(1.0), "Q2": pytest.approx(1.0)}
+
+
+def test_a_file_the_backtest_wrote_scores_as_the_backtest_did(tmp_path: Path) -> None:
+    """``huoban backtest --details``: the per-round NDCG read back averages to the JSON's NDCG@10, for Huoban
+    and for the best baseline, and a run compared with itself differs by nothing."""
+    from click.testing import CliRunner
+
+    from api.cli import cli
+
+    details = tmp_path / "details.json"
+    result = CliRunner().invoke(cli, ["backtest", "--data", str(tiny(tmp_path)), "--cutoff", "2023-01-01",
+                                      "--until", "2025-01-01", "--encoder", "keyword", "--var", str(tmp_path),
+                                      "--details", str(details), "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    ours, best = per_query(details)
+    assert len(ours) == out["queries"] == 3
+    assert sum(ours.values()) / len(ours) == pytest.approx(out["huoban"]["ndcg@10"], abs=1e-12)
+    assert sum(best.values()) / len(best) == pytest.approx(out["baselines"][out["best_baseline"]]["ndcg@10"],
+                                                           abs=1e-12)
+    same = compare([(details, details)])
+    assert same["difference"] == 0.0 and same["ndcg_before"] == round(out["huoban"]["ndcg@10"], 4)
 
 
 def test_a_paired_difference_and_its_interval(tmp_path: Path) -> None:
@@ -56,11 +79,16 @@ def test_rounds_missing_from_one_run_are_counted_and_disjoint_runs_refused(tmp_p
         compare([(a, c)])
 
 
-def test_the_command_takes_files_in_pairs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_command_takes_files_in_pairs_of_one_k(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     a = _details(tmp_path / "a.json", {"Q1": (["A"], ["X"])})
     b = _details(tmp_path / "b.json", {"Q1": (["A"], ["A"])})
     assert main([str(a), str(b), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["difference"] == 1.0
+    assert main([str(a), str(a)]) == 0  # text; a NDCG of 0 before has no relative change
+    assert "difference +0.0000, 90 % interval" in capsys.readouterr().out
+    longer = _details(tmp_path / "k20.json", {"Q1": (["A"], ["A", *(f"X{i}" for i in range(19))])})
+    with pytest.raises(SystemExit, match="differ in length"):
+        compare([(a, longer)])
     with pytest.raises(SystemExit) as exc:
         main([str(a), str(b), str(a)])
     assert exc.value.code == 2
