@@ -11,7 +11,7 @@ import datetime as dt
 import io
 import re
 
-__all__ = ["csv_dialect", "decode_text", "parse_date", "read_records"]
+__all__ = ["column_key", "csv_dialect", "decode_text", "parse_date", "read_records"]
 
 
 def decode_text(content: bytes) -> str | None:
@@ -41,22 +41,32 @@ def csv_dialect(text: str) -> type[csv.Dialect]:
     return csv.excel_tab if "\t" in first and "," not in first else csv.excel
 
 
+def column_key(header_cell: str) -> str:
+    """A header cell as a column name: ``Round ID``, ``ROUND_ID`` and ``round-id`` are ``round_id`` (exports
+    and hand-made sheets capitalise and space their headers as they like)."""
+    return re.sub(r"[\s\-]+", "_", header_cell.strip()).lower()
+
+
 def read_records(text: str, name: str, required: tuple[str, ...] = ()) -> list[dict[str, str]]:
-    """The rows of a CSV with a header as dicts of stripped strings. ValueError, naming the file and line, for
-    a missing column, a row with more cells than the header (an unquoted comma would shift every later
-    column) or unreadable CSV."""
+    """The rows of a CSV with a header as dicts of stripped strings, keyed by :func:`column_key`. ValueError,
+    naming the file and line, for a missing column, two header cells that name one column, a row with more
+    cells than the header (an unquoted comma would shift every later column) or unreadable CSV."""
     reader = csv.DictReader(io.StringIO(text, newline=""), dialect=csv_dialect(text))
     try:
-        header = [h.strip() for h in (reader.fieldnames or [])]
+        raw = [h.strip() for h in (reader.fieldnames or [])]
+        header = [column_key(h) for h in raw]
+        twice = sorted({h for h in header if h and header.count(h) > 1})
+        if twice:
+            raise ValueError(f"{name}: more than one column named {twice} (header: {raw})")
         missing = [c for c in required if c not in header]
         if missing:
-            raise ValueError(f"{name}: missing columns {missing} (header: {header})")
+            raise ValueError(f"{name}: missing columns {missing} (header: {raw})")
         rows = []
         for row in reader:
             if None in row:
                 raise ValueError(f"{name} line {reader.line_num}: {len(header) + len(row[None])} cells, the header "
                                  f"has {len(header)} (quote cells that hold a comma)")
-            rows.append({(k or "").strip(): (v or "").strip() for k, v in row.items()})
+            rows.append({column_key(k or ""): (v or "").strip() for k, v in row.items()})
         return rows
     except csv.Error as exc:
         raise ValueError(f"{name} line {reader.line_num}: unreadable CSV: {exc}") from None

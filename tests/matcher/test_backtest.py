@@ -119,7 +119,8 @@ def test_missing_file_and_undecodable_bytes(tmp_path: Path) -> None:
 
 def test_records_as_spreadsheets_export_them_load_as_the_documented_format(tmp_path: Path) -> None:
     """GBK from Chinese Excel, UTF-16 tab-separated ("Unicode text"), year-first dates in the ways people write
-    them, IT桔子's and Crunchbase's later round names: the same records as the documented UTF-8 / ISO files."""
+    them, IT桔子's and Crunchbase's later round names, headers in capitals or with spaces: the same records as
+    the documented UTF-8 / ISO files."""
     (tmp_path / "plain").mkdir()
     (tmp_path / "excel").mkdir()
     plain = load_deals(tiny(tmp_path / "plain"))
@@ -134,6 +135,9 @@ def test_records_as_spreadsheets_export_them_load_as_the_documented_format(tmp_p
     rounds = rounds.replace("Q2,C2,b,", "Q2,C2,B++轮,").replace("R1,C1,angel,", "R1,C1,天使轮+,")
     (d / "rounds.csv").write_bytes(rounds.replace(",", "\t").encode("utf-16"))
     (d / "investors.csv").write_bytes((d / "investors.csv").read_text(encoding="utf-8").encode("gb18030"))
+    investments = (d / "investments.csv").read_text(encoding="utf-8")  # headers as a hand-made sheet writes them
+    (d / "investments.csv").write_text(investments.replace("round_id,investor_id", "Round ID, Investor-ID"),
+                                       encoding="utf-8")
     excel = load_deals(d)
     assert excel == plain
     assert excel.companies["C2"].tags == ["医疗器械"] and excel.investor_description["B"] == "早期医疗与人工智能"

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from matcher.textfile import decode_text, parse_date
+from matcher.textfile import decode_text, parse_date, read_records
 
 
 @pytest.mark.parametrize(("value", "expected"), [
@@ -36,3 +36,15 @@ def test_encodings_of_exported_csv() -> None:
     for encoding in ("utf-8", "utf-8-sig", "gb18030", "utf-16"):
         assert decode_text(text.encode(encoding)) == text
     assert decode_text(bytes(range(128, 256)) * 5) is None  # nothing fits: the caller says so
+
+
+def test_headers_are_read_whatever_their_case_spaces_and_hyphens() -> None:
+    text = "Round ID,COMPANY_ID, Round ,date-of-round\nR1,C1,A轮,2017-03-05\n"
+    assert read_records(text, "rounds.csv", ("round_id", "company_id", "round")) == [
+        {"round_id": "R1", "company_id": "C1", "round": "A轮", "date_of_round": "2017-03-05"}]
+    with pytest.raises(ValueError, match=r"rounds.csv: missing columns \['date'\] \(header: \['Round ID'"):
+        read_records(text, "rounds.csv", ("round_id", "date"))
+    with pytest.raises(ValueError, match=r"more than one column named \['round_id'\]"):
+        read_records("round_id,Round ID\nR1,R2\n", "rounds.csv", ("round_id",))
+    # Excel's trailing empty header cells are no column at all, however many there are
+    assert read_records("round_id,,\nR1,,\n", "rounds.csv", ("round_id",)) == [{"round_id": "R1", "": ""}]
