@@ -395,7 +395,7 @@ def backtest(data_dir: str, cutoff: Any, until: Any, exclude_prior_investors: bo
     import json
 
     from matcher import CachedEncoder, SqliteEmbeddingCache, build_encoder
-    from matcher.backtest import load_deals, run_backtest
+    from matcher.backtest import format_summary, load_deals, run_backtest
 
     if details_path is not None:  # before minutes of work, not after
         folder = os.path.dirname(os.path.abspath(details_path))
@@ -415,7 +415,7 @@ def backtest(data_dir: str, cutoff: Any, until: Any, exclude_prior_investors: bo
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
         return
-    click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    click.echo(format_summary(result))
 
 
 @cli.group()

@@ -261,6 +261,62 @@ def run_backtest(data: DealData, *, cutoff: dt.date, until: dt.date, exclude_pri
     return out
 
 
+def _selected_in_words(selected: str, validation: dict[str, Any] | None) -> str:
+    """What ``selected`` means for the space, in one sentence (README, "What `selected` means for a space")."""
+    val = validation or {}
+    against = (f" (NDCG@10 on the year before the cut-off: model {val['learned']:.4f}, best simple ranking "
+               f"{val['best_baseline']} {val['best_baseline_ndcg@10']:.4f})"
+               if val.get("learned") is not None and val.get("best_baseline") else "")
+    if selected == "learned":
+        return f"the learned model: it ranked the year before the cut-off better than every simple ranking{against}"
+    if selected.startswith("blend:"):
+        return (f"the model blended with {selected.split(':', 1)[1]}: the model alone lost the year before the "
+                f"cut-off, the two together won it{against}")
+    if selected == "naive_bayes":
+        return f"the fitted naive-Bayes score: the model did not beat it on the year before the cut-off{against}"
+    return (f"the simple ranking {selected.split(':', 1)[-1]}: nothing learned beat it on the year before the "
+            f"cut-off, or there was too little history to learn from{against}")
+
+
+def format_summary(result: dict[str, Any]) -> str:
+    """``huoban backtest``'s result for a reader: the protocol, what served and why, the ratio with its interval,
+    and every method's metrics, best first (``--json`` prints everything)."""
+    proto = result["protocol"]
+    k = proto["k"]
+    lines = [f"Backtest of investor matches: {result['queries']} query rounds in [{proto['cutoff']}, "
+             f"{proto['until']}), {result['candidates']} candidate investors, {proto['history_investments']} "
+             f"investments before the cut-off" + (", the companies' earlier investors excluded"
+                                                  if proto["exclude_prior_investors"] else ""),
+             f"Served: {_selected_in_words(result['selected'], result.get('validation'))}."]
+    best = result["best_baseline"]
+    ours = result["huoban"][f"ndcg@{k}"]
+    line = (f"NDCG@{k}: Huoban {ours:.4f}, the best baseline ({best}) {result['baselines'][best][f'ndcg@{k}']:.4f}: "
+            f"{result['ndcg_ratio_to_best_baseline']:.2f}x")
+    unc = result.get("uncertainty") or {}
+    if unc.get("ci90"):
+        lo, hi = unc["ci90"]
+        share = unc["share_at_or_above"]
+        line += (f" (over resampled query rounds: 90 % between {lo:.2f}x and {hi:.2f}x; "
+                 f"{share['1.5']:.0%} of draws at or above 1.5x, {share['1.0']:.0%} at or above 1.0x)")
+    unseen = result.get("segments", {}).get("truth_history", {}).get("0", {}).get("share")
+    lines += [line, f"Shortlist recall: {result['shortlist_recall']:.1%} of the true investors reach the ranked "
+                    f"shortlist" + (f" ({unseen:.1%} had no investment before the cut-off: no method can rank "
+                                    f"them)." if unseen is not None else "."), ""]
+    names = [f"ndcg@{k}", f"recall@{k}", f"hr@{k}", f"mrr@{k}"]
+    base = result["baselines"]
+    rivals = sorted(((n, m) for n, m in base.items() if n != "random"), key=lambda kv: -kv[1][names[0]])
+    rows = [("Huoban", result["huoban"]), *rivals, *([("random", base["random"])] if "random" in base else [])]
+    width = max(len(n) for n, _ in rows) + 2
+    lines.append("".ljust(width) + "".join(n.upper().rjust(11) for n in names))
+    lines += [name.ljust(width) + "".join(f"{m[n]:11.4f}" for n in names) for name, m in rows]
+    seg = result.get("segments", {}).get("query_type", {})
+    if seg:
+        lines.append("")
+        lines += [f"{kind}: {g['queries']} rounds, Huoban {g['huoban']:.4f}, {best} {g['best_baseline']:.4f}"
+                  for kind, g in seg.items() if g.get("queries")]
+    return "\n".join(lines)
+
+
 HISTORY_BUCKETS = ((0, "0"), (1, "1"), (2, "2-4"), (5, "5-19"), (20, "20+"))
 
 

@@ -352,6 +352,26 @@ def test_the_bootstrap_reads_known_answers_and_re_picks_the_best_rival() -> None
     assert bootstrap_ratio(np.zeros(0), {"a": np.zeros(0)})["ci90"] is None
 
 
+def test_cli_without_json_prints_a_summary_a_reader_can_follow(tmp_path: Path) -> None:
+    """The protocol, what served and why, the ratio, and a table of every method, best first; no JSON."""
+    result = CliRunner().invoke(cli, ["backtest", "--data", str(tiny(tmp_path)), "--cutoff", "2023-01-01",
+                                      "--until", "2025-01-01", "--encoder", "keyword", "--var", str(tmp_path),
+                                      "--exclude-prior-investors"])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.startswith("Backtest of investor matches: 2 query rounds in [2023-01-01, 2025-01-01)")
+    assert "the companies' earlier investors excluded" in out and "\nServed: the simple ranking " in out
+    assert "NDCG@10: Huoban " in out and "Shortlist recall: " in out and "{" not in out
+    lines = out.splitlines()
+    head = next(i for i, line in enumerate(lines) if line.split()[:2] == ["NDCG@10", "RECALL@10"])
+    rows = [line.split() for line in lines[head + 1:] if line.strip()]
+    rows = rows[:next((i for i, r in enumerate(rows) if len(r) != 5), len(rows))]  # name and four metrics
+    names = [r[0] for r in rows]
+    assert names[0] == "Huoban" and names[-1] == "random" and "als" in names and len(names) == 12
+    ndcg = [float(r[1]) for r in rows]
+    assert ndcg[1:-1] == sorted(ndcg[1:-1], reverse=True)  # the baselines best first, the random yardstick last
+
+
 def test_cli_refuses_a_details_file_it_could_not_write_before_running(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["backtest", "--data", str(tiny(tmp_path)), "--cutoff", "2023-01-01",
                                       "--until", "2025-01-01", "--encoder", "keyword", "--var", str(tmp_path),
