@@ -55,7 +55,12 @@ def read_records(text: str, name: str, required: tuple[str, ...] = ()) -> list[d
     try:
         raw = [h.strip() for h in (reader.fieldnames or [])]
         header = [column_key(h) for h in raw]
-        twice = sorted({h for h in header if h and header.count(h) > 1})
+        # two different cells that read as one column (``Round ID`` and ``round_id``) are ambiguous; a cell
+        # repeated word for word keeps what it always did (the last one's value)
+        spellings: dict[str, set[str]] = {}
+        for cell, key in zip(raw, header, strict=True):
+            spellings.setdefault(key, set()).add(cell)
+        twice = sorted(key for key, cells in spellings.items() if key and len(cells) > 1)
         if twice:
             raise ValueError(f"{name}: more than one column named {twice} (header: {raw})")
         missing = [c for c in required if c not in header]

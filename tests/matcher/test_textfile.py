@@ -46,5 +46,8 @@ def test_headers_are_read_whatever_their_case_spaces_and_hyphens() -> None:
         read_records(text, "rounds.csv", ("round_id", "date"))
     with pytest.raises(ValueError, match=r"more than one column named \['round_id'\]"):
         read_records("round_id,Round ID\nR1,R2\n", "rounds.csv", ("round_id",))
+    # a header cell repeated word for word reads as before: the last one's value
+    assert read_records("round_id,name,name\nR1,a,b\n", "rounds.csv", ("round_id",)) == [
+        {"round_id": "R1", "name": "b"}]
     # Excel's trailing empty header cells are no column at all, however many there are
     assert read_records("round_id,,\nR1,,\n", "rounds.csv", ("round_id",)) == [{"round_id": "R1", "": ""}]
