@@ -12,7 +12,8 @@ with at least one graded candidate of that kind) and violations: candidates of a
 in English apart. ``tag_match`` is the baseline a careful operator would build
 without text understanding: the same hard constraints and the same structured features (industry, needs,
 stage, round, ticket, region, language, capacity...) with the default weights, and no semantic, lexical,
-learned or exposure term; ``ratio_to_tag_match`` compares NDCG@5. The data set and how it was judged:
+learned or exposure term; ``ratio_to_tag_match`` compares NDCG@5; ``uncertainty``: both over the projects
+resampled (:func:`resample_projects`). The data set and how it was judged:
 bench/data/matches/README.md.
 """
 
@@ -26,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 DATA = Path(__file__).parent / "data" / "matches"
 KINDS = ("mentor", "investor", "provider")
@@ -54,6 +57,26 @@ def _written_in(body: bytes) -> dict[str, str]:
 def _named(ranked: list[int], by_id: dict[int, str], grades: dict[str, float]) -> list[tuple[str, int]]:
     """A list of candidate ids as (name, grade)."""
     return [(by_id[c], int(grades.get(by_id[c], 0))) for c in ranked]
+
+
+BAR = 0.90  # issue 14's bar: NDCG@5 of every kind
+
+
+def resample_projects(ours: list[float], tag: list[float], *, resamples: int = 2000, seed: int = 0
+                      ) -> dict[str, Any] | None:
+    """How far a kind's NDCG@5 would move on another set of projects of the same kind: the projects drawn with
+    replacement (2,000 draws, the same draw for both rankings), the 5th and 95th percentiles of the mean
+    (``ndcg@5_ci90``) and of the ratio to the tag match (``ratio_to_tag_match_ci90``), and the share of draws
+    at or above the bar of 0.90 (a hidden set "of the same shape" is such another draw)."""
+    if not ours:
+        return None
+    a, b = np.asarray(ours, dtype=np.float64), np.asarray(tag, dtype=np.float64)
+    idx = np.random.default_rng(seed).integers(0, len(a), size=(resamples, len(a)))
+    mean_a, mean_b = a[idx].mean(axis=1), b[idx].mean(axis=1)
+    ratio = mean_a / np.maximum(mean_b, 1e-12)
+    return {"ndcg@5_ci90": [round(float(x), 4) for x in np.percentile(mean_a, [5, 95])],
+            "ratio_to_tag_match_ci90": [round(float(x), 3) for x in np.percentile(ratio, [5, 95])],
+            "share_of_draws_at_or_above_bar": round(float(np.mean(mean_a >= BAR)), 3), "resamples": resamples}
 
 
 def run(data: Path = DATA, encoder: str | None = None, k: int = 10, detail: bool = False) -> dict[str, Any]:
@@ -111,6 +134,8 @@ def run(data: Path = DATA, encoder: str | None = None, k: int = 10, detail: bool
                                                                   "learned", "exposure")})
             violations: list[dict[str, str]] = []
             by_lang: dict[str, list[float]] = {}
+            ours5: list[float] = []
+            tags5: list[float] = []
             rows: list[dict[str, Any]] = []
             for pname, pid in ids["project"].items():
                 grades = judged["judgments"].get(pname, {}).get(kind, {})
@@ -128,6 +153,8 @@ def run(data: Path = DATA, encoder: str | None = None, k: int = 10, detail: bool
                     tag_top = [m.id for m in tag.matches]
                     n_queries += 1
                     n5 += ndcg_at_k(top, rel, 5)
+                    ours5.append(ndcg_at_k(top, rel, 5))
+                    tags5.append(ndcg_at_k(tag_top, rel, 5))
                     if detail:
                         rows.append({"project": pname, "written_in": written[pname],
                                      "ndcg@5": round(ndcg_at_k(top, rel, 5), 4),
@@ -145,6 +172,7 @@ def run(data: Path = DATA, encoder: str | None = None, k: int = 10, detail: bool
                                   "tag_match": {"ndcg@5": round(t5 / q, 4), "ndcg@10": round(t10 / q, 4)},
                                   "ratio_to_tag_match": round(n5 / t5, 3) if t5 else None, "queries": n_queries,
                                   "violations": len(violations), "violation_list": violations[:20],
+                                  "uncertainty": resample_projects(ours5, tags5),
                                   # NDCG@5 by the language the project is written in (a Chinese character or not)
                                   "by_project_language": {lang: {"ndcg@5": round(sum(v) / len(v), 4), "queries": len(v)}
                                                           for lang, v in sorted(by_lang.items())}}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.matches import run
+from bench.matches import resample_projects, run
 
 PROJECTS = """name,one_liner,needs_statement,stage,round_sought,industries,needs,city,languages,funding_sought
 工业质检,用视觉检测做汽车零件质检,需要申请发明专利，也在找天使轮,seed,angel,ai,ip|financing,济南,zh,3000000
@@ -48,6 +48,11 @@ def test_judged_set_is_loaded_through_the_api_and_scored(tmp_path: Path) -> None
     assert investors["violations"] == 0 and providers["violations"] == 0 and mentors["violations"] == 0
     assert investors["ndcg@10"] == 1.0  # the one eligible investor is the judged one
     assert investors["tag_match"]["ndcg@10"] == 1.0 and investors["ratio_to_tag_match"] == 1.0
+    # one judged project: every draw is that project
+    assert investors["uncertainty"]["ndcg@5_ci90"] == [1.0, 1.0]
+    assert investors["uncertainty"]["share_of_draws_at_or_above_bar"] == 1.0
+    lo, hi = mentors["uncertainty"]["ndcg@5_ci90"]
+    assert lo <= mentors["ndcg@5"] <= hi
     # the Chinese project and the English one, apart; their mean is the kind's NDCG@5
     langs = mentors["by_project_language"]
     assert {lang: v["queries"] for lang, v in langs.items()} == {"en": 1, "zh": 1}
@@ -78,3 +83,16 @@ def test_the_held_out_sets_are_consistent(name: str) -> None:
     done = subprocess.run([sys.executable, str(check)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.strip().endswith("OK")
+
+
+def test_resampled_projects_give_the_interval_of_another_set_of_the_same_shape() -> None:
+    """Forty projects, half at 1.0 and half at 0.8 (mean 0.9): a draw of forty lands on either side of the bar;
+    the tag match at half of ours on every project is 2x in every draw."""
+    ours = [1.0] * 20 + [0.8] * 20
+    out = resample_projects(ours, [x / 2 for x in ours])
+    assert out is not None
+    lo, hi = out["ndcg@5_ci90"]
+    assert lo < 0.9 < hi and hi - lo < 0.06  # sd of the mean: 0.1 / sqrt(40) ~ 0.016
+    assert 0.3 < out["share_of_draws_at_or_above_bar"] < 0.7
+    assert out["ratio_to_tag_match_ci90"] == [2.0, 2.0]
+    assert resample_projects([], []) is None
