@@ -166,9 +166,8 @@ class InvestorRanker:
             raise ValueError(f"unknown simple ranking {self.anchor!r}")
         # a baseline this release does not know (an artifact of a newer release, read after a rollback) is
         # refused here, where the artifact is loaded, not at the first ranking it serves
-        if selected != "learned" and not selected.startswith("blend:") and (
-                selected != "naive_bayes" and not (selected.startswith("baseline:")
-                                                   and selected.split(":", 1)[1] in simple)):
+        prefix, _, name = selected.partition(":")
+        if not (selected in ("learned", "naive_bayes") or (prefix in ("baseline", "blend") and name in simple)):
             raise ValueError(f"unknown selected ranking {selected!r}")
         self.nb = nb
         self.depth = int(depth)
