@@ -738,8 +738,12 @@ def history_features(view: HistoryView, eq: EncodedQueries, q: np.ndarray, j: np
         vals = table[:, int(labc[0])][jj] if one_label else table[jj, labc]
         return np.where(lab_ok, vals, np.nan)
 
+    # the rows with history: a slice when every row has one (the usual case; a boolean mask would be
+    # searched again at every column), else their positions once
+    rows_h: slice | np.ndarray = slice(None) if bool(have.all()) else np.flatnonzero(have)
+
     def put(name: str, values: np.ndarray | Any) -> None:
-        F[have, idx[name]] = values
+        F[rows_h, idx[name]] = values
 
     for name, table in (("h_log_n", view.log_n), ("h_log_recent", view.log_recent),
                         ("h_log_recent90", view.log_recent90), ("h_log_years_active", view.log_years_active),
@@ -942,13 +946,21 @@ BASELINES: tuple[str, ...] = (
 )
 
 
+class _Columns:
+    """Named columns of a history-feature matrix as float64 (one class, not one made per call)."""
+
+    __slots__ = ("F",)
+
+    def __init__(self, F: np.ndarray) -> None:
+        self.F = F
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return np.asarray(self.F[:, _COLUMN[name]], dtype=np.float64)
+
+
 def baseline_scores(name: str, F: np.ndarray, *, seed: int = 0) -> np.ndarray:
     """Score of baseline ``name`` for rows of a history-feature matrix (higher = better)."""
-    class _Cols:  # columns on demand: a baseline reads two or three of them
-        def __getitem__(self, name: str) -> np.ndarray:
-            return np.asarray(F[:, _COLUMN[name]], dtype=np.float64)
-
-    f = _Cols()
+    f = _Columns(F)  # columns on demand: a baseline reads two or three of them
     pop = f["h_log_n"]
     out: np.ndarray
     if name == "random":

@@ -113,7 +113,7 @@ class Window:
     excluded: list[set[int]]  # investor ids that may not be ranked for the query (e.g. earlier investors)
     candidates: np.ndarray  # investor ids that may be ranked (sorted)
     thesis: ThesisFn | None = None
-    rows: tuple[tuple[int, bool, int, NaiveBayes], list[QueryRows]] | None = field(default=None, repr=False)
+    rows: tuple[tuple[int, bool, int, NaiveBayes, bool], list[QueryRows]] | None = field(default=None, repr=False)
 
     def allowed(self, qi: int) -> np.ndarray:
         """Investor ids that may be ranked for query ``qi`` (sorted)."""
@@ -333,10 +333,15 @@ def shortlist_rows(ctx: RankerContext, qi: int, ids: np.ndarray, thesis_all: np.
     return X, short, Xs
 
 
-def query_rows(w: Window, qi: int, depth: int, *, exclude_prior: bool, k: int = 10) -> QueryRows:
+def query_rows(w: Window, qi: int, depth: int, *, exclude_prior: bool, k: int = 10,
+               ranking: bool = True) -> QueryRows:
+    """One query's rows; without ``ranking`` (a training window: only the shortlist and its features are
+    read) the baselines' top k and the tail are left empty."""
     ids = w.allowed(qi)
     thesis_all = w.thesis(qi, ids) if w.thesis is not None and len(ids) else None
     X, short, Xs = shortlist_rows(w.context, qi, ids, thesis_all, depth, BASELINE_COLUMNS)
+    if not ranking:
+        return QueryRows(ids[short], Xs, ids[:0], {})
     tops = {name: ids[_lexicographic_top(fn(X), ids, k)] for name, fn in baseline_scorers(exclude_prior).items()}
     rest = np.setdiff1d(np.arange(len(ids)), short)
     fill = ids[rest[_lexicographic_top(baseline_scores("recency_popularity", X[rest, : len(HISTORY_FEATURES)]),
@@ -353,12 +358,15 @@ def rank_rows(ranker: InvestorRanker, rows: QueryRows, k: int) -> np.ndarray:
     return top
 
 
-def window_rows(w: Window, depth: int, *, exclude_prior: bool, k: int = 10) -> list[QueryRows]:
-    """Every query of a window (computed once; training and evaluation share them)."""
+def window_rows(w: Window, depth: int, *, exclude_prior: bool, k: int = 10, ranking: bool = True
+                ) -> list[QueryRows]:
+    """Every query of a window (computed once; training and evaluation share them). ``ranking=False`` is for
+    training windows, which are never ranked: their rows skip what only a ranking reads (see
+    :func:`query_rows`); rows computed with it serve later calls with it too."""
     key = (depth, exclude_prior, k, w.context.nb)
-    if w.rows is None or w.rows[0] != key:
-        w.rows = (key, [query_rows(w, qi, depth, exclude_prior=exclude_prior, k=k)
-                        for qi in range(len(w.truths))])
+    if w.rows is None or w.rows[0][:4] != key or (ranking and not w.rows[0][4]):
+        w.rows = ((*key, ranking), [query_rows(w, qi, depth, exclude_prior=exclude_prior, k=k, ranking=ranking)
+                                    for qi in range(len(w.truths))])
     return w.rows[1]
 
 
@@ -534,17 +542,19 @@ def window_ages(windows: Sequence[Window]) -> list[float]:
     return [(newest - w.context.view.as_of).days / 365.25 for w in windows]
 
 
-def _dataset(windows: Sequence[Window], cfg: TrainConfig, names: Sequence[str], exclude_prior: bool
-             ) -> tuple[np.ndarray, np.ndarray, list[int], np.ndarray]:
+def _dataset(windows: Sequence[Window], cfg: TrainConfig, names: Sequence[str], exclude_prior: bool,
+             ranking: bool = True) -> tuple[np.ndarray, np.ndarray, list[int], np.ndarray]:
     """Shortlisted rows of every query with at least one shortlisted positive, grouped by query, and each
-    row's age in years (:func:`window_ages`)."""
+    row's age in years (:func:`window_ages`). ``ranking=False``: windows that will not be ranked (training
+    windows; see :func:`window_rows`)."""
     ages = window_ages(windows) if windows else []
     xs: list[np.ndarray] = []
     ys: list[np.ndarray] = []
     groups: list[int] = []
     age: list[np.ndarray] = []
     for i, w in enumerate(windows):
-        for rows, truth in zip(window_rows(w, cfg.depth, exclude_prior=exclude_prior), w.truths, strict=True):
+        for rows, truth in zip(window_rows(w, cfg.depth, exclude_prior=exclude_prior, ranking=ranking), w.truths,
+                               strict=True):
             y = np.isin(rows.short_ids, list(truth)).astype(np.int64)
             if y.sum() == 0 or y.sum() == len(y):
                 continue
@@ -619,7 +629,7 @@ def train_ranker(train: Sequence[Window], validation: Window | None, *, exclude_
         w.context.nb = nb
     say(f"ranker: naive Bayes {nb_report.get('params')} (NDCG@10 on training rounds "
         f"{nb_report.get('ndcg@10_default')} -> {nb_report.get('ndcg@10_fitted')})")
-    X, y, groups, age = _dataset(train, cfg, names, exclude_prior)
+    X, y, groups, age = _dataset(train, cfg, names, exclude_prior, ranking=False)
     say(f"ranker: {len(groups)} training queries, {len(y)} pairs ({int(y.sum())} positive)")
     report: dict[str, Any] = {"train_queries": len(groups), "train_pairs": int(len(y)), "features": names,
                               "shortlist_depth": cfg.depth, "train_windows": len(train), "naive_bayes": nb_report}
@@ -727,7 +737,7 @@ def train_ranker(train: Sequence[Window], validation: Window | None, *, exclude_
     uses_model = selected == "learned" or selected.startswith("blend:")
     if uses_model and refit and validation is not None:
         # the validation year joins as the newest window (age 0), every training window as old as its start
-        X2, y2, g2, age2 = _dataset([*train, validation], cfg, names, exclude_prior)
+        X2, y2, g2, age2 = _dataset([*train, validation], cfg, names, exclude_prior, ranking=False)
         d2 = lgb.Dataset(X2, y2, group=g2, weight=row_weights(age2, decay), feature_name=lgb_names,
                          free_raw_data=False)
         models = [lgb.train(_params(cfg, names, seed=cfg.seed + b), d2, num_boost_round=max(r, 1)).model_to_string()

@@ -275,6 +275,30 @@ def test_the_backtests_baseline_lists_come_from_every_column_they_read() -> None
             np.testing.assert_array_equal(r.baseline_tops[name], want, err_msg=f"{name}, query {qi}")
 
 
+def test_a_training_windows_rows_skip_the_ranking_parts_until_a_ranking_asks_for_them() -> None:
+    """Training reads only a window's shortlists, so rows computed for it leave the baselines' lists and the
+    tail empty; a ranking of the same window afterwards gets them, with the same shortlists and features."""
+    log = busy_once_log([Investment(4, "Q", "Q1", "a", D(2021, 3, 1)), Investment(5, "Q", "Q1", "a", D(2021, 3, 1)),
+                         Investment(7, "C", "C2", "a", D(2021, 6, 1)),
+                         Investment(9, "B", "B2", "angel", D(2021, 7, 1))])
+    w = _window(log, D(2021, 1, 1), D(2022, 1, 1))
+    fresh = window_rows(_window(log, D(2021, 1, 1), D(2022, 1, 1)), 50, exclude_prior=True)
+    training = window_rows(w, 50, exclude_prior=True, ranking=False)
+    assert len(training) == len(fresh) == 3
+    assert all(r.baseline_tops == {} and len(r.fill) == 0 for r in training)
+    assert window_rows(w, 50, exclude_prior=True, ranking=False) is training  # computed once
+    ranked = window_rows(w, 50, exclude_prior=True)
+    assert all(r.baseline_tops for r in ranked)
+    assert window_rows(w, 50, exclude_prior=True, ranking=False) is ranked  # a ranking's rows serve training too
+    for a, b, c in zip(training, ranked, fresh, strict=True):
+        np.testing.assert_array_equal(a.short_ids, b.short_ids)
+        np.testing.assert_array_equal(a.X, b.X)
+        np.testing.assert_array_equal(b.fill, c.fill)
+        assert b.baseline_tops.keys() == c.baseline_tops.keys()
+        for name, top in b.baseline_tops.items():
+            np.testing.assert_array_equal(top, c.baseline_tops[name])
+
+
 def test_als_fold_in_is_implicits_own_least_squares() -> None:
     from implicit.cpu.als import AlternatingLeastSquares  # noqa: F401 - the reference implementation
 
