@@ -362,7 +362,8 @@ def window_rows(w: Window, depth: int, *, exclude_prior: bool, k: int = 10, rank
                 ) -> list[QueryRows]:
     """Every query of a window (computed once; training and evaluation share them). ``ranking=False`` is for
     training windows, which are never ranked: their rows skip what only a ranking reads (see
-    :func:`query_rows`); rows computed with it serve later calls with it too."""
+    :func:`query_rows`); rows computed for a ranking serve training as well, the other way round they are
+    computed again."""
     key = (depth, exclude_prior, k, w.context.nb)
     if w.rows is None or w.rows[0][:4] != key or (ranking and not w.rows[0][4]):
         w.rows = ((*key, ranking), [query_rows(w, qi, depth, exclude_prior=exclude_prior, k=k, ranking=ranking)
