@@ -66,12 +66,13 @@ def read_records(text: str, name: str, required: tuple[str, ...] = ()) -> list[d
         missing = [c for c in required if c not in header]
         if missing:
             raise ValueError(f"{name}: missing columns {missing} (header: {raw})")
+        key_of = {cell: column_key(cell or "") for cell in (reader.fieldnames or [])}  # once, not per row
         rows = []
         for row in reader:
             if None in row:
                 raise ValueError(f"{name} line {reader.line_num}: {len(header) + len(row[None])} cells, the header "
                                  f"has {len(header)} (quote cells that hold a comma)")
-            rows.append({column_key(k or ""): (v or "").strip() for k, v in row.items()})
+            rows.append({key_of[k]: (v or "").strip() for k, v in row.items()})
         return rows
     except csv.Error as exc:
         raise ValueError(f"{name} line {reader.line_num}: unreadable CSV: {exc}") from None
