@@ -25,7 +25,8 @@ and evaluated no mentors to speak of); and the real
 
 Per round it reports, for each policy, top-5 acceptance (mean acceptance probability of the top 5 once
 examined) and NDCG@10 against the true acceptance probabilities, plus the Gini of mentor exposure
-(appearances in top-10 lists) for (a) and (b).
+(appearances in top-10 lists) for (a) and (b), and of the attention those appearances get (each weighted by
+1/position, the chance a founder looks at it).
 """
 
 from __future__ import annotations
@@ -165,6 +166,8 @@ def simulate(*, rounds: int = 5, seed_value: int = 7, scale: int | None = None, 
         evaluated: dict[str, int] = {}
         exposure: dict[str, dict[int, int]] = {"weights": defaultdict(int), "learned": defaultdict(int),
                                                "oracle": defaultdict(int), "ceiling": defaultdict(int)}
+        # the same weighted by the chance a founder looks at the place (1/position): the attention a mentor gets
+        examined: dict[str, dict[int, float]] = {name: defaultdict(float) for name in POLICIES}
         events: list[dict[str, Any]] = []
         # per project and kind: top-5 acceptance of (weights, learned), for the lift by space size
         by_project: list[tuple[int, float, float]] = []
@@ -237,14 +240,12 @@ def simulate(*, rounds: int = 5, seed_value: int = 7, scale: int | None = None, 
                         metrics[name]["ndcg"].append(ndcg_at_k(ids, gain, k))
                     by_project.append((pid, metrics["weights"]["acc"][-1], metrics["learned"]["acc"][-1]))
                     if kind == "mentor":
-                        for m in a.matches:
-                            exposure["weights"][m.id] += 1
-                        for m in b.matches:
-                            exposure["learned"][m.id] += 1
-                        for cid in oracle:
-                            exposure["oracle"][cid] += 1
-                        for cid in ceiling:
-                            exposure["ceiling"][cid] += 1
+                        for name, shown_ids in (("weights", [m.id for m in a.matches]),
+                                                ("learned", [m.id for m in b.matches]),
+                                                ("oracle", oracle), ("ceiling", ceiling)):
+                            for pos, cid in enumerate(shown_ids, start=1):
+                                exposure[name][cid] += 1
+                                examined[name][cid] += 1.0 / pos
                     serve(kind, b)
                 # a kind none of whose projects had k eligible candidates left this round reports nulls
                 per_kind[kind] = {name: {"acceptance_at5": float(np.mean(v["acc"])) if v["acc"] else None,
@@ -265,8 +266,8 @@ def simulate(*, rounds: int = 5, seed_value: int = 7, scale: int | None = None, 
                 session.execute(insert(FeedbackEvent), events[start:start + 5000])
         mentors = [int(i) for i, active in zip(engine.state.tables["mentor"].cols["ids"],
                                                engine.state.tables["mentor"].cols["active"], strict=True) if active]
-        ginis = {name: gini([exposure[name].get(m, 0) for m in mentors])
-                 for name in ("weights", "learned", "oracle", "ceiling")}
+        ginis = {name: gini([exposure[name].get(m, 0) for m in mentors]) for name in POLICIES}
+        ginis_examined = {name: gini([examined[name].get(m, 0.0) for m in mentors]) for name in POLICIES}
         for kind in KINDS:
             table = engine.state.tables[kind]
             ids = list(counters[kind])
@@ -289,7 +290,8 @@ def simulate(*, rounds: int = 5, seed_value: int = 7, scale: int | None = None, 
         history.append({"round": r, "policies": summary, "by_kind": per_kind, "projects_evaluated": evaluated,
                         "ceiling_share": _ratio(summary["learned"]["acceptance_at5"],
                                                 summary["ceiling"]["acceptance_at5"]),
-                        "exposure_gini": ginis, "small_spaces": space_lift(by_project, small),
+                        "exposure_gini": ginis, "exposure_gini_examined": ginis_examined,
+                        "small_spaces": space_lift(by_project, small),
                         "events": len(events), "model": {"version": result.version_id, "status": result.status},
                         "seconds": round(time.perf_counter() - started, 1)})
         shown = {name: summary[name]["acceptance_at5"] for name in POLICIES}
@@ -311,6 +313,8 @@ def simulate(*, rounds: int = 5, seed_value: int = 7, scale: int | None = None, 
             "exposure_gini": {p: round(last["exposure_gini"][p], 4) for p in ("weights", "learned")},
             # the same for the two rankings nobody can serve: how concentrated exposure is when ranking is right
             "exposure_gini_reference": {p: round(last["exposure_gini"][p], 4) for p in ("oracle", "ceiling")},
+            # each appearance weighted by the chance it is looked at (1/position): a list's tail counts less
+            "exposure_gini_examined": {p: round(last["exposure_gini_examined"][p], 4) for p in POLICIES},
             # the smallest quartile of spaces' relative lift (learned over weights) over the network's: goal >= 0.8
             "small_space_lift_share": last["small_spaces"]["lift_share"],
         },

@@ -14,13 +14,16 @@ def test_small_closed_loop_reports_every_policy_and_the_ceiling(tmp_path: Path) 
     assert [r["round"] for r in result["rounds"]] == [1, 2]
     summary = result["summary"]
     assert set(summary) == {"acceptance_at5", "ndcg@10", "exposure_gini", "exposure_gini_reference",
-                            "small_space_lift_share"}
+                            "exposure_gini_examined", "small_space_lift_share"}
     assert summary["small_space_lift_share"] == result["rounds"][-1]["small_spaces"]["lift_share"]
     assert result["setup"]["spaces"] == 20 and result["setup"]["small_spaces"]["count"] >= 5
     assert set(summary["acceptance_at5"]) == set(summary["ndcg@10"]) == {"weights", "learned", "oracle"}
     assert set(summary["exposure_gini"]) == {"weights", "learned"}
     assert set(summary["exposure_gini_reference"]) == {"oracle", "ceiling"}
     assert all(0.0 <= g < 1.0 for g in summary["exposure_gini_reference"].values())
+    # attention (appearances weighted by 1/position) of the four rankings; the oracle's and the ceiling's as above
+    assert set(summary["exposure_gini_examined"]) == {"weights", "learned", "oracle", "ceiling"}
+    assert all(0.0 < g < 1.0 for g in summary["exposure_gini_examined"].values())
     for r in result["rounds"]:
         p = {name: v["acceptance_at5"] for name, v in r["policies"].items()}
         # the oracle orders by the very probabilities measured: nothing beats it, the ceiling included
