@@ -153,6 +153,10 @@ class MatcherConfig:
     freshness_days: float = 365.0
     exposure_share_ratio: float = 4.0  # impressions / fair share at which the impression penalty saturates
     exposure_learned_discount: float = 1.0  # share of the learned boost an over-exposed candidate loses
+    # exposure in the tail of a list: the first ``exposure_tail_from`` places go by score; the rest go to the least
+    # shown of the next best ``k - exposure_tail_from + exposure_tail_pool`` (kinds with an exposure weight; 0 = off)
+    exposure_tail_from: int = 5
+    exposure_tail_pool: int = 10
     diversity_pool: int = 3  # MMR picks from the best k * pool
     walk_chunk: int = 512  # rows made exact per step of the threshold walk
     # pools up to this size get every row's semantic part from two matrix-vector products over the stored field
@@ -182,5 +186,7 @@ class MatcherConfig:
                      "item_rerank"):
             if int(getattr(self, name)) < 1:
                 raise ConfigError(f"{name} must be >= 1")
+        if int(self.exposure_tail_from) < 0 or int(self.exposure_tail_pool) < 0:
+            raise ConfigError("exposure_tail_from and exposure_tail_pool must be >= 0")
         if self.exposure_share_ratio <= 1.0:
             raise ConfigError("exposure_share_ratio must exceed 1")

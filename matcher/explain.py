@@ -128,10 +128,12 @@ def reasons(
     direction: str = "matches",
     explored: bool = False,
     glossary: Glossary | None = None,
+    spread: bool = False,
 ) -> tuple[list[str], list[str]]:
     """Reasons for one pair. ``direction`` "dealflow" words them for the investor reading about a project;
     ``explored`` marks a slot the exploration drew from beyond the top; ``glossary``: the one the lexical cosine
-    read (its shared terms are quoted; None: the words alone)."""
+    read (its shared terms are quoted; None: the words alone); ``spread``: a place in the list's tail given to a
+    candidate shown less often than those it passed (MatcherConfig.exposure_tail_*)."""
     out: list[Reason] = list(extra)
     c = contributions
     dealflow = direction == "dealflow"
@@ -282,6 +284,9 @@ def reasons(
     out.sort(key=lambda r: (r[2] < 0, -abs(r[2])))
     if explored:  # placed here by exploration, not by its score: say so first
         out.insert(0, ("新推荐，帮助我们了解你的偏好", "A fresh suggestion, to learn what you like", 0.0))
+    elif spread:  # placed ahead of better scores because it has been shown less: say so last
+        out.append(("近期较少被推荐，排在此处让更多人有机会被看到",
+                    "Shown less often lately, so placed here ahead of some higher scores", 0.0))
     return [r[0] for r in out], [r[1] for r in out]
 
 

@@ -131,6 +131,21 @@ def _top_rows(scores: np.ndarray, ids: np.ndarray, k: int, secondary: np.ndarray
     return part[order][:k]
 
 
+def _spread_tail(order: np.ndarray, k: int, head: int, spread: int, shows: np.ndarray) -> np.ndarray:
+    """``order`` (best first) with places ``head + 1 .. k`` given to the least shown (``shows``, per entry of
+    ``order``) of its entries ``head .. k + spread``, kept in their order; the rest follow in order. Equal
+    ``shows`` (a fresh pool) leave ``order`` as it is."""
+    end = min(len(order), k + spread)
+    if end <= head or k <= head:
+        return order
+    window = np.arange(head, end)
+    picked = np.zeros(len(order), dtype=bool)
+    picked[np.sort(window[np.argsort(shows[head:end], kind="stable")[:k - head]])] = True
+    rest = np.flatnonzero(~picked[head:end]) + head
+    out: np.ndarray = np.concatenate([order[:head], order[picked], order[rest], order[end:]])
+    return out
+
+
 def _retrieval_query(q_vec: np.ndarray, dim: int, cal: tuple[float, float, float, float], w_a: float,
                      w_b: float) -> tuple[np.ndarray, float, float]:
     """The query faiss searches with: each field half scaled by ``weight / std`` of its calibration, so the
@@ -598,7 +613,10 @@ class Matcher:
         lam = float(weights.diversity)
         tail = exploration.tail if exploration is not None else 0
         # positions whose order must be exact: the list and the exploration tail after it (MMR: its pool)
-        depth = (max(k, k * cfg.diversity_pool) if lam > 0 else k) + tail
+        # exposure in the tail (MatcherConfig.exposure_tail_*): the list's tail is drawn from this many more
+        spread = cfg.exposure_tail_pool if w_exposure > 0 and matches_dir and lam <= 0 \
+            and cfg.exposure_tail_from < k else 0
+        depth = (max(k, k * cfg.diversity_pool) if lam > 0 else k) + tail + spread
         # exposure also discounts the learned boost of over-exposed candidates: a model that has learned who
         # is good would otherwise show the same stars to everyone (exp_c is in [-1, 0])
         # (an exposure weight of 0 switches exposure control off entirely)
@@ -614,11 +632,16 @@ class Matcher:
 
         # 4. selection: plain top-k, or MMR for diversity
         diversity = np.zeros(len(rows), dtype=np.float32)
+        lifted: set[int] = set()  # rows placed in the list's tail by exposure, past higher scores
         if lam > 0 and len(rows) > 1:
             order = self._mmr(total, ids, pool.vectors(rows)[:, pool.field_dim:], k, lam, diversity)
         else:
             # the ranker's raw score breaks ties of the bounded total (a logistic saturates far in the tail)
-            order = _top_rows(total, ids, k + tail, raw)
+            order = _top_rows(total, ids, k + tail + spread, raw)
+            if spread:
+                natural = set(order[:k].tolist())
+                order = _spread_tail(order, k, cfg.exposure_tail_from, spread, pool.cols["impressions"][rows[order]])
+                lifted = {int(i) for i in order[:k] if int(i) not in natural}
         shown = list(order[:k])
         explored_idx: int | None = None
         propensity = {int(i): 1.0 for i in shown}
@@ -691,7 +714,7 @@ class Matcher:
                 rz, ren = reasons(project, candidate, feats, contrib, learned_active=learned_active,
                                   learned_probability=float(p_learned[i]) if learned_active else None, extra=extra,
                                   direction="matches" if matches_dir else "dealflow", explored=i == explored_idx,
-                                  glossary=self.lexical.glossary)
+                                  glossary=self.lexical.glossary, spread=i in lifted)
             matches.append(Match(
                 id=int(ids[i]), position=pos, score=float(sum(contrib.values())), features=feats,
                 contributions=contrib, learned_breakdown=breakdown, reasons_zh=rz, reasons_en=ren,

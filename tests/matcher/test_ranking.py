@@ -211,6 +211,36 @@ def test_the_exposure_penalty_follows_every_served_list_and_every_load_change() 
     assert penalty(1) < shown
 
 
+def test_the_tail_of_a_list_goes_to_the_less_shown_of_the_next_best() -> None:
+    """After the first ``exposure_tail_from`` places (by score), a list's places go to the least shown of the
+    next best; a fresh pool (nobody shown) or ``exposure_tail_pool=0`` ranks by score alone."""
+    from dataclasses import replace
+
+    m, projects = random_ecosystem(200, seed=3)
+    table = m.tables["mentor"]
+    table.cols["impressions"][:] = 0.0  # a fresh pool: nobody shown yet
+    table.exposure_version += 1
+    w = WeightSet.default("mentor")
+    fresh = m.rank(kind="mentor", query_id=projects[0], weights=w, k=20, now=NOW)
+    scores = [x.score for x in fresh.matches]
+    assert scores == sorted(scores, reverse=True)
+    fresh10 = ids(m.rank(kind="mentor", query_id=projects[0], weights=w, k=10, now=NOW))
+    assert fresh10 == ids(fresh)[:10]
+    # everyone shown once but five of places 11-15: nobody is over the fair share, so no score moves
+    spared = ids(fresh)[10:15]
+    table.bump_impressions([i for i in table.cols["ids"].tolist() if i not in spared])
+    spread = m.rank(kind="mentor", query_id=projects[0], weights=w, k=10, now=NOW)
+    assert ids(spread)[:5] == fresh10[:5]
+    assert ids(spread)[5:] == spared  # the five never shown, in their order by score
+    assert all(("Shown less often lately" in x.reasons_en[-1]) == (x.position > 5) for x in spread.matches)
+    before = {x.id: x.score for x in fresh.matches}
+    assert all(x.score == pytest.approx(before[x.id]) for x in spread.matches)  # placed, not re-scored
+    m.config = replace(m.config, exposure_tail_pool=0)
+    assert ids(m.rank(kind="mentor", query_id=projects[0], weights=w, k=10, now=NOW)) == fresh10
+    with pytest.raises(ConfigError):
+        replace(m.config, exposure_tail_from=-1)
+
+
 def test_diversity_spreads_expertise() -> None:
     same = [mentor(i, expertise_text="计算机视觉 图像识别") for i in range(1, 5)]
     other = [mentor(10, expertise_text="供应链 金融 风控", serves=("ip",))]
