@@ -154,7 +154,8 @@ class MatcherConfig:
     exposure_share_ratio: float = 4.0  # impressions / fair share at which the impression penalty saturates
     exposure_learned_discount: float = 1.0  # share of the learned boost an over-exposed candidate loses
     # exposure in the tail of a list: the first ``exposure_tail_from`` places go by score; the rest go to the least
-    # shown of the next best ``k - exposure_tail_from + exposure_tail_pool`` (kinds with an exposure weight; 0 = off)
+    # shown of the next best ``k - exposure_tail_from + exposure_tail_pool`` (kinds with an exposure weight; either
+    # at 0: off)
     exposure_tail_from: int = 5
     exposure_tail_pool: int = 10
     diversity_pool: int = 3  # MMR picks from the best k * pool

@@ -615,7 +615,7 @@ class Matcher:
         # positions whose order must be exact: the list and the exploration tail after it (MMR: its pool)
         # exposure in the tail (MatcherConfig.exposure_tail_*): the list's tail is drawn from this many more
         spread = cfg.exposure_tail_pool if w_exposure > 0 and matches_dir and lam <= 0 \
-            and cfg.exposure_tail_from < k else 0
+            and 0 < cfg.exposure_tail_from < k else 0
         depth = (max(k, k * cfg.diversity_pool) if lam > 0 else k) + tail + spread
         # exposure also discounts the learned boost of over-exposed candidates: a model that has learned who
         # is good would otherwise show the same stars to everyone (exp_c is in [-1, 0])

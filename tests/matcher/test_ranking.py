@@ -235,8 +235,9 @@ def test_the_tail_of_a_list_goes_to_the_less_shown_of_the_next_best() -> None:
     assert all(("Shown less often lately" in x.reasons_en[-1]) == (x.position > 5) for x in spread.matches)
     before = {x.id: x.score for x in fresh.matches}
     assert all(x.score == pytest.approx(before[x.id]) for x in spread.matches)  # placed, not re-scored
-    m.config = replace(m.config, exposure_tail_pool=0)
-    assert ids(m.rank(kind="mentor", query_id=projects[0], weights=w, k=10, now=NOW)) == fresh10
+    for off in ({"exposure_tail_pool": 0}, {"exposure_tail_from": 0}):
+        m.config = replace(m.config, **{"exposure_tail_from": 5, "exposure_tail_pool": 10, **off})
+        assert ids(m.rank(kind="mentor", query_id=projects[0], weights=w, k=10, now=NOW)) == fresh10
     with pytest.raises(ConfigError):
         replace(m.config, exposure_tail_from=-1)
 
