@@ -164,8 +164,7 @@ def simulate(*, rounds: int = 5, seed_value: int = 7, scale: int | None = None, 
         learned_all = engine.state.learned
         per_kind: dict[str, Any] = {}
         evaluated: dict[str, int] = {}
-        exposure: dict[str, dict[int, int]] = {"weights": defaultdict(int), "learned": defaultdict(int),
-                                               "oracle": defaultdict(int), "ceiling": defaultdict(int)}
+        exposure: dict[str, dict[int, int]] = {name: defaultdict(int) for name in POLICIES}
         # the same weighted by the chance a founder looks at the place (1/position): the attention a mentor gets
         examined: dict[str, dict[int, float]] = {name: defaultdict(float) for name in POLICIES}
         events: list[dict[str, Any]] = []

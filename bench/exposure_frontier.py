@@ -34,14 +34,15 @@ import numpy as np
 from sqlalchemy import select
 
 from api.simulation import accept_probability
-from matcher import WeightSet
+from matcher import MatcherConfig, WeightSet
 from matcher.metrics import gini
+from matcher.ranking import _spread_tail
 from models import Project
 from models.db import make_engine, make_session_factory, session_scope, upgrade
 from seed_data import SeedPlan
 from seed_data.loader import load_ground_truth, seed
 
-K, HEAD = 10, 5
+K, AT = 10, 5  # list length; acceptance is measured over the top AT
 CAP_FACTORS = (1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0)
 
 
@@ -53,20 +54,22 @@ def _score(lists: dict[int, list[int]], gain: dict[int, dict[int, float]], activ
         for pos, c in enumerate(ids, start=1):
             shown[c] = shown.get(c, 0.0) + 1.0
             looked[c] = looked.get(c, 0.0) + 1.0 / pos
-    acc = float(np.mean([np.mean([gain[pid][c] for c in ids[:HEAD]]) for pid, ids in lists.items()]))
+    acc = float(np.mean([np.mean([gain[pid][c] for c in ids[:AT]]) for pid, ids in lists.items()]))
     return {"acceptance_at5": round(acc, 4), "gini": round(gini([shown.get(m, 0.0) for m in active]), 4),
             "gini_examined": round(gini([looked.get(m, 0.0) for m in active]), 4)}
 
 
 def spread_tail(order: dict[int, list[int]], pool: int) -> dict[int, list[int]]:
-    """Each list's top ``HEAD`` kept; places ``HEAD + 1 .. K`` from its next ``K - HEAD + pool`` entries, the least
-    shown so far first (ties in order), kept in their order; projects in turn, counts carried over."""
+    """Each list spread as a served list is (``matcher.ranking._spread_tail``, from the default
+    ``MatcherConfig.exposure_tail_from``), with ``pool`` as ``exposure_tail_pool`` and how often each mentor was
+    shown so far as its impressions: projects in turn, counts carried over."""
+    head = MatcherConfig().exposure_tail_from
     counts: dict[int, int] = {}
     out: dict[int, list[int]] = {}
     for pid, ids in order.items():
-        window = ids[HEAD:K + pool]
-        picked = sorted(sorted(range(len(window)), key=lambda i: counts.get(window[i], 0))[:K - HEAD])
-        out[pid] = ids[:HEAD] + [window[i] for i in picked]
+        window = np.asarray(ids[:K + pool], dtype=np.int64)
+        shows = np.array([counts.get(int(c), 0) for c in window], dtype=np.float64)
+        out[pid] = [int(c) for c in _spread_tail(window, K, head, pool, shows)[:K]]
         for c in out[pid]:
             counts[c] = counts.get(c, 0) + 1
     return out
@@ -87,7 +90,8 @@ def capped(knowable: dict[int, dict[int, float]], cap: int) -> dict[int, list[in
     return {pid: sorted(ids, key=lambda c: -knowable[pid][c]) for pid, ids in lists.items()}
 
 
-def frontier(seed_value: int = 7, scale: int | None = None, encoder: str | None = None, tail_pool: int = 10,
+def frontier(seed_value: int = 7, scale: int | None = None, encoder: str | None = None,
+             tail_pool: int = MatcherConfig().exposure_tail_pool,
              var_dir: Path | None = Path("var")) -> dict[str, Any]:
     from api.cli import engine_settings
     from api.engine import EngineSettings, MatchEngine
@@ -149,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--scale", type=int, default=None, help="projects (default: the demo's 1,000)")
     parser.add_argument("--encoder", default=None, help="default: HUOBAN_ENCODER or the service's default")
-    parser.add_argument("--tail-pool", type=int, default=10)
+    parser.add_argument("--tail-pool", type=int, default=MatcherConfig().exposure_tail_pool)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     result = frontier(args.seed, args.scale, args.encoder, args.tail_pool)
