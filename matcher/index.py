@@ -352,7 +352,8 @@ class IDMapIndex:
         return isinstance(id_, int | np.integer) and int(id_) in self._ids
 
     def ids(self) -> np.ndarray:
-        return faiss.vector_to_array(self._index.id_map).astype(np.int64)
+        out: np.ndarray = faiss.vector_to_array(self._index.id_map).astype(np.int64)
+        return out
 
     def vectors_of(self, ids: Any) -> np.ndarray:
         ids_arr = _as_ids(ids)
