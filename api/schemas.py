@@ -258,7 +258,8 @@ class ProjectIn(ContactIn):
     description = _text(10000, load_default="")
     stage = Code(STAGES, required=True)
     round_sought = Code(ROUNDS, allow_none=True, load_default=None)
-    industries = Codes(INDUSTRIES, min_items=1, max_items=5, required=True)
+    industries = Codes(INDUSTRIES, min_items=1, max_items=5, ordered=True, required=True, metadata={
+        "description": "the first is the project's main industry: covering it counts for more in industry fit"})
     needs = Codes(NEEDS, max_items=18, load_default=list)
     city = CityCode(required=True)
     languages = Codes(LANGUAGES, min_items=1, max_items=2, ordered=True, load_default=lambda: ["zh"])

@@ -62,9 +62,9 @@ def gather(cols: Cols, rows: np.ndarray) -> dict[str, np.ndarray]:
 
 POOL_FEATURES = ("capacity_headroom", "acceptance", "freshness")
 # Columns the query-dependent features read (gathering only these keeps the per-request copy small).
-QUERY_COLUMNS = ("ids", "stages", "industries", "needs", "stated_needs", "pref", "pref_bit", "home", "area", "near",
-                 "served", "served_bloom", "local_only", "relocating", "plan_pref", "plan_pref_bit", "plan_home",
-                 "languages", "first_language")
+QUERY_COLUMNS = ("ids", "stages", "industries", "main_industry", "needs", "stated_needs", "pref", "pref_bit", "home",
+                 "area", "near", "served", "served_bloom", "local_only", "relocating", "plan_pref", "plan_pref_bit",
+                 "plan_home", "languages", "first_language")
 INVESTOR_COLUMNS = ("rounds", "round_idx", "round_share", "funding", "ticket_min", "ticket_max")
 
 
@@ -236,7 +236,8 @@ def query_features(P: Cols, C: Cols, *, kind: str, expected: tuple[StageFits, np
 
     p_ind = P["industries"]
     c_ind = C["industries"]
-    X[:, FEATURE_INDEX["industry"]] = np.where(c_ind == 0, ANY_INDUSTRY_FIT, _share(_pop(p_ind & c_ind), _pop(p_ind)))
+    X[:, FEATURE_INDEX["industry"]] = np.where(c_ind == 0, ANY_INDUSTRY_FIT,
+                                               industry_fit(p_ind, P["main_industry"], c_ind))
     needs = P["needs"] if kind == "investor" else P["needs"] | P["stated_needs"]
     X[:, FEATURE_INDEX["needs_coverage"]] = _share(_pop(needs & C["needs"]), _pop(needs))
 
@@ -256,6 +257,26 @@ def query_features(P: Cols, C: Cols, *, kind: str, expected: tuple[StageFits, np
 # industry fit is full, as for a candidate of the project's own industries. It was 0.5 until 2026-12-06; the three
 # judged sets' annotators agreed on every kind (README, "How matching works").
 ANY_INDUSTRY_FIT = 1.0
+
+# A project's first industry tag is its main one (智能质检 first, 工业互联网 second): covering it is worth this share of
+# the fit, the other tags share the rest. A plain share of the tags covered ranked a battery-materials professor
+# covering a seaweed-film project's second tag (new energy) and its first (new materials) above a seaweed-film
+# professor covering only the first (README, "How matching works").
+MAIN_INDUSTRY_SHARE = 0.6
+
+
+def industry_fit(p_ind: np.ndarray, p_main: np.ndarray, c_ind: np.ndarray) -> np.ndarray:
+    """The industry fit of candidates that name industries: with one project tag (or no main one known) the share
+    of the project's tags covered; with more, :data:`MAIN_INDUSTRY_SHARE` for covering the main tag plus the rest
+    times the share of the other tags covered."""
+    share = _share(_pop(p_ind & c_ind), _pop(p_ind))
+    others = p_ind & ~p_main
+    n_others = _pop(others)
+    split = MAIN_INDUSTRY_SHARE * ((c_ind & p_main) != 0) + (1.0 - MAIN_INDUSTRY_SHARE) * _share(
+        _pop(others & c_ind), n_others)
+    out: np.ndarray = np.where((n_others > 0) & (p_main != 0), split, share).astype(np.float32)
+    return out
+
 
 REGION_LEVELS = (1.0, 0.85, 0.7, 0.6, 0.45, 0.35)  # city, province, macro region, nationwide, near province, near macro
 

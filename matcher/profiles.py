@@ -411,6 +411,7 @@ _COLUMNS: dict[str, Any] = {
     "active": np.bool_,
     "curated": np.bool_,
     "industries": np.uint64,
+    "main_industry": np.uint64,  # the first industry tag, the profile's main one (0: none)
     "needs": np.uint64,  # project needs / candidate serves
     "stated_needs": np.uint64,  # projects: needs stated in the founder's words but not tagged (mentors, providers)
     "stages": np.uint64,
@@ -448,6 +449,12 @@ _COLUMNS: dict[str, Any] = {
 _WIDTH = {"round_share": len(ROUNDS), "served": SERVED_WIDTH}
 
 
+def _main(industries: Sequence[str]) -> int:
+    """The bit of the first known industry tag: the one a founder (or candidate) lists first is its main one."""
+    known = [c for c in industries if c in INDUSTRIES]
+    return _mask(INDUSTRIES, known[:1])
+
+
 def _row_values(p: Profile) -> dict[str, Any]:
     langs = [lang for lang in p.languages if lang in LANGUAGES]
     first = 1 << LANGUAGES.index_of[langs[0]] if langs else 0
@@ -457,7 +464,8 @@ def _row_values(p: Profile) -> dict[str, Any]:
         text = _project_text(p)
         return {
             "ids": p.id, "space": p.space_id, "active": p.active, "curated": p.curated,
-            "industries": _mask(INDUSTRIES, p.industries), "needs": _mask(NEEDS, p.needs),
+            "industries": _mask(INDUSTRIES, p.industries), "main_industry": _main(p.industries),
+            "needs": _mask(NEEDS, p.needs),
             "stated_needs": _mask(NEEDS, list(p.stated_needs)),
             "stages": _mask(STAGES, [p.stage]),
             "rounds": (1 << round_idx) if round_idx >= 0 else 0, "round_idx": round_idx,
@@ -475,7 +483,8 @@ def _row_values(p: Profile) -> dict[str, Any]:
                 share[ROUNDS.index_of[code]] += n / total
     return {
         "ids": p.id, "space": p.space_id or 0, "active": p.active, "curated": False,
-        "industries": _mask(INDUSTRIES, p.industries), "needs": _mask(NEEDS, p.serves), "stated_needs": 0,
+        "industries": _mask(INDUSTRIES, p.industries), "main_industry": _main(p.industries),
+        "needs": _mask(NEEDS, p.serves), "stated_needs": 0,
         "stages": _mask(STAGES, p.stages), "rounds": _mask(ROUNDS, p.rounds), "round_idx": -1,
         **region_columns(p.city, p.regions), "local_only": (p.kind, p.subtype) in LOCAL_ONLY, "relocating": False,
         **_plan_columns(""),

@@ -39,6 +39,14 @@ def test_validation_errors_are_per_field(env: ApiEnv) -> None:
     assert project_count(env) == before
 
 
+def test_a_projects_industries_keep_their_order_the_first_being_its_main_one(env: ApiEnv) -> None:
+    body = {**good_project(env), "industries": ["物联网", "ai", "IoT"]}
+    r = env.call("operator1", "post", "/api/v1/projects", json=body)
+    assert r.status_code == 201, r.json
+    assert r.json["industries"] == ["iot", "ai"]  # as given (labels normalised, the repeat dropped), not sorted
+    assert env.call("admin", "delete", f"/api/v1/projects/{r.json['id']}").status_code == 204
+
+
 def test_labels_in_either_language_are_normalised(env: ApiEnv) -> None:
     r = env.call("operator1", "post", "/api/v1/projects", json=good_project(env))
     assert r.status_code == 201, r.json

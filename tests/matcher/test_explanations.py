@@ -3,8 +3,11 @@ reasons speak to the investor, and internal notes are not reasons."""
 
 from __future__ import annotations
 
+import pytest
+
 from matcher import WeightSet
 from matcher.explain import text_supports_industry
+from matcher.features import MAIN_INDUSTRY_SHARE
 from tests.matcher.helpers import NOW, build, investor, mentor, project
 
 
@@ -46,6 +49,22 @@ def test_a_candidate_that_names_no_industry_fits_every_industry() -> None:
     assert [x.id for x in r.matches][-1] == 3
     (served,) = m.rank(kind="provider", query_id=1, weights=WeightSet.default("provider"), k=1, now=NOW).matches
     assert served.features["industry"] == 1.0 and "服务各行业" in served.reasons_zh
+
+
+def test_covering_a_projects_main_industry_counts_more_than_covering_another() -> None:
+    """The first industry tag is the main one: covering it is worth MAIN_INDUSTRY_SHARE of the fit, the other tags
+    share the rest; with one tag the fit is the plain share."""
+    p = project(1, industries=("new_materials", "new_energy"), need_text="可食用海藻膜的中试", domain_text="海藻膜")
+    main = mentor(1, industries=("new_materials", "agriculture_rural"), offer_text="中试", expertise_text="海藻")
+    second = mentor(2, industries=("new_energy",), offer_text="中试", expertise_text="海藻")
+    both = mentor(3, industries=("new_energy", "new_materials"), offer_text="中试", expertise_text="海藻")
+    m = build([p, project(2, industries=("new_energy",))], mentor=[main, second, both])
+    r = m.rank(kind="mentor", query_id=1, weights=WeightSet.default("mentor"), k=3, now=NOW)
+    fit = {x.id: x.features["industry"] for x in r.matches}
+    assert fit == pytest.approx({1: MAIN_INDUSTRY_SHARE, 2: 1.0 - MAIN_INDUSTRY_SHARE, 3: 1.0})
+    assert [x.id for x in r.matches] == [3, 1, 2]
+    r = m.rank(kind="mentor", query_id=2, weights=WeightSet.default("mentor"), k=3, now=NOW)
+    assert {x.id: x.features["industry"] for x in r.matches} == {1: 0.0, 2: 1.0, 3: 1.0}
 
 
 def test_deal_flow_reasons_speak_to_the_investor() -> None:
