@@ -258,8 +258,8 @@ def query_features(P: Cols, C: Cols, *, kind: str, expected: tuple[StageFits, np
 # judged sets' annotators agreed on every kind (README, "How matching works").
 ANY_INDUSTRY_FIT = 1.0
 
-# A project's first industry tag is its main one (智能质检 first, 工业互联网 second): covering it is worth this share of
-# the fit, the other tags share the rest. A plain share of the tags covered ranked a battery-materials professor
+# A project's first industry tag is its main one (a seaweed-film maker: new_materials first, new_energy second):
+# covering it is worth this share of the fit, the other tags share the rest. A plain share of the tags covered ranked a battery-materials professor
 # covering a seaweed-film project's second tag (new energy) and its first (new materials) above a seaweed-film
 # professor covering only the first (README, "How matching works").
 MAIN_INDUSTRY_SHARE = 0.6
