@@ -259,9 +259,9 @@ def query_features(P: Cols, C: Cols, *, kind: str, expected: tuple[StageFits, np
 ANY_INDUSTRY_FIT = 1.0
 
 # A project's first industry tag is its main one (a seaweed-film maker: new_materials first, new_energy second):
-# covering it is worth this share of the fit, the other tags share the rest. A plain share of the tags covered ranked a battery-materials professor
-# covering a seaweed-film project's second tag (new energy) and its first (new materials) above a seaweed-film
-# professor covering only the first (README, "How matching works").
+# covering it is worth this share of the fit, the other tags share the rest. A plain share of the tags covered
+# ranked a battery-materials professor covering both tags above a seaweed-film professor covering only the first
+# (README, "How matching works").
 MAIN_INDUSTRY_SHARE = 0.6
 
 
