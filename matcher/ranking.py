@@ -505,9 +505,9 @@ class Matcher:
             cand_local = np.arange(len(elig_rows))
             retrieved = len(elig_rows)
         elif len(pool) <= cfg.dense_max and (cfg.sketch or not pool.index.half):
-            # a pool up to dense_max: the best `keep` of every eligible row by its exact pre-score (structured part +
-            # calibrated semantic part, the walk's `exact` below); its field cosines from the sketch's bounds and the
-            # rows that can reach the cut (below), or from two float32 matrix-vector products over every stored row
+            # a small pool: every eligible row's pre-score exactly (structured part + calibrated semantic part, the
+            # walk's `exact` below), its field cosines from two matrix-vector products over all stored vectors,
+            # which read the memory once and copy nothing; the best `keep` by pre-score go on
             structured = X_elig @ w + w_exposure * exp_elig
             if cfg.sketch and len(elig_rows) > keep:
                 # the int8 sketch's products bound every row's pre-score; only rows whose upper bound reaches the

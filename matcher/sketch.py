@@ -12,7 +12,7 @@ the bytes, and bounds what the codes can get wrong:
   the ranking compares with), each at most ``(d + 2) * u`` times the sum of its absolute terms (``u = 2**-24``;
   ``127 * scale * sum|q_j|`` and ``||x|| * ||q||``); the per-row parts are kept, rounded up.
 
-:meth:`Sketch.products` returns both products of every row and that bound per row. A ranking pre-scores every
+:func:`sketch_products` returns both products of every row and that bound per row. A ranking pre-scores every
 row from them, keeps every row whose upper bound reaches the ``keep``-th best lower bound, and scores those
 exactly: the same rows, scores and order as scoring every row exactly (tests/matcher/test_sketch.py).
 
