@@ -148,13 +148,12 @@ class Sketch:
         two fields with the row's, and bounds of their distance from the exact float32 products of the stored row
         (``rows[:, :split] @ query[:split]`` and the same of the second field)."""
         codes, scale, bound = self._arrays  # read once: a growth on another thread replaces them whole
-        n = min(self.n, len(codes))  # never past the arrays read (the kernel does not check its bounds)
         q = np.asarray(query, dtype=np.float32).reshape(-1)
         if len(q) != self.dim:
             raise ValueError(f"a query of {len(q)} components for a sketch of {self.dim}")
         q_a, q_b = np.ascontiguousarray(q[:self.split]), np.ascontiguousarray(q[self.split:])
         a64, b64 = q_a.astype(np.float64), q_b.astype(np.float64)
         norms = np.array([np.sqrt((a64 ** 2).sum()), np.abs(a64).sum(), np.sqrt((b64 ** 2).sum()), np.abs(b64).sum()])
-        out: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] = _products(codes, scale, bound, n, q_a, q_b,
+        out: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] = _products(codes, scale, bound, self.n, q_a, q_b,
                                                                                norms)
         return out
