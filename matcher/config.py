@@ -160,20 +160,21 @@ class MatcherConfig:
     exposure_tail_pool: int = 10
     diversity_pool: int = 3  # MMR picks from the best k * pool
     walk_chunk: int = 512  # rows made exact per step of the threshold walk
-    # pools up to this size get every row's pre-score (the dense path) instead of faiss plus the threshold walk,
-    # which gathers the rows it visits; 0 turns it off. With `sketch` the semantic part comes from an int8 sketch of
-    # the vectors (a quarter of a float32 table's bytes, 1 kB a row kept beside them) with a proven error bound, and
-    # only the rows that can reach the shortlist are scored from the stored vectors (matcher.sketch: the same
-    # shortlist); without it, from two float32 matrix-vector products over the whole table (a bfloat16 table then
-    # takes the walk). bench.latency at 10k and 100k: see the README
-    dense_max: int = 200_000
+    # pools up to this size get every row's semantic part from two matrix-vector products over the stored field
+    # vectors (one pass over the memory a faiss search scans anyway) instead of faiss plus the threshold walk,
+    # which gathers the rows it visits; 0 turns it off (bench.latency at 10k: see the README)
+    dense_max: int = 20_000
+    # the dense path pre-scores every row from an int8 sketch of the vectors (a quarter of the bytes) with a proven
+    # error bound, and scores exactly only the rows that can reach the shortlist (matcher.sketch; the same
+    # shortlist); False: from the float32 vectors
     sketch: bool = True
     lexical_bound: float = 0.5  # assumed ceiling of the lexical cosine while walking (see ranking)
     # ask a learned model only about the candidates that can still reach the list (the same list; False: about
     # every candidate, as before)
     learned_prune: bool = True
     # tables reserved for more rows than this store their vectors as bfloat16 (matcher.index.FlatIndex, half=True):
-    # half the memory, and a faster faiss scan; 0 converts nothing (a table saved as bfloat16 loads as saved)
+    # half the memory, and a faster faiss scan, where the dense path above no longer reads every vector as
+    # float32; 0 converts nothing (a table saved as bfloat16 loads as saved)
     half_above: int = 20_000
     # the second stage: sem_item is scored for the best this many of the first stage (the list and far beyond it)
     item_rerank: int = 100

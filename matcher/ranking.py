@@ -194,7 +194,7 @@ class Matcher:
         self._stage_fits: tuple[tuple[int, int, int, int], StageFits] | None = None
         if self.config.sketch:  # sketched now, not on a first request (0.1 s at 10k rows); kept in step from here on
             for kind, table in self.tables.items():
-                if kind != "project" and len(table) <= self.config.dense_max:
+                if kind != "project" and len(table) <= self.config.dense_max and not table.index.half:
                     table.index.sketch()
 
     def stage_fits(self) -> StageFits:
@@ -504,7 +504,7 @@ class Matcher:
         elif exhaustive:
             cand_local = np.arange(len(elig_rows))
             retrieved = len(elig_rows)
-        elif len(pool) <= cfg.dense_max and (cfg.sketch or not pool.index.half):
+        elif len(pool) <= cfg.dense_max and not pool.index.half:
             # a small pool: every eligible row's pre-score exactly (structured part + calibrated semantic part, the
             # walk's `exact` below), its field cosines from two matrix-vector products over all stored vectors,
             # which read the memory once and copy nothing; the best `keep` by pre-score go on

@@ -178,9 +178,9 @@ def test_both_retrieval_paths_rank_as_the_exhaustive_ranking(dense_max: int, kin
                       exclude=exclude)
         assert ids(fast) == ids(full) and not set(exclude) & set(ids(fast))
         assert [x.score for x in fast.matches] == pytest.approx([x.score for x in full.matches], abs=1e-6)
-        if dense_max:  # a bfloat16 pool too: its pre-scores come from the int8 sketch (matcher.sketch)
-            assert fast.retrieved == fast.eligible  # every eligible row was pre-scored
-        else:
+        if dense_max and not half:
+            assert fast.retrieved == fast.eligible  # every eligible row was scored
+        else:  # a bfloat16 pool is searched by faiss whatever its size (widening every row costs more)
             assert fast.retrieved < fast.eligible  # the walk stopped early
 
 
