@@ -164,10 +164,6 @@ class MatcherConfig:
     # vectors (one pass over the memory a faiss search scans anyway) instead of faiss plus the threshold walk,
     # which gathers the rows it visits; 0 turns it off (bench.latency at 10k: see the README)
     dense_max: int = 20_000
-    # the dense path pre-scores every row from an int8 sketch of the vectors (a quarter of the bytes) with a proven
-    # error bound, and scores exactly only the rows that can reach the shortlist (matcher.sketch; the same
-    # shortlist); False: from the float32 vectors
-    sketch: bool = True
     lexical_bound: float = 0.5  # assumed ceiling of the lexical cosine while walking (see ranking)
     # ask a learned model only about the candidates that can still reach the list (the same list; False: about
     # every candidate, as before)

@@ -39,7 +39,6 @@ import faiss
 import numpy as np
 
 from matcher.errors import IndexError_, IndexMismatchError
-from matcher.sketch import Sketch
 
 __all__ = [
     "CandidateIndex",
@@ -111,7 +110,6 @@ class FlatIndex:
         self._index: Any = self._new_index(half)
         self._ids = np.zeros(0, dtype=np.int64)
         self._row: dict[int, int] = {}
-        self._sketch: Sketch | None = None  # built when first asked for (:meth:`sketch`), then kept in step
 
     @property
     def half(self) -> bool:
@@ -143,7 +141,6 @@ class FlatIndex:
         for start in range(0, len(old), block):
             new.add(np.ascontiguousarray(old[start:start + block]))
         self._index = new
-        self._sketch = None  # the stored values were rounded: sketched again when next asked for
 
     @staticmethod
     def widen(stored: np.ndarray) -> np.ndarray:
@@ -218,19 +215,6 @@ class FlatIndex:
     def vectors_of(self, ids: Any) -> np.ndarray:
         return self.vectors(self.rows_of(ids))
 
-    def sketch(self, block: int = 8192) -> Sketch:
-        """The int8 sketch of the stored rows (:mod:`matcher.sketch`; fields split at ``dim // 2``), built from
-        the stored values the first time it is asked for and kept in step with every change after that."""
-        sketch = self._sketch
-        if sketch is None or sketch.n != len(self):
-            sketch = Sketch(self.dim, self.dim // 2)
-            m = self.matrix()
-            sketch.reserve(len(m))
-            for start in range(0, len(m), block):
-                sketch.append(self.widen(m[start:start + block]))
-            self._sketch = sketch
-        return sketch
-
     # -- changes --------------------------------------------------------------------------------------
     def reserve(self, rows: int) -> None:
         """Make room for ``rows`` vectors in all, so that adds up to that many move nothing already stored.
@@ -245,8 +229,6 @@ class FlatIndex:
         size = int(codes.size())
         codes.resize(int(rows) * int(self._index.code_size))
         codes.resize(size)
-        if self._sketch is not None:
-            self._sketch.reserve(rows)
 
     def add(self, ids: Any, vectors: Any) -> None:
         ids_arr = _as_ids(ids)
@@ -263,18 +245,13 @@ class FlatIndex:
         self._ids = np.concatenate([self._ids, ids_arr])
         for offset, id_ in enumerate(ids_arr.tolist()):
             self._row[id_] = start + offset
-        if self._sketch is not None:
-            self._sketch.append(self.widen(self.matrix()[start:]))
 
     def upsert(self, ids: Any, vectors: Any) -> None:
         ids_arr = _as_ids(ids)
         vecs = _as_vectors(vectors, self.dim)
         present = np.array([int(i) in self._row for i in ids_arr], dtype=bool)
         if present.any():
-            rows = self.rows_of(ids_arr[present])
-            self.matrix()[rows] = self._encode(vecs[present])
-            if self._sketch is not None:
-                self._sketch.update(rows, self.vectors(rows))
+            self.matrix()[self.rows_of(ids_arr[present])] = self._encode(vecs[present])
         if (~present).any():
             self.add(ids_arr[~present], vecs[~present])
 
@@ -292,8 +269,6 @@ class FlatIndex:
             part = keep[start:start + 4096]
             xb[start:start + len(part)] = xb[part]
         self._index.remove_ids(faiss.IDSelectorRange(len(keep), n))  # the tail: nothing moves, the size shrinks
-        if self._sketch is not None:
-            self._sketch.keep(keep)
         self._ids = self._ids[keep].copy()
         self._row = {int(i): r for r, i in enumerate(self._ids.tolist())}
 
@@ -312,16 +287,12 @@ class FlatIndex:
             last = n - 1
             if row != last:
                 xb[row] = xb[last]
-                if self._sketch is not None:
-                    self._sketch.move(last, row)
                 moved_id = int(self._ids[last])
                 self._ids[row] = moved_id
                 self._row[moved_id] = row
                 moves.append((last, row))
             n -= 1
         self._index.remove_ids(faiss.IDSelectorRange(n, len(self)))
-        if self._sketch is not None:
-            self._sketch.truncate(n)
         self._ids = self._ids[:n].copy()
         return moves
 

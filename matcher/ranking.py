@@ -192,10 +192,6 @@ class Matcher:
         self._static: dict[str, tuple[tuple[int, int, int, float], dict[str, np.ndarray], np.ndarray]] = {}
         self._exposure: dict[str, tuple[tuple[int, int, int], np.ndarray]] = {}
         self._stage_fits: tuple[tuple[int, int, int, int], StageFits] | None = None
-        if self.config.sketch:  # sketched now, not on a first request (0.1 s at 10k rows); kept in step from here on
-            for kind, table in self.tables.items():
-                if kind != "project" and len(table) <= self.config.dense_max and not table.index.half:
-                    table.index.sketch()
 
     def stage_fits(self) -> StageFits:
         """Every investor's expected round and ticket fit for a project of each stage that states none, from what
@@ -508,28 +504,9 @@ class Matcher:
             # a small pool: every eligible row's pre-score exactly (structured part + calibrated semantic part, the
             # walk's `exact` below), its field cosines from two matrix-vector products over all stored vectors,
             # which read the memory once and copy nothing; the best `keep` by pre-score go on
-            structured = X_elig @ w + w_exposure * exp_elig
-            if cfg.sketch and len(elig_rows) > keep:
-                # the int8 sketch's products bound every row's pre-score; only rows whose upper bound reaches the
-                # keep-th best lower bound can be in the exact best `keep`, and only they are scored exactly
-                # (matcher.sketch: the same rows, scores and order as scoring every row exactly)
-                sa, sb, ea, eb = pool.index.sketch().products(q_vec)
-                approx = structured + semantic_part((2.0 * sa[elig_rows]).astype(np.float32),
-                                                    (2.0 * sb[elig_rows]).astype(np.float32))
-                slope_a, slope_b = 0.25 / max(cal[1], 1e-6), 0.25 / max(cal[3], 1e-6)
-                slack = 2.0 * (abs(w_a) * slope_a * ea[elig_rows] + abs(w_b) * slope_b * eb[elig_rows]) \
-                    + 1e-5 * (1.0 + abs(w_a) + abs(w_b))  # + float32 rounding of the two pre-scores
-                cut = float(np.partition(approx - slack, len(approx) - keep)[len(approx) - keep])
-                maybe = np.flatnonzero(approx + slack >= cut)
-                cos_a, cos_b = field_cosines(q_vec, pool.vectors(elig_rows[maybe]), pool.field_dim)
-                top = maybe[_top_rows(structured[maybe] + semantic_part(cos_a, cos_b), sub["ids"][maybe], keep)]
-                dense_cos = (np.zeros(len(pool), dtype=np.float32), np.zeros(len(pool), dtype=np.float32))
-                dense_cos[0][elig_rows[maybe]], dense_cos[1][elig_rows[maybe]] = cos_a, cos_b
-            else:
-                dense_cos = field_cosines(q_vec, pool.vectors(), pool.field_dim)
-                pre = structured + semantic_part(dense_cos[0][elig_rows], dense_cos[1][elig_rows])
-                top = _top_rows(pre, sub["ids"], keep)
-            cand_local = np.sort(top)
+            dense_cos = field_cosines(q_vec, pool.vectors(), pool.field_dim)
+            pre = X_elig @ w + w_exposure * exp_elig + semantic_part(dense_cos[0][elig_rows], dense_cos[1][elig_rows])
+            cand_local = np.sort(_top_rows(pre, sub["ids"], keep))
             retrieved = len(elig_rows)
         else:
             # (a) exact semantic top by faiss; the last score bounds the combined cosine of everyone else
